@@ -68,6 +68,7 @@ describe('init', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]?.url).toBe('https://collect.example/t/beacon');
     expect(sent[0]?.body).toEqual({
+      v: 1,
       type: 'visit',
       id: expect.stringMatching(/^[a-z0-9]{12,}$/),
       key: 'PK-123',
@@ -162,6 +163,7 @@ describe('purchase', () => {
       {
         url: 'https://collect.example/t/beacon',
         body: {
+          v: 1,
           type: 'purchase',
           id: expect.stringMatching(/^[a-z0-9]{12,}$/),
           key: 'PK-123',

@@ -14,6 +14,7 @@ let settings: Settings | undefined;
 
 const beacon = (s: Settings, type: string, fields: object): boolean => {
   const body = JSON.stringify({
+    v: 1,
     type,
     id: eventId(),
     key: s._key,

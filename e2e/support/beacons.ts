@@ -1,0 +1,62 @@
+import { expect, type Page, type Request } from '@playwright/test';
+
+export interface SeenBeacon {
+  request: Request;
+  body: Record<string, unknown>;
+}
+
+const isBeacon = (collectorUrl: string) => (request: Request) =>
+  request.url().startsWith(`${collectorUrl}/beacon`);
+
+/**
+ * Runs `action` and returns every beacon the page sent to the collector meanwhile. To know
+ * that nothing else is still coming without sleeping, it ends with a sentinel request to the
+ * collector issued after the action: any beacon the action queued was dispatched before it.
+ */
+export async function beaconsDuring(
+  page: Page,
+  collectorUrl: string,
+  action: () => Promise<unknown>,
+): Promise<SeenBeacon[]> {
+  const seen: Request[] = [];
+  const matches = isBeacon(collectorUrl);
+  const onRequest = (request: Request) => {
+    if (matches(request)) seen.push(request);
+  };
+  page.on('request', onRequest);
+  try {
+    await action();
+    const sentinel = `${collectorUrl}/healthz?sentinel=${Date.now()}`;
+    await Promise.all([
+      page.waitForRequest(sentinel),
+      page.evaluate((url) => fetch(url, { mode: 'no-cors' }).catch(() => {}), sentinel),
+    ]);
+  } finally {
+    page.off('request', onRequest);
+  }
+  return seen.map((request) => ({ request, body: JSON.parse(request.postData() ?? 'null') }));
+}
+
+/** Asserts the beacon went out as text/plain (no CORS preflight) with a JSON body. */
+export function expectPlainTextBeacon(beacon: SeenBeacon | undefined): Record<string, unknown> {
+  expect(beacon, 'a beacon was sent').toBeDefined();
+  const { request, body } = beacon as SeenBeacon;
+  expect(request.method()).toBe('POST');
+  expect(request.headers()['content-type']).toMatch(/^text\/plain/);
+  return body;
+}
+
+/** Waits until the pixel has replaced the stub with its API. */
+export async function pixelReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => typeof window.clmPixel?.referral === 'function');
+}
+
+declare global {
+  interface Window {
+    clmPixel?: {
+      purchase: (id: unknown) => Promise<{ sent: boolean; reason?: string }> | undefined;
+      referral?: () => { id: string } | null;
+      q?: unknown[];
+    };
+  }
+}

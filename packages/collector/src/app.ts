@@ -1,0 +1,67 @@
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import { beaconRouter } from './routes/beacon.js';
+import { healthRouter } from './routes/health.js';
+import { pixelRouter, readPixelScript } from './routes/pixel.js';
+import type { Store } from './store/types.js';
+
+/** Dependencies of {@link createApp}. */
+export interface AppDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  config: Pick<Config, 'partnerKeys' | 'allowedOrigins'>;
+  /** Told when a purchase queued a relay (the relay worker). */
+  relay?: { notify(): void };
+  /** The pixel script; default: read `@clm/pixel/pixel.js` once, now. */
+  pixelScript?: Buffer | null;
+}
+
+/** Builds the collector's Express app; nothing listens until the caller does. */
+export function createApp(deps: AppDeps): Express {
+  const { store, clock, logger, config, relay } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  // Express's weak ETags are not wanted on API answers; /pixel.js sets a strong one.
+  app.set('etag', false);
+
+  app.use(pixelRouter(deps.pixelScript === undefined ? readPixelScript(logger) : deps.pixelScript));
+  app.use(
+    beaconRouter({
+      store,
+      clock,
+      logger,
+      partnerKeys: config.partnerKeys,
+      allowedOrigins: config.allowedOrigins,
+      onRelayQueued: () => relay?.notify(),
+    }),
+  );
+  app.use(healthRouter(store, logger));
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+
+  const onError: ErrorRequestHandler = (
+    error: { status?: number; type?: string },
+    req,
+    res,
+    _next,
+  ) => {
+    // body-parser errors carry a 4xx status: oversize, bad charset, aborted upload.
+    const status = error.status ?? 500;
+    if (status >= 500)
+      logger.error('collector', `${req.method} ${req.path} failed: ${String(error)}`);
+    const messages: Record<string, string> = {
+      'entity.too.large': 'beacon too large',
+      'charset.unsupported': 'unsupported charset',
+      'encoding.unsupported': 'unsupported content encoding',
+    };
+    res.status(status).json({
+      error: messages[error.type ?? ''] ?? (status >= 500 ? 'internal error' : 'bad request'),
+    });
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,204 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createSandboxApp } from '../sandbox/app.js';
+import { listen, postJson, waitFor } from '../test-support/http.js';
+import { tempDir } from '../test-support/tmp.js';
+import type { CliIo } from './io.js';
+import { runCli } from './run.js';
+
+function io(env: Record<string, string> = {}, extra: Partial<CliIo> = {}) {
+  const out = { stdout: '', stderr: '' };
+  const value: CliIo = {
+    env,
+    stdout: { write: (s: string) => (out.stdout += s) },
+    stderr: { write: (s: string) => (out.stderr += s) },
+    ...extra,
+  };
+  return { io: value, out };
+}
+
+async function closedPortUrl() {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+describe('clm-collector', () => {
+  it('prints help and exits 0 with --help, 2 without a command', async () => {
+    const help = io();
+    expect(await runCli(['--help'], help.io)).toBe(0);
+    expect(help.out.stdout).toMatch(/serve[\s\S]*track[\s\S]*sandbox/);
+    const none = io();
+    expect(await runCli([], none.io)).toBe(2);
+    expect(none.out.stderr).toContain('Usage: clm-collector');
+  });
+
+  it.each([['serve'], ['track'], ['sandbox']])('has --help for %s', async (command) => {
+    const { io: cliIo, out } = io();
+    expect(await runCli([command, '--help'], cliIo)).toBe(0);
+    expect(out.stdout).toContain(`Usage: clm-collector ${command}`);
+  });
+
+  it('exits 2 on an unknown command or option', async () => {
+    expect(await runCli(['frobnicate'], io().io)).toBe(2);
+    expect(await runCli(['sandbox', '--port', 'http'], io().io)).toBe(2);
+  });
+});
+
+describe('clm-collector track', () => {
+  async function sandbox() {
+    const url = await listen(createSandboxApp());
+    return {
+      env: { ONRAMP_BASE_URL: url },
+      url,
+      received: async () =>
+        (await (await fetch(`${url}/_sandbox/received`)).json()) as { body: unknown }[],
+    };
+  }
+
+  it('sends one SaasTracking, prints status and body, exits 0', async () => {
+    const s = await sandbox();
+    const { io: cliIo, out } = io(s.env);
+    const code = await runCli(
+      ['track', 'PK-1', 'acme-crm', 'cust 42', '2025-01-31T13:00:00+01:00'],
+      cliIo,
+    );
+    expect(code).toBe(0);
+    expect(out.stdout).toBe('status: 200\nbody: {"id":1}\n');
+    expect(await s.received()).toMatchObject([
+      {
+        body: {
+          partnerKey: 'PK-1',
+          serviceName: 'acme-crm',
+          customerId: 'cust 42',
+          purchasedAt: '2025-01-31T12:00:00.000Z',
+        },
+      },
+    ]);
+  });
+
+  it('defaults purchased-at to now', async () => {
+    const s = await sandbox();
+    const before = Date.now();
+    expect(await runCli(['track', 'PK-1', 'acme-crm', 'cust-1'], io(s.env).io)).toBe(0);
+    const [call] = (await s.received()) as { body: { purchasedAt: string } }[];
+    expect(Date.parse(call?.body.purchasedAt ?? '')).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it('exits 1 when the onramp refuses', async () => {
+    const s = await sandbox();
+    await postJson(`${s.url}/_sandbox/mode`, { mode: 'reject' });
+    const { io: cliIo, out } = io(s.env);
+    expect(await runCli(['track', 'PK-1', 'acme-crm', 'cust-1'], cliIo)).toBe(1);
+    expect(out.stdout).toBe(
+      'status: 400\nbody: {"error":"sandbox reject mode: tracking refused"}\n',
+    );
+  });
+
+  it('exits 1 on a network error', async () => {
+    const { io: cliIo, out } = io({ ONRAMP_BASE_URL: await closedPortUrl() });
+    expect(await runCli(['track', 'PK-1', 'acme-crm', 'cust-1'], cliIo)).toBe(1);
+    expect(out.stderr).toMatch(/error: fetch failed/);
+  });
+
+  it.each([
+    [['track', 'PK-1', 'acme-crm'], "missing required argument 'customer-id'"],
+    [['track', 'PK 1', 'acme-crm', 'c'], 'partner-key must be 1-128 printable ASCII'],
+    [['track', 'PK-1', '', 'c'], 'service-name must be 1-128'],
+    [['track', 'PK-1', 'acme-crm', ''], 'customer-id must not be empty'],
+    [
+      ['track', 'PK-1', 'acme-crm', 'c', 'last tuesday'],
+      'purchased-at "last tuesday" is not a date',
+    ],
+    [['track', 'PK-1', 'acme-crm', 'c', '2025-01-01', 'extra'], 'too many arguments'],
+  ])('exits 2 on bad arguments %j', async (argv, message) => {
+    const { io: cliIo, out } = io({ ONRAMP_BASE_URL: 'http://127.0.0.1:9' });
+    expect(await runCli(argv, cliIo)).toBe(2);
+    expect(out.stderr).toContain(message);
+  });
+
+  it.each([
+    [{}, 'ONRAMP_BASE_URL is required'],
+    [{ ONRAMP_BASE_URL: 'onramp.example' }, 'ONRAMP_BASE_URL must be an http:// or https:// URL'],
+  ])('exits 2 when ONRAMP_BASE_URL is bad (%j)', async (env, message) => {
+    const { io: cliIo, out } = io(env);
+    expect(await runCli(['track', 'PK-1', 'acme-crm', 'c'], cliIo)).toBe(2);
+    expect(out.stderr).toContain(message);
+  });
+});
+
+describe('clm-collector serve', () => {
+  it('exits 2 naming the variable when the environment is invalid', async () => {
+    const { io: cliIo, out } = io({ ONRAMP_BASE_URL: 'http://127.0.0.1:9', PORT: 'x' });
+    expect(await runCli(['serve'], cliIo)).toBe(2);
+    expect(out.stderr).toContain('PORT must be a whole number');
+    expect(out.stderr).toContain('CLM_PARTNER_KEYS is required');
+  });
+
+  it('collects a purchase, relays it, and shuts down cleanly', async () => {
+    const onramp = await listen(createSandboxApp());
+    let shutdown = () => {};
+    const { io: cliIo, out } = io(
+      {
+        ONRAMP_BASE_URL: onramp,
+        CLM_PARTNER_KEYS: 'PK-1',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        CLM_DB: join(tempDir(), 'db', 'collector.sqlite'),
+      },
+      { shutdown: new Promise<void>((resolve) => (shutdown = resolve)) },
+    );
+    const exit = runCli(['serve'], cliIo);
+    const [, url] = await waitFor(
+      () => /\[collector\] listening on (http:\/\/\S+)/.exec(out.stdout),
+      { message: 'listening' },
+    );
+    const beacon = {
+      v: 1,
+      type: 'purchase',
+      id: 'evt_serve_01',
+      key: 'PK-1',
+      service: 'acme-crm',
+      customerId: 'cust-9',
+      ref: null,
+      time: Date.now(),
+    };
+    const res = await fetch(`${url}/beacon`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify(beacon),
+    });
+    expect(res.status).toBe(204);
+    await waitFor(
+      async () =>
+        ((await (await fetch(`${onramp}/_sandbox/received`)).json()) as unknown[]).length === 1,
+      { message: 'relay' },
+    );
+    shutdown();
+    expect(await exit).toBe(0);
+    expect(out.stdout).toContain('[collector] stopped');
+    expect(out.stdout + out.stderr).not.toContain('cust-9');
+  });
+});
+
+describe('clm-collector sandbox', () => {
+  it('listens on the given port and stops on shutdown', async () => {
+    let shutdown = () => {};
+    const { io: cliIo, out } = io(
+      {},
+      { shutdown: new Promise<void>((resolve) => (shutdown = resolve)) },
+    );
+    const exit = runCli(['sandbox', '--port', '0'], cliIo);
+    const [, url] = await waitFor(
+      () => /\[sandbox\] listening on (http:\/\/\S+)/.exec(out.stdout),
+      { message: 'listening' },
+    );
+    expect((await fetch(`${url}/_sandbox/received`)).status).toBe(200);
+    shutdown();
+    expect(await exit).toBe(0);
+  });
+});

@@ -1,0 +1,91 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { ConfigError } from '../config.js';
+import { type CliIo, EXIT, UsageError } from './io.js';
+import { runSandbox } from './sandbox.js';
+import { runServe } from './serve.js';
+import { runTrack } from './track.js';
+
+const integer = (min: number, max: number) => (value: string) => {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < min || parsed > max) {
+    throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
+  }
+  return parsed;
+};
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('clm-collector')
+    .description('Collects marketplace purchase beacons and relays them to the onramp.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('Run the collector (configured by environment variables; see README)')
+    .action(async () => setExit(await runServe(io)));
+
+  program
+    .command('track')
+    .description('Send one SaasTracking to $ONRAMP_BASE_URL/api/SaasTrackings and print the answer')
+    .argument('<partner-key>', 'provider key issued at onboarding')
+    .argument('<service-name>', 'service name')
+    .argument('<customer-id>', "the customer's id on your platform")
+    .argument('[purchased-at]', 'purchase time, ISO-8601 (default: now); sent as UTC')
+    .option('--timeout <ms>', 'give up after this many ms', integer(1, 600_000), 10_000)
+    .action(
+      async (
+        partnerKey: string,
+        serviceName: string,
+        customerId: string,
+        purchasedAt: string | undefined,
+        options: { timeout: number },
+      ) => {
+        setExit(
+          await runTrack(
+            { partnerKey, serviceName, customerId, purchasedAt },
+            { timeoutMs: options.timeout },
+            io,
+          ),
+        );
+      },
+    );
+
+  program
+    .command('sandbox')
+    .description('Run a sandbox onramp that records SaasTrackings and can fail on demand')
+    .option('--port <n>', 'port to listen on (0 = any free port)', integer(0, 65535), 8090)
+    .option('--host <h>', 'address to listen on', '127.0.0.1')
+    .action(async (options: { port: number; host: string }) =>
+      setExit(await runSandbox(options, io)),
+    );
+
+  return program;
+}
+
+/**
+ * Runs the `clm-collector` CLI with `argv` (arguments after the program name) and
+ * resolves with the exit code: 0 ok, 1 failed, 2 usage or configuration error.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (value) => {
+    code = value;
+  });
+  try {
+    if (argv.length === 0) {
+      program.outputHelp({ error: true });
+      return EXIT.usage;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.stderr.write(`clm-collector: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    io.stderr.write(`clm-collector: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failed;
+  }
+}

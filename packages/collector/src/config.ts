@@ -1,0 +1,156 @@
+import { z } from 'zod';
+
+/** Settings of the relay worker (a subset of {@link Config}). */
+export interface RelayConfig {
+  /** Abort an onramp call after this many ms. */
+  timeoutMs: number;
+  /** Retry a relay until it is this old, then dead-letter it. */
+  maxAgeMs: number;
+  /** At most this many onramp calls at once. */
+  concurrency: number;
+  /** First retry delay before jitter; doubles per attempt. */
+  backoffBaseMs: number;
+  /** Upper bound of a retry delay. */
+  backoffMaxMs: number;
+  /** Look for due relays at least this often. */
+  pollMs: number;
+  /** On shutdown, wait this long for onramp calls in progress. */
+  shutdownGraceMs: number;
+}
+
+/** Validated collector configuration. */
+export interface Config {
+  onrampBaseUrl: string;
+  port: number;
+  host: string;
+  partnerKeys: readonly string[];
+  /** Page origins allowed to send beacons; empty means any. */
+  allowedOrigins: readonly string[];
+  dbPath: string;
+  adminToken: string | null;
+  relay: RelayConfig;
+}
+
+/** Raised for an invalid environment; the message names each offending variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+const httpUrl = z
+  .string({ error: 'is required' })
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    error: 'must be an http:// or https:// URL',
+  })
+  // The relay appends `/api/...`; a trailing slash would double it.
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const int = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: 'must be a whole number' })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}` }),
+    )
+    .default(fallback);
+
+const partnerKeys = z
+  .string({ error: 'is required (comma-separated provider keys)' })
+  .transform(list)
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(/^[\x21-\x7e]{1,128}$/, { error: 'keys must be 1-128 printable characters' }),
+      )
+      .min(1, { error: 'must list at least one provider key' }),
+  );
+
+const origins = z
+  .string()
+  .transform(list)
+  .pipe(
+    z.array(
+      z
+        .string()
+        .refine(
+          (value) => URL.canParse(value) && new URL(value).origin === value.replace(/\/$/, ''),
+          {
+            error: 'each entry must be an origin such as https://www.example.com (no path)',
+          },
+        ),
+    ),
+  )
+  .transform((values) => values.map((value) => new URL(value).origin))
+  .default([]);
+
+const envSchema = z.object({
+  ONRAMP_BASE_URL: httpUrl,
+  PORT: int(0, 65535, 8080),
+  HOST: z.string().default('0.0.0.0'),
+  CLM_PARTNER_KEYS: partnerKeys,
+  CLM_ALLOWED_ORIGINS: origins,
+  CLM_DB: z.string().default('./data/collector.sqlite'),
+  CLM_ADMIN_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  CLM_RELAY_TIMEOUT_MS: int(1, 600_000, 10_000),
+  CLM_RELAY_MAX_AGE_HOURS: int(1, 24 * 365, 72),
+  CLM_RELAY_CONCURRENCY: int(1, 64, 4),
+  CLM_RELAY_BACKOFF_BASE_MS: int(1, 3_600_000, 1000),
+  CLM_RELAY_BACKOFF_MAX_MS: int(1, 86_400_000, 600_000),
+  CLM_RELAY_POLL_MS: int(1, 60_000, 500),
+  CLM_SHUTDOWN_GRACE_MS: int(0, 600_000, 5000),
+});
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function parseEnv<T extends z.ZodType>(schema: T, env: Env): z.output<T> {
+  // A variable set to the empty string counts as unset, as in most deployment tools.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+  throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+}
+
+/**
+ * Reads and validates the collector configuration from environment variables.
+ * Throws a {@link ConfigError} naming every invalid variable.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const e = parseEnv(envSchema, env);
+  return {
+    onrampBaseUrl: e.ONRAMP_BASE_URL,
+    port: e.PORT,
+    host: e.HOST,
+    partnerKeys: e.CLM_PARTNER_KEYS,
+    allowedOrigins: e.CLM_ALLOWED_ORIGINS,
+    dbPath: e.CLM_DB,
+    adminToken: e.CLM_ADMIN_TOKEN ?? null,
+    relay: {
+      timeoutMs: e.CLM_RELAY_TIMEOUT_MS,
+      maxAgeMs: e.CLM_RELAY_MAX_AGE_HOURS * 3_600_000,
+      concurrency: e.CLM_RELAY_CONCURRENCY,
+      backoffBaseMs: e.CLM_RELAY_BACKOFF_BASE_MS,
+      backoffMaxMs: e.CLM_RELAY_BACKOFF_MAX_MS,
+      pollMs: e.CLM_RELAY_POLL_MS,
+      shutdownGraceMs: e.CLM_SHUTDOWN_GRACE_MS,
+    },
+  };
+}
+
+/** Reads only `ONRAMP_BASE_URL` (for `clm-collector track`). Throws a {@link ConfigError}. */
+export function loadOnrampBaseUrl(env: Env = process.env): string {
+  return parseEnv(envSchema.pick({ ONRAMP_BASE_URL: true }), env).ONRAMP_BASE_URL;
+}

@@ -1,0 +1,194 @@
+import type { Clock } from '../clock.js';
+import type { RelayConfig } from '../config.js';
+import { fingerprint, type Logger } from '../log.js';
+import type { OnrampClient } from '../onramp/client.js';
+import type { AttemptRecord, Relay, Store } from '../store/types.js';
+import { relayKinds } from './kinds.js';
+import { decide, truncateBody } from './policy.js';
+
+/** Background loop sending queued relays to the onramp. */
+export interface RelayWorker {
+  /** Starts claiming due relays. */
+  start(): void;
+  /** Looks for due relays now (call after queueing one) instead of at the next poll. */
+  notify(): void;
+  /**
+   * Stops claiming, waits up to `shutdownGraceMs` for calls in progress, then aborts the
+   * rest and returns their relays to pending. Resolves when nothing is left running.
+   */
+  stop(): Promise<void>;
+}
+
+/** Dependencies of {@link createRelayWorker}. */
+export interface RelayWorkerDeps {
+  store: Store;
+  onramp: OnrampClient;
+  clock: Clock;
+  config: RelayConfig;
+  logger: Logger;
+  /** Uniform in [0, 1), for backoff jitter. Default `Math.random`. */
+  random?: () => number;
+}
+
+interface Task {
+  relay: Relay;
+  controller: AbortController;
+  phase: 'sending' | 'recording';
+  abandoned: boolean;
+  done: Promise<void>;
+}
+
+const describeRelay = (relay: Relay) =>
+  `${relay.kind} #${relay.id} (customer ${fingerprint(relay.customerId)}, attempt ${relay.attempts})`;
+
+/** Creates the relay worker; nothing runs until `start()`. */
+export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
+  const { store, onramp, clock, config, logger, random = Math.random } = deps;
+  const policy = {
+    baseMs: config.backoffBaseMs,
+    maxMs: config.backoffMaxMs,
+    maxAgeMs: config.maxAgeMs,
+  };
+  // Long enough that a live call always finishes first; a lease only expires if a
+  // process hangs, and claims of a dead process are released when the store reopens.
+  const leaseMs = config.timeoutMs + config.shutdownGraceMs + 60_000;
+  const tasks = new Map<number, Task>();
+  let running = false;
+  let stopping: Promise<void> | null = null;
+  let looping: Promise<void> | null = null;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function record(task: Task): Promise<void> {
+    const { relay } = task;
+    const handler = relayKinds[relay.kind];
+    const result = handler
+      ? await handler.send(onramp, relay.payload, { signal: task.controller.signal })
+      : `unknown relay kind ${relay.kind}`;
+    if (task.abandoned) return;
+    task.phase = 'recording';
+    const now = clock.now();
+    if (typeof result === 'string') {
+      await store.markDead(relay.id, { at: now, status: null, body: null, error: result });
+      logger.error('relay', `dead-lettered ${describeRelay(relay)}: ${result}`);
+      return;
+    }
+    const ageMs = now - relay.createdAt;
+    const decision = decide({ result, attempts: relay.attempts, ageMs, now, random }, policy);
+    const attempt: AttemptRecord = {
+      at: now,
+      status: result.type === 'response' ? result.status : null,
+      body: result.type === 'response' ? truncateBody(result.body) : null,
+      error: decision.action === 'delivered' ? null : decision.reason,
+    };
+    if (decision.action === 'delivered') {
+      await store.markDelivered(relay.id, attempt);
+      logger.info('relay', `delivered ${describeRelay(relay)}: HTTP ${attempt.status}`);
+    } else if (decision.action === 'retry') {
+      await store.scheduleRetry(relay.id, decision.at, attempt);
+      const wait = ((decision.at - now) / 1000).toFixed(1);
+      logger.warn(
+        'relay',
+        `${describeRelay(relay)} failed: ${decision.reason}; retry in ${wait} s`,
+      );
+    } else {
+      await store.markDead(relay.id, attempt);
+      logger.error('relay', `dead-lettered ${describeRelay(relay)}: ${decision.reason}`);
+    }
+  }
+
+  function launch(relay: Relay): void {
+    const task: Task = {
+      relay,
+      controller: new AbortController(),
+      phase: 'sending',
+      abandoned: false,
+      done: Promise.resolve(),
+    };
+    task.done = record(task)
+      .catch((error: unknown) => {
+        // The row stays in_flight; its lease (or the next start) makes it due again.
+        logger.error('relay', `recording ${describeRelay(relay)} failed: ${String(error)}`);
+      })
+      .finally(() => {
+        tasks.delete(relay.id);
+        pump();
+      });
+    tasks.set(relay.id, task);
+  }
+
+  async function loop(): Promise<void> {
+    try {
+      do {
+        again = false;
+        const free = config.concurrency - tasks.size;
+        if (free <= 0) break;
+        const claimed = await store.claimDueRelays({ now: clock.now(), limit: free, leaseMs });
+        if (!running) {
+          await store.releaseClaims(claimed.map((relay) => relay.id));
+          break;
+        }
+        for (const relay of claimed) launch(relay);
+        // A full batch suggests more are due; a freed slot calls pump() again anyway.
+        if (claimed.length === free) again = true;
+      } while (again && running);
+    } catch (error) {
+      logger.error('relay', `claiming relays failed: ${String(error)}`);
+    }
+    if (running) {
+      clearTimeout(timer);
+      timer = setTimeout(pump, config.pollMs);
+    }
+  }
+
+  function pump(): void {
+    if (!running) return;
+    if (looping) {
+      again = true;
+      return;
+    }
+    looping = loop().finally(() => {
+      looping = null;
+    });
+  }
+
+  async function shutdown(): Promise<void> {
+    await looping;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<boolean>((resolve) => {
+      graceTimer = setTimeout(() => resolve(true), config.shutdownGraceMs);
+    });
+    const finished = Promise.allSettled([...tasks.values()].map((task) => task.done)).then(
+      () => false,
+    );
+    const timedOut = await Promise.race([finished, graceOver]);
+    clearTimeout(graceTimer);
+    if (!timedOut) return;
+    const abandoned = [...tasks.values()].filter((task) => task.phase === 'sending');
+    for (const task of abandoned) {
+      task.abandoned = true;
+      task.controller.abort();
+    }
+    await Promise.allSettled([...tasks.values()].map((task) => task.done));
+    // The onramp may have received some of these already: at-least-once on shutdown.
+    await store.releaseClaims(abandoned.map((task) => task.relay.id));
+    if (abandoned.length > 0) {
+      logger.warn('relay', `returned ${abandoned.length} unfinished relay(s) to pending`);
+    }
+  }
+
+  return {
+    start() {
+      if (running || stopping) return;
+      running = true;
+      pump();
+    },
+    notify: pump,
+    stop() {
+      running = false;
+      clearTimeout(timer);
+      stopping ??= shutdown();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import { startTestCollector } from '../test-support/collector.js';
+
+let seq = 0;
+const purchase = (overrides: Record<string, unknown> = {}) => ({
+  v: 1,
+  type: 'purchase',
+  id: `evt_${String(++seq).padStart(8, '0')}`,
+  key: 'PK-1',
+  service: 'acme-crm',
+  customerId: 'cust-1',
+  ref: { id: 'r-1', at: 1_700_000_000_000, utm: { source: 'marketplace' } },
+  time: 1_700_000_000_500,
+  ...overrides,
+});
+
+const post = (
+  url: string,
+  body: string,
+  headers: Record<string, string> = { 'content-type': 'text/plain;charset=UTF-8' },
+) => fetch(`${url}/beacon`, { method: 'POST', headers, body });
+
+describe('POST /beacon', () => {
+  it('stores a purchase and its relay before answering 204', async () => {
+    const { url, store, relay } = await startTestCollector();
+    const beacon = purchase();
+    const res = await post(url, JSON.stringify(beacon));
+    expect(res.status).toBe(204);
+    expect(await store.countEvents()).toBe(1);
+    expect(await store.listRelays()).toMatchObject([
+      {
+        kind: 'saas_tracking',
+        status: 'pending',
+        payload: {
+          partnerKey: 'PK-1',
+          serviceName: 'acme-crm',
+          customerId: 'cust-1',
+          purchasedAt: '2025-03-01T12:00:00.000Z',
+        },
+      },
+    ]);
+    expect(relay.notified).toBe(1);
+  });
+
+  it('accepts application/json and stores visits without a relay', async () => {
+    const { url, store, relay } = await startTestCollector();
+    const visit = { ...purchase({ type: 'visit' }), customerId: undefined };
+    const res = await post(url, JSON.stringify(visit), { 'content-type': 'application/json' });
+    expect(res.status).toBe(204);
+    expect(await store.countEvents()).toBe(1);
+    expect(await store.listRelays()).toEqual([]);
+    expect(relay.notified).toBe(0);
+  });
+
+  it('is idempotent per event id and relays once per customer', async () => {
+    const { url, store } = await startTestCollector();
+    const beacon = JSON.stringify(purchase());
+    expect((await post(url, beacon)).status).toBe(204);
+    expect((await post(url, beacon)).status).toBe(204);
+    expect((await post(url, JSON.stringify(purchase({ ref: null })))).status).toBe(204);
+    expect(await store.countEvents()).toBe(2);
+    expect(await store.listRelays()).toHaveLength(1);
+  });
+
+  it.each([
+    ['bad JSON', '{"v":1', 'body is not valid JSON'],
+    [
+      'a schema violation',
+      JSON.stringify(purchase({ customerId: '' })),
+      'customerId: must not be empty',
+    ],
+    ['an unknown field', JSON.stringify(purchase({ extra: true })), 'Unrecognized key: "extra"'],
+  ])('answers 400 to %s', async (_name, body, error) => {
+    const { url, store } = await startTestCollector();
+    const res = await post(url, body);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error });
+    expect(await store.countEvents()).toBe(0);
+  });
+
+  it('answers 413 above 8 KB', async () => {
+    const { url, store } = await startTestCollector();
+    const res = await post(url, JSON.stringify(purchase({ customerId: 'x'.repeat(9000) })));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: 'beacon too large' });
+    expect(await store.countEvents()).toBe(0);
+  });
+
+  it.each([['application/x-www-form-urlencoded'], ['multipart/form-data; boundary=x'], ['']])(
+    'answers 415 to content type %j',
+    async (type) => {
+      const { url } = await startTestCollector();
+      const headers: Record<string, string> = type ? { 'content-type': type } : {};
+      const res = await fetch(`${url}/beacon`, {
+        method: 'POST',
+        headers,
+        body: new Uint8Array(Buffer.from(JSON.stringify(purchase()))),
+      });
+      expect(res.status).toBe(415);
+      expect(await res.json()).toEqual({
+        error: 'Content-Type must be text/plain or application/json',
+      });
+    },
+  );
+
+  it('answers 403 to a provider key it does not relay for', async () => {
+    const { url, store } = await startTestCollector();
+    const res = await post(url, JSON.stringify(purchase({ key: 'PK-OTHER' })));
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ error: 'unknown provider key' });
+    expect(await store.countEvents()).toBe(0);
+  });
+
+  it('answers 403 to an origin outside CLM_ALLOWED_ORIGINS', async () => {
+    const { url, store } = await startTestCollector({
+      allowedOrigins: ['https://www.acme.example'],
+    });
+    const res = await post(url, JSON.stringify(purchase()), {
+      'content-type': 'text/plain',
+      origin: 'https://evil.example',
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ error: 'origin not allowed' });
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    const viaReferer = await fetch(
+      `${url}/beacon?d=${encodeURIComponent(JSON.stringify(purchase()))}`,
+      {
+        headers: { referer: 'https://evil.example/signup' },
+      },
+    );
+    expect(viaReferer.status).toBe(403);
+    expect(await store.countEvents()).toBe(0);
+  });
+
+  it('echoes an allowed origin with Vary: Origin', async () => {
+    const { url } = await startTestCollector({ allowedOrigins: ['https://www.acme.example'] });
+    const res = await post(url, JSON.stringify(purchase()), {
+      'content-type': 'text/plain',
+      origin: 'https://www.acme.example',
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://www.acme.example');
+    expect(res.headers.get('vary')).toMatch(/Origin/);
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it('echoes any origin when no allow-list is set, never *', async () => {
+    const { url } = await startTestCollector();
+    const res = await post(url, JSON.stringify(purchase()), {
+      'content-type': 'text/plain',
+      origin: 'http://localhost:5173',
+    });
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+  });
+});
+
+describe('OPTIONS /beacon', () => {
+  it('answers a preflight from an allowed origin', async () => {
+    const { url } = await startTestCollector({ allowedOrigins: ['https://www.acme.example'] });
+    const res = await fetch(`${url}/beacon`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://www.acme.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(Object.fromEntries(res.headers)).toMatchObject({
+      'access-control-allow-origin': 'https://www.acme.example',
+      'access-control-allow-methods': 'POST, GET',
+      'access-control-allow-headers': 'Content-Type',
+      'access-control-max-age': '86400',
+    });
+  });
+
+  it('refuses a preflight from another origin', async () => {
+    const { url } = await startTestCollector({ allowedOrigins: ['https://www.acme.example'] });
+    const res = await fetch(`${url}/beacon`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('GET /beacon (image fallback)', () => {
+  it('stores a beacon passed in ?d=', async () => {
+    const { url, store } = await startTestCollector({
+      allowedOrigins: ['https://www.acme.example'],
+    });
+    const res = await fetch(`${url}/beacon?d=${encodeURIComponent(JSON.stringify(purchase()))}`, {
+      headers: { referer: 'https://www.acme.example/signup?plan=pro' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await store.listRelays()).toHaveLength(1);
+  });
+
+  it('applies the same validation', async () => {
+    const { url, store } = await startTestCollector();
+    const get = (query: string) => fetch(`${url}/beacon${query}`);
+    expect((await get('')).status).toBe(400);
+    expect((await get('?d=%7B')).status).toBe(400);
+    expect(
+      (await get(`?d=${encodeURIComponent(JSON.stringify(purchase({ key: 'nope' })))}`)).status,
+    ).toBe(403);
+    expect((await get(`?d=${'x'.repeat(9000)}`)).status).toBe(413);
+    expect(await store.countEvents()).toBe(0);
+  });
+});
+
+describe('storage failure', () => {
+  it('answers 503 and does not claim success', async () => {
+    const { url, store } = await startTestCollector();
+    await store.close();
+    const res = await post(url, JSON.stringify(purchase()));
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ error: 'storage unavailable, retry later' });
+  });
+});

@@ -1,0 +1,168 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { silentLogger } from '../log.js';
+import { purchaseFixture } from '../test-support/fixtures.js';
+import { tempDir } from '../test-support/tmp.js';
+import { openSqliteStore } from './sqlite.js';
+
+const T0 = 1_700_000_001_000;
+const clock = { now: () => T0 };
+
+async function open(path: string) {
+  const store = await openSqliteStore({ path, logger: silentLogger, clock });
+  onTestFinished(() => store.close());
+  return store;
+}
+
+const attempt = (status: number | null, error: string | null = null) => ({
+  at: T0 + 10,
+  status,
+  body: status === null ? null : `{"status":${status}}`,
+  error,
+});
+
+describe('openSqliteStore', () => {
+  it('creates the directory, the file and the schema', async () => {
+    const path = join(tempDir(), 'nested', 'dir', 'collector.sqlite');
+    const store = await open(path);
+    await store.ping();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
+  });
+
+  it('keeps events and relays across close and reopen', async () => {
+    const path = join(tempDir(), 'c.sqlite');
+    const first = await openSqliteStore({ path, logger: silentLogger, clock });
+    const { event, relay } = purchaseFixture();
+    expect(await first.recordEvent(event, relay)).toEqual({ duplicate: false, relayQueued: true });
+    await first.recordEvent(purchaseFixture({ type: 'visit', customerId: null }).event);
+    await first.close();
+
+    const second = await open(path);
+    expect(await second.countEvents()).toBe(2);
+    const [stored] = await second.listRelays();
+    expect(stored).toMatchObject({
+      kind: 'saas_tracking',
+      partnerKey: 'PK-1',
+      customerId: 'cust-1',
+      status: 'pending',
+      attempts: 0,
+      payload: relay.payload,
+      purchasedAt: relay.purchasedAt,
+    });
+  });
+
+  it('ignores a repeated event id', async () => {
+    const store = await open(join(tempDir(), 'c.sqlite'));
+    const { event, relay } = purchaseFixture();
+    await store.recordEvent(event, relay);
+    expect(await store.recordEvent(event, relay)).toEqual({ duplicate: true, relayQueued: false });
+    expect(await store.countEvents()).toBe(1);
+  });
+
+  it('queues one relay per customer, keeping the first receipt time', async () => {
+    const store = await open(join(tempDir(), 'c.sqlite'));
+    const first = purchaseFixture();
+    const second = purchaseFixture({ receivedAt: T0 + 60_000 });
+    await store.recordEvent(first.event, first.relay);
+    expect(await store.recordEvent(second.event, second.relay)).toEqual({
+      duplicate: false,
+      relayQueued: false,
+    });
+    expect(await store.countEvents()).toBe(2);
+    const relays = await store.listRelays();
+    expect(relays).toHaveLength(1);
+    expect(relays[0]?.purchasedAt).toBe(first.relay.purchasedAt);
+  });
+
+  it('enforces relay uniqueness in the database itself', async () => {
+    const path = join(tempDir(), 'c.sqlite');
+    const store = await open(path);
+    const { event, relay } = purchaseFixture();
+    await store.recordEvent(event, relay);
+    const raw = new Database(path);
+    onTestFinished(() => {
+      raw.close();
+    });
+    const insert = () =>
+      raw
+        .prepare(
+          `INSERT INTO relays (kind, partner_key, service_name, customer_id, payload, purchased_at,
+             next_attempt_at, created_at, updated_at) VALUES ('saas_tracking', 'PK-1', 'acme-crm', 'cust-1', '{}', 'x', 0, 0, 0)`,
+        )
+        .run();
+    expect(insert).toThrow(/UNIQUE constraint failed/);
+  });
+
+  it('claims due relays once and honours next attempt times', async () => {
+    const store = await open(join(tempDir(), 'c.sqlite'));
+    for (const customerId of ['a', 'b', 'c']) {
+      const { event, relay } = purchaseFixture({ customerId });
+      await store.recordEvent(event, relay);
+    }
+    const claimed = await store.claimDueRelays({ now: T0, limit: 2, leaseMs: 60_000 });
+    expect(claimed.map((r) => [r.customerId, r.status, r.attempts])).toEqual([
+      ['a', 'in_flight', 1],
+      ['b', 'in_flight', 1],
+    ]);
+    expect(
+      (await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 60_000 })).map((r) => r.customerId),
+    ).toEqual(['c']);
+    expect(await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 60_000 })).toEqual([]);
+
+    const [a, b] = claimed as [(typeof claimed)[0], (typeof claimed)[0]];
+    await store.markDelivered(a.id, attempt(200));
+    await store.scheduleRetry(b.id, T0 + 5000, attempt(503, 'HTTP 503'));
+    expect(await store.countRelays()).toEqual({ pending: 1, in_flight: 1, delivered: 1, dead: 0 });
+    expect(await store.claimDueRelays({ now: T0 + 4999, limit: 5, leaseMs: 60_000 })).toEqual([]);
+    const again = await store.claimDueRelays({ now: T0 + 5000, limit: 5, leaseMs: 60_000 });
+    expect(again.map((r) => [r.customerId, r.attempts, r.lastStatus, r.lastError])).toEqual([
+      ['b', 2, 503, 'HTTP 503'],
+    ]);
+    await store.markDead(b.id, attempt(400, 'rejected'));
+    const [dead] = await store.listRelays({ status: 'dead' });
+    expect(dead).toMatchObject({
+      lastStatus: 400,
+      lastBody: '{"status":400}',
+      lastError: 'rejected',
+    });
+    const [delivered] = await store.listRelays({ status: 'delivered' });
+    expect(delivered).toMatchObject({ customerId: 'a', deliveredAt: T0 + 10 });
+  });
+
+  it('re-claims an in_flight relay whose lease expired', async () => {
+    const store = await open(join(tempDir(), 'c.sqlite'));
+    const { event, relay } = purchaseFixture();
+    await store.recordEvent(event, relay);
+    await store.claimDueRelays({ now: T0, limit: 1, leaseMs: 1000 });
+    expect(await store.claimDueRelays({ now: T0 + 999, limit: 1, leaseMs: 1000 })).toEqual([]);
+    expect(await store.claimDueRelays({ now: T0 + 1000, limit: 1, leaseMs: 1000 })).toHaveLength(1);
+  });
+
+  it('releases claims on request', async () => {
+    const store = await open(join(tempDir(), 'c.sqlite'));
+    const { event, relay } = purchaseFixture();
+    await store.recordEvent(event, relay);
+    const [claimed] = await store.claimDueRelays({ now: T0, limit: 1, leaseMs: 60_000 });
+    await store.releaseClaims([claimed?.id ?? -1]);
+    expect(await store.countRelays()).toMatchObject({ pending: 1, in_flight: 0 });
+  });
+
+  it('returns relays left in_flight by a crashed process to pending on open', async () => {
+    const path = join(tempDir(), 'c.sqlite');
+    const crashed = await openSqliteStore({ path, logger: silentLogger, clock });
+    const { event, relay } = purchaseFixture();
+    await crashed.recordEvent(event, relay);
+    await crashed.claimDueRelays({ now: T0, limit: 1, leaseMs: 3_600_000 });
+    // A crash: nothing releases the claim, the lease is far in the future.
+    await crashed.close();
+
+    const restarted = await open(path);
+    expect(await restarted.countRelays()).toMatchObject({ pending: 1, in_flight: 0 });
+    const [resumed] = await restarted.claimDueRelays({ now: T0, limit: 1, leaseMs: 1000 });
+    expect(resumed).toMatchObject({ customerId: 'cust-1', attempts: 2 });
+  });
+});

@@ -1,0 +1,189 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { type Clock, systemClock } from '../clock.js';
+import type { Logger } from '../log.js';
+import { migrations } from './migrations.js';
+import type { AttemptRecord, NewEvent, NewRelay, Relay, RelayStatus, Store } from './types.js';
+
+interface RelayRow {
+  id: number;
+  kind: string;
+  partner_key: string;
+  service_name: string;
+  customer_id: string;
+  payload: string;
+  purchased_at: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_error: string | null;
+  last_status: number | null;
+  last_body: string | null;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+}
+
+const toRelay = (row: RelayRow): Relay => ({
+  id: row.id,
+  kind: row.kind as Relay['kind'],
+  partnerKey: row.partner_key,
+  serviceName: row.service_name,
+  customerId: row.customer_id,
+  payload: JSON.parse(row.payload),
+  purchasedAt: row.purchased_at,
+  status: row.status as RelayStatus,
+  attempts: row.attempts,
+  nextAttemptAt: row.next_attempt_at,
+  leaseUntil: row.lease_until,
+  lastError: row.last_error,
+  lastStatus: row.last_status,
+  lastBody: row.last_body,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  deliveredAt: row.delivered_at,
+});
+
+function migrate(db: Database.Database, logger: Logger): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version] as string);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+    logger.info('store', `migrated schema to version ${version + 1}`);
+  }
+}
+
+/**
+ * Opens (creating the file, its directory and the schema if needed) the SQLite store.
+ * Relays left in_flight by a previous process are returned to pending: that process can
+ * no longer be sending them.
+ */
+export async function openSqliteStore(options: {
+  path: string;
+  logger: Logger;
+  clock?: Clock;
+}): Promise<Store> {
+  const { path, logger, clock = systemClock } = options;
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  // WAL + FULL: a commit is on disk when the beacon's 2xx goes out, and readers never block.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db, logger);
+
+  const released = db
+    .prepare(
+      `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = @now, updated_at = @now
+       WHERE status = 'in_flight'`,
+    )
+    .run({ now: clock.now() }).changes;
+  if (released > 0) logger.warn('store', `returned ${released} interrupted relay(s) to pending`);
+
+  const insertEvent = db.prepare(
+    `INSERT INTO events (id, type, partner_key, service_name, customer_id, referral, client_time, received_at)
+     VALUES (@id, @type, @partnerKey, @serviceName, @customerId, @referral, @clientTime, @receivedAt)
+     ON CONFLICT (id) DO NOTHING`,
+  );
+  const insertRelay = db.prepare(
+    `INSERT INTO relays (kind, partner_key, service_name, customer_id, payload, purchased_at,
+       next_attempt_at, created_at, updated_at)
+     VALUES (@kind, @partnerKey, @serviceName, @customerId, @payload, @purchasedAt,
+       @createdAt, @createdAt, @createdAt)
+     ON CONFLICT (kind, partner_key, service_name, customer_id) DO NOTHING`,
+  );
+  const record = db.transaction((event: NewEvent, relay: NewRelay | undefined) => {
+    const added = insertEvent.run({
+      ...event,
+      referral: event.referral && JSON.stringify(event.referral),
+    });
+    if (added.changes === 0) return { duplicate: true, relayQueued: false };
+    if (!relay) return { duplicate: false, relayQueued: false };
+    const queued = insertRelay.run({ ...relay, payload: JSON.stringify(relay.payload) });
+    return { duplicate: false, relayQueued: queued.changes > 0 };
+  });
+  // One statement, so claiming is atomic without an explicit transaction.
+  const claim = db.prepare(
+    `UPDATE relays SET status = 'in_flight', attempts = attempts + 1, lease_until = @leaseUntil,
+       updated_at = @now
+     WHERE id IN (
+       SELECT id FROM relays
+       WHERE (status = 'pending' AND next_attempt_at <= @now)
+          OR (status = 'in_flight' AND lease_until <= @now)
+       ORDER BY next_attempt_at, id LIMIT @limit)
+     RETURNING *`,
+  );
+  const finish = (status: RelayStatus, extra = '') =>
+    db.prepare(
+      `UPDATE relays SET status = '${status}', lease_until = NULL, last_status = @status,
+         last_body = @body, last_error = @error, updated_at = @at ${extra}
+       WHERE id = @id AND status = 'in_flight'`,
+    );
+  const delivered = finish('delivered', ', delivered_at = @at');
+  const retry = finish('pending', ', next_attempt_at = @next');
+  const dead = finish('dead');
+  const release = db.prepare(
+    `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = @now, updated_at = @now
+     WHERE id = @id AND status = 'in_flight'`,
+  );
+  const releaseAll = db.transaction((ids: readonly number[], now: number) => {
+    for (const id of ids) release.run({ id, now });
+  });
+
+  return {
+    async recordEvent(event, relay) {
+      return record(event, relay);
+    },
+    async claimDueRelays({ now, limit, leaseMs }) {
+      const rows = claim.all({ now, limit, leaseUntil: now + leaseMs }) as RelayRow[];
+      return rows.map(toRelay).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+    },
+    async markDelivered(id, attempt) {
+      delivered.run({ id, ...attempt });
+    },
+    async scheduleRetry(id, nextAttemptAt, attempt) {
+      retry.run({ id, next: nextAttemptAt, ...attempt });
+    },
+    async markDead(id, attempt: AttemptRecord) {
+      dead.run({ id, ...attempt });
+    },
+    async releaseClaims(ids) {
+      releaseAll(ids, clock.now());
+    },
+    async countRelays() {
+      const counts: Record<RelayStatus, number> = {
+        pending: 0,
+        in_flight: 0,
+        delivered: 0,
+        dead: 0,
+      };
+      const rows = db.prepare('SELECT status, COUNT(*) AS n FROM relays GROUP BY status').all() as {
+        status: RelayStatus;
+        n: number;
+      }[];
+      for (const row of rows) counts[row.status] = row.n;
+      return counts;
+    },
+    async listRelays({ status, limit = 100 } = {}) {
+      const rows = db
+        .prepare(
+          `SELECT * FROM relays WHERE @status IS NULL OR status = @status ORDER BY id DESC LIMIT @limit`,
+        )
+        .all({ status: status ?? null, limit }) as RelayRow[];
+      return rows.map(toRelay);
+    },
+    async countEvents() {
+      return (db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+    },
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
