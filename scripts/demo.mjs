@@ -29,7 +29,7 @@ const run = (name, args, env) =>
     children.push(child);
     child.stdout.on('data', (chunk) => {
       const text = chunk.toString();
-      process.stdout.write(text.replace(/^/gm, `[${name}] `).replace(/\[\w+\] $/, ''));
+      process.stdout.write(text);
       if (/listening on/.test(text)) resolve(child);
     });
     child.once('exit', (code) => reject(new Error(`${name} exited with code ${code}`)));
@@ -57,14 +57,25 @@ const site = createServer((req, res) => {
         'Welcome aboard',
         `<p>Account <code>${customerId}</code> created.</p>
 <p id="result">Reporting the purchase…</p>
-<script>clmPixel.purchase(${JSON.stringify(customerId)}).then(function (r) {
-  document.getElementById('result').textContent = r.sent
-    ? 'Purchase reported to the collector.'
-    : 'Purchase not reported: ' + r.reason + '.';
-});</script>
+<script>
+// By 'load' the async pixel has replaced the stub, so the call's result can be shown.
+addEventListener('load', function () {
+  var result = document.getElementById('result');
+  if (!clmPixel.referral) return (result.textContent = 'The pixel did not load: is the collector running?');
+  clmPixel.purchase(${JSON.stringify(customerId)}).then(function (r) {
+    result.textContent = r.sent
+      ? 'Purchase reported to the collector.'
+      : 'Purchase not reported: ' + r.reason + '.';
+  });
+});
+</script>
 <p>Now look at the <a href="${urls.sandbox}/">marketplace sandbox</a>: the purchase arrives there.</p>`,
       ),
     );
+    return;
+  }
+  if (path === '/favicon.ico') {
+    res.writeHead(204).end();
     return;
   }
   if (path === '/') {

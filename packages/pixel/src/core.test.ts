@@ -218,7 +218,7 @@ describe('purchase', () => {
     const { pixel, sent } = await landed();
     expect(await pixel.purchase(1001)).toEqual({ sent: true });
     expect(sent[0]?.body.customerId).toBe('1001');
-    for (const bad of ['', 'a\nb', 'x'.repeat(257), null, undefined, {}, ['c']]) {
+    for (const bad of ['', 'a\nb', 'a\u0085b', 'x'.repeat(257), null, undefined, {}, ['c']]) {
       expect(await pixel.purchase(bad)).toEqual({ sent: false, reason: 'invalid-customer-id' });
     }
     expect(sent).toHaveLength(1);

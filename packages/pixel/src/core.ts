@@ -8,7 +8,7 @@ import type { Options, PurchaseResult, Referral, SkipReason } from './types';
 
 const REFERRAL_KEY = 'clm_ref';
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
-const CUSTOMER_ID = /^[^\0-\x1f\x7f]{1,256}$/;
+const CUSTOMER_ID = /^[^\0-\x1f\x7f-\x9f]{1,256}$/;
 
 let settings: Settings | undefined;
 

@@ -21,6 +21,11 @@ describe('captureReferral', () => {
     expect(captureReferral('https://p.example/?clm_ref=R2', 'mkt', 1)).toBeUndefined();
   });
 
+  it('drops control characters from the referral id', () => {
+    expect(captureReferral('https://p.example/?clm_ref=R%0A1%C2%85', 'clm_ref', 1)?.id).toBe('R1');
+    expect(captureReferral('https://p.example/?clm_ref=%0A%0D', 'clm_ref', 1)).toBeUndefined();
+  });
+
   it('trims the referral to the limits the collector accepts', () => {
     const many = Array.from({ length: 15 }, (_, i) => `utm_k${'x'.repeat(i)}=v`).join('&');
     const url = `https://p.example/?clm_ref=${'r'.repeat(300)}&utm_Bad-Key=1&utm_long=${'v'.repeat(400)}&${many}`;
