@@ -166,3 +166,102 @@ describe('openSqliteStore', () => {
     expect(resumed).toMatchObject({ customerId: 'cust-1', attempts: 2 });
   });
 });
+
+describe('group commit', () => {
+  it('commits calls made in the same turn together, before any of them resolves', async () => {
+    const path = join(tempDir(), 'c.sqlite');
+    const store = await open(path);
+    const raw = new Database(path, { readonly: true });
+    onTestFinished(() => {
+      raw.close();
+    });
+    const countRaw = () =>
+      (raw.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+    const seen: number[] = [];
+    await Promise.all(
+      ['a', 'b', 'c'].map((customerId) => {
+        const { event, relay } = purchaseFixture({ customerId });
+        return store.recordEvent(event, relay).then(() => seen.push(countRaw()));
+      }),
+    );
+    // Another connection sees all three as soon as the first caller hears back.
+    expect(seen).toEqual([3, 3, 3]);
+  });
+
+  it('keeps per-event results inside one batch: repeated ids and customers', async () => {
+    const store = await open(join(tempDir(), 'c.sqlite'));
+    const first = purchaseFixture({ customerId: 'same' });
+    const sameCustomer = purchaseFixture({ customerId: 'same' });
+    const results = await Promise.all([
+      store.recordEvent(first.event, first.relay),
+      store.recordEvent(first.event, first.relay),
+      store.recordEvent(sameCustomer.event, sameCustomer.relay),
+    ]);
+    expect(results).toEqual([
+      { duplicate: false, relayQueued: true },
+      { duplicate: true, relayQueued: false },
+      { duplicate: false, relayQueued: false },
+    ]);
+    expect(await store.countEvents()).toBe(2);
+    expect(await store.countRelays()).toMatchObject({ pending: 1 });
+  });
+
+  it('fails only the bad write of a batch and keeps its event and relay atomic', async () => {
+    const store = await open(join(tempDir(), 'c.sqlite'));
+    const good = purchaseFixture({ customerId: 'good' });
+    const bad = purchaseFixture({ customerId: 'bad' });
+    // Breaks the relays table's NOT NULL after the event row went in: both must roll back.
+    const badRelay = { ...bad.relay, purchasedAt: null as unknown as string };
+    const later = purchaseFixture({ customerId: 'later' });
+    const [okFirst, failed, okLast] = await Promise.allSettled([
+      store.recordEvent(good.event, good.relay),
+      store.recordEvent(bad.event, badRelay),
+      store.recordEvent(later.event, later.relay),
+    ]);
+    expect(okFirst).toEqual({
+      status: 'fulfilled',
+      value: { duplicate: false, relayQueued: true },
+    });
+    expect(failed).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'SQLITE_CONSTRAINT_NOTNULL' },
+    });
+    expect(okLast).toEqual({ status: 'fulfilled', value: { duplicate: false, relayQueued: true } });
+    expect(await store.countEvents()).toBe(2);
+    expect((await store.listRelays()).map((r) => r.customerId).sort()).toEqual(['good', 'later']);
+  });
+
+  it('applies calls in the order made, reads included', async () => {
+    const store = await open(join(tempDir(), 'c.sqlite'));
+    const { event, relay } = purchaseFixture();
+    const recorded = store.recordEvent(event, relay);
+    const claimed = store.claimDueRelays({ now: T0, limit: 5, leaseMs: 60_000 });
+    const counted = store.countRelays();
+    await recorded;
+    expect(await claimed).toHaveLength(1);
+    expect(await counted).toMatchObject({ pending: 0, in_flight: 1 });
+  });
+
+  it('commits what is queued when the store closes', async () => {
+    const path = join(tempDir(), 'c.sqlite');
+    const store = await openSqliteStore({ path, logger: silentLogger, clock });
+    const { event, relay } = purchaseFixture();
+    const recorded = store.recordEvent(event, relay);
+    await store.close();
+    expect(await recorded).toEqual({ duplicate: false, relayQueued: true });
+    const reopened = await open(path);
+    expect(await reopened.countEvents()).toBe(1);
+  });
+
+  it('claims in due order with a large backlog', async () => {
+    const store = await open(join(tempDir(), 'c.sqlite'));
+    await Promise.all(
+      Array.from({ length: 500 }, (_, i) => {
+        const { event, relay } = purchaseFixture({ customerId: `c${i}` });
+        return store.recordEvent(event, { ...relay, createdAt: T0 - i });
+      }),
+    );
+    const claimed = await store.claimDueRelays({ now: T0, limit: 3, leaseMs: 60_000 });
+    expect(claimed.map((r) => r.customerId)).toEqual(['c499', 'c498', 'c497']);
+  });
+});

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { createGroupCommit } from './group-commit.js';
 import { migrations } from './migrations.js';
 import type { AttemptRecord, NewEvent, NewRelay, Relay, RelayStatus, Store } from './types.js';
 
@@ -96,7 +97,7 @@ export async function openSqliteStore(options: {
        @createdAt, @createdAt, @createdAt)
      ON CONFLICT (kind, partner_key, service_name, customer_id) DO NOTHING`,
   );
-  const record = db.transaction((event: NewEvent, relay: NewRelay | undefined) => {
+  const record = (event: NewEvent, relay: NewRelay | undefined) => {
     const added = insertEvent.run({
       ...event,
       referral: event.referral && JSON.stringify(event.referral),
@@ -105,15 +106,23 @@ export async function openSqliteStore(options: {
     if (!relay) return { duplicate: false, relayQueued: false };
     const queued = insertRelay.run({ ...relay, payload: JSON.stringify(relay.payload) });
     return { duplicate: false, relayQueued: queued.changes > 0 };
-  });
-  // One statement, so claiming is atomic without an explicit transaction.
+  };
+  // Each branch walks relays_due in order and stops at @limit, so a claim costs the same
+  // with 100 or 100,000 due rows (an OR over both would read and sort every due row).
   const claim = db.prepare(
     `UPDATE relays SET status = 'in_flight', attempts = attempts + 1, lease_until = @leaseUntil,
        updated_at = @now
      WHERE id IN (
-       SELECT id FROM relays
-       WHERE (status = 'pending' AND next_attempt_at <= @now)
-          OR (status = 'in_flight' AND lease_until <= @now)
+       SELECT id FROM (
+         SELECT id, next_attempt_at FROM (
+           SELECT id, next_attempt_at FROM relays
+           WHERE status = 'pending' AND next_attempt_at <= @now
+           ORDER BY next_attempt_at, id LIMIT @limit)
+         UNION ALL
+         SELECT id, next_attempt_at FROM (
+           SELECT id, next_attempt_at FROM relays
+           WHERE status = 'in_flight' AND lease_until <= @now
+           ORDER BY next_attempt_at, id LIMIT @limit))
        ORDER BY next_attempt_at, id LIMIT @limit)
      RETURNING *`,
   );
@@ -130,60 +139,52 @@ export async function openSqliteStore(options: {
     `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = @now, updated_at = @now
      WHERE id = @id AND status = 'in_flight'`,
   );
-  const releaseAll = db.transaction((ids: readonly number[], now: number) => {
-    for (const id of ids) release.run({ id, now });
-  });
+  const count = db.prepare('SELECT status, COUNT(*) AS n FROM relays GROUP BY status');
+  const list = db.prepare(
+    'SELECT * FROM relays WHERE @status IS NULL OR status = @status ORDER BY id DESC LIMIT @limit',
+  );
+  const countAll = db.prepare('SELECT COUNT(*) AS n FROM events');
+  const select1 = db.prepare('SELECT 1');
+  // Every call goes through the group commit, so calls take effect in the order made.
+  const group = createGroupCommit(db);
 
   return {
-    async recordEvent(event, relay) {
-      return record(event, relay);
-    },
-    async claimDueRelays({ now, limit, leaseMs }) {
-      const rows = claim.all({ now, limit, leaseUntil: now + leaseMs }) as RelayRow[];
-      return rows.map(toRelay).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
-    },
-    async markDelivered(id, attempt) {
-      delivered.run({ id, ...attempt });
-    },
-    async scheduleRetry(id, nextAttemptAt, attempt) {
-      retry.run({ id, next: nextAttemptAt, ...attempt });
-    },
-    async markDead(id, attempt: AttemptRecord) {
-      dead.run({ id, ...attempt });
-    },
-    async releaseClaims(ids) {
-      releaseAll(ids, clock.now());
-    },
-    async countRelays() {
-      const counts: Record<RelayStatus, number> = {
-        pending: 0,
-        in_flight: 0,
-        delivered: 0,
-        dead: 0,
-      };
-      const rows = db.prepare('SELECT status, COUNT(*) AS n FROM relays GROUP BY status').all() as {
-        status: RelayStatus;
-        n: number;
-      }[];
-      for (const row of rows) counts[row.status] = row.n;
-      return counts;
-    },
-    async listRelays({ status, limit = 100 } = {}) {
-      const rows = db
-        .prepare(
-          `SELECT * FROM relays WHERE @status IS NULL OR status = @status ORDER BY id DESC LIMIT @limit`,
-        )
-        .all({ status: status ?? null, limit }) as RelayRow[];
-      return rows.map(toRelay);
-    },
-    async countEvents() {
-      return (db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
-    },
-    async ping() {
-      db.prepare('SELECT 1').get();
-    },
+    recordEvent: (event, relay) => group.run(() => record(event, relay)),
+    claimDueRelays: ({ now, limit, leaseMs }) =>
+      group.run(() => {
+        const rows = claim.all({ now, limit, leaseUntil: now + leaseMs }) as RelayRow[];
+        return rows.map(toRelay).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+      }),
+    markDelivered: (id, attempt) => group.run(() => void delivered.run({ id, ...attempt })),
+    scheduleRetry: (id, nextAttemptAt, attempt) =>
+      group.run(() => void retry.run({ id, next: nextAttemptAt, ...attempt })),
+    markDead: (id, attempt: AttemptRecord) => group.run(() => void dead.run({ id, ...attempt })),
+    releaseClaims: (ids) =>
+      group.run(() => {
+        const now = clock.now();
+        for (const id of ids) release.run({ id, now });
+      }),
+    countRelays: () =>
+      group.run(() => {
+        const counts: Record<RelayStatus, number> = {
+          pending: 0,
+          in_flight: 0,
+          delivered: 0,
+          dead: 0,
+        };
+        for (const row of count.all() as { status: RelayStatus; n: number }[]) {
+          counts[row.status] = row.n;
+        }
+        return counts;
+      }),
+    listRelays: ({ status, limit = 100 } = {}) =>
+      group.run(() => (list.all({ status: status ?? null, limit }) as RelayRow[]).map(toRelay)),
+    countEvents: () => group.run(() => (countAll.get() as { n: number }).n),
+    ping: () => group.run(() => void select1.get()),
     async close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      group.flush();
+      db.close();
     },
   };
 }

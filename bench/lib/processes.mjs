@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { onExit } from './guard.mjs';
+
+const require = createRequire(import.meta.url);
+/** The built collector CLI, as providers run it. */
+export const collectorCli = join(
+  dirname(require.resolve('@clm/collector/package.json')),
+  'dist/cli.js',
+);
+const bareServer = fileURLToPath(new URL('./bare-server.mjs', import.meta.url));
+
+const START_TIMEOUT_MS = 15_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+/**
+ * Starts `node <script> ...args` and resolves once it logs `listening on <url>`. It listens
+ * on 127.0.0.1 and a random port; the bench's guards stop it if the run ends early.
+ */
+async function startServer(name, script, args, env, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Keep only the tail of the output: the collector logs a line per beacon and relay.
+  let tail = '';
+  const keep = (chunk) => {
+    tail = (tail + chunk.toString()).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+  const unregister = onExit(stop);
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not start:\n${tail}`)),
+      START_TIMEOUT_MS,
+    );
+    const look = () => {
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(tail);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout.off('data', look);
+      resolve(match[1]);
+    };
+    child.stdout.on('data', look);
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${code}):\n${tail}`));
+    });
+  }).catch(async (error) => {
+    await stop();
+    unregister();
+    throw error;
+  });
+  return {
+    url,
+    pid: child.pid,
+    output: () => tail,
+    /** Peak resident memory of the process so far (VmHWM), in bytes. */
+    peakRss: () => readStatusKb(child.pid, 'VmHWM') * 1024,
+    async stop() {
+      await stop();
+      unregister();
+      return exited;
+    },
+  };
+}
+
+function readStatusKb(pid, field) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(match[1]);
+}
+
+/** The collector exactly as `clm-collector serve` runs, on its own database file. */
+export function startCollectorProcess({ dbPath, onrampBaseUrl, partnerKey, env = {}, nodeArgs }) {
+  return startServer(
+    'collector',
+    collectorCli,
+    ['serve'],
+    {
+      ONRAMP_BASE_URL: onrampBaseUrl,
+      CLM_PARTNER_KEYS: partnerKey,
+      CLM_DB: dbPath,
+      // The rate limiter's ceiling (far above any run here): it must not be what is measured.
+      CLM_RATE_LIMIT_PER_MINUTE: '1000000',
+      ...env,
+    },
+    nodeArgs,
+  );
+}
+
+/** The baseline: Express 5 answering 204 to POST /beacon, in its own process. */
+export const startBareExpress = () => startServer('bare express', bareServer, [], {});
