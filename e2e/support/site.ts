@@ -8,6 +8,12 @@ export interface PageSetup {
   beforePixel?: string;
   /** Leave the pixel's tag out, e.g. to call the stub before it exists. */
   withoutPixel?: boolean;
+  /** The pixel's file on the collector. Default `pixel.js`. */
+  pixelFile?: string;
+  /** Put on every inline script, for a page whose CSP allows scripts by nonce. */
+  nonce?: string;
+  /** Extra response headers of every page (e.g. a Content-Security-Policy). */
+  headers?: Record<string, string>;
 }
 
 export const STUB =
@@ -20,11 +26,13 @@ export const renderPage = (collectorUrl: string, setup: PageSetup, title: string
   const attrs = Object.entries(setup.attrs)
     .map(([name, value]) => ` ${name}="${escapeAttr(value)}"`)
     .join('');
+  const script = setup.nonce ? `<script nonce="${escapeAttr(setup.nonce)}">` : '<script>';
+  const file = setup.pixelFile ?? 'pixel.js';
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>${title}</title>
-<script>${STUB}</script>
-${setup.beforePixel ? `<script>${setup.beforePixel}</script>` : ''}
-${setup.withoutPixel ? '' : `<script async src="${collectorUrl}/pixel.js"${attrs}></script>`}
+${script}${STUB}</script>
+${setup.beforePixel ? `${script}${setup.beforePixel}</script>` : ''}
+${setup.withoutPixel ? '' : `<script async src="${collectorUrl}/${file}"${attrs}></script>`}
 </head><body><h1>${title}</h1><a id="next" href="/next">next</a></body></html>`;
 };
 
@@ -43,7 +51,7 @@ export async function startSite(collectorUrl: () => string, setup: PageSetup): P
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.writeHead(200, { ...site.setup.headers, 'content-type': 'text/html; charset=utf-8' });
     res.end(renderPage(collectorUrl(), site.setup, path));
   });
   server.listen(0, '127.0.0.1');

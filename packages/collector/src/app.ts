@@ -5,14 +5,19 @@ import type { Logger } from './log.js';
 import { beaconRouter } from './routes/beacon.js';
 import { healthRouter } from './routes/health.js';
 import { pixelRouter, readPixelScript } from './routes/pixel.js';
+import { beaconRateLimit } from './security/rate-limit.js';
 import type { Store } from './store/types.js';
+
+/** Beacons per client IP per minute unless configured (CLM_RATE_LIMIT_PER_MINUTE). */
+export const DEFAULT_RATE_LIMIT = 600;
 
 /** Dependencies of {@link createApp}. */
 export interface AppDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
-  config: Pick<Config, 'partnerKeys' | 'allowedOrigins'>;
+  config: Pick<Config, 'partnerKeys' | 'allowedOrigins'> &
+    Partial<Pick<Config, 'rateLimitPerMinute' | 'trustProxy'>>;
   /** Told when a purchase queued a relay (the relay worker). */
   relay?: { notify(): void };
   /** The pixel script; default: read `@clm/pixel/pixel.js` once, now. */
@@ -26,8 +31,11 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // Express's weak ETags are not wanted on API answers; /pixel.js sets a strong one.
   app.set('etag', false);
+  // Who the client is (rate limit): the socket address unless proxies are trusted.
+  app.set('trust proxy', config.trustProxy ?? false);
 
   app.use(pixelRouter(deps.pixelScript === undefined ? readPixelScript(logger) : deps.pixelScript));
+  app.use('/beacon', beaconRateLimit(config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT));
   app.use(
     beaconRouter({
       store,

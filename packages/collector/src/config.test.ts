@@ -14,6 +14,8 @@ describe('loadConfig', () => {
       allowedOrigins: [],
       dbPath: './data/collector.sqlite',
       adminToken: null,
+      rateLimitPerMinute: 600,
+      trustProxy: false,
       relay: {
         timeoutMs: 10_000,
         maxAgeMs: 72 * 3_600_000,
@@ -46,6 +48,19 @@ describe('loadConfig', () => {
     expect(config.relay).toMatchObject({ timeoutMs: 500, maxAgeMs: 3_600_000, concurrency: 2 });
   });
 
+  it.each([
+    ['false', false],
+    ['TRUE', true],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8', ['loopback', '10.0.0.0/8']],
+  ])('reads CLM_TRUST_PROXY=%s', (value, expected) => {
+    expect(loadConfig({ ...valid, CLM_TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('reads CLM_RATE_LIMIT_PER_MINUTE', () => {
+    expect(loadConfig({ ...valid, CLM_RATE_LIMIT_PER_MINUTE: '5' }).rateLimitPerMinute).toBe(5);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ ...valid, PORT: '', CLM_ALLOWED_ORIGINS: ' ' }).port).toBe(8080);
   });
@@ -61,6 +76,8 @@ describe('loadConfig', () => {
     [{ ...valid, PORT: '70000' }, 'PORT must be at most 65535'],
     [{ ...valid, CLM_ALLOWED_ORIGINS: 'https://a.example/path' }, 'CLM_ALLOWED_ORIGINS each entry'],
     [{ ...valid, CLM_ADMIN_TOKEN: 'short' }, 'CLM_ADMIN_TOKEN must be at least 16'],
+    [{ ...valid, CLM_RATE_LIMIT_PER_MINUTE: '0' }, 'CLM_RATE_LIMIT_PER_MINUTE must be at least 1'],
+    [{ ...valid, CLM_TRUST_PROXY: '*' }, 'CLM_TRUST_PROXY must be false, true'],
     [{ ...valid, CLM_RELAY_TIMEOUT_MS: '0' }, 'CLM_RELAY_TIMEOUT_MS must be at least 1'],
     [{ ...valid, CLM_RELAY_MAX_AGE_HOURS: '-1' }, 'CLM_RELAY_MAX_AGE_HOURS must be a whole number'],
     [{ ...valid, CLM_RELAY_CONCURRENCY: '1.5' }, 'CLM_RELAY_CONCURRENCY must be a whole number'],

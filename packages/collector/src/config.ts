@@ -28,8 +28,15 @@ export interface Config {
   allowedOrigins: readonly string[];
   dbPath: string;
   adminToken: string | null;
+  /** Beacons accepted per client IP per minute. */
+  rateLimitPerMinute: number;
+  /** Express `trust proxy` value: which proxies' `X-Forwarded-For` to believe. */
+  trustProxy: TrustProxy;
   relay: RelayConfig;
 }
+
+/** `false` (the socket address is the client), a hop count, or addresses/subnets to trust. */
+export type TrustProxy = boolean | number | string[];
 
 /** Raised for an invalid environment; the message names each offending variable. */
 export class ConfigError extends Error {
@@ -94,6 +101,20 @@ const origins = z
   .transform((values) => values.map((value) => new URL(value).origin))
   .default([]);
 
+// Express's `trust proxy`: "false"/"true", a hop count, or comma-separated addresses,
+// subnets (10.0.0.0/8) and the names loopback, linklocal, uniquelocal.
+const trustProxy = z
+  .string()
+  .regex(/^[\w.:/, -]+$/, { error: 'must be false, true, a hop count or addresses/subnets' })
+  .transform((value): TrustProxy => {
+    const trimmed = value.trim().toLowerCase();
+    if (trimmed === 'false') return false;
+    if (trimmed === 'true') return true;
+    if (/^\d+$/.test(trimmed)) return Number(trimmed);
+    return list(value);
+  })
+  .default(false);
+
 const envSchema = z.object({
   ONRAMP_BASE_URL: httpUrl,
   PORT: int(0, 65535, 8080),
@@ -102,6 +123,8 @@ const envSchema = z.object({
   CLM_ALLOWED_ORIGINS: origins,
   CLM_DB: z.string().default('./data/collector.sqlite'),
   CLM_ADMIN_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  CLM_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 600),
+  CLM_TRUST_PROXY: trustProxy,
   CLM_RELAY_TIMEOUT_MS: int(1, 600_000, 10_000),
   CLM_RELAY_MAX_AGE_HOURS: int(1, 24 * 365, 72),
   CLM_RELAY_CONCURRENCY: int(1, 64, 4),
@@ -138,6 +161,8 @@ export function loadConfig(env: Env = process.env): Config {
     allowedOrigins: e.CLM_ALLOWED_ORIGINS,
     dbPath: e.CLM_DB,
     adminToken: e.CLM_ADMIN_TOKEN ?? null,
+    rateLimitPerMinute: e.CLM_RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.CLM_TRUST_PROXY,
     relay: {
       timeoutMs: e.CLM_RELAY_TIMEOUT_MS,
       maxAgeMs: e.CLM_RELAY_MAX_AGE_HOURS * 3_600_000,

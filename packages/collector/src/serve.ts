@@ -5,6 +5,7 @@ import { closeServer, listenOn } from './listen.js';
 import type { Logger } from './log.js';
 import { createOnrampClient } from './onramp/client.js';
 import { createRelayWorker } from './relay/worker.js';
+import { pixelInfo, readPixelScript } from './routes/pixel.js';
 import { openSqliteStore } from './store/sqlite.js';
 
 /** A running collector. */
@@ -33,14 +34,9 @@ export async function startCollector(options: {
     ...(options.fetch && { fetch: options.fetch }),
   });
   const worker = createRelayWorker({ store, onramp, clock, config: config.relay, logger });
-  const app = createApp({
-    store,
-    clock,
-    logger,
-    config,
-    relay: worker,
-    ...(options.pixelScript !== undefined && { pixelScript: options.pixelScript }),
-  });
+  const pixelScript =
+    options.pixelScript !== undefined ? options.pixelScript : readPixelScript(logger);
+  const app = createApp({ store, clock, logger, config, relay: worker, pixelScript });
   const { server, url } = await listenOn(app, config.port, config.host).catch(async (error) => {
     await store.close();
     throw error;
@@ -48,6 +44,10 @@ export async function startCollector(options: {
   worker.start();
   logger.info('collector', `listening on ${url}`);
   logger.info('collector', `relaying to ${config.onrampBaseUrl}/api/SaasTrackings`);
+  if (pixelScript) {
+    const { file, integrity } = pixelInfo(pixelScript);
+    logger.info('collector', `pixel: ${url}/${file} integrity="${integrity}"`);
+  }
 
   let closing: Promise<void> | undefined;
   return {

@@ -1,4 +1,5 @@
 import { isDebug, type LooseOptions, resolveSettings, type Settings } from './config';
+import { P, stringify } from './globals';
 import { eventId, hash } from './id';
 import { log, setDebug } from './log';
 import { captureReferral } from './referral';
@@ -13,7 +14,7 @@ const CUSTOMER_ID = /^[^\0-\x1f\x7f-\x9f]{1,256}$/;
 let settings: Settings | undefined;
 
 const beacon = (s: Settings, type: string, fields: object): boolean => {
-  const body = JSON.stringify({
+  const body = stringify({
     v: 1,
     type,
     id: eventId(),
@@ -90,5 +91,11 @@ export const purchase = (customerId: unknown): Promise<PurchaseResult> => {
   } catch {
     reason = 'error';
   }
-  return Promise.resolve(reason ? { sent: false, reason } : { sent: true });
+  const result: PurchaseResult = reason ? { sent: false, reason } : { sent: true };
+  try {
+    return P.resolve(result);
+  } catch {
+    // `Promise` was already broken when the script loaded: hand back the plain result.
+    return result as never;
+  }
 };

@@ -6,8 +6,11 @@ import type { Referral } from './types';
  */
 export const captureReferral = (href: string, param: string, now: number): Referral | undefined => {
   const query = new URL(href).searchParams;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it drops.
-  const id = query.get(param)?.replace(/[\0-\x1f\x7f-\x9f]/g, '').slice(0, 128);
+  const id = query
+    .get(param)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it drops.
+    ?.replace(/[\0-\x1f\x7f-\x9f]/g, '')
+    .slice(0, 128);
   const utm: Record<string, string> = {};
   let count = 0;
   query.forEach((value, key) => {

@@ -1,6 +1,7 @@
 // First-party storage. localStorage first; a cookie when localStorage throws or is absent
 // (private modes, blocked storage). Any failure reads as "nothing stored". Callers check
 // expiry themselves against the page clock, so it also holds under a faked clock.
+import { parse, stringify } from './globals';
 
 /** The JSON value stored under `name`, or undefined. */
 export const read = <T>(name: string): T | undefined => {
@@ -9,7 +10,7 @@ export const read = <T>(name: string): T | undefined => {
     raw = localStorage.getItem(name);
   } catch {}
   try {
-    return JSON.parse(
+    return parse(
       raw ??
         decodeURIComponent(
           (document.cookie.match(`(^|; )${name}=([^;]*)`) as string[])[2] as string,
@@ -20,7 +21,7 @@ export const read = <T>(name: string): T | undefined => {
 
 /** Stores `value` as JSON under `name`, kept for `ms` milliseconds by a cookie; never throws. */
 export const write = (name: string, value: unknown, ms: number): void => {
-  const raw = JSON.stringify(value);
+  const raw = stringify(value);
   try {
     localStorage.setItem(name, raw);
   } catch {

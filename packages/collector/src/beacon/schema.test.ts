@@ -62,6 +62,16 @@ describe('parseBeacon', () => {
       { ...purchase, customerId: 'a\nb' },
       'customerId: must not contain control',
     ],
+    [
+      'a customer id with a lone surrogate',
+      { ...purchase, customerId: 'a\ud800b' },
+      'customerId: must not contain control',
+    ],
+    [
+      'a utm value with a control character',
+      { ...visit, ref: { id: 'r', at: 0, utm: { source: 'a\u0000' } } },
+      'utm values must not contain control',
+    ],
     ['a visit with a customer id', { ...visit, customerId: 'c' }, 'Unrecognized key'],
     ['a numeric customer id', { ...purchase, customerId: 42 }, 'customerId: is required'],
     ['an empty referral id', { ...visit, ref: { id: '', at: 0 } }, 'ref.id: must not be empty'],

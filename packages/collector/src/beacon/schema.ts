@@ -5,7 +5,9 @@ const token = z.string().regex(/^[\x21-\x7e]{1,128}$/, {
   error: 'must be 1-128 printable ASCII characters without spaces',
 });
 
-const noControl = /^[^\p{Cc}]*$/u;
+// No control characters and no lone UTF-16 surrogates (which SQLite's UTF-8 would turn
+// into U+FFFD, so the onramp would get a different id than the page sent).
+const noControl = /^[^\p{Cc}\p{Cs}]*$/u;
 
 const epochMs = z
   .number({ error: 'must be a number' })
@@ -15,7 +17,10 @@ const epochMs = z
 const utm = z
   .record(
     z.string().regex(/^[a-z_]{1,32}$/, { error: 'utm keys must be 1-32 characters of a-z and _' }),
-    z.string().max(256, { error: 'utm values must be at most 256 characters' }),
+    z
+      .string()
+      .max(256, { error: 'utm values must be at most 256 characters' })
+      .regex(noControl, { error: 'utm values must not contain control characters' }),
     {
       error: (issue) =>
         issue.code === 'invalid_key' ? 'utm keys must be 1-32 characters of a-z and _' : undefined,
@@ -50,7 +55,7 @@ export const customerIdSchema = z
   .string({ error: 'is required' })
   .min(1, { error: 'must not be empty' })
   .max(256, { error: 'must be at most 256 characters' })
-  .regex(noControl, { error: 'must not contain control characters' });
+  .regex(noControl, { error: 'must not contain control characters or lone surrogates' });
 
 /** A provider key or service name. */
 export const tokenSchema = token;

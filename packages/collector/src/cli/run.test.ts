@@ -37,11 +37,14 @@ describe('clm-collector', () => {
     expect(none.out.stderr).toContain('Usage: clm-collector');
   });
 
-  it.each([['serve'], ['track'], ['sandbox']])('has --help for %s', async (command) => {
-    const { io: cliIo, out } = io();
-    expect(await runCli([command, '--help'], cliIo)).toBe(0);
-    expect(out.stdout).toContain(`Usage: clm-collector ${command}`);
-  });
+  it.each([['serve'], ['track'], ['sandbox'], ['pixel-info']])(
+    'has --help for %s',
+    async (command) => {
+      const { io: cliIo, out } = io();
+      expect(await runCli([command, '--help'], cliIo)).toBe(0);
+      expect(out.stdout).toContain(`Usage: clm-collector ${command}`);
+    },
+  );
 
   it('exits 2 on an unknown command or option', async () => {
     expect(await runCli(['frobnicate'], io().io)).toBe(2);
@@ -182,6 +185,22 @@ describe('clm-collector serve', () => {
     expect(await exit).toBe(0);
     expect(out.stdout).toContain('[collector] stopped');
     expect(out.stdout + out.stderr).not.toContain('cust-9');
+  });
+});
+
+describe('clm-collector pixel-info', () => {
+  it('prints the versioned file, its integrity and a tag', async () => {
+    const { io: cliIo, out } = io();
+    const code = await runCli(['pixel-info', '--collector', 'https://c.example/'], cliIo);
+    // The pixel is built before the tests (pnpm test); without it the command exits 1.
+    if (code === 1) return expect(out.stderr).toContain('not built');
+    expect(code).toBe(0);
+    const [, file, integrity] =
+      /file: (pixel\.[0-9a-f]{16}\.js)\nintegrity: (sha384-[A-Za-z0-9+/]+=*)\n/.exec(out.stdout) ??
+      [];
+    expect(out.stdout).toContain(
+      `<script async src="https://c.example/${file}" integrity="${integrity}" crossorigin="anonymous"`,
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
+import { runPixelInfo } from './pixel-info.js';
 import { runSandbox } from './sandbox.js';
 import { runServe } from './serve.js';
 import { runTrack } from './track.js';
@@ -59,6 +60,16 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .action(async (options: { port: number; host: string }) =>
       setExit(await runSandbox(options, io)),
     );
+
+  program
+    .command('pixel-info')
+    .description('Print the versioned pixel file (pixel.<hash>.js) and its integrity (SRI) value')
+    .option(
+      '--collector <url>',
+      "the collector's public base URL, for the printed tag",
+      'https://collect.provider.example',
+    )
+    .action((options: { collector: string }) => setExit(runPixelInfo(options, io)));
 
   return program;
 }

@@ -59,6 +59,23 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
   let again = false;
   let timer: NodeJS.Timeout | undefined;
 
+  // An outcome the store refuses (disk full, read-only) is kept and written again until it
+  // sticks: leaving the row in_flight would re-send a call the onramp already accepted.
+  async function persist(task: Task, write: () => Promise<void>): Promise<void> {
+    for (let delay = config.pollMs; ; delay = Math.min(delay * 2, 1000)) {
+      try {
+        return await write();
+      } catch (error) {
+        if (task.abandoned) throw error;
+        logger.error(
+          'relay',
+          `recording ${describeRelay(task.relay)} failed, retrying: ${String(error)}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
   async function record(task: Task): Promise<void> {
     const { relay } = task;
     const handler = relayKinds[relay.kind];
@@ -69,7 +86,8 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
     task.phase = 'recording';
     const now = clock.now();
     if (typeof result === 'string') {
-      await store.markDead(relay.id, { at: now, status: null, body: null, error: result });
+      const attempt = { at: now, status: null, body: null, error: result };
+      await persist(task, () => store.markDead(relay.id, attempt));
       logger.error('relay', `dead-lettered ${describeRelay(relay)}: ${result}`);
       return;
     }
@@ -82,17 +100,17 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
       error: decision.action === 'delivered' ? null : decision.reason,
     };
     if (decision.action === 'delivered') {
-      await store.markDelivered(relay.id, attempt);
+      await persist(task, () => store.markDelivered(relay.id, attempt));
       logger.info('relay', `delivered ${describeRelay(relay)}: HTTP ${attempt.status}`);
     } else if (decision.action === 'retry') {
-      await store.scheduleRetry(relay.id, decision.at, attempt);
+      await persist(task, () => store.scheduleRetry(relay.id, decision.at, attempt));
       const wait = ((decision.at - now) / 1000).toFixed(1);
       logger.warn(
         'relay',
         `${describeRelay(relay)} failed: ${decision.reason}; retry in ${wait} s`,
       );
     } else {
-      await store.markDead(relay.id, attempt);
+      await persist(task, () => store.markDead(relay.id, attempt));
       logger.error('relay', `dead-lettered ${describeRelay(relay)}: ${decision.reason}`);
     }
   }
@@ -165,10 +183,8 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
     clearTimeout(graceTimer);
     if (!timedOut) return;
     const abandoned = [...tasks.values()].filter((task) => task.phase === 'sending');
-    for (const task of abandoned) {
-      task.abandoned = true;
-      task.controller.abort();
-    }
+    for (const task of tasks.values()) task.abandoned = true;
+    for (const task of abandoned) task.controller.abort();
     await Promise.allSettled([...tasks.values()].map((task) => task.done));
     // The onramp may have received some of these already: at-least-once on shutdown.
     await store.releaseClaims(abandoned.map((task) => task.relay.id));

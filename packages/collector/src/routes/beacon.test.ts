@@ -86,22 +86,25 @@ describe('POST /beacon', () => {
     expect(await store.countEvents()).toBe(0);
   });
 
-  it.each([['application/x-www-form-urlencoded'], ['multipart/form-data; boundary=x'], ['']])(
-    'answers 415 to content type %j',
-    async (type) => {
-      const { url } = await startTestCollector();
-      const headers: Record<string, string> = type ? { 'content-type': type } : {};
-      const res = await fetch(`${url}/beacon`, {
-        method: 'POST',
-        headers,
-        body: new Uint8Array(Buffer.from(JSON.stringify(purchase()))),
-      });
-      expect(res.status).toBe(415);
-      expect(await res.json()).toEqual({
-        error: 'Content-Type must be text/plain or application/json',
-      });
-    },
-  );
+  it.each([
+    ['application/x-www-form-urlencoded'],
+    ['multipart/form-data; boundary=x'],
+    [''],
+    ['text/plain; charset=utf-16le'],
+    ['application/json; charset=utf-7'],
+  ])('answers 415 to content type %j', async (type) => {
+    const { url } = await startTestCollector();
+    const headers: Record<string, string> = type ? { 'content-type': type } : {};
+    const res = await fetch(`${url}/beacon`, {
+      method: 'POST',
+      headers,
+      body: new Uint8Array(Buffer.from(JSON.stringify(purchase()))),
+    });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({
+      error: 'Content-Type must be text/plain or application/json, in UTF-8',
+    });
+  });
 
   it('answers 403 to a provider key it does not relay for', async () => {
     const { url, store } = await startTestCollector();
@@ -218,5 +221,47 @@ describe('storage failure', () => {
     const res = await post(url, JSON.stringify(purchase()));
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ error: 'storage unavailable, retry later' });
+  });
+});
+
+describe('abuse', () => {
+  it('changes nothing already relayed when a second purchase names another referral', async () => {
+    const { url, store } = await startTestCollector();
+    expect((await post(url, JSON.stringify(purchase({ customerId: 'cust-7' })))).status).toBe(204);
+    const [first] = await store.listRelays();
+    const other = purchase({ customerId: 'cust-7', ref: { id: 'r-attacker', at: 1, utm: {} } });
+    expect((await post(url, JSON.stringify(other))).status).toBe(204);
+    expect(await store.listRelays()).toEqual([first]);
+  });
+
+  it('never answers * or allows credentials, even for an allowed origin', async () => {
+    const { url } = await startTestCollector({ allowedOrigins: ['https://www.acme.example'] });
+    for (const method of ['OPTIONS', 'POST']) {
+      const res = await fetch(`${url}/beacon`, {
+        method,
+        headers: {
+          origin: 'https://www.acme.example',
+          'content-type': 'text/plain',
+          'access-control-request-method': 'POST',
+          cookie: 'session=1',
+        },
+        ...(method === 'POST' && { body: JSON.stringify(purchase()) }),
+      });
+      expect(res.headers.get('access-control-allow-origin')).toBe('https://www.acme.example');
+      expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+    }
+  });
+
+  it('answers 413 to a chunked body over the limit without storing it', async () => {
+    const { url, store } = await startTestCollector();
+    const big = JSON.stringify(purchase({ customerId: 'x'.repeat(9000) }));
+    const res = await fetch(`${url}/beacon`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: new Blob([big]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await store.countEvents()).toBe(0);
   });
 });

@@ -11,6 +11,13 @@ export const MAX_BEACON_BYTES = 8 * 1024;
 
 const BEACON_TYPES = ['text/plain', 'application/json'];
 
+// The pixel sends UTF-8. Other charsets body-parser could decode (UTF-7, UTF-16…) would
+// only widen what a hostile client can smuggle past the schema.
+const isUtf8 = (contentType: string | undefined) => {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? '')?.[1];
+  return charset === undefined || /^utf-?8$/i.test(charset);
+};
+
 /** Dependencies of {@link beaconRouter}. */
 export interface BeaconDeps {
   store: Store;
@@ -78,9 +85,9 @@ export function beaconRouter(deps: BeaconDeps): Router {
     '/beacon',
     checkOrigin,
     (req, res, next) =>
-      req.is(BEACON_TYPES)
+      req.is(BEACON_TYPES) && isUtf8(req.get('content-type'))
         ? next()
-        : fail(res, 415, 'Content-Type must be text/plain or application/json'),
+        : fail(res, 415, 'Content-Type must be text/plain or application/json, in UTF-8'),
     express.text({ type: BEACON_TYPES, limit: MAX_BEACON_BYTES }),
     (req, res) => accept(req.body as string, res),
   );

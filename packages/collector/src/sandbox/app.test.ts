@@ -108,6 +108,30 @@ describe('sandbox onramp', () => {
     });
   });
 
+  it('redirects in redirect mode and answers non-HTTP bytes in garbage mode', async () => {
+    const s = await sandbox();
+    await s.mode({ mode: 'redirect', status: 302, location: 'http://127.0.0.1:9/x', count: 1 });
+    const moved = await fetch(`${s.url}/api/SaasTrackings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(tracking),
+      redirect: 'manual',
+    });
+    expect([moved.status, moved.headers.get('location')]).toEqual([302, 'http://127.0.0.1:9/x']);
+    await s.mode({ mode: 'garbage', count: 1 });
+    await expect(s.track(tracking)).rejects.toThrow();
+    expect(await s.stats()).toMatchObject({ accepted: 0, failed: 2 });
+    expect((await s.track(tracking)).status).toBe(200);
+  });
+
+  it('sends secure headers with its HTML page', async () => {
+    const s = await sandbox();
+    const res = await fetch(s.url);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('lists received purchases on an escaped HTML page', async () => {
     const s = await sandbox();
     await s.track({ ...tracking, customerId: '<script>alert(1)</script>' });

@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { htmlSecurityHeaders } from '../security/html-headers.js';
 import { controlRouter } from './control.js';
 import { renderReceivedPage } from './page.js';
 import { saasTrackingsRouter } from './saas-trackings.js';
@@ -14,7 +15,7 @@ export function createSandboxApp(): Express {
   app.disable('x-powered-by');
   app.use(saasTrackingsRouter(state));
   app.use(controlRouter(state));
-  app.get('/', (_req, res) => {
+  app.get('/', htmlSecurityHeaders(), (_req, res) => {
     res.type('html').send(renderReceivedPage(state.received));
   });
   const onError: ErrorRequestHandler = (

@@ -55,11 +55,18 @@ function accept(state: SandboxState, req: Request, res: Response): void {
 export function saasTrackingsRouter(state: SandboxState): Router {
   const router = Router();
   router.post('/api/SaasTrackings', express.json({ limit: '64kb' }), (req, res) => {
-    const { mode, status = 503, retryAfter } = takeMode(state);
+    const { mode, status, retryAfter, location } = takeMode(state);
     if (mode === 'fail') {
       state.stats.failed += 1;
       if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
-      res.status(status).json({ error: `sandbox failure mode (${status})` });
+      res.status(status ?? 503).json({ error: `sandbox failure mode (${status ?? 503})` });
+    } else if (mode === 'redirect') {
+      state.stats.failed += 1;
+      res.redirect(status ?? 307, location ?? 'http://127.0.0.1:9/api/SaasTrackings');
+    } else if (mode === 'garbage') {
+      // Not HTTP at all: the client must fail the call, not misread it.
+      state.stats.failed += 1;
+      res.socket?.end('HTTP/1.1 2OO garbage\r\n\x00\xff{{{\r\n\r\n');
     } else if (mode === 'stall') {
       state.stats.stalled += 1;
       state.held.add(res);

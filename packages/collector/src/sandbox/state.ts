@@ -3,9 +3,11 @@ import { z } from 'zod';
 
 /** How the sandbox answers `POST /api/SaasTrackings`. */
 export const modeSchema = z.strictObject({
-  mode: z.enum(['ok', 'fail', 'stall', 'reject']),
-  /** Status of `fail` answers. Default 503. */
-  status: z.number().int().min(400).max(599).optional(),
+  mode: z.enum(['ok', 'fail', 'stall', 'reject', 'redirect', 'garbage']),
+  /** Status of `fail` (default 503, 400-599) or `redirect` (default 307, 300-399) answers. */
+  status: z.number().int().min(300).max(599).optional(),
+  /** Where `redirect` answers point. Default: `http://127.0.0.1:9/api/SaasTrackings`. */
+  location: z.url().optional(),
   /** Apply the mode to this many requests, then return to `ok`. Default: until changed. */
   count: z.number().int().min(1).optional(),
   /** `Retry-After` seconds sent with `fail` answers. */

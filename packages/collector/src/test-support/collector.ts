@@ -1,14 +1,22 @@
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { createApp } from '../app.js';
-import { silentLogger } from '../log.js';
+import type { TrustProxy } from '../config.js';
+import { type Logger, silentLogger } from '../log.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { listen } from './http.js';
 import { tempDir } from './tmp.js';
 
 /** The collector app on port 0 over a temporary SQLite file, with a counting relay stub. */
 export async function startTestCollector(
-  options: { allowedOrigins?: string[]; pixelScript?: Buffer | null; now?: number } = {},
+  options: {
+    allowedOrigins?: string[];
+    pixelScript?: Buffer | null;
+    now?: number;
+    rateLimitPerMinute?: number;
+    trustProxy?: TrustProxy;
+    logger?: Logger;
+  } = {},
 ) {
   const store = await openSqliteStore({
     path: join(tempDir(), 'collector.sqlite'),
@@ -19,8 +27,13 @@ export async function startTestCollector(
   const app = createApp({
     store,
     clock: { now: () => options.now ?? Date.parse('2025-03-01T12:00:00Z') },
-    logger: silentLogger,
-    config: { partnerKeys: ['PK-1', 'PK-2'], allowedOrigins: options.allowedOrigins ?? [] },
+    logger: options.logger ?? silentLogger,
+    config: {
+      partnerKeys: ['PK-1', 'PK-2'],
+      allowedOrigins: options.allowedOrigins ?? [],
+      rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
+      trustProxy: options.trustProxy ?? false,
+    },
     relay,
     pixelScript:
       'pixelScript' in options ? (options.pixelScript ?? null) : Buffer.from('/* pixel */'),

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { startTestCollector } from '../test-support/collector.js';
+
+let seq = 0;
+const beacon = () =>
+  JSON.stringify({
+    v: 1,
+    type: 'visit',
+    id: `evt_rl_${String(++seq).padStart(6, '0')}`,
+    key: 'PK-1',
+    service: 'acme-crm',
+    ref: { id: 'r-1', at: 1 },
+    time: 1,
+  });
+const post = (url: string, headers: Record<string, string> = {}) =>
+  fetch(`${url}/beacon`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain', ...headers },
+    body: beacon(),
+  });
+
+describe('beacon rate limit', () => {
+  it('answers 429 with Retry-After past the per-client limit and stores nothing more', async () => {
+    const { url, store } = await startTestCollector({ rateLimitPerMinute: 3 });
+    for (let i = 0; i < 3; i++) expect((await post(url)).status).toBe(204);
+    const preflight = await fetch(`${url}/beacon`, { method: 'OPTIONS' });
+    expect(preflight.status, 'preflights are not counted').toBe(204);
+    const limited = await post(url);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited.headers.get('ratelimit-policy')).toContain('q=3');
+    expect(await limited.json()).toEqual({
+      error: 'too many beacons from this address, retry later',
+    });
+    expect(await store.countEvents()).toBe(3);
+  });
+
+  it('ignores X-Forwarded-For unless proxies are trusted', async () => {
+    const { url } = await startTestCollector({ rateLimitPerMinute: 2 });
+    const statuses = [];
+    for (const ip of ['203.0.113.1', '203.0.113.2', '203.0.113.3'])
+      statuses.push((await post(url, { 'x-forwarded-for': ip })).status);
+    expect(statuses).toEqual([204, 204, 429]);
+  });
+
+  it('limits each forwarded client separately behind a trusted proxy', async () => {
+    const { url } = await startTestCollector({ rateLimitPerMinute: 2, trustProxy: ['loopback'] });
+    const statuses = [];
+    for (const ip of ['203.0.113.1', '203.0.113.1', '203.0.113.1', '203.0.113.2'])
+      statuses.push((await post(url, { 'x-forwarded-for': ip })).status);
+    expect(statuses).toEqual([204, 204, 429, 204]);
+  });
+});

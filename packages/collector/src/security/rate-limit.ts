@@ -1,0 +1,21 @@
+import type { RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+
+/**
+ * Per-client limit on beacons: `perMinute` requests per IP (IPv6 grouped by /56) in a
+ * sliding minute, then 429 with `RateLimit` and `Retry-After` headers. The client IP is
+ * `req.ip`, so it follows the app's `trust proxy` setting. Preflights are not counted.
+ */
+export function beaconRateLimit(perMinute: number): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skip: (req) => req.method === 'OPTIONS',
+    message: { error: 'too many beacons from this address, retry later' },
+    // Behind no proxy an X-Forwarded-For header is just a client's claim: ignored on
+    // purpose (CLM_TRUST_PROXY), so the library's misconfiguration warning is noise.
+    validate: { xForwardedForHeader: false },
+  });
+}
