@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from '@playwright/test';
 import { onExit } from './lib/guard.mjs';
+import { listenLoopback } from './lib/listen.mjs';
 import { summarize } from './lib/stats.mjs';
 
 const pixelDir = dirname(createRequire(import.meta.url).resolve('@clm/pixel/package.json'));
@@ -48,25 +49,7 @@ async function startSite(collectorUrl) {
       res.writeHead(404).end();
     }
   });
-  return listen(server);
-}
-
-async function listen(server) {
-  server.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const close = () =>
-    new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  const unregister = onExit(close);
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    async close() {
-      unregister();
-      await close();
-    },
-  };
+  return listenLoopback(server);
 }
 
 /** One fresh-profile load; main-thread time from CDP Performance.getMetrics, in ms. */
@@ -114,7 +97,7 @@ export async function benchPixel({ loads, chromiumPath }) {
 
   // Anything reaching this origin is a beacon the page sent.
   let collectorHits = 0;
-  const collector = await listen(
+  const collector = await listenLoopback(
     createServer((_req, res) => {
       collectorHits++;
       res.writeHead(204).end();

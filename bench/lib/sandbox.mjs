@@ -1,5 +1,6 @@
+import { createServer } from 'node:http';
 import { createSandboxApp } from '@clm/collector';
-import { onExit } from './guard.mjs';
+import { listenLoopback } from './listen.mjs';
 
 const json = async (response) => {
   if (!response.ok) throw new Error(`sandbox answered ${response.status}`);
@@ -8,18 +9,7 @@ const json = async (response) => {
 
 /** The sandbox onramp in this process, on 127.0.0.1 and a random port. */
 export async function startSandboxServer() {
-  const server = createSandboxApp().listen(0, '127.0.0.1');
-  await new Promise((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const url = `http://127.0.0.1:${server.address().port}`;
-  const close = () =>
-    new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  const unregister = onExit(close);
+  const { url, close } = await listenLoopback(createServer(createSandboxApp()));
   return {
     url,
     stats: () => fetch(`${url}/_sandbox/stats`).then(json),
@@ -31,9 +21,6 @@ export async function startSandboxServer() {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(mode),
       }).then(json),
-    async close() {
-      unregister();
-      await close();
-    },
+    close,
   };
 }
