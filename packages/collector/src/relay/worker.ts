@@ -91,7 +91,7 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
       logger.error('relay', `dead-lettered ${describeRelay(relay)}: ${result}`);
       return;
     }
-    const ageMs = now - relay.createdAt;
+    const ageMs = now - (relay.replayedAt ?? relay.createdAt);
     const decision = decide({ result, attempts: relay.attempts, ageMs, now, random }, policy);
     const attempt: AttemptRecord = {
       at: now,

@@ -39,4 +39,10 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX relays_due ON relays (status, next_attempt_at);
   `,
+  // Replaying a dead letter restarts its retry window; the dashboard groups relays by day.
+  `
+  ALTER TABLE relays ADD COLUMN replayed_at INTEGER;
+  CREATE INDEX relays_created ON relays (created_at);
+  CREATE INDEX events_type_received ON events (type, received_at);
+  `,
 ];

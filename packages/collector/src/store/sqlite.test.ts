@@ -4,6 +4,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../log.js';
 import { purchaseFixture } from '../test-support/fixtures.js';
 import { tempDir } from '../test-support/tmp.js';
+import { migrations } from './migrations.js';
 import { openSqliteStore } from './sqlite.js';
 
 const T0 = 1_700_000_001_000;
@@ -28,7 +29,7 @@ describe('openSqliteStore', () => {
     const store = await open(path);
     await store.ping();
     const raw = new Database(path, { readonly: true });
-    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(raw.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
   });

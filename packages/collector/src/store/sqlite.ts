@@ -5,7 +5,15 @@ import { type Clock, systemClock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { createGroupCommit } from './group-commit.js';
 import { migrations } from './migrations.js';
-import type { AttemptRecord, NewEvent, NewRelay, Relay, RelayStatus, Store } from './types.js';
+import type {
+  AttemptRecord,
+  DayStats,
+  NewEvent,
+  NewRelay,
+  Relay,
+  RelayStatus,
+  Store,
+} from './types.js';
 
 interface RelayRow {
   id: number;
@@ -25,6 +33,7 @@ interface RelayRow {
   created_at: number;
   updated_at: number;
   delivered_at: number | null;
+  replayed_at: number | null;
 }
 
 const toRelay = (row: RelayRow): Relay => ({
@@ -45,7 +54,11 @@ const toRelay = (row: RelayRow): Relay => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   deliveredAt: row.delivered_at,
+  replayedAt: row.replayed_at,
 });
+
+const DAY_MS = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 function migrate(db: Database.Database, logger: Logger): void {
   const current = db.pragma('user_version', { simple: true }) as number;
@@ -143,7 +156,32 @@ export async function openSqliteStore(options: {
   const list = db.prepare(
     'SELECT * FROM relays WHERE @status IS NULL OR status = @status ORDER BY id DESC LIMIT @limit',
   );
+  const page = db.prepare('SELECT * FROM relays WHERE id > @afterId ORDER BY id LIMIT @limit');
   const countAll = db.prepare('SELECT COUNT(*) AS n FROM events');
+  const countByType = db.prepare('SELECT type, COUNT(*) AS n FROM events GROUP BY type');
+  const visitsPerDay = db.prepare(
+    `SELECT received_at / ${DAY_MS} AS d, COUNT(*) AS n FROM events
+     WHERE type = 'visit' AND received_at >= @since AND received_at < @until GROUP BY d`,
+  );
+  const relaysPerDay = db.prepare(
+    `SELECT created_at / ${DAY_MS} AS d, COUNT(*) AS purchases,
+       SUM(status = 'delivered') AS delivered,
+       SUM(status IN ('pending', 'in_flight')) AS pending,
+       SUM(status = 'dead') AS dead
+     FROM relays WHERE created_at >= @since AND created_at < @until GROUP BY d`,
+  );
+  const oldestPending = db.prepare(
+    `SELECT MIN(COALESCE(replayed_at, created_at)) AS t FROM relays
+     WHERE status IN ('pending', 'in_flight')`,
+  );
+  const replayAll = db.prepare(
+    `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
+       updated_at = @now WHERE status = 'dead'`,
+  );
+  const replayOne = db.prepare(
+    `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
+       updated_at = @now WHERE status = 'dead' AND id = @id`,
+  );
   const select1 = db.prepare('SELECT 1');
   // Every call goes through the group commit, so calls take effect in the order made.
   const group = createGroupCommit(db);
@@ -179,7 +217,50 @@ export async function openSqliteStore(options: {
       }),
     listRelays: ({ status, limit = 100 } = {}) =>
       group.run(() => (list.all({ status: status ?? null, limit }) as RelayRow[]).map(toRelay)),
+    pageRelays: ({ afterId, limit }) =>
+      group.run(() => (page.all({ afterId, limit }) as RelayRow[]).map(toRelay)),
     countEvents: () => group.run(() => (countAll.get() as { n: number }).n),
+    countEventsByType: () =>
+      group.run(() => {
+        const counts = { visit: 0, purchase: 0 };
+        for (const row of countByType.all() as { type: 'visit' | 'purchase'; n: number }[]) {
+          counts[row.type] = row.n;
+        }
+        return counts;
+      }),
+    dailyStats: ({ since, until }) =>
+      group.run(() => {
+        const days = new Map<number, DayStats>();
+        for (let t = Math.floor(since / DAY_MS) * DAY_MS; t < until; t += DAY_MS) {
+          const day = {
+            day: isoDay(t),
+            visits: 0,
+            purchases: 0,
+            delivered: 0,
+            pending: 0,
+            dead: 0,
+          };
+          days.set(t / DAY_MS, day);
+        }
+        for (const row of visitsPerDay.all({ since, until }) as { d: number; n: number }[]) {
+          const day = days.get(row.d);
+          if (day) day.visits = row.n;
+        }
+        type Row = Omit<DayStats, 'day' | 'visits'> & { d: number };
+        for (const { d, ...counts } of relaysPerDay.all({ since, until }) as Row[]) {
+          const day = days.get(d);
+          if (day) Object.assign(day, counts);
+        }
+        return [...days.values()];
+      }),
+    oldestPendingSince: () => group.run(() => (oldestPending.get() as { t: number | null }).t),
+    replayDead: ({ now, ids }) =>
+      group.run(() => {
+        if (!ids) return replayAll.run({ now }).changes;
+        let replayed = 0;
+        for (const id of ids) replayed += replayOne.run({ now, id }).changes;
+        return replayed;
+      }),
     ping: () => group.run(() => void select1.get()),
     async close() {
       if (!db.open) return;

@@ -1,0 +1,116 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { silentLogger } from '../log.js';
+import { purchaseFixture } from '../test-support/fixtures.js';
+import { openSqliteStore } from './sqlite.js';
+
+const DAY = 86_400_000;
+// A UTC midnight, so day boundaries in the tests are exact.
+const D0 = Date.UTC(2026, 10, 20);
+const T0 = D0 + 3_600_000;
+
+async function open() {
+  const store = await openSqliteStore({
+    path: ':memory:',
+    logger: silentLogger,
+    clock: { now: () => T0 },
+  });
+  onTestFinished(() => store.close());
+  return store;
+}
+
+const attempt = { at: T0, status: 400, body: '{"error":"bad"}', error: null };
+
+function visit(id: string, receivedAt: number) {
+  const { event } = purchaseFixture({ receivedAt });
+  return { ...event, id, type: 'visit' as const, customerId: null };
+}
+
+async function purchase(
+  store: Awaited<ReturnType<typeof open>>,
+  customerId: string,
+  receivedAt: number,
+) {
+  const { event, relay } = purchaseFixture({ customerId, receivedAt });
+  await store.recordEvent(event, relay);
+}
+
+async function killAll(store: Awaited<ReturnType<typeof open>>, now: number) {
+  for (const relay of await store.claimDueRelays({ now, limit: 100, leaseMs: 1000 })) {
+    await store.markDead(relay.id, attempt);
+  }
+}
+
+describe('dashboard and admin queries', () => {
+  it('counts visits and relays per UTC day, with empty days as zeros', async () => {
+    const store = await open();
+    await store.recordEvent(visit('visit_000001', D0 + 1));
+    await store.recordEvent(visit('visit_000002', D0 + DAY - 1));
+    await store.recordEvent(visit('visit_000003', D0 + 2 * DAY));
+    await purchase(store, 'a', D0 + 5);
+    await purchase(store, 'b', D0 + 2 * DAY + 5);
+    await purchase(store, 'c', D0 + 2 * DAY + 6);
+    const [a] = await store.claimDueRelays({ now: D0 + 10, limit: 1, leaseMs: 1000 });
+    await store.markDelivered(a?.id ?? -1, { ...attempt, status: 201 });
+    const [b] = await store.claimDueRelays({ now: D0 + 3 * DAY, limit: 1, leaseMs: 1000 });
+    await store.markDead(b?.id ?? -1, attempt);
+
+    expect(await store.dailyStats({ since: D0, until: D0 + 3 * DAY })).toEqual([
+      { day: '2026-11-20', visits: 2, purchases: 1, delivered: 1, pending: 0, dead: 0 },
+      { day: '2026-11-21', visits: 0, purchases: 0, delivered: 0, pending: 0, dead: 0 },
+      { day: '2026-11-22', visits: 1, purchases: 2, delivered: 0, pending: 1, dead: 1 },
+    ]);
+    // Outside the window nothing is counted.
+    expect(await store.dailyStats({ since: D0 + DAY, until: D0 + 2 * DAY })).toEqual([
+      { day: '2026-11-21', visits: 0, purchases: 0, delivered: 0, pending: 0, dead: 0 },
+    ]);
+    expect(await store.countEventsByType()).toEqual({ visit: 3, purchase: 3 });
+  });
+
+  it('reports when the longest-waiting relay was queued', async () => {
+    const store = await open();
+    expect(await store.oldestPendingSince()).toBeNull();
+    await purchase(store, 'late', D0 + 500);
+    await purchase(store, 'early', D0 + 100);
+    expect(await store.oldestPendingSince()).toBe(D0 + 100);
+    // In flight still counts as waiting; delivered does not.
+    const claimed = await store.claimDueRelays({ now: D0 + 1000, limit: 2, leaseMs: 1000 });
+    expect(await store.oldestPendingSince()).toBe(D0 + 100);
+    for (const relay of claimed) await store.markDelivered(relay.id, attempt);
+    expect(await store.oldestPendingSince()).toBeNull();
+  });
+
+  it('replays dead letters to pending, due now, with a fresh retry window', async () => {
+    const store = await open();
+    await purchase(store, 'x', D0);
+    await purchase(store, 'y', D0);
+    await purchase(store, 'z', D0);
+    await killAll(store, D0 + 1);
+    const [first] = await store.pageRelays({ afterId: 0, limit: 1 });
+
+    expect(await store.replayDead({ now: T0, ids: [first?.id ?? -1, 9999] })).toBe(1);
+    expect(await store.countRelays()).toMatchObject({ pending: 1, dead: 2 });
+    const [replayed] = await store.listRelays({ status: 'pending' });
+    expect(replayed).toMatchObject({ id: first?.id, nextAttemptAt: T0, replayedAt: T0 });
+    // The attempt history is kept.
+    expect(replayed?.attempts).toBe(1);
+    expect(replayed?.lastStatus).toBe(400);
+    expect(await store.oldestPendingSince()).toBe(T0);
+
+    expect(await store.replayDead({ now: T0 })).toBe(2);
+    expect(await store.replayDead({ now: T0 })).toBe(0);
+    expect(await store.countRelays()).toMatchObject({ pending: 3, dead: 0 });
+  });
+
+  it('pages through every relay in id order', async () => {
+    const store = await open();
+    for (const id of ['a', 'b', 'c', 'd', 'e']) await purchase(store, id, D0);
+    const seen: string[] = [];
+    for (let afterId = 0; ; ) {
+      const page = await store.pageRelays({ afterId, limit: 2 });
+      if (page.length === 0) break;
+      seen.push(...page.map((relay) => relay.customerId));
+      afterId = page.at(-1)?.id ?? Number.POSITIVE_INFINITY;
+    }
+    expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+});
