@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../log.js';
 import { purchaseFixture } from '../test-support/fixtures.js';
+import { tempDir } from '../test-support/tmp.js';
 import { openSqliteStore } from './sqlite.js';
 
 const DAY = 86_400_000;
@@ -112,5 +114,45 @@ describe('dashboard and admin queries', () => {
       afterId = page.at(-1)?.id ?? Number.POSITIVE_INFINITY;
     }
     expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('pages through the relays of one status only', async () => {
+    const store = await open();
+    for (const id of ['a', 'b', 'c', 'd']) await purchase(store, id, D0);
+    const [first] = await store.claimDueRelays({ now: D0 + 1, limit: 1, leaseMs: 1000 });
+    await store.markDead(first?.id ?? -1, attempt);
+    const third = (await store.pageRelays({ afterId: 0, limit: 3 })).at(-1);
+    await store.replayDead({ now: T0 });
+    await store.claimDueRelays({ now: T0, limit: 4, leaseMs: 1000 });
+    await store.markDead(third?.id ?? -1, attempt);
+
+    const dead = await store.pageRelays({ afterId: 0, limit: 10, status: 'dead' });
+    expect(dead.map((relay) => relay.customerId)).toEqual(['c']);
+    const inFlight = await store.pageRelays({ afterId: 0, limit: 2, status: 'in_flight' });
+    expect(inFlight.map((relay) => relay.customerId)).toEqual(['a', 'b']);
+    const rest = await store.pageRelays({
+      afterId: inFlight.at(-1)?.id ?? 0,
+      limit: 2,
+      status: 'in_flight',
+    });
+    expect(rest.map((relay) => relay.customerId)).toEqual(['d']);
+  });
+});
+
+describe('opening beside a running collector', () => {
+  it('leaves in_flight relays alone with releaseInterrupted: false', async () => {
+    const path = join(tempDir(), 'c.sqlite');
+    const server = await openSqliteStore({ path, logger: silentLogger, clock: { now: () => T0 } });
+    onTestFinished(() => server.close());
+    await purchase(server, 'sending', D0);
+    await purchase(server, 'waiting', D0);
+    const [claimed] = await server.claimDueRelays({ now: T0, limit: 1, leaseMs: 60_000 });
+
+    const admin = await openSqliteStore({ path, logger: silentLogger, releaseInterrupted: false });
+    onTestFinished(() => admin.close());
+    expect(await admin.countRelays()).toMatchObject({ pending: 1, in_flight: 1 });
+    // The running collector still owns its claim and can finish it.
+    await server.markDelivered(claimed?.id ?? -1, { ...attempt, status: 201 });
+    expect(await admin.countRelays()).toMatchObject({ pending: 1, in_flight: 0, delivered: 1 });
   });
 });

@@ -74,14 +74,17 @@ function migrate(db: Database.Database, logger: Logger): void {
 /**
  * Opens (creating the file, its directory and the schema if needed) the SQLite store.
  * Relays left in_flight by a previous process are returned to pending: that process can
- * no longer be sending them.
+ * no longer be sending them. Admin tools that open the file beside a running collector
+ * pass `releaseInterrupted: false`, since that collector may be sending them right now.
  */
 export async function openSqliteStore(options: {
   path: string;
   logger: Logger;
   clock?: Clock;
+  /** Return in_flight relays to pending on open. Default true (a restarting collector). */
+  releaseInterrupted?: boolean;
 }): Promise<Store> {
-  const { path, logger, clock = systemClock } = options;
+  const { path, logger, clock = systemClock, releaseInterrupted = true } = options;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   // WAL + FULL: a commit is on disk when the beacon's 2xx goes out, and readers never block.
@@ -90,13 +93,15 @@ export async function openSqliteStore(options: {
   db.pragma('busy_timeout = 5000');
   migrate(db, logger);
 
-  const released = db
-    .prepare(
-      `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = @now, updated_at = @now
-       WHERE status = 'in_flight'`,
-    )
-    .run({ now: clock.now() }).changes;
-  if (released > 0) logger.warn('store', `returned ${released} interrupted relay(s) to pending`);
+  if (releaseInterrupted) {
+    const released = db
+      .prepare(
+        `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = @now, updated_at = @now
+         WHERE status = 'in_flight'`,
+      )
+      .run({ now: clock.now() }).changes;
+    if (released > 0) logger.warn('store', `returned ${released} interrupted relay(s) to pending`);
+  }
 
   const insertEvent = db.prepare(
     `INSERT INTO events (id, type, partner_key, service_name, customer_id, referral, client_time, received_at)
@@ -156,7 +161,10 @@ export async function openSqliteStore(options: {
   const list = db.prepare(
     'SELECT * FROM relays WHERE @status IS NULL OR status = @status ORDER BY id DESC LIMIT @limit',
   );
-  const page = db.prepare('SELECT * FROM relays WHERE id > @afterId ORDER BY id LIMIT @limit');
+  const page = db.prepare(
+    `SELECT * FROM relays WHERE id > @afterId AND (@status IS NULL OR status = @status)
+     ORDER BY id LIMIT @limit`,
+  );
   const countAll = db.prepare('SELECT COUNT(*) AS n FROM events');
   const countByType = db.prepare('SELECT type, COUNT(*) AS n FROM events GROUP BY type');
   const visitsPerDay = db.prepare(
@@ -217,8 +225,10 @@ export async function openSqliteStore(options: {
       }),
     listRelays: ({ status, limit = 100 } = {}) =>
       group.run(() => (list.all({ status: status ?? null, limit }) as RelayRow[]).map(toRelay)),
-    pageRelays: ({ afterId, limit }) =>
-      group.run(() => (page.all({ afterId, limit }) as RelayRow[]).map(toRelay)),
+    pageRelays: ({ afterId, limit, status }) =>
+      group.run(() =>
+        (page.all({ afterId, limit, status: status ?? null }) as RelayRow[]).map(toRelay),
+      ),
     countEvents: () => group.run(() => (countAll.get() as { n: number }).n),
     countEventsByType: () =>
       group.run(() => {

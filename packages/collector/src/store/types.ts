@@ -110,7 +110,11 @@ export interface Store {
   countRelays(): Promise<Record<RelayStatus, number>>;
   listRelays(options?: { status?: RelayStatus; limit?: number }): Promise<Relay[]>;
   /** Relays in id order after `afterId` (exclusive), for exports that page through all. */
-  pageRelays(options: { afterId: number; limit: number }): Promise<Relay[]>;
+  pageRelays(options: {
+    afterId: number;
+    limit: number;
+    status?: RelayStatus | undefined;
+  }): Promise<Relay[]>;
   countEvents(): Promise<number>;
   countEventsByType(): Promise<Record<NewEvent['type'], number>>;
   /**
