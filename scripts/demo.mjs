@@ -23,7 +23,8 @@ const children = [];
 const run = (name, args, env) =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, ...env },
+      // Children log JSON when piped; the demo is read by people.
+      env: { CLM_LOG_FORMAT: 'pretty', ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(child);

@@ -28,12 +28,35 @@ export interface CollectorProcess {
   stop: () => Promise<void>;
 }
 
+// The collector logs JSON lines; tests read each as `[component] msg {other fields}`.
+const readable = (line: string) => {
+  if (!line.startsWith('{')) return line;
+  try {
+    const { level: _level, time: _time, component, msg, ...rest } = JSON.parse(line);
+    return `[${component}] ${msg}${Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : ''}`;
+  } catch {
+    return line;
+  }
+};
+const render = (text: string) => text.split('\n').map(readable).join('\n');
+
 const waitForListening = (child: ChildProcess, log: string[]): Promise<string> =>
   new Promise((resolve, reject) => {
+    // After a restart, only this run's lines count.
+    const start = log.join('').length;
+    let listening = false;
     const onData = (chunk: Buffer) => {
       log.push(chunk.toString());
-      const match = /listening on (http:\/\/[^\s]+)/.exec(log.join(''));
-      if (match?.[1]) resolve(match[1]);
+      if (listening) return;
+      // Only whole lines: a chunk may end inside the URL.
+      const text = log.join('').slice(start);
+      const match = /listening on (http:\/\/\S+)/.exec(
+        render(text.slice(0, text.lastIndexOf('\n'))),
+      );
+      if (match?.[1]) {
+        listening = true;
+        resolve(match[1]);
+      }
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
@@ -83,7 +106,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       return url;
     },
     dbPath,
-    output: () => log.join(''),
+    output: () => render(log.join('')),
     kill,
     restart: launch,
     stop: async () => {

@@ -157,7 +157,7 @@ describe('clm-collector serve', () => {
     );
     const exit = runCli(['serve'], cliIo);
     const [, url] = await waitFor(
-      () => /\[collector\] listening on (http:\/\/\S+)/.exec(out.stdout),
+      () => /"component":"collector","msg":"listening on (http:\/\/[^"]+)"/.exec(out.stdout),
       { message: 'listening' },
     );
     const beacon = {
@@ -183,7 +183,10 @@ describe('clm-collector serve', () => {
     );
     shutdown();
     expect(await exit).toBe(0);
-    expect(out.stdout).toContain('[collector] stopped');
+    expect(out.stdout).toContain('"component":"collector","msg":"stopped"');
+    // Not a terminal: JSON lines by default.
+    for (const line of out.stdout.trim().split('\n'))
+      expect(JSON.parse(line)).toHaveProperty('msg');
     expect(out.stdout + out.stderr).not.toContain('cust-9');
   });
 });
@@ -213,7 +216,7 @@ describe('clm-collector sandbox', () => {
     );
     const exit = runCli(['sandbox', '--port', '0'], cliIo);
     const [, url] = await waitFor(
-      () => /\[sandbox\] listening on (http:\/\/\S+)/.exec(out.stdout),
+      () => /"component":"sandbox","msg":"listening on (http:\/\/[^"]+)"/.exec(out.stdout),
       { message: 'listening' },
     );
     expect((await fetch(`${url}/_sandbox/received`)).status).toBe(200);

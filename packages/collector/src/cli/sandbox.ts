@@ -1,14 +1,15 @@
+import { loadLogConfig } from '../config.js';
 import { closeServer, listenOn } from '../listen.js';
-import { createConsoleLogger } from '../log.js';
 import { createSandboxApp } from '../sandbox/app.js';
 import { type CliIo, EXIT, waitForSignal } from './io.js';
+import { createCliLogger, terminalOf } from './logger.js';
 
 /** `sandbox`: the sandbox onramp until SIGTERM/SIGINT. */
 export async function runSandbox(
   options: { port: number; host: string },
   io: CliIo,
 ): Promise<number> {
-  const logger = createConsoleLogger(io.stdout, io.stderr);
+  const logger = createCliLogger(io, loadLogConfig(io.env, terminalOf(io)));
   const { server, url } = await listenOn(createSandboxApp(), options.port, options.host);
   logger.info('sandbox', `listening on ${url}`);
   logger.info(
