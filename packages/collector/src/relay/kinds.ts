@@ -30,6 +30,30 @@ export const relayKinds: Record<RelayKind, KindHandler> = {
   },
 };
 
+/** A purchase to relay to SaasTrackings, from a beacon or the server-to-server API. */
+export interface Purchase {
+  partnerKey: string;
+  serviceName: string;
+  customerId: string;
+  /** Ms since the epoch; sent as ISO-8601 UTC. */
+  purchasedAt: number;
+}
+
+/** The SaasTracking relay for a purchase, queued at `createdAt` (ms since the epoch). */
+export function purchaseRelay(purchase: Purchase, createdAt: number): NewRelay {
+  const { partnerKey, serviceName, customerId } = purchase;
+  const purchasedAt = new Date(purchase.purchasedAt).toISOString();
+  return {
+    kind: 'saas_tracking',
+    partnerKey,
+    serviceName,
+    customerId,
+    payload: { partnerKey, serviceName, customerId, purchasedAt },
+    purchasedAt,
+    createdAt,
+  };
+}
+
 /**
  * The SaasTracking relay for a purchase beacon; `purchasedAt` is the collector's receipt
  * time (not the browser's clock, which may be wrong).
@@ -38,19 +62,13 @@ export function saasTrackingRelay(
   beacon: Extract<Beacon, { type: 'purchase' }>,
   receivedAt: number,
 ): NewRelay {
-  const purchasedAt = new Date(receivedAt).toISOString();
-  return {
-    kind: 'saas_tracking',
-    partnerKey: beacon.key,
-    serviceName: beacon.service,
-    customerId: beacon.customerId,
-    payload: {
+  return purchaseRelay(
+    {
       partnerKey: beacon.key,
       serviceName: beacon.service,
       customerId: beacon.customerId,
-      purchasedAt,
+      purchasedAt: receivedAt,
     },
-    purchasedAt,
-    createdAt: receivedAt,
-  };
+    receivedAt,
+  );
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { RelayConfig } from '../config.js';
 import { fingerprint, type Logger } from '../log.js';
+import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { OnrampClient } from '../onramp/client.js';
 import type { AttemptRecord, Relay, Store } from '../store/types.js';
 import { relayKinds } from './kinds.js';
@@ -28,6 +29,8 @@ export interface RelayWorkerDeps {
   logger: Logger;
   /** Uniform in [0, 1), for backoff jitter. Default `Math.random`. */
   random?: () => number;
+  /** Counts attempts and times onramp calls. */
+  metrics?: Pick<CollectorMetrics, 'relayAttempt'>;
 }
 
 interface Task {
@@ -43,7 +46,7 @@ const describeRelay = (relay: Relay) =>
 
 /** Creates the relay worker; nothing runs until `start()`. */
 export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
-  const { store, onramp, clock, config, logger, random = Math.random } = deps;
+  const { store, onramp, clock, config, logger, random = Math.random, metrics } = deps;
   const policy = {
     baseMs: config.backoffBaseMs,
     maxMs: config.backoffMaxMs,
@@ -79,15 +82,19 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
   async function record(task: Task): Promise<void> {
     const { relay } = task;
     const handler = relayKinds[relay.kind];
+    // Latency wants a monotonic clock; the injected one may stand still in tests.
+    const started = performance.now();
     const result = handler
       ? await handler.send(onramp, relay.payload, { signal: task.controller.signal })
       : `unknown relay kind ${relay.kind}`;
+    const seconds = (performance.now() - started) / 1000;
     if (task.abandoned) return;
     task.phase = 'recording';
     const now = clock.now();
     if (typeof result === 'string') {
       const attempt = { at: now, status: null, body: null, error: result };
       await persist(task, () => store.markDead(relay.id, attempt));
+      metrics?.relayAttempt('dead');
       logger.error('relay', `dead-lettered ${describeRelay(relay)}: ${result}`);
       return;
     }
@@ -99,6 +106,7 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
       body: result.type === 'response' ? truncateBody(result.body) : null,
       error: decision.action === 'delivered' ? null : decision.reason,
     };
+    metrics?.relayAttempt(decision.action, seconds);
     if (decision.action === 'delivered') {
       await persist(task, () => store.markDelivered(relay.id, attempt));
       logger.info('relay', `delivered ${describeRelay(relay)}: HTTP ${attempt.status}`);

@@ -1,8 +1,14 @@
-import express, { type RequestHandler, type Response, Router } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type RequestHandler,
+  type Response,
+  Router,
+} from 'express';
 import { getRequestOrigin, isOriginAllowed, setCorsHeaders } from '../beacon/origin.js';
 import { type Beacon, parseBeacon } from '../beacon/schema.js';
 import type { Clock } from '../clock.js';
 import { fingerprint, type Logger } from '../log.js';
+import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { saasTrackingRelay } from '../relay/kinds.js';
 import type { NewEvent, Store } from '../store/types.js';
 
@@ -25,6 +31,7 @@ export interface BeaconDeps {
   logger: Logger;
   partnerKeys: readonly string[];
   allowedOrigins: readonly string[];
+  metrics: Pick<CollectorMetrics, 'beacon'>;
   /** Called after a new relay is queued, so the worker sends it without waiting. */
   onRelayQueued: () => void;
 }
@@ -35,25 +42,41 @@ const fail = (res: Response, status: number, error: string) => {
 
 /** `POST /beacon` (text/plain or JSON body), `GET /beacon?d=` (image fallback), preflight. */
 export function beaconRouter(deps: BeaconDeps): Router {
-  const { store, clock, logger, partnerKeys, allowedOrigins, onRelayQueued } = deps;
+  const { store, clock, logger, partnerKeys, allowedOrigins, metrics, onRelayQueued } = deps;
+  const refuse = (res: Response, status: number, error: string) => {
+    metrics.beacon('unknown', 'invalid');
+    fail(res, status, error);
+  };
 
   const checkOrigin: RequestHandler = (req, res, next) => {
     setCorsHeaders(req, res, allowedOrigins);
     res.set('Cache-Control', 'no-store');
     if (isOriginAllowed(getRequestOrigin(req), allowedOrigins)) return next();
+    if (req.method !== 'OPTIONS') metrics.beacon('unknown', 'origin_refused');
     fail(res, 403, 'origin not allowed');
   };
 
   async function accept(text: string, res: Response): Promise<void> {
     const parsed = parseBeacon(text);
-    if (!parsed.ok) return fail(res, 400, parsed.error);
+    if (!parsed.ok) return refuse(res, 400, parsed.error);
     const { beacon } = parsed;
-    if (!partnerKeys.includes(beacon.key)) return fail(res, 403, 'unknown provider key');
+    if (!partnerKeys.includes(beacon.key)) {
+      metrics.beacon(beacon.type, 'unknown_key');
+      return fail(res, 403, 'unknown provider key');
+    }
     const receivedAt = clock.now();
     try {
       const relay = beacon.type === 'purchase' ? saasTrackingRelay(beacon, receivedAt) : undefined;
       const result = await store.recordEvent(toEvent(beacon, receivedAt), relay);
       if (result.relayQueued) onRelayQueued();
+      metrics.beacon(
+        beacon.type,
+        result.duplicate
+          ? 'duplicate'
+          : result.relayQueued || beacon.type === 'visit'
+            ? 'accepted'
+            : 'already_queued',
+      );
       if (beacon.type === 'purchase') {
         const what = result.duplicate
           ? 'repeated'
@@ -66,6 +89,7 @@ export function beaconRouter(deps: BeaconDeps): Router {
         );
       }
     } catch (error) {
+      metrics.beacon(beacon.type, 'store_error');
       logger.error('collector', `storing beacon ${beacon.id} failed: ${String(error)}`);
       return fail(res, 503, 'storage unavailable, retry later');
     }
@@ -87,17 +111,23 @@ export function beaconRouter(deps: BeaconDeps): Router {
     (req, res, next) =>
       req.is(BEACON_TYPES) && isUtf8(req.get('content-type'))
         ? next()
-        : fail(res, 415, 'Content-Type must be text/plain or application/json, in UTF-8'),
+        : refuse(res, 415, 'Content-Type must be text/plain or application/json, in UTF-8'),
     express.text({ type: BEACON_TYPES, limit: MAX_BEACON_BYTES }),
     (req, res) => accept(req.body as string, res),
   );
   router.get('/beacon', checkOrigin, (req, res) => {
     const data = req.query.d;
     if (typeof data !== 'string')
-      return fail(res, 400, 'query parameter d must hold the beacon JSON');
-    if (Buffer.byteLength(data) > MAX_BEACON_BYTES) return fail(res, 413, 'beacon too large');
+      return refuse(res, 400, 'query parameter d must hold the beacon JSON');
+    if (Buffer.byteLength(data) > MAX_BEACON_BYTES) return refuse(res, 413, 'beacon too large');
     return accept(data, res);
   });
+  // Oversize or unreadable bodies: counted here, answered by the app's error handler.
+  const countBodyError: ErrorRequestHandler = (error, _req, _res, next) => {
+    metrics.beacon('unknown', 'invalid');
+    next(error);
+  };
+  router.use('/beacon', countBodyError);
   return router;
 }
 

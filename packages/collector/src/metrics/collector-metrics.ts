@@ -1,0 +1,75 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/types.js';
+import {
+  apiPurchaseOutcomes,
+  type BeaconKind,
+  beaconSeries,
+  type IntakeOutcome,
+  type RelayOutcome,
+  relayOutcomes,
+} from './outcomes.js';
+import { registerStoreGauges } from './store-gauges.js';
+
+/** The collector's Prometheus metrics and the hooks that feed them. */
+export interface CollectorMetrics {
+  /** Its own registry (not prom-client's global one), so every app counts apart. */
+  readonly registry: Registry;
+  beacon(kind: BeaconKind, outcome: IntakeOutcome): void;
+  apiPurchase(outcome: IntakeOutcome): void;
+  /** One relay attempt; `seconds` is the onramp call's duration when a call was made. */
+  relayAttempt(outcome: RelayOutcome, seconds?: number): void;
+}
+
+/**
+ * Creates the collector's metrics in a fresh registry: intake and relay counters, the
+ * onramp latency histogram, store gauges read at scrape time and, unless
+ * `processMetrics` is false, Node's process metrics, all prefixed `clm_`.
+ */
+export function createMetrics(options: {
+  store: Store;
+  clock: Clock;
+  processMetrics?: boolean;
+}): CollectorMetrics {
+  const registry = new Registry();
+  const beacons = new Counter({
+    name: 'clm_beacons_total',
+    help: 'Beacons received, by kind and outcome',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const apiPurchases = new Counter({
+    name: 'clm_api_purchases_total',
+    help: 'POST /api/purchases calls, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const attempts = new Counter({
+    name: 'clm_relay_attempts_total',
+    help: 'Relay attempts, by what the worker decided',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'clm_relay_duration_seconds',
+    help: 'Duration of onramp calls, including failed ones and timeouts',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  for (const [kind, outcome] of beaconSeries) beacons.inc({ kind, outcome }, 0);
+  for (const outcome of apiPurchaseOutcomes) apiPurchases.inc({ outcome }, 0);
+  for (const outcome of relayOutcomes) attempts.inc({ outcome }, 0);
+  registerStoreGauges(registry, options.store, options.clock);
+  if (options.processMetrics !== false)
+    collectDefaultMetrics({ register: registry, prefix: 'clm_' });
+
+  return {
+    registry,
+    beacon: (kind, outcome) => beacons.inc({ kind, outcome }),
+    apiPurchase: (outcome) => apiPurchases.inc({ outcome }),
+    relayAttempt(outcome, seconds) {
+      attempts.inc({ outcome });
+      if (seconds !== undefined) duration.observe(seconds);
+    },
+  };
+}

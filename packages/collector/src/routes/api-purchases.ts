@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Response, Router } from 'express';
+import { type ApiPurchase, parsePurchaseRequest } from '../api/purchase-request.js';
+import type { Clock } from '../clock.js';
+import { fingerprint, type Logger } from '../log.js';
+import type { CollectorMetrics } from '../metrics/collector-metrics.js';
+import { purchaseRelay } from '../relay/kinds.js';
+import { requireBearerToken } from '../security/bearer-token.js';
+import type { NewEvent, NewRelay, Store } from '../store/types.js';
+
+/** Largest `POST /api/purchases` body accepted, in bytes. */
+export const MAX_API_BODY_BYTES = 8 * 1024;
+
+// How many of the newest relays to look through for the id of the one just queued; other
+// requests may have queued some in between.
+const RECENT_RELAYS = 50;
+
+/** Dependencies of {@link apiPurchasesRouter}. */
+export interface ApiPurchasesDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  metrics: Pick<CollectorMetrics, 'apiPurchase'>;
+  partnerKeys: readonly string[];
+  /** `CLM_API_TOKEN`; null disables the endpoint. */
+  apiToken: string | null;
+  /** `CLM_SERVICE_NAME`: the service of purchases that name none. */
+  serviceName: string | null;
+  /** Called after a new relay is queued, so the worker sends it without waiting. */
+  onRelayQueued: () => void;
+}
+
+const fail = (res: Response, status: number, error: string) => {
+  res.status(status).json({ error });
+};
+
+const isUtf8Json = (contentType: string | undefined) => {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? '')?.[1];
+  return charset === undefined || /^utf-?8$/i.test(charset);
+};
+
+/**
+ * `POST /api/purchases`: a provider's backend reports a purchase it confirmed, with
+ * `Authorization: Bearer <CLM_API_TOKEN>`. Stored and relayed exactly as a purchase beacon.
+ */
+export function apiPurchasesRouter(deps: ApiPurchasesDeps): Router {
+  const { store, clock, logger, metrics, partnerKeys, serviceName, onRelayQueued } = deps;
+
+  async function findRelayId(relay: NewRelay): Promise<number | undefined> {
+    try {
+      const recent = await store.listRelays({ limit: RECENT_RELAYS });
+      return recent.find(
+        (r) =>
+          r.kind === relay.kind &&
+          r.partnerKey === relay.partnerKey &&
+          r.serviceName === relay.serviceName &&
+          r.customerId === relay.customerId,
+      )?.id;
+    } catch {
+      // The purchase is stored; its id is a convenience not worth failing the answer for.
+      return undefined;
+    }
+  }
+
+  async function accept(text: string, res: Response): Promise<void> {
+    const now = clock.now();
+    const parsed = parsePurchaseRequest(text, { partnerKeys, serviceName, now });
+    if (!parsed.ok) {
+      metrics.apiPurchase(parsed.status === 403 ? 'unknown_key' : 'invalid');
+      return fail(res, parsed.status, parsed.error);
+    }
+    const { purchase } = parsed;
+    const event = toEvent(`api_${randomUUID()}`, purchase, now);
+    const relay = purchaseRelay(purchase, now);
+    const who = `customer ${fingerprint(purchase.customerId)} (key ${fingerprint(purchase.partnerKey)})`;
+    let queued: boolean;
+    try {
+      queued = (await store.recordEvent(event, relay)).relayQueued;
+    } catch (error) {
+      metrics.apiPurchase('store_error');
+      logger.error('collector', `storing api purchase ${event.id} failed: ${String(error)}`);
+      return fail(res, 503, 'storage unavailable, retry later');
+    }
+    metrics.apiPurchase(queued ? 'accepted' : 'already_queued');
+    logger.info(
+      'collector',
+      `api purchase ${event.id} for ${who}: ${queued ? 'queued for relay' : 'relay already queued'}`,
+    );
+    if (!queued) {
+      res.status(200).json({ status: 'already-queued' });
+      return;
+    }
+    onRelayQueued();
+    const relayId = await findRelayId(relay);
+    res.status(202).json({ status: 'queued', relayId, purchasedAt: relay.purchasedAt });
+  }
+
+  // body-parser's errors (oversize, bad charset, aborted upload), answered in this API's words.
+  const onBodyError: ErrorRequestHandler = (
+    error: { status?: number; type?: string },
+    _req,
+    res,
+    next,
+  ) => {
+    if (!error.status || error.status >= 500) return next(error);
+    metrics.apiPurchase('invalid');
+    const tooLarge = error.type === 'entity.too.large';
+    fail(
+      res,
+      error.status,
+      tooLarge ? `body too large (at most ${MAX_API_BODY_BYTES} bytes)` : 'unreadable body',
+    );
+  };
+
+  const router = Router();
+  router.post(
+    '/api/purchases',
+    requireBearerToken(deps.apiToken, {
+      disabled: 'API disabled: CLM_API_TOKEN is not set',
+      required: 'API token required',
+      onRefused: () => metrics.apiPurchase('unauthorized'),
+    }),
+    (req, res, next) => {
+      if (req.is('application/json') && isUtf8Json(req.get('content-type'))) return next();
+      metrics.apiPurchase('invalid');
+      fail(res, 415, 'Content-Type must be application/json, in UTF-8');
+    },
+    express.text({ type: 'application/json', limit: MAX_API_BODY_BYTES }),
+    (req, res) => accept(req.body as string, res),
+  );
+  router.use('/api/purchases', onBodyError);
+  return router;
+}
+
+function toEvent(id: string, purchase: ApiPurchase, receivedAt: number): NewEvent {
+  return {
+    id,
+    type: 'purchase',
+    partnerKey: purchase.partnerKey,
+    serviceName: purchase.serviceName,
+    customerId: purchase.customerId,
+    referral: purchase.referral,
+    // The provider's backend is the client here; its purchase time is its clock.
+    clientTime: purchase.purchasedAt,
+    receivedAt,
+  };
+}

@@ -1,0 +1,40 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+
+// Comparing fixed-length digests keeps the time independent of where (and whether) the
+// lengths or bytes differ.
+const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+/** Wording and hooks of one {@link requireBearerToken} guard. */
+export interface BearerGuardOptions {
+  /** Answer (403) to every request when no token is configured. */
+  disabled: string;
+  /** Answer (401) to a missing or wrong token. */
+  required: string;
+  /** Told of each refused request (metrics). */
+  onRefused?: () => void;
+}
+
+/**
+ * Guards routes with `Authorization: Bearer <token>`: 401 without the header or with a
+ * wrong token, 403 for every request when `token` is null.
+ */
+export function requireBearerToken(
+  token: string | null,
+  options: BearerGuardOptions,
+): RequestHandler {
+  const expected = token ? digest(token) : null;
+  return (req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    if (!expected) {
+      options.onRefused?.();
+      res.status(403).json({ error: options.disabled });
+      return;
+    }
+    const given = /^Bearer[ ]+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
+    if (given !== undefined && timingSafeEqual(digest(given), expected)) return next();
+    options.onRefused?.();
+    res.set('WWW-Authenticate', 'Bearer realm="clm-collector"');
+    res.status(401).json({ error: options.required });
+  };
+}
