@@ -11,6 +11,8 @@ export const defaultSetup = (): PageSetup => ({
 });
 
 interface Fixtures {
+  /** Extra environment of the collector process; set with `test.use({ collectorEnv })`. */
+  collectorEnv: Record<string, string>;
   sandbox: Sandbox;
   collector: CollectorProcess;
   site: Site;
@@ -29,8 +31,9 @@ export const test = base.extend<Fixtures>({
     await use(sandbox);
     await sandbox.close();
   },
-  collector: async ({ sandbox }, use) => {
-    const collector = await startCollector({ onrampBaseUrl: sandbox.url });
+  collectorEnv: [{}, { option: true }],
+  collector: async ({ sandbox, collectorEnv }, use) => {
+    const collector = await startCollector({ onrampBaseUrl: sandbox.url, env: collectorEnv });
     await use(collector);
     await collector.stop();
   },

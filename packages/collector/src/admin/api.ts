@@ -1,0 +1,86 @@
+import express, { type RequestHandler, Router } from 'express';
+import { z } from 'zod';
+import { requireAdminToken } from '../security/admin-token.js';
+import { hasSession } from './auth/access.js';
+import { isSameOrigin } from './auth/same-origin.js';
+import type { AdminDeps } from './deps.js';
+import { jsonErrors } from './errors.js';
+import { reasonOf, windowQuery } from './query.js';
+import { replayDeadRelays } from './replay.js';
+import { loadSummary } from './summary.js';
+
+const LIMIT_ERROR = 'limit must be a whole number from 1 to 500';
+
+const relaysQuery = z.object({
+  status: z
+    .enum(['pending', 'in_flight', 'delivered', 'dead'], {
+      error: 'status must be pending, in_flight, delivered or dead',
+    })
+    .optional(),
+  limit: z
+    .string({ error: LIMIT_ERROR })
+    .regex(/^\d{1,4}$/, { error: LIMIT_ERROR })
+    .transform(Number)
+    .pipe(z.number().min(1, { error: LIMIT_ERROR }).max(500, { error: LIMIT_ERROR }))
+    .default(50),
+});
+
+const ID_ERROR = 'ids must be an array of relay ids (positive whole numbers)';
+
+const replayBody = z.strictObject({
+  ids: z
+    .array(z.number({ error: ID_ERROR }).int({ error: ID_ERROR }).positive({ error: ID_ERROR }), {
+      error: ID_ERROR,
+    })
+    .min(1, { error: 'ids must list at least one relay id (leave it out to retry all)' })
+    .max(1000, { error: 'ids may list at most 1000 relay ids' })
+    .optional(),
+});
+
+/**
+ * Lets a request through with `Authorization: Bearer <CLM_ADMIN_TOKEN>` or, from the
+ * dashboard's own pages, the session cookie (then only same-origin for writes).
+ */
+function requireApiAccess(deps: AdminDeps): RequestHandler {
+  const bearer = requireAdminToken(deps.token);
+  const auth = { token: deps.token, clock: deps.clock };
+  return (req, res, next) => {
+    if (req.get('authorization') !== undefined || !hasSession(req, auth))
+      return bearer(req, res, next);
+    res.set('Cache-Control', 'no-store');
+    if (req.method === 'GET' || req.method === 'HEAD' || isSameOrigin(req)) return next();
+    res.status(403).json({ error: 'cross-origin request refused' });
+  };
+}
+
+/** `/api/summary`, `/api/relays` and `/api/relays/replay`: the dashboard's data as JSON. */
+export function apiRouter(deps: AdminDeps): Router {
+  const { store, clock } = deps;
+  const router = Router();
+  router.use(requireApiAccess(deps));
+
+  router.get('/summary', async (req, res) => {
+    const query = windowQuery.safeParse(req.query);
+    if (!query.success) return void res.status(400).json({ error: reasonOf(query.error) });
+    res.json(await loadSummary(store, clock.now(), query.data.days));
+  });
+
+  router.get('/relays', async (req, res) => {
+    const query = relaysQuery.safeParse(req.query);
+    if (!query.success) return void res.status(400).json({ error: reasonOf(query.error) });
+    const { status, limit } = query.data;
+    res.json({ relays: await store.listRelays({ limit, ...(status && { status }) }) });
+  });
+
+  router.post('/relays/replay', express.json({ limit: '16kb' }), async (req, res) => {
+    // A body of another type would otherwise read as "no ids", which means retry all.
+    if (req.is('application/json') === false)
+      return void res.status(415).json({ error: 'Content-Type must be application/json' });
+    const body = replayBody.safeParse(req.body ?? {});
+    if (!body.success) return void res.status(400).json({ error: reasonOf(body.error) });
+    res.json({ replayed: await replayDeadRelays(deps, body.data.ids) });
+  });
+
+  router.use(jsonErrors(deps.logger));
+  return router;
+}

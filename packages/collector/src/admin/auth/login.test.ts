@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, startAdmin } from '../../test-support/admin.js';
+import { SESSION_TTL_MS } from './session.js';
+
+const get = (url: string, cookie?: string) =>
+  fetch(`${url}/admin`, { headers: cookie ? { cookie } : {} });
+
+describe('admin sign-in', () => {
+  it('shows the sign-in form without a session, with secure headers', async () => {
+    const { url } = await startAdmin();
+    const res = await get(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'none'");
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    const page = await res.text();
+    expect(page).toContain('<form method="post" action="/admin/login"');
+    expect(page).toContain('type="password"');
+    expect(page).not.toContain('Marketplace funnel');
+  });
+
+  it('sets an HttpOnly, SameSite=Strict session cookie for the right token', async () => {
+    const { url, postForm } = await startAdmin();
+    const res = await postForm('/admin/login', { token: ADMIN_TOKEN });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/admin');
+    const [cookie = ''] = res.headers.getSetCookie();
+    expect(cookie).toMatch(/^clm_admin=[\w.-]+; /);
+    const flags = cookie.split('; ').slice(1);
+    expect(flags).toEqual(
+      expect.arrayContaining([
+        `Max-Age=${SESSION_TTL_MS / 1000}`,
+        'Path=/admin',
+        'HttpOnly',
+        'SameSite=Strict',
+      ]),
+    );
+    expect(flags, 'not Secure over plain http').not.toContain('Secure');
+    expect(cookie).not.toContain(ADMIN_TOKEN);
+
+    const page = await (await get(url, cookie.split(';')[0])).text();
+    expect(page).toContain('<h1>Marketplace funnel</h1>');
+  });
+
+  it('marks the cookie Secure when the request came over https (trusted proxy)', async () => {
+    const { postForm, url } = await startAdmin({ trustProxy: ['loopback'] });
+    const res = await postForm(
+      '/admin/login',
+      { token: ADMIN_TOKEN },
+      { 'x-forwarded-proto': 'https', origin: url.replace('http:', 'https:') },
+    );
+    expect(res.status).toBe(303);
+    expect(res.headers.getSetCookie()[0]?.split('; ')).toContain('Secure');
+  });
+
+  it('answers a wrong token with 401, a clear message and no cookie', async () => {
+    const { postForm } = await startAdmin();
+    for (const token of [`${ADMIN_TOKEN}x`, ADMIN_TOKEN.slice(1), 'Bearer admin']) {
+      const res = await postForm('/admin/login', { token });
+      expect(res.status).toBe(401);
+      expect(res.headers.getSetCookie()).toEqual([]);
+      expect(await res.text()).toContain('That is not the admin token');
+    }
+    const empty = await postForm('/admin/login', { token: '' });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain('Enter the admin token');
+  });
+
+  it('refuses a sign-in or sign-out posted from another origin', async () => {
+    const { postForm, signIn } = await startAdmin();
+    for (const origin of ['https://evil.example', 'null']) {
+      const res = await postForm('/admin/login', { token: ADMIN_TOKEN }, { origin });
+      expect(res.status).toBe(403);
+      expect(res.headers.getSetCookie()).toEqual([]);
+    }
+    const cookie = await signIn();
+    const out = await postForm('/admin/logout', {}, { cookie, origin: 'https://evil.example' });
+    expect(out.status).toBe(403);
+    expect(out.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('limits failed sign-ins per address to 10 a minute', async () => {
+    const { postForm } = await startAdmin();
+    for (let i = 0; i < 10; i++)
+      expect((await postForm('/admin/login', { token: 'wrong-token-000000' })).status).toBe(401);
+    const limited = await postForm('/admin/login', { token: ADMIN_TOKEN });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.getSetCookie()).toEqual([]);
+    expect(await limited.text()).toContain('Too many sign-in attempts');
+  });
+
+  it('does not count successful sign-ins against the limit', async () => {
+    const { postForm } = await startAdmin();
+    for (let i = 0; i < 12; i++)
+      expect((await postForm('/admin/login', { token: ADMIN_TOKEN })).status).toBe(303);
+  });
+
+  it('refuses an oversized form without a 5xx', async () => {
+    const { postForm } = await startAdmin();
+    const res = await postForm('/admin/login', { token: 'x'.repeat(5000) });
+    expect(res.status).toBe(413);
+    expect(await res.text()).toContain('request body too large');
+  });
+
+  it('ends the session at sign-out and after 8 hours', async () => {
+    const { url, postForm, signIn, clock } = await startAdmin();
+    const cookie = await signIn();
+    const out = await postForm('/admin/logout', {}, { cookie });
+    expect(out.status).toBe(303);
+    expect(out.headers.getSetCookie()[0]).toMatch(
+      /^clm_admin=; Path=\/admin; Expires=Thu, 01 Jan 1970/,
+    );
+
+    clock.time += SESSION_TTL_MS - 1000;
+    expect(await (await get(url, cookie)).text()).toContain('Marketplace funnel');
+    clock.time += 1000;
+    expect(await (await get(url, cookie)).text()).toContain('action="/admin/login"');
+  });
+
+  it('does not accept a session signed with a previous admin token', async () => {
+    const before = await startAdmin({ token: 'old-admin-token-0123456' });
+    const cookie = await before.signIn();
+    const after = await startAdmin();
+    expect(await (await get(after.url, cookie)).text()).toContain('action="/admin/login"');
+  });
+
+  it('says admin is disabled (403) on every page when CLM_ADMIN_TOKEN is unset', async () => {
+    const { url, postForm } = await startAdmin({ token: null });
+    const page = await get(url);
+    expect(page.status).toBe(403);
+    expect(await page.text()).toContain('Set CLM_ADMIN_TOKEN');
+    expect((await postForm('/admin/login', { token: 'null' })).status).toBe(403);
+    expect((await postForm('/admin/relays/replay', {})).status).toBe(403);
+  });
+});

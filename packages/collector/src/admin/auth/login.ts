@@ -1,0 +1,65 @@
+import express, { type CookieOptions, type Request, Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { AdminDeps } from '../deps.js';
+import { sendPage } from '../errors.js';
+import { renderLoginPage } from '../views/login-page.js';
+import { requireSameOriginForm } from './page-guards.js';
+import { createSession, SESSION_COOKIE, SESSION_TTL_MS } from './session.js';
+import { tokenMatches } from './token.js';
+
+const cookieOptions = (req: Request): CookieOptions => ({
+  httpOnly: true,
+  sameSite: 'strict',
+  path: '/admin',
+  // Behind a TLS-terminating proxy this needs CLM_TRUST_PROXY, like req.ip does.
+  secure: req.secure,
+});
+
+/** `POST /login` (the admin token from the form → session cookie) and `POST /logout`. */
+export function loginRouter(deps: AdminDeps & { token: string }): Router {
+  const { token, clock, logger } = deps;
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 10 });
+  // Only refused attempts count, so guessing is slow and signing in stays free.
+  const attempts = rateLimit({
+    windowMs: 60_000,
+    limit: deps.loginAttemptsPerMinute ?? 10,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    validate: { xForwardedForHeader: false },
+    handler: (_req, res) =>
+      sendPage(
+        res,
+        429,
+        renderLoginPage(
+          'Too many sign-in attempts from this address. Wait a minute and try again.',
+        ),
+      ),
+  });
+
+  router.post('/login', attempts, requireSameOriginForm, form, (req, res) => {
+    const given: unknown = req.body?.token;
+    if (typeof given !== 'string' || given === '') {
+      sendPage(res, 400, renderLoginPage('Enter the admin token.'));
+      return;
+    }
+    if (!tokenMatches(given, token)) {
+      logger.warn('collector', 'admin: sign-in refused (wrong token)');
+      sendPage(res, 401, renderLoginPage('That is not the admin token. Check CLM_ADMIN_TOKEN.'));
+      return;
+    }
+    res.cookie(SESSION_COOKIE, createSession(token, clock.now()), {
+      ...cookieOptions(req),
+      maxAge: SESSION_TTL_MS,
+    });
+    logger.info('collector', 'admin: signed in');
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/logout', requireSameOriginForm, (req, res) => {
+    res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+    res.redirect(303, '/admin');
+  });
+  return router;
+}

@@ -1,0 +1,68 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { hasSession } from './auth/access.js';
+import { requireSameOriginForm, requireSession } from './auth/page-guards.js';
+import type { AdminDeps } from './deps.js';
+import { sendPage } from './errors.js';
+import { reasonOf, windowQuery } from './query.js';
+import { replayDeadRelays } from './replay.js';
+import { loadSummary } from './summary.js';
+import { renderDashboardPage } from './views/dashboard-page.js';
+import { messagePage } from './views/layout.js';
+import { renderLoginPage } from './views/login-page.js';
+
+/** Rows in the dashboard's relay table. */
+export const RECENT_RELAYS = 50;
+
+const relayId = z
+  .string()
+  .regex(/^[1-9]\d{0,14}$/, { error: 'ids must be relay ids (whole numbers)' })
+  .transform(Number);
+
+// Urlencoded fields: a repeated `ids` arrives as an array, a single one as a string.
+const replayForm = windowQuery.extend({
+  ids: z.union([relayId.transform((id) => [id]), z.array(relayId).max(1000)]).optional(),
+});
+
+const flash = z.object({
+  replayed: z
+    .string()
+    .regex(/^\d{1,9}$/)
+    .transform(Number)
+    .optional(),
+});
+
+/** `GET /` (sign-in form or dashboard) and `POST /relays/replay` (the Retry buttons). */
+export function pagesRouter(deps: AdminDeps): Router {
+  const { store, clock } = deps;
+  const auth = { token: deps.token, clock };
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    if (!hasSession(req, auth)) return sendPage(res, 200, renderLoginPage());
+    const query = windowQuery.safeParse(req.query);
+    if (!query.success)
+      return sendPage(res, 400, messagePage('Bad request', reasonOf(query.error)));
+    const [summary, relays] = await Promise.all([
+      loadSummary(store, clock.now(), query.data.days),
+      store.listRelays({ limit: RECENT_RELAYS }),
+    ]);
+    const replayed = flash.safeParse(req.query).data?.replayed;
+    sendPage(res, 200, renderDashboardPage({ summary, relays, replayed }));
+  });
+
+  router.post(
+    '/relays/replay',
+    requireSameOriginForm,
+    requireSession(auth),
+    express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 1001 }),
+    async (req, res) => {
+      const form = replayForm.safeParse(req.body ?? {});
+      if (!form.success)
+        return sendPage(res, 400, messagePage('Bad request', reasonOf(form.error)));
+      const replayed = await replayDeadRelays(deps, form.data.ids);
+      res.redirect(303, `/admin?days=${form.data.days}&replayed=${replayed}`);
+    },
+  );
+  return router;
+}

@@ -1,0 +1,87 @@
+import type { Relay } from '../../store/types.js';
+import { WINDOW_CHOICES } from '../query.js';
+import type { Summary } from '../summary.js';
+import { renderFunnelChart } from './chart.js';
+import { html, type SafeHtml } from './html.js';
+import { layout } from './layout.js';
+import { renderRelaysTable } from './relays-table.js';
+
+const count = new Intl.NumberFormat('en-US');
+
+/** What the dashboard shows besides the summary. */
+export interface DashboardView {
+  summary: Summary;
+  relays: readonly Relay[];
+  /** Set after a retry: how many dead-lettered relays went back to the queue. */
+  replayed?: number | undefined;
+}
+
+const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
+
+function kpi(key: string, label: string, value: string, note: string, alert = false): SafeHtml {
+  return html`<div class="kpi kpi-${key}${alert ? ' kpi-alert' : ''}" data-kpi="${key}"><div class="kpi-label">${label}</div><div class="kpi-value">${value}</div><div class="kpi-note">${note}</div></div>`;
+}
+
+function kpis({ totals }: Summary): SafeHtml {
+  return html`<section class="kpis" aria-label="Totals over the window">
+${kpi('visits', 'Marketplace visits', count.format(totals.visits), 'landings with a marketplace referral')}
+${kpi('purchases', 'Purchases', count.format(totals.purchases), 'distinct customers reported')}
+${kpi('conversion', 'Conversion', percent(totals.conversionRate), 'purchases ÷ visits')}
+${kpi('delivered', 'Relayed', count.format(totals.delivered), 'accepted by the onramp')}
+${kpi('pending', 'Pending', count.format(totals.pending), 'queued or retrying')}
+${kpi('dead', 'Dead-lettered', count.format(totals.dead), totals.dead > 0 ? 'refused by the onramp: needs a retry' : 'none refused', totals.dead > 0)}
+</section>`;
+}
+
+function allTime({ allTime: t }: Summary): SafeHtml {
+  const pending = t.relays.pending + t.relays.in_flight;
+  const oldest = t.oldestPendingSince
+    ? html` (oldest waiting since <time datetime="${t.oldestPendingSince}">${t.oldestPendingSince.slice(0, 16).replace('T', ' ')} UTC</time>)`
+    : '';
+  return html`<p class="all-time" data-all-time>All time: <strong>${count.format(t.relays.delivered)}</strong> relayed · <strong>${count.format(pending)}</strong> pending${oldest} · <strong>${count.format(t.relays.dead)}</strong> dead-lettered · ${count.format(t.events.visit)} visits · ${count.format(t.events.purchase)} purchase beacons</p>`;
+}
+
+function windowNav(days: number): SafeHtml {
+  const links = WINDOW_CHOICES.map(
+    (choice) =>
+      html`<a href="/admin?days=${choice}"${choice === days ? html` aria-current="page"` : ''}>${choice} days</a>`,
+  );
+  return html`<nav class="windows" aria-label="Window">${links}</nav>`;
+}
+
+function notice(replayed: number | undefined): SafeHtml | '' {
+  if (replayed === undefined) return '';
+  const text =
+    replayed === 0
+      ? 'Nothing to retry: no dead-lettered relay matched.'
+      : `${replayed} dead-lettered relay${replayed === 1 ? '' : 's'} sent back to the queue; the relay worker is sending ${replayed === 1 ? 'it' : 'them'} now.`;
+  return html`<p class="notice" role="status">${text}</p>`;
+}
+
+/** The admin dashboard: totals, the per-day chart, and the newest relays. */
+export function renderDashboardPage(view: DashboardView): string {
+  const { summary, relays } = view;
+  const days = summary.window.days;
+  const lastDay = summary.days[summary.days.length - 1]?.day ?? '';
+  const dead = summary.allTime.relays.dead;
+  return layout(
+    'Marketplace funnel',
+    html`<header class="topbar">
+<div><h1>Marketplace funnel</h1><p class="muted">Last ${days} days, ${summary.days[0]?.day ?? ''} to ${lastDay} (UTC)</p></div>
+${windowNav(days)}
+<form method="post" action="/admin/logout"><button type="submit" class="quiet">Sign out</button></form>
+</header>
+<main>
+${notice(view.replayed)}
+${kpis(summary)}
+<section class="card chart-card">${renderFunnelChart(summary.days)}</section>
+<section class="card">
+<div class="section-head">
+<div><h2>Recent relays</h2>${allTime(summary)}</div>
+<form method="post" action="/admin/relays/replay"><input type="hidden" name="days" value="${days}"><button type="submit" class="danger"${dead === 0 ? html` disabled` : ''}>Retry all dead-lettered (${count.format(dead)})</button></form>
+</div>
+${renderRelaysTable(relays, days)}
+</section>
+</main>`,
+  );
+}

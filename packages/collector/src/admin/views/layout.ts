@@ -1,0 +1,32 @@
+import { html, type SafeHtml } from './html.js';
+
+/** Path of the admin stylesheet (served by the admin router). */
+export const STYLESHEET_PATH = '/admin/assets/admin.css';
+
+/** The HTML document around every admin page. */
+export function layout(title: string, body: SafeHtml, bodyClass = ''): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${title} · clm-collector</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${STYLESHEET_PATH}">
+</head>
+<body class="${bodyClass}">
+${body}
+</body>
+</html>
+`.value;
+}
+
+/** A page with one message, for a disabled admin or a refused request. */
+export function messagePage(title: string, message: string): string {
+  return layout(
+    title,
+    html`<main class="card narrow"><h1>${title}</h1><p>${message}</p><p><a href="/admin">Back to the dashboard</a></p></main>`,
+    'centered',
+  );
+}

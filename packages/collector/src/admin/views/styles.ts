@@ -1,0 +1,78 @@
+// Served as /admin/assets/admin.css: the pages' CSP allows no inline styles.
+/** The admin pages' stylesheet. */
+export const ADMIN_CSS = `
+:root {
+  --ink: #1f2933; --muted: #65717e; --line: #e3e7ec; --bg: #f5f7fa; --card: #fff;
+  --blue: #1c6ed6; --green: #2b8a3e; --amber: #e8a317; --red: #d62828;
+  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+}
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); }
+body.centered { display: grid; place-items: center; min-height: 100vh; padding: 1rem; }
+h1 { font-size: 1.45rem; margin: 0; }
+h2 { font-size: 1.1rem; margin: 0 0 .25rem; }
+code { font: .85em ui-monospace, SFMono-Regular, Menlo, monospace; }
+a { color: var(--blue); }
+.muted { color: var(--muted); }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+main { max-width: 1200px; margin: 0 auto; padding: 0 1.5rem 2rem; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 1.25rem 1.5rem; margin-top: 1rem; }
+.card.narrow { max-width: 26rem; width: 100%; margin: 0; }
+.topbar { max-width: 1200px; margin: 0 auto; padding: 1.5rem 1.5rem .5rem; display: flex; gap: 1.5rem; align-items: center; flex-wrap: wrap; }
+.topbar > div:first-child { flex: 1; }
+.topbar p { margin: .15rem 0 0; }
+.windows { display: flex; border: 1px solid var(--line); border-radius: 8px; overflow: hidden; background: var(--card); }
+.windows a { padding: .35rem .8rem; text-decoration: none; color: var(--ink); border-left: 1px solid var(--line); }
+.windows a:first-child { border-left: 0; }
+.windows a[aria-current] { background: var(--ink); color: #fff; }
+button { font: inherit; border-radius: 7px; border: 1px solid var(--line); background: var(--card); padding: .45rem .9rem; cursor: pointer; }
+button.primary { background: var(--blue); border-color: var(--blue); color: #fff; width: 100%; margin-top: .75rem; }
+button.danger { background: var(--red); border-color: var(--red); color: #fff; font-weight: 600; }
+button.danger:disabled { background: #eef0f3; border-color: var(--line); color: var(--muted); cursor: default; font-weight: 400; }
+button.small { padding: .15rem .6rem; font-size: .85rem; border-color: var(--red); color: var(--red); }
+button.quiet { color: var(--muted); }
+.login label { display: block; font-weight: 600; margin-top: 1rem; }
+.login input { width: 100%; font: inherit; padding: .5rem .6rem; margin-top: .3rem; border: 1px solid #c5ccd4; border-radius: 7px; }
+.alert { background: #fdecec; color: #9b1c1c; border: 1px solid #f5c2c2; padding: .5rem .75rem; border-radius: 7px; }
+.notice { background: #e8f4ec; color: #1e5f2c; border: 1px solid #bfe0c8; padding: .6rem .9rem; border-radius: 8px; margin: 1rem 0 0; }
+.kpis { display: grid; grid-template-columns: repeat(6, minmax(0, 1fr)); gap: .75rem; margin-top: 1rem; }
+@media (max-width: 900px) { .kpis { grid-template-columns: repeat(3, minmax(0, 1fr)); } }
+.kpi { background: var(--card); border: 1px solid var(--line); border-top: 4px solid var(--line); border-radius: 10px; padding: .8rem 1rem; }
+.kpi-visits { border-top-color: var(--blue); }
+.kpi-purchases, .kpi-conversion { border-top-color: var(--ink); }
+.kpi-delivered { border-top-color: var(--green); }
+.kpi-pending { border-top-color: var(--amber); }
+.kpi-dead { border-top-color: var(--red); }
+.kpi-alert { background: #fff5f5; }
+.kpi-alert .kpi-value { color: var(--red); }
+.kpi-label { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); font-weight: 600; }
+.kpi-value { font-size: 1.9rem; font-weight: 650; font-variant-numeric: tabular-nums; margin: .1rem 0; }
+.kpi-note { font-size: .8rem; color: var(--muted); }
+.chart-card { padding: 1rem 1rem .5rem; }
+.chart { width: 100%; height: auto; display: block; font-size: 12px; }
+.chart text { fill: var(--muted); }
+.chart .legend text { fill: var(--ink); font-size: 13px; }
+.chart .panel-title { fill: var(--ink); font-weight: 600; font-size: 13px; }
+.chart .grid { stroke: var(--line); stroke-width: 1; }
+.chart .grid.baseline { stroke: #b8c0c9; }
+.chart .hit:hover { fill: rgba(31, 41, 51, .05); }
+.section-head { display: flex; justify-content: space-between; align-items: flex-start; gap: 1rem; flex-wrap: wrap; margin-bottom: .75rem; }
+.all-time { margin: 0; color: var(--muted); font-size: .9rem; }
+.all-time strong { color: var(--ink); }
+.table-wrap { overflow-x: auto; }
+table.relays { width: 100%; border-collapse: collapse; font-size: .9rem; }
+.relays th { text-align: left; font-size: .78rem; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); border-bottom: 2px solid var(--line); padding: .4rem .6rem; white-space: nowrap; }
+.relays td { border-bottom: 1px solid var(--line); padding: .45rem .6rem; vertical-align: middle; }
+.relays tr[data-status="dead"] td { background: #fff8f8; }
+.relays .num { text-align: right; font-variant-numeric: tabular-nums; }
+.relays time { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.relays .customer { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85rem; word-break: break-all; max-width: 16rem; }
+.relays .response { color: var(--muted); }
+.relays .nowrap { white-space: nowrap; }
+.relays form { margin: 0; }
+.badge { display: inline-block; padding: .1rem .55rem; border-radius: 999px; font-size: .78rem; font-weight: 600; white-space: nowrap; }
+.badge-delivered { background: #e3f4e8; color: #1e6b30; }
+.badge-pending, .badge-in_flight { background: #fdf3dc; color: #8a5a00; }
+.badge-dead { background: #fde2e2; color: #a61b1b; }
+.empty { color: var(--muted); }
+`;

@@ -1,0 +1,112 @@
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import { createApp } from '../app.js';
+import type { TrustProxy } from '../config.js';
+import { silentLogger } from '../log.js';
+import { openSqliteStore } from '../store/sqlite.js';
+import type { Store } from '../store/types.js';
+import { purchaseFixture } from './fixtures.js';
+import { listen } from './http.js';
+import { tempDir } from './tmp.js';
+
+/** The admin token of {@link startAdmin} unless another is given. */
+export const ADMIN_TOKEN = 'admin-token-0123456789';
+/** The test clock's start: 2025-03-01 12:00 UTC. */
+export const ADMIN_NOW = Date.parse('2025-03-01T12:00:00Z');
+
+/**
+ * The whole collector app over a temporary SQLite file with the admin pages enabled, a
+ * settable clock, and a relay stub counting `notify()` calls.
+ */
+export async function startAdmin(options: { token?: string | null; trustProxy?: TrustProxy } = {}) {
+  const store = await openSqliteStore({
+    path: join(tempDir(), 'admin.sqlite'),
+    logger: silentLogger,
+  });
+  onTestFinished(() => store.close());
+  const clock = { time: ADMIN_NOW, now: () => clock.time };
+  const relay = { notified: 0, notify: () => void relay.notified++ };
+  const token = options.token === undefined ? ADMIN_TOKEN : options.token;
+  const app = createApp({
+    store,
+    clock,
+    logger: silentLogger,
+    config: {
+      partnerKeys: ['PK-1'],
+      allowedOrigins: [],
+      adminToken: token,
+      trustProxy: options.trustProxy ?? false,
+    },
+    relay,
+    pixelScript: null,
+  });
+  const url = await listen(app);
+
+  /** A form POST from a page of the collector (or of `origin`), not following redirects. */
+  const postForm = (path: string, fields: Record<string, string | string[]>, headers = {}) => {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(fields))
+      for (const one of [value].flat()) body.append(name, one);
+    return fetch(`${url}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { origin: url, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+    });
+  };
+  /** Signs in through the form; resolves with the `Cookie` header to send. */
+  const signIn = async (value = token ?? '') => {
+    const res = await postForm('/admin/login', { token: value });
+    if (res.status !== 303) throw new Error(`sign-in answered ${res.status}`);
+    const [cookie] = res.headers.getSetCookie();
+    return (cookie ?? '').split(';')[0] ?? '';
+  };
+  return { url, store, clock, relay, postForm, signIn };
+}
+
+let seq = 0;
+
+/** Stores a marketplace visit received at `at`. */
+export async function seedVisit(store: Store, at: number): Promise<void> {
+  await store.recordEvent({
+    id: `evt_visit_${String(++seq).padStart(6, '0')}`,
+    type: 'visit',
+    partnerKey: 'PK-1',
+    serviceName: 'acme-crm',
+    customerId: null,
+    referral: { id: 'r-1', at },
+    clientTime: at,
+    receivedAt: at,
+  });
+}
+
+/** A purchase to seed, and what became of its relay. */
+export interface SeedPurchase {
+  customerId: string;
+  at: number;
+  outcome: 'pending' | 'delivered' | 'dead';
+}
+
+/** Stores purchases and brings each relay to its outcome, as the relay worker would. */
+export async function seedPurchases(store: Store, purchases: readonly SeedPurchase[]) {
+  // Pending ones last: claiming a finished one must not pick them up too.
+  const ordered = [...purchases].sort(
+    (a, b) => Number(a.outcome === 'pending') - Number(b.outcome === 'pending'),
+  );
+  for (const { customerId, at, outcome } of ordered) {
+    const { event, relay } = purchaseFixture({ customerId, receivedAt: at, clientTime: at });
+    await store.recordEvent(event, relay);
+    if (outcome === 'pending') continue;
+    const [claimed] = await store.claimDueRelays({ now: at, limit: 10, leaseMs: 1000 });
+    if (!claimed) throw new Error(`relay of ${customerId} was not due`);
+    if (outcome === 'delivered')
+      await store.markDelivered(claimed.id, { at, status: 201, body: '{}', error: null });
+    else
+      await store.markDead(claimed.id, {
+        at,
+        status: 400,
+        body: '{"error":"unknown partnerKey"}',
+        error: 'onramp refused the relay: HTTP 400',
+      });
+  }
+}
