@@ -1,9 +1,14 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config.js';
+import type { RelayStatus } from '../store/types.js';
+import { runExport } from './export.js';
+import { EXPORT_FORMATS, type ExportFormat } from './export-format.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import { runPixelInfo } from './pixel-info.js';
+import { runReplay } from './replay.js';
 import { runSandbox } from './sandbox.js';
 import { runServe } from './serve.js';
+import { runStatus } from './status.js';
 import { runTrack } from './track.js';
 
 const integer = (min: number, max: number) => (value: string) => {
@@ -70,6 +75,52 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       'https://collect.provider.example',
     )
     .action((options: { collector: string }) => setExit(runPixelInfo(options, io)));
+
+  const dbHelp =
+    '\nReads the database at $CLM_DB (default ./data/collector.sqlite). Safe while\n' +
+    '`clm-collector serve` runs on the same file.\n';
+
+  program
+    .command('status')
+    .description('Show relay and event counts, the oldest waiting relay and dead letters')
+    .option('--json', 'print JSON for scripts and monitoring')
+    .addHelpText('after', dbHelp)
+    .action(async (options: { json?: boolean }) =>
+      setExit(await runStatus({ json: options.json === true }, io)),
+    );
+
+  program
+    .command('replay')
+    .description('Send dead letters back to pending; a running collector retries them')
+    .argument('[ids...]', 'relay ids (see `status` or `export --status dead`)')
+    .option('--all', 'replay every dead letter')
+    .addHelpText('after', dbHelp)
+    .action(async (ids: string[], options: { all?: boolean }) =>
+      setExit(await runReplay({ ids, all: options.all === true }, io)),
+    );
+
+  program
+    .command('export')
+    .description('Write every relay with its status, oldest first, as CSV or JSON Lines')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).default('csv'),
+    )
+    .addOption(
+      new Option('--status <status>', 'only relays with this status').choices([
+        'pending',
+        'in_flight',
+        'delivered',
+        'dead',
+      ]),
+    )
+    .option('--output <file>', 'write to this file instead of stdout')
+    .addHelpText(
+      'after',
+      `${dbHelp}Progress and a summary go to stderr; only data goes to stdout or the file.\n`,
+    )
+    .action(async (options: { format: ExportFormat; status?: RelayStatus; output?: string }) =>
+      setExit(await runExport(options, io)),
+    );
 
   return program;
 }

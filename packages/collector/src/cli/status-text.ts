@@ -1,0 +1,66 @@
+import type { StatusReport } from './status.js';
+
+/** `3d 4h`, `5h 12m`, `7m 3s`, `42s`: the two largest units. */
+export function formatAge(seconds: number): string {
+  const d = Math.floor(seconds / 86_400);
+  const h = Math.floor((seconds % 86_400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.floor(seconds % 60);
+  if (d > 0) return `${d}d ${h}h`;
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${s}s`;
+}
+
+// Onramp answers are stored verbatim; keep a table row on one line and the terminal sane.
+const oneLine = (text: string, max: number) => {
+  const flat = text.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
+  return rows
+    .map((row) => `  ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd())
+    .join('\n');
+}
+
+/** The human-readable `status` report. */
+export function renderStatus(report: StatusReport): string {
+  const { relays, events, oldestPending, deadLetters } = report;
+  const lines = [
+    `database:       ${report.database}`,
+    `relays:         ${relays.pending} pending, ${relays.in_flight} in flight, ` +
+      `${relays.delivered} delivered, ${relays.dead} dead (${relays.total} total)`,
+    `events:         ${events.visits} visits, ${events.purchaseBeacons} purchase beacons`,
+    `oldest pending: ${
+      oldestPending
+        ? `queued ${oldestPending.since} (${formatAge(oldestPending.ageSeconds)} ago)`
+        : 'none'
+    }`,
+    `dead letters:   ${deadLetters.count}`,
+  ];
+  if (deadLetters.newest.length > 0) {
+    const shown = deadLetters.newest.length;
+    lines.push(
+      shown < deadLetters.count ? `newest ${shown}:` : '',
+      table([
+        ['id', 'service', 'customer', 'attempts', 'last answer'],
+        ...deadLetters.newest.map((dead) => [
+          String(dead.id),
+          dead.serviceName,
+          oneLine(dead.customerId, 40),
+          String(dead.attempts),
+          oneLine(
+            [dead.lastStatus === null ? '' : `HTTP ${dead.lastStatus}`, dead.lastError ?? '']
+              .filter(Boolean)
+              .join(': '),
+            80,
+          ),
+        ]),
+      ]),
+      'replay them with: clm-collector replay <id...> | --all',
+    );
+  }
+  return `${lines.filter((line) => line !== '').join('\n')}\n`;
+}

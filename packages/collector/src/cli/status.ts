@@ -1,0 +1,68 @@
+import { resolve } from 'node:path';
+import type { Relay, RelayStatus, Store } from '../store/types.js';
+import { withAdminStore } from './admin-store.js';
+import { type CliIo, EXIT } from './io.js';
+import { renderStatus } from './status-text.js';
+
+const NEWEST_DEAD = 10;
+
+/** What `clm-collector status --json` prints. */
+export interface StatusReport {
+  database: string;
+  relays: Record<RelayStatus, number> & { total: number };
+  events: { visits: number; purchaseBeacons: number };
+  /** The longest-waiting pending or in_flight relay; null when nothing waits. */
+  oldestPending: { since: string; ageSeconds: number } | null;
+  deadLetters: {
+    count: number;
+    newest: {
+      id: number;
+      serviceName: string;
+      customerId: string;
+      attempts: number;
+      lastStatus: number | null;
+      lastError: string | null;
+      updatedAt: string;
+    }[];
+  };
+}
+
+async function collect(store: Store, database: string, now: number): Promise<StatusReport> {
+  const relays = await store.countRelays();
+  const events = await store.countEventsByType();
+  const since = await store.oldestPendingSince();
+  const dead = await store.listRelays({ status: 'dead', limit: NEWEST_DEAD });
+  return {
+    database,
+    relays: { ...relays, total: Object.values(relays).reduce((sum, n) => sum + n, 0) },
+    events: { visits: events.visit, purchaseBeacons: events.purchase },
+    oldestPending:
+      since === null
+        ? null
+        : {
+            since: new Date(since).toISOString(),
+            ageSeconds: Math.max(0, Math.floor((now - since) / 1000)),
+          },
+    deadLetters: {
+      count: relays.dead,
+      newest: dead.map((relay: Relay) => ({
+        id: relay.id,
+        serviceName: relay.serviceName,
+        customerId: relay.customerId,
+        attempts: relay.attempts,
+        lastStatus: relay.lastStatus,
+        lastError: relay.lastError,
+        updatedAt: new Date(relay.updatedAt).toISOString(),
+      })),
+    },
+  };
+}
+
+/** `status`: relay and event counts, the oldest waiting relay, the newest dead letters. */
+export async function runStatus(options: { json: boolean }, io: CliIo): Promise<number> {
+  const report = await withAdminStore(io, (store, path) =>
+    collect(store, resolve(path), Date.now()),
+  );
+  io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
+  return EXIT.ok;
+}
