@@ -1,20 +1,33 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { type RequestHandler, type Response, Router } from 'express';
 import type { Logger } from '../log.js';
 
+// The build copies the pixel to dist/pixel/ so the published package needs no @clm/pixel;
+// running from source (tests, tsx) finds it in the workspace package instead.
+const pixelLocations = [
+  () => fileURLToPath(new URL('../pixel/pixel.js', import.meta.url)),
+  () => createRequire(import.meta.url).resolve('@clm/pixel/pixel.js'),
+];
+
 /**
- * Reads the built pixel (`@clm/pixel/pixel.js`); null when it has not been built, so the
- * collector still starts and `/pixel.js` answers 503 with the reason.
+ * Reads the built pixel (the copy in this package's `dist/pixel/`, else
+ * `@clm/pixel/pixel.js`); null when it has not been built, so the collector still starts
+ * and `/pixel.js` answers 503 with the reason.
  */
 export function readPixelScript(logger: Logger): Buffer | null {
-  try {
-    return readFileSync(createRequire(import.meta.url).resolve('@clm/pixel/pixel.js'));
-  } catch (error) {
-    logger.warn('collector', `pixel script unavailable (build @clm/pixel first): ${String(error)}`);
-    return null;
+  let failure: unknown;
+  for (const locate of pixelLocations) {
+    try {
+      return readFileSync(locate());
+    } catch (error) {
+      failure = error;
+    }
   }
+  logger.warn('collector', `pixel script unavailable (build @clm/pixel first): ${String(failure)}`);
+  return null;
 }
 
 /** The versioned file name of a pixel build and its Subresource Integrity value. */
