@@ -1,9 +1,14 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { adminRouter } from './admin/router.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { requestLog } from './http/request-log.js';
 import type { Logger } from './log.js';
+import { type CollectorMetrics, createMetrics } from './metrics/collector-metrics.js';
+import { apiPurchasesRouter } from './routes/api-purchases.js';
 import { beaconRouter } from './routes/beacon.js';
 import { healthRouter } from './routes/health.js';
+import { metricsRouter } from './routes/metrics.js';
 import { pixelRouter, readPixelScript } from './routes/pixel.js';
 import { beaconRateLimit } from './security/rate-limit.js';
 import type { Store } from './store/types.js';
@@ -11,15 +16,21 @@ import type { Store } from './store/types.js';
 /** Beacons per client IP per minute unless configured (CLM_RATE_LIMIT_PER_MINUTE). */
 export const DEFAULT_RATE_LIMIT = 600;
 
+/** `/readyz` limit on the oldest pending relay's wait unless configured. */
+export const DEFAULT_READY_MAX_PENDING_SECONDS = 3600;
+
 /** Dependencies of {@link createApp}. */
 export interface AppDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
   config: Pick<Config, 'partnerKeys' | 'allowedOrigins'> &
-    Partial<Pick<Config, 'rateLimitPerMinute' | 'trustProxy'>>;
+    Partial<Pick<Config, 'rateLimitPerMinute' | 'trustProxy'>> &
+    Partial<Pick<Config, 'adminToken' | 'apiToken' | 'serviceName' | 'readyMaxPendingSeconds'>>;
   /** Told when a purchase queued a relay (the relay worker). */
   relay?: { notify(): void };
+  /** Shared with the relay worker; default: this app's own, without process metrics. */
+  metrics?: CollectorMetrics;
   /** The pixel script; default: read `@clm/pixel/pixel.js` once, now. */
   pixelScript?: Buffer | null;
 }
@@ -27,6 +38,7 @@ export interface AppDeps {
 /** Builds the collector's Express app; nothing listens until the caller does. */
 export function createApp(deps: AppDeps): Express {
   const { store, clock, logger, config, relay } = deps;
+  const metrics = deps.metrics ?? createMetrics({ store, clock, processMetrics: false });
   const app = express();
   app.disable('x-powered-by');
   // Express's weak ETags are not wanted on API answers; /pixel.js sets a strong one.
@@ -34,6 +46,8 @@ export function createApp(deps: AppDeps): Express {
   // Who the client is (rate limit): the socket address unless proxies are trusted.
   app.set('trust proxy', config.trustProxy ?? false);
 
+  // First, so every answer (rate-limited and failed ones too) carries its request id.
+  app.use(requestLog(logger));
   app.use(pixelRouter(deps.pixelScript === undefined ? readPixelScript(logger) : deps.pixelScript));
   app.use('/beacon', beaconRateLimit(config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT));
   app.use(
@@ -43,10 +57,32 @@ export function createApp(deps: AppDeps): Express {
       logger,
       partnerKeys: config.partnerKeys,
       allowedOrigins: config.allowedOrigins,
+      metrics,
       onRelayQueued: () => relay?.notify(),
     }),
   );
-  app.use(healthRouter(store, logger));
+  app.use(
+    apiPurchasesRouter({
+      store,
+      clock,
+      logger,
+      metrics,
+      partnerKeys: config.partnerKeys,
+      apiToken: config.apiToken ?? null,
+      serviceName: config.serviceName ?? null,
+      onRelayQueued: () => relay?.notify(),
+    }),
+  );
+  app.use(metricsRouter({ metrics, adminToken: config.adminToken ?? null, logger }));
+  app.use('/admin', adminRouter({ store, clock, logger, token: config.adminToken ?? null, relay }));
+  app.use(
+    healthRouter({
+      store,
+      clock,
+      logger,
+      maxPendingSeconds: config.readyMaxPendingSeconds ?? DEFAULT_READY_MAX_PENDING_SECONDS,
+    }),
+  );
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
@@ -60,7 +96,9 @@ export function createApp(deps: AppDeps): Express {
     // body-parser errors carry a 4xx status: oversize, bad charset, aborted upload.
     const status = error.status ?? 500;
     if (status >= 500)
-      logger.error('collector', `${req.method} ${req.path} failed: ${String(error)}`);
+      logger.error('collector', `${req.method} ${req.path} failed: ${String(error)}`, {
+        reqId: String(req.id),
+      });
     const messages: Record<string, string> = {
       'entity.too.large': 'beacon too large',
       'charset.unsupported': 'unsupported charset',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, loadOnrampBaseUrl } from './config.js';
+import { ConfigError, loadConfig, loadLogConfig, loadOnrampBaseUrl } from './config.js';
 
 const valid = { ONRAMP_BASE_URL: 'https://onramp.example/', CLM_PARTNER_KEYS: 'PK-1, PK-2' };
 
@@ -14,6 +14,9 @@ describe('loadConfig', () => {
       allowedOrigins: [],
       dbPath: './data/collector.sqlite',
       adminToken: null,
+      apiToken: null,
+      serviceName: null,
+      readyMaxPendingSeconds: 3600,
       rateLimitPerMinute: 600,
       trustProxy: false,
       relay: {
@@ -25,8 +28,27 @@ describe('loadConfig', () => {
         pollMs: 500,
         shutdownGraceMs: 5000,
       },
+      log: { level: 'info', format: 'json' },
     });
   });
+
+  it('logs pretty by default on a terminal, JSON elsewhere, unless CLM_LOG_FORMAT says', () => {
+    expect(loadConfig(valid, { stdoutIsTty: true }).log.format).toBe('pretty');
+    expect(loadConfig(valid, { stdoutIsTty: false }).log.format).toBe('json');
+    const json = { ...valid, CLM_LOG_FORMAT: 'json' };
+    expect(loadConfig(json, { stdoutIsTty: true }).log.format).toBe('json');
+    const pretty = { ...valid, CLM_LOG_FORMAT: 'Pretty' };
+    expect(loadConfig(pretty, { stdoutIsTty: false }).log.format).toBe('pretty');
+  });
+
+  it.each(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent', ' DEBUG '])(
+    'reads CLM_LOG_LEVEL=%s',
+    (level) => {
+      expect(loadConfig({ ...valid, CLM_LOG_LEVEL: level }).log.level).toBe(
+        level.trim().toLowerCase(),
+      );
+    },
+  );
 
   it('reads every variable', () => {
     const config = loadConfig({
@@ -81,15 +103,55 @@ describe('loadConfig', () => {
     [{ ...valid, CLM_RELAY_TIMEOUT_MS: '0' }, 'CLM_RELAY_TIMEOUT_MS must be at least 1'],
     [{ ...valid, CLM_RELAY_MAX_AGE_HOURS: '-1' }, 'CLM_RELAY_MAX_AGE_HOURS must be a whole number'],
     [{ ...valid, CLM_RELAY_CONCURRENCY: '1.5' }, 'CLM_RELAY_CONCURRENCY must be a whole number'],
+    [{ ...valid, CLM_LOG_LEVEL: 'verbose' }, 'CLM_LOG_LEVEL must be one of fatal, error, warn'],
+    [{ ...valid, CLM_LOG_FORMAT: 'text' }, 'CLM_LOG_FORMAT must be one of json, pretty'],
+    [{ ...valid, CLM_API_TOKEN: 'short' }, 'CLM_API_TOKEN must be at least 16'],
+    [{ ...valid, CLM_API_TOKEN: 'has a space in it, long' }, 'CLM_API_TOKEN must not contain'],
+    [{ ...valid, CLM_SERVICE_NAME: 'acme crm' }, 'CLM_SERVICE_NAME must be 1-128 printable'],
+    [{ ...valid, CLM_READY_MAX_PENDING_SECONDS: '-5' }, 'CLM_READY_MAX_PENDING_SECONDS must be'],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads the API and readiness variables', () => {
+    const config = loadConfig({
+      ...valid,
+      CLM_API_TOKEN: 'api-token-0123456789',
+      CLM_SERVICE_NAME: 'acme-crm',
+      CLM_READY_MAX_PENDING_SECONDS: '0',
+    });
+    expect(config).toMatchObject({
+      apiToken: 'api-token-0123456789',
+      serviceName: 'acme-crm',
+      readyMaxPendingSeconds: 0,
+    });
+  });
+
+  it('refuses an API token that would also open the admin pages', () => {
+    const env = {
+      ...valid,
+      CLM_API_TOKEN: 'same-token-0123456789',
+      CLM_ADMIN_TOKEN: 'same-token-0123456789',
+    };
+    expect(() => loadConfig(env)).toThrow('CLM_API_TOKEN must differ from CLM_ADMIN_TOKEN');
   });
 
   it('names every invalid variable at once', () => {
     expect(() => loadConfig({ PORT: 'x' })).toThrow(
       /ONRAMP_BASE_URL.*PORT.*CLM_PARTNER_KEYS|ONRAMP_BASE_URL.*CLM_PARTNER_KEYS.*PORT/,
     );
+  });
+});
+
+describe('loadLogConfig', () => {
+  it('needs only the log variables', () => {
+    expect(loadLogConfig({})).toEqual({ level: 'info', format: 'json' });
+    expect(loadLogConfig({ CLM_LOG_LEVEL: 'debug' }, { stdoutIsTty: true })).toEqual({
+      level: 'debug',
+      format: 'pretty',
+    });
+    expect(() => loadLogConfig({ CLM_LOG_FORMAT: 'xml' })).toThrow(ConfigError);
   });
 });
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { tokenSchema } from './beacon/schema.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
 
 /** Settings of the relay worker (a subset of {@link Config}). */
 export interface RelayConfig {
@@ -28,11 +30,24 @@ export interface Config {
   allowedOrigins: readonly string[];
   dbPath: string;
   adminToken: string | null;
+  /** Bearer token of `POST /api/purchases`; null disables that endpoint. */
+  apiToken: string | null;
+  /** Service name of API purchases that name none. */
+  serviceName: string | null;
+  /** `/readyz` fails once a relay has waited longer than this; 0 disables the check. */
+  readyMaxPendingSeconds: number;
   /** Beacons accepted per client IP per minute. */
   rateLimitPerMinute: number;
   /** Express `trust proxy` value: which proxies' `X-Forwarded-For` to believe. */
   trustProxy: TrustProxy;
   relay: RelayConfig;
+  log: LogConfig;
+}
+
+/** How the collector logs (a subset of {@link Config}). */
+export interface LogConfig {
+  level: LogLevel;
+  format: LogFormat;
 }
 
 /** `false` (the socket address is the client), a hop count, or addresses/subnets to trust. */
@@ -115,6 +130,18 @@ const trustProxy = z
   })
   .default(false);
 
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((value) => value.trim().toLowerCase())
+    .pipe(z.enum(values, { error: `must be one of ${values.join(', ')}` }));
+
+// The Authorization header carries the token as one word after "Bearer".
+const bearerToken = z
+  .string()
+  .min(16, { error: 'must be at least 16 characters' })
+  .regex(/^\S+$/, { error: 'must not contain whitespace' });
+
 const envSchema = z.object({
   ONRAMP_BASE_URL: httpUrl,
   PORT: int(0, 65535, 8080),
@@ -123,6 +150,9 @@ const envSchema = z.object({
   CLM_ALLOWED_ORIGINS: origins,
   CLM_DB: z.string().default('./data/collector.sqlite'),
   CLM_ADMIN_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  CLM_API_TOKEN: bearerToken.optional(),
+  CLM_SERVICE_NAME: tokenSchema.optional(),
+  CLM_READY_MAX_PENDING_SECONDS: int(0, 31_536_000, 3600),
   CLM_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 600),
   CLM_TRUST_PROXY: trustProxy,
   CLM_RELAY_TIMEOUT_MS: int(1, 600_000, 10_000),
@@ -132,6 +162,9 @@ const envSchema = z.object({
   CLM_RELAY_BACKOFF_MAX_MS: int(1, 86_400_000, 600_000),
   CLM_RELAY_POLL_MS: int(1, 60_000, 500),
   CLM_SHUTDOWN_GRACE_MS: int(0, 600_000, 5000),
+  CLM_LOG_LEVEL: oneOf(LOG_LEVELS).default('info'),
+  // No default here: it depends on whether stdout is a terminal (see loadConfig).
+  CLM_LOG_FORMAT: oneOf(LOG_FORMATS).optional(),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -148,11 +181,14 @@ function parseEnv<T extends z.ZodType>(schema: T, env: Env): z.output<T> {
 }
 
 /**
- * Reads and validates the collector configuration from environment variables.
- * Throws a {@link ConfigError} naming every invalid variable.
+ * Reads and validates the collector configuration from environment variables; `terminal`
+ * picks the default log format. Throws a {@link ConfigError} naming every invalid variable.
  */
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(env: Env = process.env, terminal: Terminal = {}): Config {
   const e = parseEnv(envSchema, env);
+  // A token given to a backend must not also open the admin pages.
+  if (e.CLM_API_TOKEN !== undefined && e.CLM_API_TOKEN === e.CLM_ADMIN_TOKEN)
+    throw new ConfigError('invalid configuration: CLM_API_TOKEN must differ from CLM_ADMIN_TOKEN');
   return {
     onrampBaseUrl: e.ONRAMP_BASE_URL,
     port: e.PORT,
@@ -161,6 +197,9 @@ export function loadConfig(env: Env = process.env): Config {
     allowedOrigins: e.CLM_ALLOWED_ORIGINS,
     dbPath: e.CLM_DB,
     adminToken: e.CLM_ADMIN_TOKEN ?? null,
+    apiToken: e.CLM_API_TOKEN ?? null,
+    serviceName: e.CLM_SERVICE_NAME ?? null,
+    readyMaxPendingSeconds: e.CLM_READY_MAX_PENDING_SECONDS,
     rateLimitPerMinute: e.CLM_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.CLM_TRUST_PROXY,
     relay: {
@@ -172,10 +211,38 @@ export function loadConfig(env: Env = process.env): Config {
       pollMs: e.CLM_RELAY_POLL_MS,
       shutdownGraceMs: e.CLM_SHUTDOWN_GRACE_MS,
     },
+    log: logConfig(e, terminal),
   };
 }
 
 /** Reads only `ONRAMP_BASE_URL` (for `clm-collector track`). Throws a {@link ConfigError}. */
 export function loadOnrampBaseUrl(env: Env = process.env): string {
   return parseEnv(envSchema.pick({ ONRAMP_BASE_URL: true }), env).ONRAMP_BASE_URL;
+}
+
+/** Reads only `CLM_DB` (for the admin commands). Throws a {@link ConfigError}. */
+export function loadDbPath(env: Env = process.env): string {
+  return parseEnv(envSchema.pick({ CLM_DB: true }), env).CLM_DB;
+}
+
+/** Where output goes; decides the default log format. */
+export interface Terminal {
+  /** Logs default to `pretty` on a terminal, `json` otherwise (pipes, files, tests). */
+  stdoutIsTty?: boolean;
+}
+
+const logConfig = (
+  e: { CLM_LOG_LEVEL: LogLevel; CLM_LOG_FORMAT?: LogFormat | undefined },
+  terminal: Terminal,
+): LogConfig => ({
+  level: e.CLM_LOG_LEVEL,
+  format: e.CLM_LOG_FORMAT ?? (terminal.stdoutIsTty ? 'pretty' : 'json'),
+});
+
+/** Reads only `CLM_LOG_LEVEL` and `CLM_LOG_FORMAT` (for the sandbox). Throws a {@link ConfigError}. */
+export function loadLogConfig(env: Env = process.env, terminal: Terminal = {}): LogConfig {
+  return logConfig(
+    parseEnv(envSchema.pick({ CLM_LOG_LEVEL: true, CLM_LOG_FORMAT: true }), env),
+    terminal,
+  );
 }

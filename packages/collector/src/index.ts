@@ -6,8 +6,23 @@ export type { CliIo } from './cli/io.js';
 // CLI
 export { runCli } from './cli/run.js';
 export { type Clock, systemClock } from './clock.js';
-export { type Config, ConfigError, loadConfig, type RelayConfig } from './config.js';
-export { type Component, createConsoleLogger, type Logger, silentLogger } from './log.js';
+export {
+  type Config,
+  ConfigError,
+  type LogConfig,
+  loadConfig,
+  type RelayConfig,
+} from './config.js';
+export {
+  type Component,
+  createLogger,
+  type LogFields,
+  type LogFormat,
+  type Logger,
+  type LogLevel,
+  type LogOptions,
+  silentLogger,
+} from './log.js';
 // Onramp and relay
 export {
   createOnrampClient,

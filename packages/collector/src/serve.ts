@@ -3,6 +3,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { closeServer, listenOn } from './listen.js';
 import type { Logger } from './log.js';
+import { createMetrics } from './metrics/collector-metrics.js';
 import { createOnrampClient } from './onramp/client.js';
 import { createRelayWorker } from './relay/worker.js';
 import { pixelInfo, readPixelScript } from './routes/pixel.js';
@@ -33,10 +34,18 @@ export async function startCollector(options: {
     timeoutMs: config.relay.timeoutMs,
     ...(options.fetch && { fetch: options.fetch }),
   });
-  const worker = createRelayWorker({ store, onramp, clock, config: config.relay, logger });
+  const metrics = createMetrics({ store, clock });
+  const worker = createRelayWorker({
+    store,
+    onramp,
+    clock,
+    config: config.relay,
+    logger,
+    metrics,
+  });
   const pixelScript =
     options.pixelScript !== undefined ? options.pixelScript : readPixelScript(logger);
-  const app = createApp({ store, clock, logger, config, relay: worker, pixelScript });
+  const app = createApp({ store, clock, logger, config, relay: worker, metrics, pixelScript });
   const { server, url } = await listenOn(app, config.port, config.host).catch(async (error) => {
     await store.close();
     throw error;

@@ -6,6 +6,7 @@ import { createApp } from '../app.js';
 import { systemClock } from '../clock.js';
 import type { RelayConfig } from '../config.js';
 import type { Logger } from '../log.js';
+import { createMetrics } from '../metrics/collector-metrics.js';
 import { createOnrampClient } from '../onramp/client.js';
 import { createRelayWorker } from '../relay/worker.js';
 import { createSandboxApp } from '../sandbox/app.js';
@@ -13,6 +14,9 @@ import { openSqliteStore } from '../store/sqlite.js';
 import type { RelayStatus } from '../store/types.js';
 import { listen, postJson, waitFor } from './http.js';
 import { tempDir } from './tmp.js';
+
+/** Bearer tokens of the chain's collector. */
+export const CHAIN_TOKENS = { admin: 'chain-admin-token-0123', api: 'chain-api-token-0123' };
 
 const fast: RelayConfig = {
   timeoutMs: 300,
@@ -29,7 +33,13 @@ export function captureLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const add = (level: string) => (component: string, message: string) =>
     void lines.push(`[${component}] ${level}${message}`);
-  return { lines, info: add(''), warn: add('warn: '), error: add('error: ') };
+  return {
+    lines,
+    debug: add('debug: '),
+    info: add(''),
+    warn: add('warn: '),
+    error: add('error: '),
+  };
 }
 
 const close = (server: Server) =>
@@ -55,19 +65,28 @@ export async function startChain(relay: Partial<RelayConfig> = {}) {
   const config = { ...fast, ...relay };
   const dbPath = join(tempDir(), 'c.sqlite');
   const store = await openSqliteStore({ path: dbPath, logger });
+  const metrics = createMetrics({ store, clock: systemClock, processMetrics: false });
   const worker = createRelayWorker({
     store,
     onramp: createOnrampClient({ baseUrl: onramp, timeoutMs: config.timeoutMs }),
     clock: systemClock,
     config,
     logger,
+    metrics,
   });
   const app = createApp({
     store,
     clock: systemClock,
     logger,
-    config: { partnerKeys: ['PK-1'], allowedOrigins: [] },
+    config: {
+      partnerKeys: ['PK-1'],
+      allowedOrigins: [],
+      adminToken: CHAIN_TOKENS.admin,
+      apiToken: CHAIN_TOKENS.api,
+      serviceName: 'acme-crm',
+    },
     relay: worker,
+    metrics,
     pixelScript: null,
   });
   const url = await listen(app);

@@ -16,6 +16,11 @@ export async function startTestCollector(
     rateLimitPerMinute?: number;
     trustProxy?: TrustProxy;
     logger?: Logger;
+    adminToken?: string | null;
+    apiToken?: string | null;
+    serviceName?: string | null;
+    partnerKeys?: string[];
+    readyMaxPendingSeconds?: number;
   } = {},
 ) {
   const store = await openSqliteStore({
@@ -29,10 +34,16 @@ export async function startTestCollector(
     clock: { now: () => options.now ?? Date.parse('2025-03-01T12:00:00Z') },
     logger: options.logger ?? silentLogger,
     config: {
-      partnerKeys: ['PK-1', 'PK-2'],
+      partnerKeys: options.partnerKeys ?? ['PK-1', 'PK-2'],
       allowedOrigins: options.allowedOrigins ?? [],
       rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
       trustProxy: options.trustProxy ?? false,
+      adminToken: options.adminToken ?? null,
+      apiToken: options.apiToken ?? null,
+      serviceName: options.serviceName ?? null,
+      ...(options.readyMaxPendingSeconds !== undefined && {
+        readyMaxPendingSeconds: options.readyMaxPendingSeconds,
+      }),
     },
     relay,
     pixelScript:
