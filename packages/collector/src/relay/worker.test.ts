@@ -134,6 +134,27 @@ describe('relay worker against the sandbox onramp', () => {
     expect(dead.lastError).toMatch(/^gave up after \d+ attempt\(s\); last: HTTP 503$/);
   });
 
+  it('gives a replayed dead letter a fresh retry window', async () => {
+    const t = await setup({ maxAgeMs: 60_000 });
+    // Queued two hours ago: long past the window, and dead-lettered for it.
+    const { event, relay } = purchaseFixture({ receivedAt: Date.now() - 7_200_000 });
+    await t.store.recordEvent(event, relay);
+    await t.mode({ mode: 'fail', status: 503, count: 2 });
+    const [claimed] = await t.store.claimDueRelays({ now: Date.now(), limit: 1, leaseMs: 1000 });
+    await t.store.markDead(claimed?.id ?? -1, {
+      at: Date.now(),
+      status: 503,
+      body: null,
+      error: 'x',
+    });
+    expect(await t.store.replayDead({ now: Date.now() })).toBe(1);
+    t.startWorker();
+    // Two more 503s are retried (not dead-lettered by the relay's age), then it is delivered.
+    const delivered = await waitFor(statusIs(t.store, 'delivered'), { message: 'delivery' });
+    expect(delivered.attempts).toBe(4);
+    expect(await t.stats()).toMatchObject({ failed: 2, accepted: 1 });
+  });
+
   it('wakes on notify() instead of waiting for the next poll', async () => {
     const t = await setup({ pollMs: 60_000 });
     const worker = t.startWorker();

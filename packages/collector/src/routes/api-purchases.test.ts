@@ -46,7 +46,12 @@ describe('POST /api/purchases', () => {
     const [created] = await store.listRelays();
     expect(await answer(res)).toEqual([
       202,
-      { status: 'queued', relayId: created?.id, purchasedAt: '2025-03-01T12:00:00.000Z' },
+      {
+        status: 'queued',
+        relayId: created?.id,
+        relayStatus: 'pending',
+        purchasedAt: '2025-03-01T12:00:00.000Z',
+      },
     ]);
     expect(created).toMatchObject({
       status: 'pending',
@@ -86,14 +91,18 @@ describe('POST /api/purchases', () => {
       }),
     });
     expect(beacon.status).toBe(204);
-    expect(await answer(await call({ customerId: 'cust-7' }))).toEqual([
-      200,
-      { status: 'already-queued' },
-    ]);
-    expect(await answer(await call({ customerId: 'cust-7' }))).toEqual([
-      200,
-      { status: 'already-queued' },
-    ]);
+    const [fromBeacon] = await store.listRelays();
+    const existing = {
+      status: 'already-queued',
+      relayId: fromBeacon?.id,
+      relayStatus: 'pending',
+      // The first report's time stays, whatever a later one says.
+      purchasedAt: fromBeacon?.purchasedAt,
+    };
+    expect(await answer(await call({ customerId: 'cust-7' }))).toEqual([200, existing]);
+    expect(
+      await answer(await call({ customerId: 'cust-7', purchasedAt: '2025-02-01T00:00:00Z' })),
+    ).toEqual([200, existing]);
     expect(await store.listRelays()).toHaveLength(1);
     expect(await store.countEventsByType()).toEqual({ visit: 0, purchase: 3 });
     expect(relay.notified).toBe(1);

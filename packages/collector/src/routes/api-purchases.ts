@@ -6,14 +6,10 @@ import { fingerprint, type Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { purchaseRelay } from '../relay/kinds.js';
 import { requireBearerToken } from '../security/bearer-token.js';
-import type { NewEvent, NewRelay, Store } from '../store/types.js';
+import type { NewEvent, Store } from '../store/types.js';
 
 /** Largest `POST /api/purchases` body accepted, in bytes. */
 export const MAX_API_BODY_BYTES = 8 * 1024;
-
-// How many of the newest relays to look through for the id of the one just queued; other
-// requests may have queued some in between.
-const RECENT_RELAYS = 50;
 
 /** Dependencies of {@link apiPurchasesRouter}. */
 export interface ApiPurchasesDeps {
@@ -46,22 +42,6 @@ const isUtf8Json = (contentType: string | undefined) => {
 export function apiPurchasesRouter(deps: ApiPurchasesDeps): Router {
   const { store, clock, logger, metrics, partnerKeys, serviceName, onRelayQueued } = deps;
 
-  async function findRelayId(relay: NewRelay): Promise<number | undefined> {
-    try {
-      const recent = await store.listRelays({ limit: RECENT_RELAYS });
-      return recent.find(
-        (r) =>
-          r.kind === relay.kind &&
-          r.partnerKey === relay.partnerKey &&
-          r.serviceName === relay.serviceName &&
-          r.customerId === relay.customerId,
-      )?.id;
-    } catch {
-      // The purchase is stored; its id is a convenience not worth failing the answer for.
-      return undefined;
-    }
-  }
-
   async function accept(text: string, res: Response): Promise<void> {
     const now = clock.now();
     const parsed = parsePurchaseRequest(text, { partnerKeys, serviceName, now });
@@ -73,26 +53,28 @@ export function apiPurchasesRouter(deps: ApiPurchasesDeps): Router {
     const event = toEvent(`api_${randomUUID()}`, purchase, now);
     const relay = purchaseRelay(purchase, now);
     const who = `customer ${fingerprint(purchase.customerId)} (key ${fingerprint(purchase.partnerKey)})`;
-    let queued: boolean;
+    let result: Awaited<ReturnType<Store['recordEvent']>>;
     try {
-      queued = (await store.recordEvent(event, relay)).relayQueued;
+      result = await store.recordEvent(event, relay);
     } catch (error) {
       metrics.apiPurchase('store_error');
       logger.error('collector', `storing api purchase ${event.id} failed: ${String(error)}`);
       return fail(res, 503, 'storage unavailable, retry later');
     }
+    const queued = result.relayQueued;
     metrics.apiPurchase(queued ? 'accepted' : 'already_queued');
     logger.info(
       'collector',
       `api purchase ${event.id} for ${who}: ${queued ? 'queued for relay' : 'relay already queued'}`,
     );
-    if (!queued) {
-      res.status(200).json({ status: 'already-queued' });
-      return;
-    }
-    onRelayQueued();
-    const relayId = await findRelayId(relay);
-    res.status(202).json({ status: 'queued', relayId, purchasedAt: relay.purchasedAt });
+    if (queued) onRelayQueued();
+    res.status(queued ? 202 : 200).json({
+      status: queued ? 'queued' : 'already-queued',
+      relayId: result.relay?.id,
+      relayStatus: result.relay?.status,
+      // The relay keeps the first report's time; a repeat does not move it.
+      purchasedAt: result.relay?.purchasedAt,
+    });
   }
 
   // body-parser's errors (oversize, bad charset, aborted upload), answered in this API's words.

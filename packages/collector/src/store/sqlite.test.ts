@@ -38,7 +38,11 @@ describe('openSqliteStore', () => {
     const path = join(tempDir(), 'c.sqlite');
     const first = await openSqliteStore({ path, logger: silentLogger, clock });
     const { event, relay } = purchaseFixture();
-    expect(await first.recordEvent(event, relay)).toEqual({ duplicate: false, relayQueued: true });
+    expect(await first.recordEvent(event, relay)).toEqual({
+      duplicate: false,
+      relayQueued: true,
+      relay: { id: 1, status: 'pending', purchasedAt: relay.purchasedAt },
+    });
     await first.recordEvent(purchaseFixture({ type: 'visit', customerId: null }).event);
     await first.close();
 
@@ -69,9 +73,11 @@ describe('openSqliteStore', () => {
     const first = purchaseFixture();
     const second = purchaseFixture({ receivedAt: T0 + 60_000 });
     await store.recordEvent(first.event, first.relay);
+    // The answer names the customer's existing relay and its first receipt time.
     expect(await store.recordEvent(second.event, second.relay)).toEqual({
       duplicate: false,
       relayQueued: false,
+      relay: { id: 1, status: 'pending', purchasedAt: first.relay.purchasedAt },
     });
     expect(await store.countEvents()).toBe(2);
     const relays = await store.listRelays();
@@ -198,10 +204,11 @@ describe('group commit', () => {
       store.recordEvent(first.event, first.relay),
       store.recordEvent(sameCustomer.event, sameCustomer.relay),
     ]);
+    const same = { id: 1, status: 'pending', purchasedAt: first.relay.purchasedAt };
     expect(results).toEqual([
-      { duplicate: false, relayQueued: true },
+      { duplicate: false, relayQueued: true, relay: same },
       { duplicate: true, relayQueued: false },
-      { duplicate: false, relayQueued: false },
+      { duplicate: false, relayQueued: false, relay: same },
     ]);
     expect(await store.countEvents()).toBe(2);
     expect(await store.countRelays()).toMatchObject({ pending: 1 });
@@ -219,15 +226,18 @@ describe('group commit', () => {
       store.recordEvent(bad.event, badRelay),
       store.recordEvent(later.event, later.relay),
     ]);
-    expect(okFirst).toEqual({
+    expect(okFirst).toMatchObject({
       status: 'fulfilled',
-      value: { duplicate: false, relayQueued: true },
+      value: { duplicate: false, relayQueued: true, relay: { status: 'pending' } },
     });
     expect(failed).toMatchObject({
       status: 'rejected',
       reason: { code: 'SQLITE_CONSTRAINT_NOTNULL' },
     });
-    expect(okLast).toEqual({ status: 'fulfilled', value: { duplicate: false, relayQueued: true } });
+    expect(okLast).toMatchObject({
+      status: 'fulfilled',
+      value: { duplicate: false, relayQueued: true, relay: { status: 'pending' } },
+    });
     expect(await store.countEvents()).toBe(2);
     expect((await store.listRelays()).map((r) => r.customerId).sort()).toEqual(['good', 'later']);
   });
@@ -249,7 +259,11 @@ describe('group commit', () => {
     const { event, relay } = purchaseFixture();
     const recorded = store.recordEvent(event, relay);
     await store.close();
-    expect(await recorded).toEqual({ duplicate: false, relayQueued: true });
+    expect(await recorded).toEqual({
+      duplicate: false,
+      relayQueued: true,
+      relay: { id: 1, status: 'pending', purchasedAt: relay.purchasedAt },
+    });
     const reopened = await open(path);
     expect(await reopened.countEvents()).toBe(1);
   });

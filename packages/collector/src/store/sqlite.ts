@@ -115,6 +115,11 @@ export async function openSqliteStore(options: {
        @createdAt, @createdAt, @createdAt)
      ON CONFLICT (kind, partner_key, service_name, customer_id) DO NOTHING`,
   );
+  const findRelay = db.prepare(
+    `SELECT id, status, purchased_at FROM relays
+     WHERE kind = @kind AND partner_key = @partnerKey AND service_name = @serviceName
+       AND customer_id = @customerId`,
+  );
   const record = (event: NewEvent, relay: NewRelay | undefined) => {
     const added = insertEvent.run({
       ...event,
@@ -123,7 +128,16 @@ export async function openSqliteStore(options: {
     if (added.changes === 0) return { duplicate: true, relayQueued: false };
     if (!relay) return { duplicate: false, relayQueued: false };
     const queued = insertRelay.run({ ...relay, payload: JSON.stringify(relay.payload) });
-    return { duplicate: false, relayQueued: queued.changes > 0 };
+    const existing = findRelay.get(relay) as Pick<RelayRow, 'id' | 'status' | 'purchased_at'>;
+    return {
+      duplicate: false,
+      relayQueued: queued.changes > 0,
+      relay: {
+        id: existing.id,
+        status: existing.status as RelayStatus,
+        purchasedAt: existing.purchased_at,
+      },
+    };
   };
   // Each branch walks relays_due in order and stops at @limit, so a claim costs the same
   // with 100 or 100,000 due rows (an OR over both would read and sort every due row).

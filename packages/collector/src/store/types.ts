@@ -79,6 +79,11 @@ export interface RecordResult {
   duplicate: boolean;
   /** A new relay was queued (false when one already existed for that customer). */
   relayQueued: boolean;
+  /**
+   * The customer's relay, new or existing, when the call carried one and the event was not
+   * a duplicate.
+   */
+  relay?: { id: number; status: RelayStatus; purchasedAt: string };
 }
 
 /** The onramp's answer, kept on the relay row. */
