@@ -17,6 +17,8 @@ const ports = {
 };
 const urls = Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, `http://${host}:${p}`]));
 const dataDir = join(root, '.demo');
+// Local only (127.0.0.1); a real collector needs a secret of its own.
+const adminToken = process.env.DEMO_ADMIN_TOKEN ?? 'demo-admin-token';
 mkdirSync(dataDir, { recursive: true });
 
 const children = [];
@@ -110,6 +112,7 @@ try {
     CLM_PARTNER_KEYS: 'PK-DEMO',
     CLM_ALLOWED_ORIGINS: urls.site,
     CLM_DB: join(dataDir, 'collector.sqlite'),
+    CLM_ADMIN_TOKEN: adminToken,
   });
   await new Promise((resolve, reject) =>
     site.listen(ports.site, host, resolve).once('error', reject),
@@ -128,6 +131,10 @@ console.log(`
 [demo] Sign up there, then watch the purchase arrive in the marketplace sandbox:
 
     ${urls.sandbox}/
+
+[demo] The collector's dashboard (sign in with the token ${adminToken}) shows the funnel:
+
+    ${urls.collector}/admin
 
 [demo] Collector: ${urls.collector} (data in .demo/). Press Ctrl+C to stop.
 `);
