@@ -40,7 +40,7 @@ describe('admin dashboard', () => {
     expect(kpi(text, 'dead')).toBe('1');
     expect(text).toContain('Last 30 days, 2025-01-31 to 2025-03-01 (UTC)');
     expect(text).toMatch(/All time: <strong>1<\/strong> relayed · <strong>1<\/strong> pending/);
-    expect(text).toContain('7 visits · 3 purchase beacons');
+    expect(text).toContain('7 visits · 3 purchase reports');
   });
 
   it('narrows the window with ?days and draws one day per column', async () => {

@@ -7,6 +7,8 @@ import { layout } from './layout.js';
 import { renderRelaysTable } from './relays-table.js';
 
 const count = new Intl.NumberFormat('en-US');
+// Pixel beacons and API calls alike; one customer may be reported more than once.
+const counted = (n: number, noun: string) => `${count.format(n)} ${noun}${n === 1 ? '' : 's'}`;
 
 /** What the dashboard shows besides the summary. */
 export interface DashboardView {
@@ -38,7 +40,7 @@ function allTime({ allTime: t }: Summary): SafeHtml {
   const oldest = t.oldestPendingSince
     ? html` (oldest waiting since <time datetime="${t.oldestPendingSince}">${t.oldestPendingSince.slice(0, 16).replace('T', ' ')} UTC</time>)`
     : '';
-  return html`<p class="all-time" data-all-time>All time: <strong>${count.format(t.relays.delivered)}</strong> relayed · <strong>${count.format(pending)}</strong> pending${oldest} · <strong>${count.format(t.relays.dead)}</strong> dead-lettered · ${count.format(t.events.visit)} visits · ${count.format(t.events.purchase)} purchase beacons</p>`;
+  return html`<p class="all-time" data-all-time>All time: <strong>${count.format(t.relays.delivered)}</strong> relayed · <strong>${count.format(pending)}</strong> pending${oldest} · <strong>${count.format(t.relays.dead)}</strong> dead-lettered · ${counted(t.events.visit, 'visit')} · ${counted(t.events.purchase, 'purchase report')}</p>`;
 }
 
 function windowNav(days: number): SafeHtml {
