@@ -98,6 +98,8 @@ describe('loadConfig', () => {
     [{ ...valid, PORT: '70000' }, 'PORT must be at most 65535'],
     [{ ...valid, CLM_ALLOWED_ORIGINS: 'https://a.example/path' }, 'CLM_ALLOWED_ORIGINS each entry'],
     [{ ...valid, CLM_ADMIN_TOKEN: 'short' }, 'CLM_ADMIN_TOKEN must be at least 16'],
+    // It is also the Bearer token of /metrics and /admin/api, which is one word.
+    [{ ...valid, CLM_ADMIN_TOKEN: 'correct horse battery staple' }, 'CLM_ADMIN_TOKEN must not'],
     [{ ...valid, CLM_RATE_LIMIT_PER_MINUTE: '0' }, 'CLM_RATE_LIMIT_PER_MINUTE must be at least 1'],
     [{ ...valid, CLM_TRUST_PROXY: '*' }, 'CLM_TRUST_PROXY must be false, true'],
     [{ ...valid, CLM_RELAY_TIMEOUT_MS: '0' }, 'CLM_RELAY_TIMEOUT_MS must be at least 1'],

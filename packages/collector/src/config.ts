@@ -149,7 +149,7 @@ const envSchema = z.object({
   CLM_PARTNER_KEYS: partnerKeys,
   CLM_ALLOWED_ORIGINS: origins,
   CLM_DB: z.string().default('./data/collector.sqlite'),
-  CLM_ADMIN_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  CLM_ADMIN_TOKEN: bearerToken.optional(),
   CLM_API_TOKEN: bearerToken.optional(),
   CLM_SERVICE_NAME: tokenSchema.optional(),
   CLM_READY_MAX_PENDING_SECONDS: int(0, 31_536_000, 3600),

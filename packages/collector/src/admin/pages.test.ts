@@ -157,4 +157,21 @@ describe('retrying dead-lettered relays from the dashboard', () => {
     expect((await store.countRelays()).dead).toBe(1);
     expect(relay.notified).toBe(0);
   });
+
+  it('does not read a misnamed field or a non-form body as "retry all"', async () => {
+    const { url, store, postForm, cookie, relay } = await seeded();
+    const misnamed = await postForm('/admin/relays/replay', { 'ids[]': '1' }, { cookie });
+    expect(misnamed.status).toBe(400);
+    expect(await misnamed.text()).toContain('Unrecognized key');
+    const json = await fetch(`${url}/admin/relays/replay`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, origin: url, 'content-type': 'application/json' },
+      body: '{"ids":[1]}',
+    });
+    expect(json.status).toBe(415);
+    expect(await json.text()).toContain('application/x-www-form-urlencoded');
+    expect((await store.countRelays()).dead).toBe(1);
+    expect(relay.notified).toBe(0);
+  });
 });

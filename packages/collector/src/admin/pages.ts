@@ -20,7 +20,9 @@ const relayId = z
   .transform(Number);
 
 // Urlencoded fields: a repeated `ids` arrives as an array, a single one as a string.
-const replayForm = windowQuery.extend({
+// Strict, since a misnamed `ids` would otherwise read as none, which means retry all.
+const replayForm = z.strictObject({
+  ...windowQuery.shape,
   ids: z.union([relayId.transform((id) => [id]), z.array(relayId).max(1000)]).optional(),
 });
 
@@ -57,6 +59,11 @@ export function pagesRouter(deps: AdminDeps): Router {
     requireSession(auth),
     express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 1001 }),
     async (req, res) => {
+      // Another body type is not parsed, and an unparsed body would read as "retry all".
+      if (!req.is('application/x-www-form-urlencoded')) {
+        const reason = 'Content-Type must be application/x-www-form-urlencoded';
+        return sendPage(res, 415, messagePage('Bad request', reason));
+      }
       const form = replayForm.safeParse(req.body ?? {});
       if (!form.success)
         return sendPage(res, 400, messagePage('Bad request', reasonOf(form.error)));

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { loadDbPath } from '../config.js';
 import { silentLogger } from '../log.js';
 import { openSqliteStore } from '../store/sqlite.js';
@@ -6,6 +7,24 @@ import type { Store } from '../store/types.js';
 import { type CliIo, UsageError } from './io.js';
 
 const isFile = (path: string) => statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+
+// Opening the store migrates: a CLM_DB pointing at another file must not get our schema.
+function checkIsCollectorDb(path: string): void {
+  let version: number;
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      version = db.pragma('user_version', { simple: true }) as number;
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SQLITE_NOTADB') throw error;
+    throw new UsageError(`${path} is not a collector database (not SQLite; check CLM_DB)`);
+  }
+  if (version === 0)
+    throw new UsageError(`${path} is not a collector database (no schema; check CLM_DB)`);
+}
 
 /**
  * Runs `work` on the store at `$CLM_DB` and closes it. Refuses (usage error) when the file
@@ -18,6 +37,7 @@ export async function withAdminStore<T>(
 ): Promise<T> {
   const path = loadDbPath(io.env);
   if (!isFile(path)) throw new UsageError(`no collector database at ${path} (set CLM_DB)`);
+  checkIsCollectorDb(path);
   const store = await openSqliteStore({ path, logger: silentLogger, releaseInterrupted: false });
   try {
     return await work(store, path);

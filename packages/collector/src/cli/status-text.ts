@@ -18,6 +18,14 @@ const oneLine = (text: string, max: number) => {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 };
 
+// The worker's reasons often start with the status already ("HTTP 400: rejected ...").
+function lastAnswer(dead: StatusReport['deadLetters']['newest'][number]): string {
+  const status = dead.lastStatus === null ? '' : `HTTP ${dead.lastStatus}`;
+  const error = dead.lastError ?? '';
+  if (status && error.startsWith(status)) return error;
+  return [status, error].filter(Boolean).join(': ');
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
   return rows
@@ -51,12 +59,7 @@ export function renderStatus(report: StatusReport): string {
           dead.serviceName,
           oneLine(dead.customerId, 40),
           String(dead.attempts),
-          oneLine(
-            [dead.lastStatus === null ? '' : `HTTP ${dead.lastStatus}`, dead.lastError ?? '']
-              .filter(Boolean)
-              .join(': '),
-            80,
-          ),
+          oneLine(lastAnswer(dead), 80),
         ]),
       ]),
       'replay them with: clm-collector replay <id...> | --all',

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -6,7 +6,7 @@ import { captureIo, seedDatabase } from '../test-support/admin-db.js';
 import { tempDir } from '../test-support/tmp.js';
 import { runCli } from './run.js';
 import type { StatusReport } from './status.js';
-import { formatAge } from './status-text.js';
+import { formatAge, renderStatus } from './status-text.js';
 
 const HOUR = 3_600_000;
 
@@ -42,6 +42,25 @@ describe('clm-collector status', () => {
       expect(existsSync(join(dir, 'data'))).toBe(false);
     },
   );
+
+  it('refuses a file that is not a collector database and writes nothing to it', async () => {
+    const other = join(tempDir(), 'other.sqlite');
+    const raw = new Database(other);
+    raw.exec('CREATE TABLE notes (body TEXT)');
+    raw.close();
+    const text = join(tempDir(), 'notes.txt');
+    writeFileSync(text, 'not a database at all, just some text');
+    for (const path of [other, text]) {
+      const { io, out } = captureIo({ CLM_DB: path });
+      expect(await runCli(['replay', '--all'], io)).toBe(2);
+      expect(out.stderr).toContain(`clm-collector: ${path} is not a collector database`);
+    }
+    const after = new Database(other, { readonly: true });
+    onTestFinished(() => void after.close());
+    expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([
+      { name: 'notes' },
+    ]);
+  });
 
   it('defaults CLM_DB to ./data/collector.sqlite', async () => {
     const { io, out } = captureIo();
@@ -147,5 +166,26 @@ describe('formatAge', () => {
     [2 * 86_400 + 5 * 3600 + 7, '2d 5h'],
   ])('%d s is %s', (seconds, text) => {
     expect(formatAge(seconds)).toBe(text);
+  });
+});
+
+describe('renderStatus', () => {
+  it('names the HTTP status of a dead letter once when its reason already does', () => {
+    const dead = { id: 3, serviceName: 's', customerId: 'c', attempts: 1, updatedAt: '' };
+    const text = renderStatus({
+      database: '/db',
+      relays: { pending: 0, in_flight: 0, delivered: 0, dead: 2, total: 2 },
+      events: { visits: 0, purchaseBeacons: 2 },
+      oldestPending: null,
+      deadLetters: {
+        count: 2,
+        newest: [
+          { ...dead, lastStatus: 400, lastError: 'HTTP 400: rejected by the onramp' },
+          { ...dead, id: 2, lastStatus: 422, lastError: 'onramp refused' },
+        ],
+      },
+    });
+    expect(text).toMatch(/ 1 +HTTP 400: rejected by the onramp\n/);
+    expect(text).toMatch(/ 1 +HTTP 422: onramp refused\n/);
   });
 });

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -24,6 +25,18 @@ const attempt = (status: number | null, error: string | null = null) => ({
 });
 
 describe('openSqliteStore', () => {
+  it('names the file and CLM_DB when it cannot open it', async () => {
+    const dir = tempDir();
+    await expect(open(dir)).rejects.toThrow(
+      `cannot open the database ${dir} (CLM_DB): unable to open database file`,
+    );
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'not a database at all, just some text');
+    await expect(open(text)).rejects.toThrow(
+      `cannot open the database ${text} (CLM_DB): file is not a database`,
+    );
+  });
+
   it('creates the directory, the file and the schema', async () => {
     const path = join(tempDir(), 'nested', 'dir', 'collector.sqlite');
     const store = await open(path);

@@ -60,6 +60,30 @@ const toRelay = (row: RelayRow): Relay => ({
 const DAY_MS = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+// SQLite's own messages ("unable to open database file") name neither the file nor the
+// likely cause, typically a Docker volume the service user cannot write.
+function openFile(path: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path);
+    // WAL + FULL: a commit is on disk when the beacon's 2xx goes out, and readers never block.
+    db.pragma('journal_mode = WAL');
+    return db;
+  } catch (error) {
+    db?.close();
+    const code = (error as { code?: string }).code;
+    const uid = process.getuid?.();
+    const hint =
+      code === 'SQLITE_CANTOPEN' && uid !== undefined
+        ? `; it must be a file that uid ${uid} can read and write, in a directory it can write`
+        : '';
+    throw new Error(
+      `cannot open the database ${path} (CLM_DB): ${(error as Error).message}${hint}`,
+      { cause: error },
+    );
+  }
+}
+
 function migrate(db: Database.Database, logger: Logger): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let version = current; version < migrations.length; version++) {
@@ -86,9 +110,7 @@ export async function openSqliteStore(options: {
 }): Promise<Store> {
   const { path, logger, clock = systemClock, releaseInterrupted = true } = options;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  // WAL + FULL: a commit is on disk when the beacon's 2xx goes out, and readers never block.
-  db.pragma('journal_mode = WAL');
+  const db = openFile(path);
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   migrate(db, logger);

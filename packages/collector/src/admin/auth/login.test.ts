@@ -79,6 +79,20 @@ describe('admin sign-in', () => {
     expect(out.headers.getSetCookie()).toEqual([]);
   });
 
+  it('says why a sign-in from the https page behind an untrusted proxy is refused', async () => {
+    const { postForm, url } = await startAdmin();
+    const page = url.replace('http:', 'https:');
+    const res = await postForm('/admin/login', { token: ADMIN_TOKEN }, { origin: page });
+    expect(res.status).toBe(403);
+    const text = await res.text();
+    expect(text).toContain(
+      `it came from ${page}, but the collector sees its own address as ${url}`,
+    );
+    expect(text).toContain('set CLM_TRUST_PROXY');
+    const none = await postForm('/admin/login', { token: ADMIN_TOKEN }, { origin: 'null' });
+    expect(await none.text()).toContain('the browser sent no Origin or Referer');
+  });
+
   it('limits failed sign-ins per address to 10 a minute', async () => {
     const { postForm } = await startAdmin();
     for (let i = 0; i < 10; i++)

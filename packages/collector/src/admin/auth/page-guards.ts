@@ -3,7 +3,7 @@ import { sendPage } from '../errors.js';
 import { messagePage } from '../views/layout.js';
 import { renderLoginPage } from '../views/login-page.js';
 import { type AdminAuth, hasSession } from './access.js';
-import { isSameOrigin } from './same-origin.js';
+import { crossOriginReason } from './same-origin.js';
 
 /** 403 on every admin page while CLM_ADMIN_TOKEN is unset. */
 export const requireAdminEnabled =
@@ -22,13 +22,14 @@ export const requireAdminEnabled =
 
 /** 403 for a form posted from a page of another origin (or of none). */
 export const requireSameOriginForm: RequestHandler = (req, res, next) => {
-  if (isSameOrigin(req)) return next();
+  const reason = crossOriginReason(req);
+  if (reason === null) return next();
   sendPage(
     res,
     403,
     messagePage(
       'Request refused',
-      'This form was not sent from a page of this collector, so nothing was changed.',
+      `This form was not sent from a page of this collector, so nothing was changed: ${reason}`,
     ),
   );
 };
