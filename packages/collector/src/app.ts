@@ -10,14 +10,21 @@ import { beaconRouter } from './routes/beacon.js';
 import { healthRouter } from './routes/health.js';
 import { metricsRouter } from './routes/metrics.js';
 import { pixelRouter, readPixelScript } from './routes/pixel.js';
-import { beaconRateLimit } from './security/rate-limit.js';
+import { beaconRateLimit, tokenGuessLimit } from './security/rate-limit.js';
 import type { Store } from './store/types.js';
 
 /** Beacons per client IP per minute unless configured (CLM_RATE_LIMIT_PER_MINUTE). */
 export const DEFAULT_RATE_LIMIT = 600;
 
-/** `/readyz` limit on the oldest pending relay's wait unless configured. */
-export const DEFAULT_READY_MAX_PENDING_SECONDS = 3600;
+/** Refused bearer tokens per client IP per minute, across the token-guarded routes. */
+export const TOKEN_GUESSES_PER_MINUTE = 10;
+
+/**
+ * `/readyz` limit on the oldest pending relay's wait unless configured: none. A load balancer
+ * routing on readiness would stop sending beacons while the onramp is down, and lose them;
+ * the limit is for monitors, which opt in.
+ */
+export const DEFAULT_READY_MAX_PENDING_SECONDS = 0;
 
 /** Dependencies of {@link createApp}. */
 export interface AppDeps {
@@ -50,6 +57,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog(logger));
   app.use(pixelRouter(deps.pixelScript === undefined ? readPixelScript(logger) : deps.pixelScript));
   app.use('/beacon', beaconRateLimit(config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT));
+  // Bearer-token surfaces share one budget of wrong guesses per client.
+  app.use(['/metrics', '/admin/api', '/api/purchases'], tokenGuessLimit(TOKEN_GUESSES_PER_MINUTE));
   app.use(
     beaconRouter({
       store,

@@ -16,7 +16,7 @@ describe('loadConfig', () => {
       adminToken: null,
       apiToken: null,
       serviceName: null,
-      readyMaxPendingSeconds: 3600,
+      readyMaxPendingSeconds: 0,
       rateLimitPerMinute: 600,
       trustProxy: false,
       relay: {
@@ -121,12 +121,12 @@ describe('loadConfig', () => {
       ...valid,
       CLM_API_TOKEN: 'api-token-0123456789',
       CLM_SERVICE_NAME: 'acme-crm',
-      CLM_READY_MAX_PENDING_SECONDS: '0',
+      CLM_READY_MAX_PENDING_SECONDS: '3600',
     });
     expect(config).toMatchObject({
       apiToken: 'api-token-0123456789',
       serviceName: 'acme-crm',
-      readyMaxPendingSeconds: 0,
+      readyMaxPendingSeconds: 3600,
     });
   });
 

@@ -152,7 +152,7 @@ const envSchema = z.object({
   CLM_ADMIN_TOKEN: bearerToken.optional(),
   CLM_API_TOKEN: bearerToken.optional(),
   CLM_SERVICE_NAME: tokenSchema.optional(),
-  CLM_READY_MAX_PENDING_SECONDS: int(0, 31_536_000, 3600),
+  CLM_READY_MAX_PENDING_SECONDS: int(0, 31_536_000, 0),
   CLM_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 600),
   CLM_TRUST_PROXY: trustProxy,
   CLM_RELAY_TIMEOUT_MS: int(1, 600_000, 10_000),

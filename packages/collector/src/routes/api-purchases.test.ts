@@ -148,6 +148,19 @@ describe('POST /api/purchases', () => {
     await unchanged();
   });
 
+  it('answers 400 naming the missing body when there is none', async () => {
+    const { url, unchanged } = await collector();
+    const res = await fetch(`${url}/api/purchases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API}` },
+    });
+    expect(await answer(res)).toEqual([
+      400,
+      { error: 'body required: a JSON object with customerId' },
+    ]);
+    await unchanged();
+  });
+
   it('answers 413 to a body over 8 KB and changes nothing', async () => {
     const { call, unchanged } = await collector();
     const res = await call({ customerId: 'c', referral: { id: 'x'.repeat(9000) } });

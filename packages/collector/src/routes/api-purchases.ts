@@ -103,6 +103,13 @@ export function apiPurchasesRouter(deps: ApiPurchasesDeps): Router {
       onRefused: () => metrics.apiPurchase('unauthorized'),
     }),
     (req, res, next) => {
+      // Without a body, req.is() knows no type; say what is missing instead of blaming it.
+      const hasBody =
+        req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
+      if (!hasBody) {
+        metrics.apiPurchase('invalid');
+        return fail(res, 400, 'body required: a JSON object with customerId');
+      }
       if (req.is('application/json') && isUtf8Json(req.get('content-type'))) return next();
       metrics.apiPurchase('invalid');
       fail(res, 415, 'Content-Type must be application/json, in UTF-8');

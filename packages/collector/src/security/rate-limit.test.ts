@@ -51,3 +51,34 @@ describe('beacon rate limit', () => {
     expect(statuses).toEqual([204, 204, 429, 204]);
   });
 });
+
+describe('token guess limit', () => {
+  const ADMIN = 'admin-token-0123456789';
+  const API = 'api-token-0123456789';
+  const get = (url: string, token: string) =>
+    fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+
+  it('stops wrong bearer tokens after 10 a minute, across routes, never counting right ones', async () => {
+    const { url } = await startTestCollector({ adminToken: ADMIN, apiToken: API });
+    // Right tokens do not use up the budget.
+    for (let i = 0; i < 15; i++) expect((await get(url, ADMIN)).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await get(url, `wrong-${i}`)).status).toBe(401);
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${url}/api/purchases`, {
+        method: 'POST',
+        headers: { authorization: `Bearer nope-${i}`, 'content-type': 'application/json' },
+        body: '{"customerId":"c"}',
+      });
+      expect(res.status).toBe(401);
+    }
+    const limited = await fetch(`${url}/admin/api/summary`, {
+      headers: { authorization: 'Bearer one-more-guess' },
+    });
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toEqual({
+      error: 'too many refused tokens from this address, retry in a minute',
+    });
+    // For the rest of the minute that address is refused, right token or not.
+    expect((await get(url, ADMIN)).status).toBe(429);
+  });
+});

@@ -19,3 +19,21 @@ export function beaconRateLimit(perMinute: number): RequestHandler {
     validate: { xForwardedForHeader: false },
   });
 }
+
+/**
+ * Per-client limit on refused bearer tokens (`/metrics`, `/admin/api`, `/api/purchases`):
+ * only 401 answers count, so clients with the right token are never slowed, and guessing
+ * stops at `perMinute` tries per IP. Share one instance so the routes share the budget.
+ */
+export function tokenGuessLimit(perMinute: number): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    message: { error: 'too many refused tokens from this address, retry in a minute' },
+    validate: { xForwardedForHeader: false },
+  });
+}
