@@ -249,15 +249,25 @@ describe('relay worker stop()', () => {
     expect(await t.received()).toHaveLength(1);
   });
 
-  it('resumes relays a crashed process left in flight', async () => {
+  it('keeps a claim in flight on disk for a restart, and no second collector can start', async () => {
     const { onramp, calls } = controlledOnramp();
     const t = await setup({}, onramp);
     await t.queue();
     t.startWorker();
     await waitFor(() => calls.length === 1, { message: 'the call' });
-    // The process dies mid-call: the store is reopened by a new process.
-    const reopened = await openSqliteStore({ path: t.path, logger: silentLogger });
-    onTestFinished(() => reopened.close());
-    expect(await reopened.countRelays()).toMatchObject({ pending: 1, in_flight: 0 });
+    // What a restart would find if the process died now (it returns such rows to pending:
+    // see store/sqlite.test.ts and the SIGKILL e2e tests).
+    const disk = await openSqliteStore({
+      path: t.path,
+      logger: silentLogger,
+      releaseInterrupted: false,
+    });
+    onTestFinished(() => disk.close());
+    expect(await disk.countRelays()).toMatchObject({ pending: 0, in_flight: 1 });
+    // A second collector would return that claim to pending and send it again: refused.
+    await expect(openSqliteStore({ path: t.path, logger: silentLogger })).rejects.toThrow(
+      /another collector is already serving/,
+    );
+    expect(await disk.countRelays()).toMatchObject({ pending: 0, in_flight: 1 });
   });
 });

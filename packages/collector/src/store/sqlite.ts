@@ -14,6 +14,7 @@ import type {
   RelayStatus,
   Store,
 } from './types.js';
+import { takeWriterLock } from './writer-lock.js';
 
 interface RelayRow {
   id: number;
@@ -98,8 +99,10 @@ function migrate(db: Database.Database, logger: Logger): void {
 /**
  * Opens (creating the file, its directory and the schema if needed) the SQLite store.
  * Relays left in_flight by a previous process are returned to pending: that process can
- * no longer be sending them. Admin tools that open the file beside a running collector
- * pass `releaseInterrupted: false`, since that collector may be sending them right now.
+ * no longer be sending them, which the writer lock guarantees (a second collector on the
+ * file is refused with a {@link DatabaseInUseError}). Admin tools that open the file beside
+ * a running collector pass `releaseInterrupted: false`: no lock, and in-flight relays are
+ * left to the collector sending them.
  */
 export async function openSqliteStore(options: {
   path: string;
@@ -110,10 +113,18 @@ export async function openSqliteStore(options: {
 }): Promise<Store> {
   const { path, logger, clock = systemClock, releaseInterrupted = true } = options;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = openFile(path);
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  migrate(db, logger);
+  const lock = releaseInterrupted && path !== ':memory:' ? takeWriterLock(path) : null;
+  let db: Database.Database | undefined;
+  try {
+    db = openFile(path);
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, logger);
+  } catch (error) {
+    db?.close();
+    lock?.release();
+    throw error;
+  }
 
   if (releaseInterrupted) {
     const released = db
@@ -312,6 +323,7 @@ export async function openSqliteStore(options: {
       if (!db.open) return;
       group.flush();
       db.close();
+      lock?.release();
     },
   };
 }
