@@ -84,11 +84,21 @@ function readStatusKb(pid, field) {
   return Number(match[1]);
 }
 
-/** The collector exactly as `clm-collector serve` runs, on its own database file. */
-export function startCollectorProcess({ dbPath, onrampBaseUrl, partnerKey, env = {}, nodeArgs }) {
+/**
+ * The collector exactly as `clm-collector serve` runs, on its own database file; `cli` is
+ * another build's `dist/cli.js` when comparing builds.
+ */
+export function startCollectorProcess({
+  dbPath,
+  onrampBaseUrl,
+  partnerKey,
+  env = {},
+  nodeArgs,
+  cli = collectorCli,
+}) {
   return startServer(
     'collector',
-    collectorCli,
+    cli,
     ['serve'],
     {
       ONRAMP_BASE_URL: onrampBaseUrl,

@@ -161,10 +161,18 @@ export async function openSqliteStore(options: {
     if (added.changes === 0) return { duplicate: true, relayQueued: false };
     if (!relay) return { duplicate: false, relayQueued: false };
     const queued = insertRelay.run({ ...relay, payload: JSON.stringify(relay.payload) });
+    if (queued.changes > 0) {
+      const id = Number(queued.lastInsertRowid);
+      return {
+        duplicate: false,
+        relayQueued: true,
+        relay: { id, status: 'pending' as const, purchasedAt: relay.purchasedAt },
+      };
+    }
     const existing = findRelay.get(relay) as Pick<RelayRow, 'id' | 'status' | 'purchased_at'>;
     return {
       duplicate: false,
-      relayQueued: queued.changes > 0,
+      relayQueued: false,
       relay: {
         id: existing.id,
         status: existing.status as RelayStatus,
