@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Response, Router } from 'express';
 import { type ApiPurchase, parsePurchaseRequest } from '../api/purchase-request.js';
 import type { Clock } from '../clock.js';
+import { isUtf8ContentType } from '../http/charset.js';
 import { fingerprint, type Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { purchaseRelay } from '../relay/kinds.js';
@@ -28,11 +29,6 @@ export interface ApiPurchasesDeps {
 
 const fail = (res: Response, status: number, error: string) => {
   res.status(status).json({ error });
-};
-
-const isUtf8Json = (contentType: string | undefined) => {
-  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? '')?.[1];
-  return charset === undefined || /^utf-?8$/i.test(charset);
 };
 
 /**
@@ -110,7 +106,7 @@ export function apiPurchasesRouter(deps: ApiPurchasesDeps): Router {
         metrics.apiPurchase('invalid');
         return fail(res, 400, 'body required: a JSON object with customerId');
       }
-      if (req.is('application/json') && isUtf8Json(req.get('content-type'))) return next();
+      if (req.is('application/json') && isUtf8ContentType(req.get('content-type'))) return next();
       metrics.apiPurchase('invalid');
       fail(res, 415, 'Content-Type must be application/json, in UTF-8');
     },

@@ -7,6 +7,7 @@ import express, {
 import { getRequestOrigin, isOriginAllowed, setCorsHeaders } from '../beacon/origin.js';
 import { type Beacon, parseBeacon } from '../beacon/schema.js';
 import type { Clock } from '../clock.js';
+import { isUtf8ContentType } from '../http/charset.js';
 import { fingerprint, type Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { saasTrackingRelay } from '../relay/kinds.js';
@@ -16,13 +17,6 @@ import type { NewEvent, Store } from '../store/types.js';
 export const MAX_BEACON_BYTES = 8 * 1024;
 
 const BEACON_TYPES = ['text/plain', 'application/json'];
-
-// The pixel sends UTF-8. Other charsets body-parser could decode (UTF-7, UTF-16…) would
-// only widen what a hostile client can smuggle past the schema.
-const isUtf8 = (contentType: string | undefined) => {
-  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? '')?.[1];
-  return charset === undefined || /^utf-?8$/i.test(charset);
-};
 
 /** Dependencies of {@link beaconRouter}. */
 export interface BeaconDeps {
@@ -109,7 +103,7 @@ export function beaconRouter(deps: BeaconDeps): Router {
     '/beacon',
     checkOrigin,
     (req, res, next) =>
-      req.is(BEACON_TYPES) && isUtf8(req.get('content-type'))
+      req.is(BEACON_TYPES) && isUtf8ContentType(req.get('content-type'))
         ? next()
         : refuse(res, 415, 'Content-Type must be text/plain or application/json, in UTF-8'),
     express.text({ type: BEACON_TYPES, limit: MAX_BEACON_BYTES }),
