@@ -1,3 +1,4 @@
+import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, loadLogConfig, loadOnrampBaseUrl } from './config.js';
 
@@ -75,9 +76,26 @@ describe('loadConfig', () => {
     ['TRUE', true],
     ['2', 2],
     ['loopback, 10.0.0.0/8', ['loopback', '10.0.0.0/8']],
-  ])('reads CLM_TRUST_PROXY=%s', (value, expected) => {
-    expect(loadConfig({ ...valid, CLM_TRUST_PROXY: value }).trustProxy).toEqual(expected);
+    [
+      '::1, fc00::/7, 192.168.0.0/255.255.0.0, 203.0.113.9',
+      ['::1', 'fc00::/7', '192.168.0.0/255.255.0.0', '203.0.113.9'],
+    ],
+  ])('reads CLM_TRUST_PROXY=%s, which Express accepts', (value, expected) => {
+    const { trustProxy } = loadConfig({ ...valid, CLM_TRUST_PROXY: value });
+    expect(trustProxy).toEqual(expected);
+    // Express compiles the setting at once: what passes here must not fail when the app is built.
+    expect(() => express().set('trust proxy', trustProxy)).not.toThrow();
   });
+
+  it.each(['foo', '10.0.0.0/33', '10.0.0.1/8/1', 'fe80::/129', '10.0.0.0/255.0.0.256'])(
+    'refuses CLM_TRUST_PROXY=%s naming the variable and the entry',
+    (value) => {
+      expect(() => loadConfig({ ...valid, CLM_TRUST_PROXY: value })).toThrow(
+        `CLM_TRUST_PROXY must be false, true, a hop count or addresses/subnets (loopback, linklocal, uniquelocal); "${value}" is none of these`,
+      );
+      expect(() => express().set('trust proxy', [value])).toThrow();
+    },
+  );
 
   it('reads CLM_RATE_LIMIT_PER_MINUTE', () => {
     expect(loadConfig({ ...valid, CLM_RATE_LIMIT_PER_MINUTE: '5' }).rateLimitPerMinute).toBe(5);

@@ -118,6 +118,13 @@ describe('admin API', () => {
     ],
     ['an unknown field', '{"all":true}', {}, 400, 'Unrecognized key: "all"'],
     [
+      'an empty body',
+      '',
+      {},
+      400,
+      'body required: {"ids": [...]} for those relays, or {} for every dead letter',
+    ],
+    [
       'a form body',
       'ids=1',
       { 'content-type': 'application/x-www-form-urlencoded' },

@@ -1,4 +1,4 @@
-import express, { type RequestHandler, Router } from 'express';
+import express, { type Request, type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { requireAdminToken } from '../security/admin-token.js';
 import { hasSession } from './auth/access.js';
@@ -37,6 +37,9 @@ const replayBody = z.strictObject({
     .optional(),
 });
 
+const hasBody = (req: Request) =>
+  req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
+
 /**
  * Lets a request through with `Authorization: Bearer <CLM_ADMIN_TOKEN>` or, from the
  * dashboard's own pages, the session cookie (then only same-origin for writes).
@@ -73,7 +76,12 @@ export function apiRouter(deps: AdminDeps): Router {
   });
 
   router.post('/relays/replay', express.json({ limit: '16kb' }), async (req, res) => {
-    // A body of another type would otherwise read as "no ids", which means retry all.
+    // No body, or one of another type, would otherwise read as "no ids": retry all. That
+    // has to be asked for with an explicit {}.
+    if (!hasBody(req))
+      return void res.status(400).json({
+        error: 'body required: {"ids": [...]} for those relays, or {} for every dead letter',
+      });
     if (req.is('application/json') === false)
       return void res.status(415).json({ error: 'Content-Type must be application/json' });
     const body = replayBody.safeParse(req.body ?? {});
