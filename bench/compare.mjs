@@ -4,8 +4,9 @@
 // folder first (any dist/cli.js of @clm/collector works).
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { INGEST_COLLECTOR_ENV } from './ingest.mjs';
 import { cleanupAll, installGuards } from './lib/guard.mjs';
-import { loadBeacons, SHOP_ORIGIN } from './lib/load.mjs';
+import { loadBeacons } from './lib/load.mjs';
 import { startBareExpress, startCollectorProcess } from './lib/processes.mjs';
 import { startSandboxServer } from './lib/sandbox.mjs';
 import { freshDbPath, PARTNER_KEY, seedPurchases } from './lib/seed.mjs';
@@ -30,13 +31,7 @@ async function run(cli, tag) {
     dbPath,
     onrampBaseUrl: sandbox.url,
     partnerKey: PARTNER_KEY,
-    // As in the ingest bench: a stalled onramp keeps the relay worker out of the figures.
-    env: {
-      CLM_ALLOWED_ORIGINS: SHOP_ORIGIN,
-      CLM_RELAY_CONCURRENCY: '1',
-      CLM_RELAY_TIMEOUT_MS: '600000',
-      CLM_SHUTDOWN_GRACE_MS: '0',
-    },
+    env: INGEST_COLLECTOR_ENV,
   });
   try {
     await load(collector.url, `w${tag}`, 3);

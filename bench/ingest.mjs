@@ -4,6 +4,17 @@ import { startSandboxServer } from './lib/sandbox.mjs';
 import { freshDbPath, PARTNER_KEY, readDb, seedPurchases } from './lib/seed.mjs';
 
 /**
+ * The collector's settings under ingest load: the bench's origin allowed, and one stalled
+ * onramp call at a time, so the relay worker stays out of the figures.
+ */
+export const INGEST_COLLECTOR_ENV = {
+  CLM_ALLOWED_ORIGINS: SHOP_ORIGIN,
+  CLM_RELAY_CONCURRENCY: '1',
+  CLM_RELAY_TIMEOUT_MS: '600000',
+  CLM_SHUTDOWN_GRACE_MS: '0',
+};
+
+/**
  * Ingest: the same autocannon load against bare Express and against the collector's
  * POST /beacon on databases already holding each of `sizes` rows, then a run at half the
  * collector's throughput for latency. Checks that every 2xx beacon is in the database.
@@ -35,12 +46,7 @@ export async function benchIngest(options) {
         dbPath,
         onrampBaseUrl: sandbox.url,
         partnerKey: PARTNER_KEY,
-        env: {
-          CLM_ALLOWED_ORIGINS: SHOP_ORIGIN,
-          CLM_RELAY_CONCURRENCY: '1',
-          CLM_RELAY_TIMEOUT_MS: '600000',
-          CLM_SHUTDOWN_GRACE_MS: '0',
-        },
+        env: INGEST_COLLECTOR_ENV,
       });
       const results = {};
       try {

@@ -1,5 +1,6 @@
-import express, { type Request, type RequestHandler, Router } from 'express';
+import express, { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
+import { hasBody } from '../http/has-body.js';
 import { requireAdminToken } from '../security/admin-token.js';
 import { hasSession } from './auth/access.js';
 import { isSameOrigin } from './auth/same-origin.js';
@@ -36,9 +37,6 @@ const replayBody = z.strictObject({
     .max(1000, { error: 'ids may list at most 1000 relay ids' })
     .optional(),
 });
-
-const hasBody = (req: Request) =>
-  req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
 
 /**
  * Lets a request through with `Authorization: Bearer <CLM_ADMIN_TOKEN>` or, from the

@@ -3,6 +3,7 @@ import express, { type ErrorRequestHandler, type Response, Router } from 'expres
 import { type ApiPurchase, parsePurchaseRequest } from '../api/purchase-request.js';
 import type { Clock } from '../clock.js';
 import { isUtf8ContentType } from '../http/charset.js';
+import { hasBody } from '../http/has-body.js';
 import { fingerprint, type Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { purchaseRelay } from '../relay/kinds.js';
@@ -99,10 +100,7 @@ export function apiPurchasesRouter(deps: ApiPurchasesDeps): Router {
       onRefused: () => metrics.apiPurchase('unauthorized'),
     }),
     (req, res, next) => {
-      // Without a body, req.is() knows no type; say what is missing instead of blaming it.
-      const hasBody =
-        req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
-      if (!hasBody) {
+      if (!hasBody(req)) {
         metrics.apiPurchase('invalid');
         return fail(res, 400, 'body required: a JSON object with customerId');
       }

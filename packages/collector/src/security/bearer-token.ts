@@ -5,6 +5,11 @@ import type { RequestHandler } from 'express';
 // lengths or bytes differ.
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
+/** Compares a submitted token with the configured one in time independent of where they differ. */
+export function tokenMatches(given: string, token: string): boolean {
+  return timingSafeEqual(digest(given), digest(token));
+}
+
 /** Wording and hooks of one {@link requireBearerToken} guard. */
 export interface BearerGuardOptions {
   /** Answer (403) to every request when no token is configured. */

@@ -1,11 +1,11 @@
 import express, { type CookieOptions, type Request, Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { tokenMatches } from '../../security/bearer-token.js';
+import { perClientPerMinute } from '../../security/rate-limit.js';
 import type { AdminDeps } from '../deps.js';
 import { sendPage } from '../errors.js';
 import { renderLoginPage } from '../views/login-page.js';
 import { requireSameOriginForm } from './page-guards.js';
 import { createSession, SESSION_COOKIE, SESSION_TTL_MS } from './session.js';
-import { tokenMatches } from './token.js';
 
 const cookieOptions = (req: Request): CookieOptions => ({
   httpOnly: true,
@@ -21,13 +21,8 @@ export function loginRouter(deps: AdminDeps & { token: string }): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 10 });
   // Only refused attempts count, so guessing is slow and signing in stays free.
-  const attempts = rateLimit({
-    windowMs: 60_000,
-    limit: deps.loginAttemptsPerMinute ?? 10,
+  const attempts = perClientPerMinute(deps.loginAttemptsPerMinute ?? 10, {
     skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    validate: { xForwardedForHeader: false },
     handler: (_req, res) =>
       sendPage(
         res,
