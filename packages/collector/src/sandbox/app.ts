@@ -1,30 +1,39 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { htmlSecurityHeaders } from '../security/html-headers.js';
+import { buyRouter } from './buy.js';
 import { controlRouter } from './control.js';
-import { renderReceivedPage } from './page.js';
-import { saasTrackingsRouter } from './saas-trackings.js';
+import { pageHeaders } from './html.js';
+import { marketplaceRouter } from './marketplace-endpoints.js';
+import { checkSandboxOptions, DEFAULT_PRODUCT, type SandboxOptions } from './options.js';
+import { renderSandboxPage } from './page.js';
 import { createSandboxState } from './state.js';
 
+export type { SandboxOptions, SandboxProduct } from './options.js';
+export type { ProvisioningConfig } from './provision-client.js';
+
 /**
- * A stand-in for the marketplace onramp: `POST /api/SaasTrackings` validated like the
- * real one, control endpoints under `/_sandbox/`, and an HTML page at `/`.
+ * A stand-in for the marketplace: `POST /api/SaasTrackings`, `/start-billing/`,
+ * `/saas-usage/` and `/saas-usage/end` validated like the real ones, a product page whose
+ * Buy button sends provisioning requests to `options.provisioning`, control endpoints
+ * under `/_sandbox/`, and an HTML page at `/`. Throws a TypeError on invalid options.
  */
-export function createSandboxApp(): Express {
+export function createSandboxApp(options: SandboxOptions = {}): Express {
+  checkSandboxOptions(options);
   const state = createSandboxState();
+  const product = { ...DEFAULT_PRODUCT, ...options.product };
   const app = express();
   app.disable('x-powered-by');
-  app.use(saasTrackingsRouter(state));
+  app.use(marketplaceRouter(state));
   app.use(controlRouter(state));
-  app.get('/', htmlSecurityHeaders(), (_req, res) => {
-    res.type('html').send(renderReceivedPage(state.received));
+  app.use(buyRouter(state, product, options.provisioning));
+  app.get('/', pageHeaders(), (_req, res) => {
+    res.type('html').send(renderSandboxPage(state));
   });
   const onError: ErrorRequestHandler = (
     error: { status?: number; type?: string },
-    req,
+    _req,
     res,
     _next,
   ) => {
-    if (req.path === '/api/SaasTrackings') state.stats.rejected += 1;
     const status = error.status ?? 500;
     const message = error.type === 'entity.parse.failed' ? 'body is not valid JSON' : 'bad request';
     res.status(status).json({ error: status === 500 ? 'internal error' : message });

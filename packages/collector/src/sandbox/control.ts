@@ -1,11 +1,38 @@
 import express, { Router } from 'express';
-import { createSandboxState, modeSchema, releaseHeld, type SandboxState } from './state.js';
+import { z } from 'zod';
+import {
+  createSandboxState,
+  ENDPOINTS,
+  modeSchema,
+  releaseHeld,
+  type SandboxState,
+} from './state.js';
+
+const callsQuery = z.object({
+  endpoint: z
+    .enum(ENDPOINTS, { error: `endpoint must be one of ${ENDPOINTS.join(', ')}` })
+    .optional(),
+});
 
 /** `/_sandbox/*`: what was received, counters, reset and failure modes. */
 export function controlRouter(state: SandboxState): Router {
   const router = Router();
   router.get('/_sandbox/received', (_req, res) => {
     res.json(state.received);
+  });
+  router.get('/_sandbox/calls', (req, res) => {
+    const parsed = callsQuery.safeParse(req.query);
+    if (!parsed.success) {
+      res.status(400).json({ error: parsed.error.issues[0]?.message ?? 'bad query' });
+      return;
+    }
+    const { endpoint } = parsed.data;
+    res.json(
+      endpoint === undefined ? state.calls : state.calls.filter((c) => c.endpoint === endpoint),
+    );
+  });
+  router.get('/_sandbox/provisionings', (_req, res) => {
+    res.json(state.provisionings);
   });
   router.get('/_sandbox/stats', (_req, res) => {
     res.json({ ...state.stats, mode: state.mode });

@@ -1,40 +1,68 @@
-import type { ReceivedCall } from './state.js';
+import { htmlPage, htmlTable } from './html.js';
+import { ENDPOINT_PATHS } from './marketplace-endpoints.js';
+import { renderProvisionings } from './marketplace-page.js';
+import type { Endpoint, SandboxState } from './state.js';
 
-const escapeHtml = (value: unknown) =>
-  String(value).replace(
-    /[&<>"']/g,
-    (char) =>
-      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char,
+// Per endpoint: its heading, what one call is called, and the body fields shown.
+const SECTIONS: readonly { endpoint: Endpoint; heading: string; noun: string; fields: string[] }[] =
+  [
+    {
+      endpoint: 'SaasTrackings',
+      heading: 'Purchases received by the marketplace sandbox',
+      noun: 'purchase(s)',
+      fields: ['partnerKey', 'serviceName', 'customerId', 'purchasedAt'],
+    },
+    {
+      endpoint: 'start-billing',
+      heading: 'Billing starts',
+      noun: 'start-billing call(s)',
+      fields: ['providerKey', 'customerId', 'provisioningId', 'productId', 'productSkus'],
+    },
+    {
+      endpoint: 'saas-usage',
+      heading: 'Usage reports',
+      noun: 'usage report(s)',
+      fields: [
+        'providerKey',
+        'customerId',
+        'provisioningId',
+        'productId',
+        'productSku',
+        'usageCount',
+      ],
+    },
+    {
+      endpoint: 'saas-usage-end',
+      heading: 'Terminations',
+      noun: 'termination(s)',
+      fields: ['providerKey', 'customerId', 'provisioningId', 'productId', 'productSkus'],
+    },
+  ];
+
+/** The sandbox's HTML page: the calls it received, per endpoint, and the Buy attempts. */
+export function renderSandboxPage(state: SandboxState): string {
+  const sections = SECTIONS.map(({ endpoint, heading, noun, fields }) => {
+    const calls = state.calls.filter((call) => call.endpoint === endpoint);
+    // The SaasTrackings ids predate the other sections; tests and scripts rely on them.
+    const countId = endpoint === 'SaasTrackings' ? 'count' : `count-${endpoint}`;
+    const rows = calls.map(({ id, receivedAt, body }) => [
+      id,
+      receivedAt,
+      ...fields.map((field) => body[field]),
+    ]);
+    return `<section id="calls-${endpoint}">
+<h2>${heading}</h2>
+<p><code>POST ${ENDPOINT_PATHS[endpoint]}</code></p>
+<p id="${countId}">${calls.length} ${noun} received.</p>
+${htmlTable(['#', 'Received at', ...fields], rows)}
+</section>`;
+  });
+  return htmlPage(
+    'Marketplace sandbox',
+    `<h1>Marketplace sandbox</h1>
+<p>Buy a product as a marketplace customer would: <a href="/marketplace">marketplace page</a>.</p>
+${sections.join('\n')}
+${renderProvisionings(state.provisionings)}`,
+    2,
   );
-
-/** The sandbox's HTML page listing the purchases it received. */
-export function renderReceivedPage(received: readonly ReceivedCall[]): string {
-  const rows = received
-    .map(
-      ({ id, receivedAt, body }) =>
-        `<tr><td>${id}</td><td>${escapeHtml(receivedAt)}</td><td>${escapeHtml(body.partnerKey)}</td>` +
-        `<td>${escapeHtml(body.serviceName)}</td><td>${escapeHtml(body.customerId)}</td>` +
-        `<td>${escapeHtml(body.purchasedAt)}</td></tr>`,
-    )
-    .join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="refresh" content="2">
-<title>Marketplace sandbox</title>
-<style>body{font:15px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}</style>
-</head>
-<body>
-<h1>Purchases received by the marketplace sandbox</h1>
-<p id="count">${received.length} purchase(s) received.</p>
-<table>
-<thead><tr><th>#</th><th>Received at</th><th>partnerKey</th><th>serviceName</th><th>customerId</th><th>purchasedAt</th></tr></thead>
-<tbody>
-${rows}
-</tbody>
-</table>
-</body>
-</html>
-`;
 }

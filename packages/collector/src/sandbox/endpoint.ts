@@ -1,0 +1,73 @@
+import express, {
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+  type Response,
+  Router,
+} from 'express';
+import type { z } from 'zod';
+import { type Endpoint, recordCall, type SandboxState, takeMode } from './state.js';
+
+/** One marketplace endpoint of the sandbox. */
+export interface EndpointSpec {
+  name: Endpoint;
+  /** The documented path; the variant with or without a trailing slash matches too. */
+  path: string;
+  schema: z.ZodType;
+  /** What reject mode says was refused. */
+  subject: string;
+  /** The 200 body of an accepted call. */
+  answer: (id: number) => Record<string, unknown>;
+}
+
+function accept(state: SandboxState, spec: EndpointSpec, req: Request, res: Response): void {
+  if (!req.is('application/json')) {
+    state.stats.rejected += 1;
+    res.status(415).json({ error: 'Content-Type must be application/json' });
+    return;
+  }
+  const parsed = spec.schema.safeParse(req.body);
+  if (!parsed.success) {
+    state.stats.rejected += 1;
+    res.status(400).json({ error: parsed.error.issues[0]?.message ?? 'invalid body' });
+    return;
+  }
+  const id = recordCall(state, spec.name, req.body as Record<string, unknown>);
+  res.status(200).json(spec.answer(id));
+}
+
+/** `POST <spec.path>`, validated by `spec.schema`, answering according to the current mode. */
+export function endpointRouter(state: SandboxState, spec: EndpointSpec): Router {
+  // Unparseable or oversized bodies count as rejected, then the app's handler answers.
+  const countRejected: ErrorRequestHandler = (error, _req, _res, next) => {
+    state.stats.rejected += 1;
+    next(error);
+  };
+  const answer: RequestHandler = (req, res) => {
+    const { mode, status, retryAfter, location } = takeMode(state, spec.name);
+    if (mode === 'fail') {
+      state.stats.failed += 1;
+      if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
+      res.status(status ?? 503).json({ error: `sandbox failure mode (${status ?? 503})` });
+    } else if (mode === 'redirect') {
+      state.stats.failed += 1;
+      res.redirect(status ?? 307, location ?? `http://127.0.0.1:9${spec.path}`);
+    } else if (mode === 'garbage') {
+      // Not HTTP at all: the client must fail the call, not misread it.
+      state.stats.failed += 1;
+      res.socket?.end('HTTP/1.1 2OO garbage\r\n\x00\xff{{{\r\n\r\n');
+    } else if (mode === 'stall') {
+      state.stats.stalled += 1;
+      state.held.add(res);
+      res.on('close', () => state.held.delete(res));
+    } else if (mode === 'reject') {
+      state.stats.rejected += 1;
+      res.status(400).json({ error: `sandbox reject mode: ${spec.subject} refused` });
+    } else {
+      accept(state, spec, req, res);
+    }
+  };
+  const router = Router();
+  router.post(spec.path, express.json({ limit: '64kb' }), answer, countRejected);
+  return router;
+}

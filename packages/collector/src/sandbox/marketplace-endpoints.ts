@@ -1,0 +1,57 @@
+import { Router } from 'express';
+import type { EndpointSpec } from './endpoint.js';
+import { endpointRouter } from './endpoint.js';
+import {
+  saasUsageEndSchema,
+  saasUsageSchema,
+  startBillingSchema,
+  trackingSchema,
+} from './schemas.js';
+import type { Endpoint, SandboxState } from './state.js';
+
+// The seed's success statuses, as JSON a client can log.
+const SPECS: readonly EndpointSpec[] = [
+  {
+    name: 'SaasTrackings',
+    path: '/api/SaasTrackings',
+    schema: trackingSchema,
+    subject: 'tracking',
+    answer: (id) => ({ id }),
+  },
+  {
+    name: 'start-billing',
+    path: '/start-billing/',
+    schema: startBillingSchema,
+    subject: 'start-billing',
+    answer: (id) => ({ id, status: 'billing started' }),
+  },
+  {
+    name: 'saas-usage',
+    path: '/saas-usage/',
+    schema: saasUsageSchema,
+    subject: 'usage',
+    answer: (id) => ({ id, status: 'usage successfully added' }),
+  },
+  {
+    name: 'saas-usage-end',
+    path: '/saas-usage/end',
+    schema: saasUsageEndSchema,
+    subject: 'termination',
+    answer: (id) => ({ id, status: 'termination notification received' }),
+  },
+];
+
+/** The documented path of each endpoint, for pages and logs. */
+export const ENDPOINT_PATHS = Object.fromEntries(
+  SPECS.map((spec) => [spec.name, spec.path]),
+) as Record<Endpoint, string>;
+
+/**
+ * The marketplace endpoints: `POST /api/SaasTrackings`, `/start-billing/`, `/saas-usage/`
+ * and `/saas-usage/end`, each validated like the real one and subject to the current mode.
+ */
+export function marketplaceRouter(state: SandboxState): Router {
+  const router = Router();
+  for (const spec of SPECS) router.use(endpointRouter(state, spec));
+  return router;
+}

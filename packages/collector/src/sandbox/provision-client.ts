@@ -1,0 +1,137 @@
+/** Where the marketplace sends provisioning requests, and the secret it sends with them. */
+export interface ProvisioningConfig {
+  /** The provider's provisioning endpoint, e.g. the collector's `/marketplace/provision`. */
+  url: string;
+  /** Sent as `Authorization: Bearer <token>`. */
+  token: string;
+  /** Give up on the provider after this many ms. Default: 30 000. */
+  timeoutMs?: number;
+}
+
+/** The JSON body of a provisioning request, as the seed's example orders it. */
+export interface ProvisioningRequest {
+  provisioningId: string;
+  productSkus: string[];
+  productId: number;
+  contactEmail: string;
+  userAlias?: string;
+}
+
+/** How the provider answered, as the marketplace classifies it. */
+export type ProvisioningOutcome =
+  | { outcome: 'complete'; status: number; customerId: string; fields: Record<string, unknown> }
+  | { outcome: 'refused'; status: number; message: string }
+  /** `reason` is for the sandbox's operator: never the provider's 5xx body. */
+  | { outcome: 'failed'; status: number | null; reason: string };
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+// Enough for any sensible answer; a provider streaming more must not exhaust the sandbox.
+const BODY_LIMIT = 64 * 1024;
+// The most of a provider's 40x message the buyer is shown.
+const MESSAGE_LIMIT = 1000;
+
+async function readCapped(res: Response): Promise<{ text: string; truncated: boolean }> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body?.getReader();
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size > BODY_LIMIT) {
+      await reader.cancel();
+      break;
+    }
+  }
+  const text = Buffer.concat(chunks).subarray(0, BODY_LIMIT).toString('utf8');
+  return { text, truncated: size > BODY_LIMIT };
+}
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// Code points, not UTF-16 units, so the cap never splits a character.
+const cap = (text: string) => Array.from(text).slice(0, MESSAGE_LIMIT).join('');
+
+// The seed: "The error message (body or string) will be displayed to the user".
+function refusalMessage(text: string, status: number): string {
+  const json = parseJson(text);
+  const field = isObject(json)
+    ? [json.message, json.error].find((v) => typeof v === 'string')
+    : undefined;
+  const message = (typeof field === 'string' ? field : text).trim();
+  return cap(message) || `The provider refused the order (HTTP ${status}).`;
+}
+
+function completion(status: number, text: string, truncated: boolean): ProvisioningOutcome {
+  const json = truncated ? undefined : parseJson(text);
+  const id = isObject(json) ? json.customerId : undefined;
+  // The seed asks for a string but allows a number "passed as a string"; accept both.
+  if ((typeof id === 'string' && id !== '') || (typeof id === 'number' && Number.isFinite(id))) {
+    const { customerId: _, ...fields } = json as Record<string, unknown>;
+    return { outcome: 'complete', status, customerId: String(id), fields };
+  }
+  return {
+    outcome: 'failed',
+    status,
+    reason: `the provider answered ${status} without a customerId`,
+  };
+}
+
+function describeFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && error.name === 'TimeoutError') {
+    return `no answer within ${timeoutMs} ms`;
+  }
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  const detail = typeof cause?.code === 'string' ? cause.code : String(error);
+  return `no answer (${detail})`;
+}
+
+/**
+ * Sends a provisioning request as the marketplace does (JSON, bearer token, one attempt,
+ * redirects not followed so the token goes nowhere else) and classifies the answer:
+ * 2xx with a customerId completes, 4xx refuses with the provider's message, anything else
+ * (5xx, a timeout, no answer) fails.
+ */
+export async function requestProvisioning(
+  config: ProvisioningConfig,
+  body: ProvisioningRequest,
+): Promise<ProvisioningOutcome> {
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let status: number | null = null;
+  try {
+    const res = await fetch(config.url, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${config.token}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      body: JSON.stringify(body),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    status = res.status;
+    const success = status >= 200 && status < 300;
+    if (!success && (status < 400 || status >= 500)) {
+      // The buyer gets the generic message whatever the body says: do not wait for it.
+      await res.body?.cancel();
+      return { outcome: 'failed', status, reason: `the provider answered ${status}` };
+    }
+    const { text, truncated } = await readCapped(res);
+    if (success) return completion(status, text, truncated);
+    return { outcome: 'refused', status, message: refusalMessage(text, status) };
+  } catch (error) {
+    return { outcome: 'failed', status, reason: describeFailure(error, timeoutMs) };
+  }
+}
