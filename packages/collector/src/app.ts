@@ -2,16 +2,19 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { adminRouter } from './admin/router.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { healthRouter } from './http/health-route.js';
+import { metricsRouter } from './http/metrics-route.js';
 import { requestLog } from './http/request-log.js';
 import type { Logger } from './log.js';
 import { type CollectorMetrics, createMetrics } from './metrics/collector-metrics.js';
-import { apiPurchasesRouter } from './routes/api-purchases.js';
-import { beaconRouter } from './routes/beacon.js';
-import { healthRouter } from './routes/health.js';
-import { metricsRouter } from './routes/metrics.js';
-import { pixelRouter, readPixelScript } from './routes/pixel.js';
+import { provisionRouter } from './orders/provision-route.js';
+import type { Provisioning } from './orders/provisioning.js';
+import { subscriptionsRouter } from './orders/subscriptions-route.js';
 import { beaconRateLimit, tokenGuessLimit } from './security/rate-limit.js';
 import type { Store } from './store/types.js';
+import { beaconRouter } from './tracking/beacon-route.js';
+import { pixelRouter, readPixelScript } from './tracking/pixel-route.js';
+import { apiPurchasesRouter } from './tracking/purchases-route.js';
 
 /** Beacons per client IP per minute unless configured (CLM_RATE_LIMIT_PER_MINUTE). */
 export const DEFAULT_RATE_LIMIT = 600;
@@ -33,13 +36,17 @@ export interface AppDeps {
   logger: Logger;
   config: Pick<Config, 'partnerKeys' | 'allowedOrigins'> &
     Partial<Pick<Config, 'rateLimitPerMinute' | 'trustProxy'>> &
-    Partial<Pick<Config, 'adminToken' | 'apiToken' | 'serviceName' | 'readyMaxPendingSeconds'>>;
+    Partial<Pick<Config, 'adminToken' | 'apiToken' | 'serviceName' | 'readyMaxPendingSeconds'>> & {
+      provisionToken?: string | null;
+    };
   /** Told when a purchase queued a relay (the relay worker). */
   relay?: { notify(): void };
   /** Shared with the relay worker; default: this app's own, without process metrics. */
   metrics?: CollectorMetrics;
   /** The pixel script; default: read `@clm/pixel/pixel.js` once, now. */
   pixelScript?: Buffer | null;
+  /** Order provisioning (with `config.provisionToken`); absent: the endpoint answers 403. */
+  provisioning?: Provisioning | null;
 }
 
 /** Builds the collector's Express app; nothing listens until the caller does. */
@@ -58,7 +65,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(pixelRouter(deps.pixelScript === undefined ? readPixelScript(logger) : deps.pixelScript));
   app.use('/beacon', beaconRateLimit(config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT));
   // Bearer-token surfaces share one budget of wrong guesses per client.
-  app.use(['/metrics', '/admin/api', '/api/purchases'], tokenGuessLimit(TOKEN_GUESSES_PER_MINUTE));
+  app.use(
+    ['/metrics', '/admin/api', '/api/purchases', '/api/subscriptions', '/api/billing'],
+    tokenGuessLimit(TOKEN_GUESSES_PER_MINUTE),
+  );
   app.use(
     beaconRouter({
       store,
@@ -79,6 +89,23 @@ export function createApp(deps: AppDeps): Express {
       partnerKeys: config.partnerKeys,
       apiToken: config.apiToken ?? null,
       serviceName: config.serviceName ?? null,
+      onRelayQueued: () => relay?.notify(),
+    }),
+  );
+  app.use(
+    provisionRouter({
+      provisioning: deps.provisioning ?? null,
+      token: config.provisionToken ?? null,
+      logger,
+      onRefused: (reason) => metrics.provisioning(reason),
+    }),
+  );
+  app.use(
+    subscriptionsRouter({
+      store,
+      clock,
+      logger,
+      apiToken: config.apiToken ?? null,
       onRelayQueued: () => relay?.notify(),
     }),
   );

@@ -29,8 +29,75 @@ describe('loadConfig', () => {
         pollMs: 500,
         shutdownGraceMs: 5000,
       },
+      marketplace: {
+        providerKey: null,
+        endpoints: {
+          saasTrackings: 'https://onramp.example/api/SaasTrackings',
+          startBilling: 'https://onramp.example/start-billing/',
+          usage: 'https://onramp.example/saas-usage/',
+          usageEnd: 'https://onramp.example/saas-usage/end',
+        },
+        provisionToken: null,
+        forwardUrl: null,
+        forwardSecret: null,
+        forwardTimeoutMs: 20_000,
+      },
       log: { level: 'info', format: 'json' },
     });
+  });
+
+  it('reads the marketplace settings; the provider key defaults to the only partner key', () => {
+    const config = loadConfig({
+      ONRAMP_BASE_URL: 'https://onramp.example',
+      CLM_PARTNER_KEYS: 'PK-1',
+      CLM_START_BILLING_URL: 'https://billing.example/v2/start-billing/',
+      CLM_PROVISION_TOKEN: 'provision-token-0123',
+      CLM_PROVISION_FORWARD_URL: 'https://app.example/accounts',
+      CLM_PROVISION_FORWARD_SECRET: 'forward-secret-0123',
+      CLM_PROVISION_TIMEOUT_MS: '5000',
+    });
+    expect(config.marketplace).toEqual({
+      providerKey: 'PK-1',
+      endpoints: {
+        saasTrackings: 'https://onramp.example/api/SaasTrackings',
+        // Given whole: the trailing slash is the marketplace's.
+        startBilling: 'https://billing.example/v2/start-billing/',
+        usage: 'https://onramp.example/saas-usage/',
+        usageEnd: 'https://onramp.example/saas-usage/end',
+      },
+      provisionToken: 'provision-token-0123',
+      forwardUrl: 'https://app.example/accounts',
+      forwardSecret: 'forward-secret-0123',
+      forwardTimeoutMs: 5000,
+    });
+    expect(loadConfig({ ...valid, CLM_PROVIDER_KEY: 'PROV-9' }).marketplace.providerKey).toBe(
+      'PROV-9',
+    );
+  });
+
+  it.each([
+    [
+      'a provisioning token without where to forward',
+      { CLM_PROVISION_TOKEN: 'provision-token-0123' },
+      /CLM_PROVISION_TOKEN is set, so CLM_PROVISION_FORWARD_URL and CLM_PROVISION_FORWARD_SECRET and CLM_PROVIDER_KEY \(CLM_PARTNER_KEYS lists more than one key\) must be set too/,
+    ],
+    [
+      'a provisioning token equal to the admin token',
+      { CLM_PROVISION_TOKEN: 'same-token-0123456', CLM_ADMIN_TOKEN: 'same-token-0123456' },
+      /CLM_PROVISION_TOKEN must differ from CLM_ADMIN_TOKEN and CLM_API_TOKEN/,
+    ],
+    [
+      'a short forward secret',
+      { CLM_PROVISION_FORWARD_SECRET: 'short' },
+      /CLM_PROVISION_FORWARD_SECRET must be at least 16/,
+    ],
+    [
+      'a start-billing URL that is not http',
+      { CLM_START_BILLING_URL: 'ftp://x/' },
+      /CLM_START_BILLING_URL must be an http/,
+    ],
+  ])('refuses %s', (_name, env, message) => {
+    expect(() => loadConfig({ ...valid, ...env })).toThrow(message);
   });
 
   it('logs pretty by default on a terminal, JSON elsewhere, unless CLM_LOG_FORMAT says', () => {

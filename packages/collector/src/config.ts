@@ -1,7 +1,8 @@
 import { isIP, isIPv4 } from 'node:net';
 import { z } from 'zod';
-import { tokenSchema } from './beacon/schema.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
+import { endpointsUnder, type MarketplaceEndpoints } from './outbox/kind.js';
+import { tokenSchema } from './tracking/beacon-schema.js';
 
 /** Settings of the relay worker (a subset of {@link Config}). */
 export interface RelayConfig {
@@ -19,6 +20,21 @@ export interface RelayConfig {
   pollMs: number;
   /** On shutdown, wait this long for onramp calls in progress. */
   shutdownGraceMs: number;
+}
+
+/** The SaaS v2 side: the provisioning endpoint and the marketplace's billing endpoints. */
+export interface MarketplaceConfig {
+  /** `providerKey` of v2 calls (`CLM_PROVIDER_KEY`, else the single partner key). */
+  providerKey: string | null;
+  endpoints: MarketplaceEndpoints;
+  /** `CLM_PROVISION_TOKEN`; null: no provisioning endpoint. */
+  provisionToken: string | null;
+  /** The provider's account-creation endpoint provisioning requests are forwarded to. */
+  forwardUrl: string | null;
+  /** Signs what is forwarded (HMAC-SHA256). */
+  forwardSecret: string | null;
+  /** Give up on the provider's endpoint after this many ms (the buyer is waiting). */
+  forwardTimeoutMs: number;
 }
 
 /** Validated collector configuration. */
@@ -42,6 +58,7 @@ export interface Config {
   /** Express `trust proxy` value: which proxies' `X-Forwarded-For` to believe. */
   trustProxy: TrustProxy;
   relay: RelayConfig;
+  marketplace: MarketplaceConfig;
   log: LogConfig;
 }
 
@@ -72,6 +89,13 @@ const httpUrl = z
   })
   // The relay appends `/api/...`; a trailing slash would double it.
   .transform((value) => value.replace(/\/+$/, ''));
+
+// An endpoint given whole (the marketplace's URLs end in a slash that matters).
+const endpointUrl = z
+  .string()
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    error: 'must be an http:// or https:// URL',
+  });
 
 const int = (min: number, max: number, fallback: number) =>
   z
@@ -179,6 +203,20 @@ const envSchema = z.object({
   CLM_READY_MAX_PENDING_SECONDS: int(0, 31_536_000, 0),
   CLM_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 600),
   CLM_TRUST_PROXY: trustProxy,
+  CLM_PROVIDER_KEY: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,128}$/, { error: 'must be 1-128 printable characters' })
+    .optional(),
+  CLM_START_BILLING_URL: endpointUrl.optional(),
+  CLM_USAGE_URL: endpointUrl.optional(),
+  CLM_USAGE_END_URL: endpointUrl.optional(),
+  CLM_PROVISION_TOKEN: bearerToken.optional(),
+  CLM_PROVISION_FORWARD_URL: endpointUrl.optional(),
+  CLM_PROVISION_FORWARD_SECRET: z
+    .string()
+    .min(16, { error: 'must be at least 16 characters' })
+    .optional(),
+  CLM_PROVISION_TIMEOUT_MS: int(1, 120_000, 20_000),
   CLM_RELAY_TIMEOUT_MS: int(1, 600_000, 10_000),
   CLM_RELAY_MAX_AGE_HOURS: int(1, 24 * 365, 72),
   CLM_RELAY_CONCURRENCY: int(1, 64, 4),
@@ -210,9 +248,28 @@ function parseEnv<T extends z.ZodType>(schema: T, env: Env): z.output<T> {
  */
 export function loadConfig(env: Env = process.env, terminal: Terminal = {}): Config {
   const e = parseEnv(envSchema, env);
-  // A token given to a backend must not also open the admin pages.
+  // A token given to a backend (or to the marketplace) must not also open the admin pages.
   if (e.CLM_API_TOKEN !== undefined && e.CLM_API_TOKEN === e.CLM_ADMIN_TOKEN)
     throw new ConfigError('invalid configuration: CLM_API_TOKEN must differ from CLM_ADMIN_TOKEN');
+  const provision = e.CLM_PROVISION_TOKEN;
+  if (provision !== undefined && (provision === e.CLM_ADMIN_TOKEN || provision === e.CLM_API_TOKEN))
+    throw new ConfigError(
+      'invalid configuration: CLM_PROVISION_TOKEN must differ from CLM_ADMIN_TOKEN and CLM_API_TOKEN',
+    );
+  const providerKey =
+    e.CLM_PROVIDER_KEY ??
+    (e.CLM_PARTNER_KEYS.length === 1 ? (e.CLM_PARTNER_KEYS[0] ?? null) : null);
+  if (provision !== undefined) {
+    const missing = [
+      e.CLM_PROVISION_FORWARD_URL === undefined && 'CLM_PROVISION_FORWARD_URL',
+      e.CLM_PROVISION_FORWARD_SECRET === undefined && 'CLM_PROVISION_FORWARD_SECRET',
+      providerKey === null && 'CLM_PROVIDER_KEY (CLM_PARTNER_KEYS lists more than one key)',
+    ].filter(Boolean);
+    if (missing.length > 0)
+      throw new ConfigError(
+        `invalid configuration: CLM_PROVISION_TOKEN is set, so ${missing.join(' and ')} must be set too`,
+      );
+  }
   return {
     onrampBaseUrl: e.ONRAMP_BASE_URL,
     port: e.PORT,
@@ -234,6 +291,19 @@ export function loadConfig(env: Env = process.env, terminal: Terminal = {}): Con
       backoffMaxMs: e.CLM_RELAY_BACKOFF_MAX_MS,
       pollMs: e.CLM_RELAY_POLL_MS,
       shutdownGraceMs: e.CLM_SHUTDOWN_GRACE_MS,
+    },
+    marketplace: {
+      providerKey,
+      endpoints: {
+        ...endpointsUnder(e.ONRAMP_BASE_URL),
+        ...(e.CLM_START_BILLING_URL && { startBilling: e.CLM_START_BILLING_URL }),
+        ...(e.CLM_USAGE_URL && { usage: e.CLM_USAGE_URL }),
+        ...(e.CLM_USAGE_END_URL && { usageEnd: e.CLM_USAGE_END_URL }),
+      },
+      provisionToken: provision ?? null,
+      forwardUrl: e.CLM_PROVISION_FORWARD_URL ?? null,
+      forwardSecret: e.CLM_PROVISION_FORWARD_SECRET ?? null,
+      forwardTimeoutMs: e.CLM_PROVISION_TIMEOUT_MS,
     },
     log: logConfig(e, terminal),
   };

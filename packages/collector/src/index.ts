@@ -1,11 +1,10 @@
-// App
+// App and the composition root
 export { type AppDeps, createApp } from './app.js';
-// Beacons
-export { type Beacon, beaconSchema, parseBeacon } from './beacon/schema.js';
 export type { CliIo } from './cli/io.js';
 // CLI
 export { runCli } from './cli/run.js';
 export { type Clock, systemClock } from './clock.js';
+export { type Collector, type CollectorOptions, createCollector } from './collector.js';
 export {
   type Config,
   ConfigError,
@@ -23,15 +22,17 @@ export {
   type LogOptions,
   silentLogger,
 } from './log.js';
-// Onramp and relay
+// Orders: what a provider's account-creation endpoint uses to check what it is sent
+export { SIGNATURE_HEADER, signForward, verifyForwardSignature } from './orders/signature.js';
+// Outbox
+export { endpointsUnder, type MarketplaceEndpoints } from './outbox/kind.js';
 export {
   createOnrampClient,
   type OnrampClient,
   type OnrampResult,
-  type SaasTracking,
-} from './onramp/client.js';
-export { type Decision, decide, type RetryPolicy } from './relay/policy.js';
-export { createRelayWorker, type RelayWorker, type RelayWorkerDeps } from './relay/worker.js';
+} from './outbox/onramp-client.js';
+export { type Decision, decide, type RetryPolicy } from './outbox/policy.js';
+export { createRelayWorker, type RelayWorker, type RelayWorkerDeps } from './outbox/worker.js';
 // Sandbox onramp
 export { createSandboxApp } from './sandbox/app.js';
 export { type RunningCollector, startCollector } from './serve.js';
@@ -40,10 +41,15 @@ export { openSqliteStore } from './store/sqlite.js';
 export type {
   AttemptRecord,
   NewEvent,
+  NewOrder,
   NewRelay,
+  Order,
   RecordResult,
   Relay,
   RelayKind,
   RelayStatus,
   Store,
 } from './store/types.js';
+// Beacons
+export { type Beacon, beaconSchema, parseBeacon } from './tracking/beacon-schema.js';
+export type { SaasTracking } from './tracking/saas-tracking.js';

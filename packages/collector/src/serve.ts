@@ -1,13 +1,9 @@
-import { createApp } from './app.js';
 import { type Clock, systemClock } from './clock.js';
+import { createCollector } from './collector.js';
 import type { Config } from './config.js';
-import { closeServer, listenOn } from './listen.js';
+import { closeServer, listenOn } from './http/listen.js';
 import type { Logger } from './log.js';
-import { createMetrics } from './metrics/collector-metrics.js';
-import { createOnrampClient } from './onramp/client.js';
-import { createRelayWorker } from './relay/worker.js';
-import { pixelInfo, readPixelScript } from './routes/pixel.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { pixelInfo, readPixelScript } from './tracking/pixel-route.js';
 
 /** A running collector. */
 export interface RunningCollector {
@@ -17,8 +13,8 @@ export interface RunningCollector {
 }
 
 /**
- * Opens the store, starts the HTTP app and the relay worker. `fetch` and `pixelScript`
- * are for tests.
+ * Assembles the collector ({@link createCollector}), listens and starts the relay worker.
+ * `fetch` and `pixelScript` are for tests.
  */
 export async function startCollector(options: {
   config: Config;
@@ -28,31 +24,29 @@ export async function startCollector(options: {
   pixelScript?: Buffer | null;
 }): Promise<RunningCollector> {
   const { config, logger, clock = systemClock } = options;
-  const store = await openSqliteStore({ path: config.dbPath, logger, clock });
-  const onramp = createOnrampClient({
-    baseUrl: config.onrampBaseUrl,
-    timeoutMs: config.relay.timeoutMs,
-    ...(options.fetch && { fetch: options.fetch }),
-  });
-  const metrics = createMetrics({ store, clock });
-  const worker = createRelayWorker({
-    store,
-    onramp,
-    clock,
-    config: config.relay,
-    logger,
-    metrics,
-  });
   const pixelScript =
     options.pixelScript !== undefined ? options.pixelScript : readPixelScript(logger);
-  const app = createApp({ store, clock, logger, config, relay: worker, metrics, pixelScript });
-  const { server, url } = await listenOn(app, config.port, config.host).catch(async (error) => {
-    await store.close();
-    throw error;
+  const collector = await createCollector(config, {
+    logger,
+    clock,
+    pixelScript,
+    ...(options.fetch && { fetch: options.fetch }),
   });
-  worker.start();
+  const { server, url } = await listenOn(collector.app, config.port, config.host).catch(
+    async (error) => {
+      await collector.close();
+      throw error;
+    },
+  );
+  collector.worker.start();
   logger.info('collector', `listening on ${url}`);
-  logger.info('collector', `relaying to ${config.onrampBaseUrl}/api/SaasTrackings`);
+  logger.info('collector', `relaying to ${config.marketplace.endpoints.saasTrackings}`);
+  if (config.marketplace.provisionToken) {
+    logger.info(
+      'orders',
+      `provisioning at ${url}/marketplace/provision, forwarded to ${config.marketplace.forwardUrl}`,
+    );
+  }
   if (pixelScript) {
     const { file, integrity } = pixelInfo(pixelScript);
     logger.info('collector', `pixel: ${url}/${file} integrity="${integrity}"`);
@@ -65,8 +59,7 @@ export async function startCollector(options: {
       closing ??= (async () => {
         // Beacons already accepted are stored; stop taking new ones first.
         await closeServer(server, config.relay.shutdownGraceMs);
-        await worker.stop();
-        await store.close();
+        await collector.close();
         logger.info('collector', 'stopped');
       })();
       return closing;

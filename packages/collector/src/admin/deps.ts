@@ -1,10 +1,10 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/types.js';
+import type { AdminStore, OrdersStore } from '../store/types.js';
 
 /** Dependencies of the admin pages and API. */
 export interface AdminDeps {
-  store: Store;
+  store: AdminStore & OrdersStore;
   clock: Clock;
   logger: Logger;
   /** CLM_ADMIN_TOKEN; null disables every admin page and endpoint. */

@@ -1,4 +1,4 @@
-import type { DayStats, RelayStatus, Store } from '../store/types.js';
+import type { AdminStore, DayStats, RelayStatus } from '../store/types.js';
 
 const DAY_MS = 86_400_000;
 
@@ -46,7 +46,7 @@ export function totalsOf(days: readonly DayStats[]): FunnelTotals {
 }
 
 /** The funnel over the `days` UTC days ending with the day of `now`, and all-time counts. */
-export async function loadSummary(store: Store, now: number, days: number): Promise<Summary> {
+export async function loadSummary(store: AdminStore, now: number, days: number): Promise<Summary> {
   const until = (Math.floor(now / DAY_MS) + 1) * DAY_MS;
   const since = until - days * DAY_MS;
   const [perDay, relays, events, oldest] = await Promise.all([

@@ -1,5 +1,5 @@
 import { silentLogger } from '../log.js';
-import { pixelInfo, readPixelScript } from '../routes/pixel.js';
+import { pixelInfo, readPixelScript } from '../tracking/pixel-route.js';
 import { type CliIo, EXIT } from './io.js';
 
 /** `pixel-info`: the versioned pixel file this build serves and its SRI value. */

@@ -1,4 +1,4 @@
-import type { Store } from '../store/types.js';
+import type { AdminStore } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 
@@ -14,7 +14,7 @@ export function parseRelayIds(values: readonly string[]): number[] {
   return [...new Set(ids)];
 }
 
-async function describeNotDead(store: Store, id: number): Promise<string> {
+async function describeNotDead(store: AdminStore, id: number): Promise<string> {
   const [relay] = await store.pageRelays({ afterId: id - 1, limit: 1 });
   return relay?.id === id ? `${id} (${relay.status})` : `${id} (no such relay)`;
 }

@@ -59,10 +59,22 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('sandbox')
-    .description('Run a sandbox onramp that records SaasTrackings and can fail on demand')
+    .description(
+      'Run a sandbox marketplace (SaasTrackings, SaaS v2 endpoints, a Buy page) that records ' +
+        'calls and can fail on demand',
+    )
     .option('--port <n>', 'port to listen on (0 = any free port)', integer(0, 65535), 8090)
     .option('--host <h>', 'address to listen on', '127.0.0.1')
-    .action(async (options: { port: number; host: string }) =>
+    .option(
+      '--provision-url <url>',
+      "where Buy sends provisioning requests (the collector's /marketplace/provision)",
+    )
+    .addHelpText(
+      'after',
+      '\nWith --provision-url, the bearer token Buy sends is read from $CLM_PROVISION_TOKEN\n' +
+        '(never from the command line, where other users could read it).\n',
+    )
+    .action(async (options: { port: number; host: string; provisionUrl?: string }) =>
       setExit(await runSandbox(options, io)),
     );
 

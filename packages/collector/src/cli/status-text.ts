@@ -53,10 +53,11 @@ export function renderStatus(report: StatusReport): string {
     lines.push(
       shown < deadLetters.count ? `newest ${shown}:` : '',
       table([
-        ['id', 'service', 'customer', 'attempts', 'last answer'],
+        ['id', 'kind', 'service', 'customer', 'attempts', 'last answer'],
         ...deadLetters.newest.map((dead) => [
           String(dead.id),
-          dead.serviceName,
+          dead.kind,
+          dead.serviceName ?? '-',
           oneLine(dead.customerId, 40),
           String(dead.attempts),
           oneLine(lastAnswer(dead), 80),

@@ -102,9 +102,11 @@ describe('clm-collector status', () => {
     expect(out.stdout).toContain('dead letters:   2\n');
     const rows = out.stdout.split('\n').filter((line) => /^ {2}\d/.test(line));
     expect(rows).toEqual([
-      expect.stringMatching(/^ {2}6 +acme-crm +cust 8 +1 +stored payload is invalid$/),
       expect.stringMatching(
-        /^ {2}5 +acme-crm +cust-7 +1 +HTTP 400: onramp refused: \{"error":"unknown partner"\}$/,
+        /^ {2}6 +saas_tracking +acme-crm +cust 8 +1 +stored payload is invalid$/,
+      ),
+      expect.stringMatching(
+        /^ {2}5 +saas_tracking +acme-crm +cust-7 +1 +HTTP 400: onramp refused: \{"error":"unknown partner"\}$/,
       ),
     ]);
     expect(out.stderr).toBe('');
@@ -171,7 +173,14 @@ describe('formatAge', () => {
 
 describe('renderStatus', () => {
   it('names the HTTP status of a dead letter once when its reason already does', () => {
-    const dead = { id: 3, serviceName: 's', customerId: 'c', attempts: 1, updatedAt: '' };
+    const dead = {
+      id: 3,
+      kind: 'saas_tracking' as const,
+      serviceName: 's',
+      customerId: 'c',
+      attempts: 1,
+      updatedAt: '',
+    };
     const text = renderStatus({
       database: '/db',
       relays: { pending: 0, in_flight: 0, delivered: 0, dead: 2, total: 2 },

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Relay, RelayStatus, Store } from '../store/types.js';
+import type { AdminStore, Relay, RelayKind, RelayStatus } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT } from './io.js';
 import { renderStatus } from './status-text.js';
@@ -17,7 +17,8 @@ export interface StatusReport {
     count: number;
     newest: {
       id: number;
-      serviceName: string;
+      kind: RelayKind;
+      serviceName: string | null;
       customerId: string;
       attempts: number;
       lastStatus: number | null;
@@ -27,7 +28,7 @@ export interface StatusReport {
   };
 }
 
-async function collect(store: Store, database: string, now: number): Promise<StatusReport> {
+async function collect(store: AdminStore, database: string, now: number): Promise<StatusReport> {
   const relays = await store.countRelays();
   const events = await store.countEventsByType();
   const since = await store.oldestPendingSince();
@@ -47,6 +48,7 @@ async function collect(store: Store, database: string, now: number): Promise<Sta
       count: relays.dead,
       newest: dead.map((relay: Relay) => ({
         id: relay.id,
+        kind: relay.kind,
         serviceName: relay.serviceName,
         customerId: relay.customerId,
         attempts: relay.attempts,

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { customerIdSchema, tokenSchema } from '../beacon/schema.js';
 import { loadOnrampBaseUrl } from '../config.js';
-import { createOnrampClient } from '../onramp/client.js';
+import { createOnrampClient } from '../outbox/onramp-client.js';
+import { customerIdSchema, tokenSchema } from '../tracking/beacon-schema.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 
 const check = (name: string, schema: z.ZodType<string>, value: string) => {
@@ -40,12 +40,12 @@ export async function runTrack(
   };
   const baseUrl = loadOnrampBaseUrl(io.env);
   const onramp = createOnrampClient({
-    baseUrl,
     timeoutMs: options.timeoutMs,
     ...(io.fetch && { fetch: io.fetch }),
   });
-  io.stderr.write(`POST ${baseUrl}/api/SaasTrackings purchasedAt=${tracking.purchasedAt}\n`);
-  const result = await onramp.saasTracking(tracking);
+  const url = `${baseUrl}/api/SaasTrackings`;
+  io.stderr.write(`POST ${url} purchasedAt=${tracking.purchasedAt}\n`);
+  const result = await onramp.post(url, tracking);
   if (result.type === 'network-error') {
     io.stderr.write(`error: ${result.error}\n`);
     return EXIT.failed;

@@ -5,7 +5,7 @@ import type { Store } from '../store/types.js';
 
 /** Dependencies of {@link healthRouter}. */
 export interface HealthDeps {
-  store: Store;
+  store: Pick<Store, 'ping' | 'oldestPendingSince'>;
   clock: Clock;
   logger: Logger;
   /** Not ready once the oldest pending relay has waited longer than this; 0 disables. */

@@ -1,11 +1,13 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
-import type { Store } from '../store/types.js';
+import type { AdminStore } from '../store/types.js';
 import {
   apiPurchaseOutcomes,
   type BeaconKind,
   beaconSeries,
   type IntakeOutcome,
+  type ProvisionOutcome,
+  provisionOutcomes,
   type RelayOutcome,
   relayOutcomes,
 } from './outcomes.js';
@@ -19,6 +21,8 @@ export interface CollectorMetrics {
   apiPurchase(outcome: IntakeOutcome): void;
   /** One relay attempt; `seconds` is the onramp call's duration when a call was made. */
   relayAttempt(outcome: RelayOutcome, seconds?: number): void;
+  /** One provisioning call; `seconds` is the provider call's duration when one was made. */
+  provisioning(outcome: ProvisionOutcome, seconds?: number): void;
 }
 
 /**
@@ -27,7 +31,7 @@ export interface CollectorMetrics {
  * `processMetrics` is false, Node's process metrics, all prefixed `clm_`.
  */
 export function createMetrics(options: {
-  store: Store;
+  store: AdminStore;
   clock: Clock;
   processMetrics?: boolean;
 }): CollectorMetrics {
@@ -56,6 +60,19 @@ export function createMetrics(options: {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const provisionings = new Counter({
+    name: 'clm_provisioning_total',
+    help: 'POST /marketplace/provision calls, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const provisionDuration = new Histogram({
+    name: 'clm_provisioning_duration_seconds',
+    help: "Duration of the provider's account-creation calls, including failed ones",
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30],
+    registers: [registry],
+  });
+  for (const outcome of provisionOutcomes) provisionings.inc({ outcome }, 0);
   for (const [kind, outcome] of beaconSeries) beacons.inc({ kind, outcome }, 0);
   for (const outcome of apiPurchaseOutcomes) apiPurchases.inc({ outcome }, 0);
   for (const outcome of relayOutcomes) attempts.inc({ outcome }, 0);
@@ -70,6 +87,10 @@ export function createMetrics(options: {
     relayAttempt(outcome, seconds) {
       attempts.inc({ outcome });
       if (seconds !== undefined) duration.observe(seconds);
+    },
+    provisioning(outcome, seconds) {
+      provisionings.inc({ outcome });
+      if (seconds !== undefined) provisionDuration.observe(seconds);
     },
   };
 }

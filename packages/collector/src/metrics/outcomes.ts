@@ -46,3 +46,25 @@ export const apiPurchaseOutcomes: readonly IntakeOutcome[] = [
 ];
 
 export const relayOutcomes: readonly RelayOutcome[] = ['delivered', 'retry', 'dead'];
+
+/**
+ * What became of a provisioning call: `created` (the provider's 2xx, stored), `repeat`
+ * (answered from a stored or in-flight order), `refused` (the provider's 4xx), `failed`
+ * (5xx, a timeout or no answer: 502), `invalid` and `unauthorized` (refused here).
+ */
+export type ProvisionOutcome =
+  | 'created'
+  | 'repeat'
+  | 'refused'
+  | 'failed'
+  | 'invalid'
+  | 'unauthorized';
+
+export const provisionOutcomes: readonly ProvisionOutcome[] = [
+  'created',
+  'repeat',
+  'refused',
+  'failed',
+  'invalid',
+  'unauthorized',
+];

@@ -1,12 +1,12 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
-import type { Store } from '../store/types.js';
+import type { AdminStore } from '../store/types.js';
 
 /**
  * Gauges read from the store at scrape time, so they are right after a restart and
  * whichever process changed the rows. A failing store fails the scrape.
  */
-export function registerStoreGauges(registry: Registry, store: Store, clock: Clock): void {
+export function registerStoreGauges(registry: Registry, store: AdminStore, clock: Clock): void {
   new Gauge({
     name: 'clm_relays_pending',
     help: 'Relays waiting to be delivered (pending or in flight)',

@@ -1,7 +1,7 @@
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { listen } from '../test-support/http.js';
-import { createOnrampClient } from './client.js';
+import { createOnrampClient } from './onramp-client.js';
 
 const tracking = {
   partnerKey: 'PK-1',
@@ -11,7 +11,7 @@ const tracking = {
 };
 
 describe('createOnrampClient', () => {
-  it('POSTs exactly the four fields as JSON to /api/SaasTrackings', async () => {
+  it('POSTs the body as JSON to the URL', async () => {
     const seen: { path: string; type: string | undefined; raw: string }[] = [];
     const app = express();
     app.post('/base/api/SaasTrackings', express.text({ type: '*/*' }), (req, res) => {
@@ -19,8 +19,8 @@ describe('createOnrampClient', () => {
       res.set('Retry-After', '3').status(201).send('{"id":9}');
     });
     const url = await listen(app);
-    const client = createOnrampClient({ baseUrl: `${url}/base/`, timeoutMs: 1000 });
-    const result = await client.saasTracking({ ...tracking, extra: 'dropped' } as typeof tracking);
+    const client = createOnrampClient({ timeoutMs: 1000 });
+    const result = await client.post(`${url}/base/api/SaasTrackings`, tracking);
     expect(result).toEqual({
       type: 'response',
       ok: true,
@@ -45,8 +45,9 @@ describe('createOnrampClient', () => {
       followed = true;
       res.end();
     });
-    const client = createOnrampClient({ baseUrl: await listen(app), timeoutMs: 1000 });
-    expect(await client.saasTracking(tracking)).toMatchObject({
+    const client = createOnrampClient({ timeoutMs: 1000 });
+    const base = await listen(app);
+    expect(await client.post(`${base}/api/SaasTrackings`, tracking)).toMatchObject({
       type: 'response',
       ok: false,
       status: 307,
@@ -57,8 +58,9 @@ describe('createOnrampClient', () => {
   it('reports a timeout', async () => {
     const app = express();
     app.post('/api/SaasTrackings', () => {});
-    const client = createOnrampClient({ baseUrl: await listen(app), timeoutMs: 50 });
-    expect(await client.saasTracking(tracking)).toEqual({
+    const client = createOnrampClient({ timeoutMs: 50 });
+    const base = await listen(app);
+    expect(await client.post(`${base}/api/SaasTrackings`, tracking)).toEqual({
       type: 'network-error',
       ok: false,
       error: 'timed out after 50 ms',
@@ -69,12 +71,8 @@ describe('createOnrampClient', () => {
   it('reports a refused connection and an abort without throwing', async () => {
     const fetchRefused: typeof fetch = () =>
       Promise.reject(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') }));
-    const client = createOnrampClient({
-      baseUrl: 'http://127.0.0.1:9',
-      timeoutMs: 1000,
-      fetch: fetchRefused,
-    });
-    expect(await client.saasTracking(tracking)).toEqual({
+    const client = createOnrampClient({ timeoutMs: 1000, fetch: fetchRefused });
+    expect(await client.post('http://127.0.0.1:9/api/SaasTrackings', tracking)).toEqual({
       type: 'network-error',
       ok: false,
       error: 'fetch failed: connect ECONNREFUSED',
@@ -83,9 +81,10 @@ describe('createOnrampClient', () => {
 
     const app = express();
     app.post('/api/SaasTrackings', () => {});
-    const stalled = createOnrampClient({ baseUrl: await listen(app), timeoutMs: 10_000 });
+    const stalled = createOnrampClient({ timeoutMs: 10_000 });
     const controller = new AbortController();
-    const pending = stalled.post('/api/SaasTrackings', {}, { signal: controller.signal });
+    const url = `${await listen(app)}/api/SaasTrackings`;
+    const pending = stalled.post(url, {}, { signal: controller.signal });
     controller.abort();
     expect(await pending).toMatchObject({ type: 'network-error', timedOut: false });
   });

@@ -10,41 +10,29 @@ export type OnrampResult =
     }
   | { type: 'network-error'; ok: false; error: string; timedOut: boolean };
 
-/** Body of `POST /api/SaasTrackings`. */
-export interface SaasTracking {
-  partnerKey: string;
-  serviceName: string;
-  customerId: string;
-  /** ISO-8601 UTC. */
-  purchasedAt: string;
-}
-
 /** Options for one call. */
 export interface CallOptions {
   /** Aborts the call early (shutdown); the timeout applies regardless. */
   signal?: AbortSignal;
 }
 
-/** Client for the marketplace onramp. Calls never throw; failures are results. */
+/** Client for the marketplace's endpoints. Calls never throw; failures are results. */
 export interface OnrampClient {
-  /** POSTs `body` as JSON to `${baseUrl}${path}`. */
-  post(path: string, body: unknown, options?: CallOptions): Promise<OnrampResult>;
-  saasTracking(tracking: SaasTracking, options?: CallOptions): Promise<OnrampResult>;
+  /** POSTs `body` as JSON to `url`. */
+  post(url: string, body: unknown, options?: CallOptions): Promise<OnrampResult>;
 }
 
-/** Creates an onramp client; `fetch` is injectable for tests. */
+/** Creates a marketplace client; `fetch` is injectable for tests. */
 export function createOnrampClient(options: {
-  baseUrl: string;
   timeoutMs: number;
   fetch?: typeof fetch;
 }): OnrampClient {
   const { timeoutMs, fetch: doFetch = fetch } = options;
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
 
-  const post: OnrampClient['post'] = async (path, body, { signal } = {}) => {
+  const post: OnrampClient['post'] = async (url, body, { signal } = {}) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     try {
-      const response = await doFetch(`${baseUrl}${path}`, {
+      const response = await doFetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify(body),
@@ -66,12 +54,7 @@ export function createOnrampClient(options: {
     }
   };
 
-  return {
-    post,
-    saasTracking: ({ partnerKey, serviceName, customerId, purchasedAt }, callOptions) =>
-      // Exactly these four fields, in this order, whatever else the caller's object holds.
-      post('/api/SaasTrackings', { partnerKey, serviceName, customerId, purchasedAt }, callOptions),
-  };
+  return { post };
 }
 
 function describe(error: unknown): string {

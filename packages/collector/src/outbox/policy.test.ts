@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OnrampResult } from '../onramp/client.js';
+import type { OnrampResult } from './onramp-client.js';
 import { decide, parseRetryAfter, truncateBody } from './policy.js';
 
 const NOW = Date.parse('2025-01-01T00:00:00Z');

@@ -1,4 +1,4 @@
-import type { OnrampResult } from '../onramp/client.js';
+import type { OnrampResult } from './onramp-client.js';
 
 /** Backoff and give-up settings. */
 export interface RetryPolicy {

@@ -3,13 +3,14 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { systemClock } from '../clock.js';
 import type { RelayConfig } from '../config.js';
 import { silentLogger } from '../log.js';
-import { createOnrampClient, type OnrampClient, type OnrampResult } from '../onramp/client.js';
 import { createSandboxApp } from '../sandbox/app.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { purchaseFixture } from '../test-support/fixtures.js';
 import { listen, postJson, waitFor } from '../test-support/http.js';
 import { tempDir } from '../test-support/tmp.js';
+import { endpointsUnder as endpointsOf } from './kind.js';
+import { createOnrampClient, type OnrampClient, type OnrampResult } from './onramp-client.js';
 import { createRelayWorker } from './worker.js';
 
 const relayConfig: RelayConfig = {
@@ -28,11 +29,12 @@ async function setup(config: Partial<RelayConfig> = {}, onramp?: OnrampClient) {
   const store = await openSqliteStore({ path, logger: silentLogger });
   onTestFinished(() => store.close());
   const full = { ...relayConfig, ...config };
-  const client = onramp ?? createOnrampClient({ baseUrl: sandboxUrl, timeoutMs: full.timeoutMs });
+  const client = onramp ?? createOnrampClient({ timeoutMs: full.timeoutMs });
   const startWorker = (s: Store = store) => {
     const worker = createRelayWorker({
       store: s,
       onramp: client,
+      endpoints: endpointsOf(sandboxUrl),
       clock: systemClock,
       config: full,
       logger: silentLogger,
@@ -170,8 +172,7 @@ describe('relay worker against the sandbox onramp', () => {
     let active = 0;
     let peak = 0;
     const onramp: OnrampClient = {
-      post: async () => ({ type: 'response', ok: true, status: 200, body: '', retryAfter: null }),
-      saasTracking: async () => {
+      post: async () => {
         peak = Math.max(peak, ++active);
         await new Promise((resolve) => setImmediate(resolve));
         active--;
@@ -193,8 +194,7 @@ describe('relay worker stop()', () => {
     const calls: { resolve: (result: OnrampResult) => void; signal: AbortSignal | undefined }[] =
       [];
     const onramp: OnrampClient = {
-      post: () => Promise.reject(new Error('unused')),
-      saasTracking: (_tracking, options) =>
+      post: (_url, _body, options) =>
         new Promise<OnrampResult>((resolve) => {
           calls.push({ resolve, signal: options?.signal });
           options?.signal?.addEventListener('abort', () =>

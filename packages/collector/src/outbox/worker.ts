@@ -2,10 +2,11 @@ import type { Clock } from '../clock.js';
 import type { RelayConfig } from '../config.js';
 import { fingerprint, type Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
-import type { OnrampClient } from '../onramp/client.js';
-import type { AttemptRecord, Relay, Store } from '../store/types.js';
+import type { AttemptRecord, OutboxStore, Relay } from '../store/outbox.js';
+import type { MarketplaceEndpoints } from './kind.js';
 import { relayKinds } from './kinds.js';
-import { decide, truncateBody } from './policy.js';
+import type { OnrampClient } from './onramp-client.js';
+import { truncateBody } from './policy.js';
 
 /** Background loop sending queued relays to the onramp. */
 export interface RelayWorker {
@@ -22,8 +23,10 @@ export interface RelayWorker {
 
 /** Dependencies of {@link createRelayWorker}. */
 export interface RelayWorkerDeps {
-  store: Store;
+  store: OutboxStore;
   onramp: OnrampClient;
+  /** Where each kind of relay is sent. */
+  endpoints: MarketplaceEndpoints;
   clock: Clock;
   config: RelayConfig;
   logger: Logger;
@@ -46,7 +49,7 @@ const describeRelay = (relay: Relay) =>
 
 /** Creates the relay worker; nothing runs until `start()`. */
 export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
-  const { store, onramp, clock, config, logger, random = Math.random, metrics } = deps;
+  const { store, onramp, endpoints, clock, config, logger, random = Math.random, metrics } = deps;
   const policy = {
     baseMs: config.backoffBaseMs,
     maxMs: config.backoffMaxMs,
@@ -81,12 +84,15 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
 
   async function record(task: Task): Promise<void> {
     const { relay } = task;
-    const handler = relayKinds[relay.kind];
+    const spec = relayKinds[relay.kind];
+    const body = spec?.payload.safeParse(relay.payload);
     // Latency wants a monotonic clock; the injected one may stand still in tests.
     const started = performance.now();
-    const result = handler
-      ? await handler.send(onramp, relay.payload, { signal: task.controller.signal })
-      : `unknown relay kind ${relay.kind}`;
+    const result = !spec
+      ? `unknown relay kind ${relay.kind}`
+      : !body?.success
+        ? `stored payload is invalid: ${body?.error.issues[0]?.message}`
+        : await onramp.post(spec.url(endpoints), body.data, { signal: task.controller.signal });
     const seconds = (performance.now() - started) / 1000;
     if (task.abandoned) return;
     task.phase = 'recording';
@@ -99,7 +105,10 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
       return;
     }
     const ageMs = now - (relay.replayedAt ?? relay.createdAt);
-    const decision = decide({ result, attempts: relay.attempts, ageMs, now, random }, policy);
+    const decision = (spec as NonNullable<typeof spec>).decide(
+      { result, attempts: relay.attempts, ageMs, now, random },
+      policy,
+    );
     const attempt: AttemptRecord = {
       at: now,
       status: result.type === 'response' ? result.status : null,

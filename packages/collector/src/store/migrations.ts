@@ -45,4 +45,76 @@ export const migrations: readonly string[] = [
   CREATE INDEX relays_created ON relays (created_at);
   CREATE INDEX events_type_received ON events (type, received_at);
   `,
+  // The outbox keyed per kind: each kind names its own dedupe key (a SaasTracking per
+  // customer, an order call per order and SKU), and order calls carry no purchase time.
+  // SQLite cannot drop a UNIQUE constraint, so the table is rebuilt with its rows and ids.
+  `
+  CREATE TABLE relays_v3 (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL,
+    partner_key TEXT NOT NULL,
+    service_name TEXT,
+    customer_id TEXT NOT NULL,
+    order_id TEXT,
+    sku TEXT,
+    payload TEXT NOT NULL,
+    purchased_at TEXT,
+    status TEXT NOT NULL DEFAULT 'pending'
+      CHECK (status IN ('pending', 'in_flight', 'delivered', 'dead')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_until INTEGER,
+    last_error TEXT,
+    last_status INTEGER,
+    last_body TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    delivered_at INTEGER,
+    replayed_at INTEGER,
+    UNIQUE (kind, dedupe_key)
+  ) STRICT;
+  INSERT INTO relays_v3 (id, kind, dedupe_key, partner_key, service_name, customer_id, payload,
+    purchased_at, status, attempts, next_attempt_at, lease_until, last_error, last_status,
+    last_body, created_at, updated_at, delivered_at, replayed_at)
+  SELECT id, kind, json_array(partner_key, service_name, customer_id), partner_key, service_name,
+    customer_id, payload, purchased_at, status, attempts, next_attempt_at, lease_until,
+    last_error, last_status, last_body, created_at, updated_at, delivered_at, replayed_at
+  FROM relays;
+  DROP TABLE relays;
+  ALTER TABLE relays_v3 RENAME TO relays;
+  CREATE INDEX relays_due ON relays (status, next_attempt_at);
+  CREATE INDEX relays_created ON relays (created_at);
+  CREATE INDEX relays_order ON relays (order_id) WHERE order_id IS NOT NULL;
+
+  CREATE TABLE orders (
+    provisioning_id TEXT PRIMARY KEY,
+    product_id INTEGER NOT NULL,
+    customer_id TEXT NOT NULL,
+    provider_key TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX orders_created ON orders (created_at);
+
+  CREATE TABLE order_skus (
+    provisioning_id TEXT NOT NULL REFERENCES orders (provisioning_id),
+    position INTEGER NOT NULL,
+    sku TEXT NOT NULL,
+    ended_at INTEGER,
+    PRIMARY KEY (provisioning_id, sku)
+  ) STRICT;
+
+  CREATE TABLE provisioning_failures (
+    id INTEGER PRIMARY KEY,
+    provisioning_id TEXT NOT NULL,
+    product_id INTEGER NOT NULL,
+    product_skus TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('refused', 'failed')),
+    status INTEGER,
+    message TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX provisioning_failures_at ON provisioning_failures (at);
+  `,
 ];

@@ -98,7 +98,7 @@ describe('openSqliteStore', () => {
     expect(relays[0]?.purchasedAt).toBe(first.relay.purchasedAt);
   });
 
-  it('enforces relay uniqueness in the database itself', async () => {
+  it('enforces relay uniqueness in the database itself, on the key the migration derives', async () => {
     const path = join(tempDir(), 'c.sqlite');
     const store = await open(path);
     const { event, relay } = purchaseFixture();
@@ -110,8 +110,10 @@ describe('openSqliteStore', () => {
     const insert = () =>
       raw
         .prepare(
-          `INSERT INTO relays (kind, partner_key, service_name, customer_id, payload, purchased_at,
-             next_attempt_at, created_at, updated_at) VALUES ('saas_tracking', 'PK-1', 'acme-crm', 'cust-1', '{}', 'x', 0, 0, 0)`,
+          `INSERT INTO relays (kind, dedupe_key, partner_key, service_name, customer_id, payload,
+             purchased_at, next_attempt_at, created_at, updated_at)
+           VALUES ('saas_tracking', json_array('PK-1', 'acme-crm', 'cust-1'), 'PK-1', 'acme-crm',
+             'cust-1', '{}', 'x', 0, 0, 0)`,
         )
         .run();
     expect(insert).toThrow(/UNIQUE constraint failed/);
@@ -232,7 +234,7 @@ describe('group commit', () => {
     const good = purchaseFixture({ customerId: 'good' });
     const bad = purchaseFixture({ customerId: 'bad' });
     // Breaks the relays table's NOT NULL after the event row went in: both must roll back.
-    const badRelay = { ...bad.relay, purchasedAt: null as unknown as string };
+    const badRelay = { ...bad.relay, customerId: null as unknown as string };
     const later = purchaseFixture({ customerId: 'later' });
     const [okFirst, failed, okLast] = await Promise.allSettled([
       store.recordEvent(good.event, good.relay),

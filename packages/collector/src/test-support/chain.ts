@@ -1,32 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { createApp } from '../app.js';
-import { systemClock } from '../clock.js';
+import { createCollector } from '../collector.js';
 import type { RelayConfig } from '../config.js';
 import type { Logger } from '../log.js';
-import { createMetrics } from '../metrics/collector-metrics.js';
-import { createOnrampClient } from '../onramp/client.js';
-import { createRelayWorker } from '../relay/worker.js';
 import { createSandboxApp } from '../sandbox/app.js';
-import { openSqliteStore } from '../store/sqlite.js';
 import type { RelayStatus } from '../store/types.js';
+import { testConfig } from './config.js';
 import { listen, postJson, waitFor } from './http.js';
-import { tempDir } from './tmp.js';
 
 /** Bearer tokens of the chain's collector. */
 export const CHAIN_TOKENS = { admin: 'chain-admin-token-0123', api: 'chain-api-token-0123' };
-
-const fast: RelayConfig = {
-  timeoutMs: 300,
-  maxAgeMs: 3_600_000,
-  concurrency: 4,
-  backoffBaseMs: 10,
-  backoffMaxMs: 50,
-  pollMs: 10,
-  shutdownGraceMs: 500,
-};
 
 /** A logger that keeps every line, for assertions on what was (not) logged. */
 export function captureLogger(): Logger & { lines: string[] } {
@@ -53,7 +37,10 @@ const close = (server: Server) =>
  * worker and onramp client) in front of the sandbox onramp, which can be taken down and
  * brought back on the same port.
  */
-export async function startChain(relay: Partial<RelayConfig> = {}) {
+export async function startChain(
+  relay: Partial<RelayConfig> = {},
+  env: Record<string, string> = {},
+) {
   const sandboxApp = createSandboxApp();
   let sandbox: Server = createServer(sandboxApp);
   await new Promise<void>((resolve) => sandbox.listen(0, '127.0.0.1', resolve));
@@ -62,38 +49,29 @@ export async function startChain(relay: Partial<RelayConfig> = {}) {
   onTestFinished(() => close(sandbox));
 
   const logger = captureLogger();
-  const config = { ...fast, ...relay };
-  const dbPath = join(tempDir(), 'c.sqlite');
-  const store = await openSqliteStore({ path: dbPath, logger });
-  const metrics = createMetrics({ store, clock: systemClock, processMetrics: false });
-  const worker = createRelayWorker({
-    store,
-    onramp: createOnrampClient({ baseUrl: onramp, timeoutMs: config.timeoutMs }),
-    clock: systemClock,
-    config,
-    logger,
-    metrics,
-  });
-  const app = createApp({
-    store,
-    clock: systemClock,
-    logger,
-    config: {
-      partnerKeys: ['PK-1'],
-      allowedOrigins: [],
-      adminToken: CHAIN_TOKENS.admin,
-      apiToken: CHAIN_TOKENS.api,
-      serviceName: 'acme-crm',
+  const config = testConfig(
+    {
+      ONRAMP_BASE_URL: onramp,
+      CLM_ADMIN_TOKEN: CHAIN_TOKENS.admin,
+      CLM_API_TOKEN: CHAIN_TOKENS.api,
+      CLM_SERVICE_NAME: 'acme-crm',
+      ...env,
     },
-    relay: worker,
-    metrics,
+    relay,
+  );
+  const dbPath = config.dbPath;
+  const {
+    app,
+    worker,
+    store,
+    close: stop,
+  } = await createCollector(config, {
+    logger,
     pixelScript: null,
+    processMetrics: false,
   });
   const url = await listen(app);
-  onTestFinished(async () => {
-    await worker.stop();
-    await store.close();
-  });
+  onTestFinished(stop);
   worker.start();
 
   let seq = 0;

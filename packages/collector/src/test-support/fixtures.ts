@@ -1,5 +1,5 @@
-import { saasTrackingRelay } from '../relay/kinds.js';
 import type { NewEvent, NewRelay } from '../store/types.js';
+import { saasTrackingRelay } from '../tracking/saas-tracking.js';
 
 let seq = 0;
 

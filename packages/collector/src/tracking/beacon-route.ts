@@ -4,14 +4,14 @@ import express, {
   type Response,
   Router,
 } from 'express';
-import { getRequestOrigin, isOriginAllowed, setCorsHeaders } from '../beacon/origin.js';
-import { type Beacon, parseBeacon } from '../beacon/schema.js';
 import type { Clock } from '../clock.js';
 import { isUtf8ContentType } from '../http/charset.js';
 import { fingerprint, type Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
-import { saasTrackingRelay } from '../relay/kinds.js';
-import type { NewEvent, Store } from '../store/types.js';
+import type { IngestStore, NewEvent } from '../store/ingest.js';
+import { type Beacon, parseBeacon } from './beacon-schema.js';
+import { getRequestOrigin, isOriginAllowed, setCorsHeaders } from './origin.js';
+import { saasTrackingRelay } from './saas-tracking.js';
 
 /** Largest beacon accepted, in bytes. */
 export const MAX_BEACON_BYTES = 8 * 1024;
@@ -20,7 +20,7 @@ const BEACON_TYPES = ['text/plain', 'application/json'];
 
 /** Dependencies of {@link beaconRouter}. */
 export interface BeaconDeps {
-  store: Store;
+  store: IngestStore;
   clock: Clock;
   logger: Logger;
   partnerKeys: readonly string[];

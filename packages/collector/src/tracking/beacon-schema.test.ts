@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBeacon } from './schema.js';
+import { parseBeacon } from './beacon-schema.js';
 
 const visit = {
   v: 1,

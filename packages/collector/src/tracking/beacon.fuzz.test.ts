@@ -1,8 +1,8 @@
 import { Agent, request } from 'node:http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_BEACON_BYTES } from '../routes/beacon.js';
 import { startTestCollector } from '../test-support/collector.js';
+import { MAX_BEACON_BYTES } from './beacon-route.js';
 
 // `pnpm fuzz` raises this to 10,000; the normal test run tries a few hundred.
 const RUNS = Number(process.env.CLM_FUZZ_RUNS ?? 500);

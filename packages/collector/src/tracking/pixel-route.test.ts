@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { startTestCollector } from '../test-support/collector.js';
-import { pixelInfo } from './pixel.js';
+import { pixelInfo } from './pixel-route.js';
 
 describe('GET /pixel.js', () => {
   it('serves the script with a strong ETag and answers 304 when it matches', async () => {

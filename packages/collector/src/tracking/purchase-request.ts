@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { beaconSchema, customerIdSchema, tokenSchema } from '../beacon/schema.js';
 import type { StoredReferral } from '../store/types.js';
+import { beaconSchema, customerIdSchema, tokenSchema } from './beacon-schema.js';
 
 /** How far ahead of the collector's clock a `purchasedAt` may be (clock skew). */
 export const MAX_FUTURE_MS = 5 * 60_000;

@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Response, Router } from 'express';
-import { type ApiPurchase, parsePurchaseRequest } from '../api/purchase-request.js';
 import type { Clock } from '../clock.js';
 import { isUtf8ContentType } from '../http/charset.js';
 import { hasBody } from '../http/has-body.js';
 import { fingerprint, type Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
-import { purchaseRelay } from '../relay/kinds.js';
 import { requireBearerToken } from '../security/bearer-token.js';
-import type { NewEvent, Store } from '../store/types.js';
+import type { IngestStore, NewEvent } from '../store/ingest.js';
+import { type ApiPurchase, parsePurchaseRequest } from './purchase-request.js';
+import { purchaseRelay } from './saas-tracking.js';
 
 /** Largest `POST /api/purchases` body accepted, in bytes. */
 export const MAX_API_BODY_BYTES = 8 * 1024;
 
 /** Dependencies of {@link apiPurchasesRouter}. */
 export interface ApiPurchasesDeps {
-  store: Store;
+  store: IngestStore;
   clock: Clock;
   logger: Logger;
   metrics: Pick<CollectorMetrics, 'apiPurchase'>;
@@ -50,7 +50,7 @@ export function apiPurchasesRouter(deps: ApiPurchasesDeps): Router {
     const event = toEvent(`api_${randomUUID()}`, purchase, now);
     const relay = purchaseRelay(purchase, now);
     const who = `customer ${fingerprint(purchase.customerId)} (key ${fingerprint(purchase.partnerKey)})`;
-    let result: Awaited<ReturnType<Store['recordEvent']>>;
+    let result: Awaited<ReturnType<IngestStore['recordEvent']>>;
     try {
       result = await store.recordEvent(event, relay);
     } catch (error) {

@@ -1,0 +1,103 @@
+import type { Express } from 'express';
+import { createApp } from './app.js';
+import { type Clock, systemClock } from './clock.js';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import { type CollectorMetrics, createMetrics } from './metrics/collector-metrics.js';
+import { createProvisioning } from './orders/provisioning.js';
+import { createOnrampClient } from './outbox/onramp-client.js';
+import { createRelayWorker, type RelayWorker } from './outbox/worker.js';
+import { openSqliteStore } from './store/sqlite.js';
+import type { Store } from './store/types.js';
+
+/** A collector assembled from its configuration; nothing listens and the worker is idle. */
+export interface Collector {
+  app: Express;
+  /** Sends queued relays once started. */
+  worker: RelayWorker;
+  store: Store;
+  metrics: CollectorMetrics;
+  /** Stops the worker (waiting for calls in progress, within the grace period), closes the store. */
+  close(): Promise<void>;
+}
+
+/** What {@link createCollector} builds from, besides the configuration. */
+export interface CollectorOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** For the marketplace calls and the provider forward (tests). */
+  fetch?: typeof fetch;
+  /** The pixel script; default: read `@clm/pixel/pixel.js`. */
+  pixelScript?: Buffer | null;
+  /** Node's process metrics in `/metrics`; default true. */
+  processMetrics?: boolean;
+}
+
+/**
+ * The one composition root: opens the store and builds the metrics, the relay worker, the
+ * provisioning (when configured) and the app over them. `serve`, the tests, the demo and
+ * the benchmarks all assemble the collector here.
+ */
+export async function createCollector(
+  config: Config,
+  options: CollectorOptions,
+): Promise<Collector> {
+  const { logger, clock = systemClock } = options;
+  const fetchOption = options.fetch ? { fetch: options.fetch } : {};
+  const store = await openSqliteStore({ path: config.dbPath, logger, clock });
+  const metrics = createMetrics({
+    store,
+    clock,
+    ...(options.processMetrics !== undefined && { processMetrics: options.processMetrics }),
+  });
+  const worker = createRelayWorker({
+    store,
+    onramp: createOnrampClient({ timeoutMs: config.relay.timeoutMs, ...fetchOption }),
+    endpoints: config.marketplace.endpoints,
+    clock,
+    config: config.relay,
+    logger,
+    metrics,
+  });
+  const { marketplace } = config;
+  const provisioning =
+    marketplace.provisionToken &&
+    marketplace.forwardUrl &&
+    marketplace.forwardSecret &&
+    marketplace.providerKey
+      ? createProvisioning({
+          store,
+          clock,
+          logger,
+          providerKey: marketplace.providerKey,
+          forward: {
+            url: marketplace.forwardUrl,
+            secret: marketplace.forwardSecret,
+            timeoutMs: marketplace.forwardTimeoutMs,
+            ...fetchOption,
+          },
+          onOutcome: (outcome, seconds) => metrics.provisioning(outcome, seconds),
+        })
+      : null;
+  const app = createApp({
+    store,
+    clock,
+    logger,
+    config: { ...config, provisionToken: marketplace.provisionToken },
+    relay: worker,
+    metrics,
+    provisioning,
+    ...(options.pixelScript !== undefined && { pixelScript: options.pixelScript }),
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    worker,
+    store,
+    metrics,
+    close() {
+      closing ??= worker.stop().then(() => store.close());
+      return closing;
+    },
+  };
+}

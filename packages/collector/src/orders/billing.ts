@@ -1,0 +1,82 @@
+import type { Order, OrdersStore, RelayRef } from '../store/orders.js';
+import { startBillingRelay, usageEndRelay } from './relay-kinds.js';
+
+/** What a billing start or termination did to one SKU. */
+export interface SkuAction {
+  sku: string;
+  /** `queued`: a relay was queued now; `unchanged`: it was requested before. */
+  result: 'queued' | 'unchanged';
+  relay: RelayRef | null;
+}
+
+/** Why an order call was refused: the provider API's 400 and 409. */
+export class OrderConflict extends Error {
+  constructor(
+    readonly status: 400 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The SKUs a call names (all of the order's by default). Throws an {@link OrderConflict}
+ * for a SKU the order does not have.
+ */
+export function pickSkus(order: Order, skus: readonly string[] | undefined): string[] {
+  if (skus === undefined) return [...order.productSkus];
+  const unknown = skus.find((sku) => !order.productSkus.includes(sku));
+  if (unknown !== undefined)
+    throw new OrderConflict(400, `SKU ${JSON.stringify(unknown)} is not part of this order`);
+  return [...skus];
+}
+
+/**
+ * Starts billing `skus` of an order: one `/start-billing/` relay per SKU, never two. A SKU
+ * already terminated is a 409.
+ */
+export async function startBilling(
+  store: OrdersStore,
+  order: Order,
+  skus: readonly string[],
+  now: number,
+): Promise<SkuAction[]> {
+  const ended = order.skus.find((sku) => skus.includes(sku.sku) && sku.endedAt !== null);
+  if (ended) throw new OrderConflict(409, `SKU ${JSON.stringify(ended.sku)} is terminated`);
+  const queued = await store.queueOrderRelays(
+    skus.map((sku) => startBillingRelay(order, sku, now)),
+  );
+  return skus.map((sku, index) => {
+    const entry = queued[index];
+    return { sku, result: entry?.queued ? 'queued' : 'unchanged', relay: entry?.relay ?? null };
+  });
+}
+
+/**
+ * Terminates `skus` of an order: each active one is marked ended and gets one
+ * `/saas-usage/end` relay. When every named SKU had ended already, a 409.
+ */
+export async function terminate(
+  store: OrdersStore,
+  order: Order,
+  skus: readonly string[],
+  now: number,
+): Promise<SkuAction[]> {
+  const active = skus.filter((sku) => order.skus.find((s) => s.sku === sku)?.endedAt === null);
+  if (active.length === 0) throw new OrderConflict(409, 'already terminated');
+  // The open period's usage of these SKUs is to be reported before their ends: its
+  // reports go into this list ahead of the end relays.
+  const relays = active.map((sku) => usageEndRelay(order, sku, now));
+  const ended = await store.terminateSkus({
+    provisioningId: order.provisioningId,
+    skus: active,
+    relays,
+    now,
+  });
+  const after = await store.getOrder(order.provisioningId);
+  return skus.map((sku) => ({
+    sku,
+    result: ended.includes(sku) ? 'queued' : 'unchanged',
+    relay: after?.skus.find((s) => s.sku === sku)?.end ?? null,
+  }));
+}

@@ -1,0 +1,95 @@
+import { signForward } from './signature.js';
+
+/** Longest provider answer kept or passed on to the buyer, in characters. */
+export const MAX_PROVIDER_ANSWER = 2048;
+
+/** What the provider's account-creation endpoint answered. */
+export type ForwardResult =
+  /** 2xx with a usable `customerId`: the fields to answer, `customerId` a string first. */
+  | { type: 'created'; status: number; answer: Record<string, unknown> & { customerId: string } }
+  /** 4xx: its status and body, for the buyer. */
+  | { type: 'refused'; status: number; body: string; json: boolean }
+  /** 5xx, another status, a bad 2xx, a timeout or no answer. */
+  | { type: 'failed'; status: number | null; reason: string };
+
+/** Where and how provisioning requests are forwarded. */
+export interface ForwardTarget {
+  url: string;
+  secret: string;
+  timeoutMs: number;
+  fetch?: typeof fetch;
+  /** Unix seconds for the signature; default now. */
+  nowSeconds?: () => number;
+}
+
+const cut = (text: string) =>
+  text.length > MAX_PROVIDER_ANSWER ? `${text.slice(0, MAX_PROVIDER_ANSWER)}…` : text;
+
+// "YOUR-CUSTOMERID-STRING can be a number, but you must pass it as a string" (seed 002).
+function customerIdOf(value: unknown): string | null {
+  const id = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  return typeof id === 'string' && id.trim() !== '' && id.length <= 256 ? id : null;
+}
+
+/**
+ * POSTs the marketplace's body, byte for byte, to the provider's endpoint, signed with
+ * `X-CLM-Signature`, and classifies the answer. Never throws.
+ */
+export async function forwardProvisioning(
+  target: ForwardTarget,
+  body: string,
+): Promise<ForwardResult> {
+  const { url, secret, timeoutMs, fetch: doFetch = fetch } = target;
+  const now = target.nowSeconds?.() ?? Math.floor(Date.now() / 1000);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  let response: Response;
+  let text: string;
+  try {
+    response = await doFetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'x-clm-signature': signForward(secret, now, body),
+      },
+      body,
+      redirect: 'manual',
+      signal: timeout,
+    });
+    text = await response.text();
+  } catch (error) {
+    const reason = timeout.aborted
+      ? `no answer within ${timeoutMs} ms`
+      : `could not reach the provider: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : String(error)}`;
+    return { type: 'failed', status: null, reason };
+  }
+  const { status } = response;
+  const json = /^application\/([\w.+-]+\+)?json\b/i.test(
+    response.headers.get('content-type') ?? '',
+  );
+  if (status >= 400 && status < 500) {
+    // A cut JSON body is no longer JSON: it goes to the buyer as text.
+    return {
+      type: 'refused',
+      status,
+      body: cut(text),
+      json: json && text.length <= MAX_PROVIDER_ANSWER,
+    };
+  }
+  if (status < 200 || status >= 300) {
+    return { type: 'failed', status, reason: `HTTP ${status}: ${cut(text)}` };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { type: 'failed', status, reason: `HTTP ${status} without a JSON body` };
+  }
+  const fields =
+    parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {};
+  const customerId = customerIdOf((fields as { customerId?: unknown }).customerId);
+  if (customerId === null) {
+    return { type: 'failed', status, reason: `HTTP ${status} without a customerId: ${cut(text)}` };
+  }
+  return { type: 'created', status, answer: { ...fields, customerId } };
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+// Printable, no control characters: these end up in the marketplace's and the provider's
+// records and on the dashboard.
+const printable = /^[^\p{Cc}\p{Cs}]+$/u;
+
+const id = (name: string, max: number) =>
+  z
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? `${name} is required` : `${name} must be a string`,
+    })
+    .min(1, { error: `${name} must not be empty` })
+    .max(max, { error: `${name} must be at most ${max} characters` })
+    .regex(printable, { error: `${name} must not contain control characters` });
+
+/** A SKU as the marketplace names it. */
+export const skuSchema = id('each SKU', 128);
+
+/** A non-empty list of distinct SKUs. */
+export const skuListSchema = z
+  .array(skuSchema, {
+    error: (issue) =>
+      issue.input === undefined ? 'productSkus is required' : 'productSkus must be a list of SKUs',
+  })
+  .min(1, { error: 'productSkus must list at least one SKU' })
+  .max(100, { error: 'productSkus must list at most 100 SKUs' })
+  .refine((skus) => new Set(skus).size === skus.length, {
+    error: 'productSkus must not list a SKU twice',
+  });
+
+/** A `provisioningId`. */
+export const provisioningIdSchema = id('provisioningId', 128);
+
+// The marketplace adds whatever form fields the product configures (contactEmail,
+// userAlias, ...): kept in the forwarded body, not checked here.
+const provisionBody = z.looseObject(
+  {
+    provisioningId: provisioningIdSchema,
+    productSkus: skuListSchema,
+    productId: z
+      .number({
+        error: (issue) =>
+          issue.input === undefined ? 'productId is required' : 'productId must be a number',
+      })
+      .int({ error: 'productId must be a whole number' })
+      .min(0, { error: 'productId must not be negative' })
+      .max(Number.MAX_SAFE_INTEGER, { error: 'productId is too large' }),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type' ? 'the order must be a JSON object' : undefined,
+  },
+);
+
+/** A provisioning request's fields the collector relies on. */
+export interface ProvisionRequest {
+  provisioningId: string;
+  productSkus: string[];
+  productId: number;
+}
+
+/** Outcome of {@link parseProvisionRequest}. */
+export type ParsedProvision =
+  | { ok: true; request: ProvisionRequest }
+  | { ok: false; error: string };
+
+/**
+ * Validates the marketplace's provisioning body. Errors are sentences a buyer can read:
+ * the marketplace shows a 400's message on its order page.
+ */
+export function parseProvisionRequest(text: string): ParsedProvision {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'The order could not be read (it is not valid JSON).' };
+  }
+  const parsed = provisionBody.safeParse(json);
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? 'the order is invalid';
+    return { ok: false, error: `The order is invalid: ${message}.` };
+  }
+  const { provisioningId, productSkus, productId } = parsed.data;
+  return { ok: true, request: { provisioningId, productSkus, productId } };
+}

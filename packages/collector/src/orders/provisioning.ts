@@ -1,0 +1,117 @@
+import type { Clock } from '../clock.js';
+import { fingerprint, type Logger } from '../log.js';
+import type { ProvisionOutcome } from '../metrics/outcomes.js';
+import type { OrdersStore } from '../store/orders.js';
+import { type ForwardResult, type ForwardTarget, forwardProvisioning } from './forward.js';
+import type { ProvisionRequest } from './provision-request.js';
+
+/** What to answer the marketplace. */
+export interface ProvisionAnswer {
+  status: number;
+  /** Sent as JSON unless `text` is set. */
+  body: unknown;
+  /** Send `body` (a string) as text/plain: a provider's 4xx message that is not JSON. */
+  text?: boolean;
+}
+
+/** The answer the marketplace shows the buyer for 5xx (seed 002: "a generic error message"). */
+export const GENERIC_FAILURE = {
+  error: 'The provider could not complete the order right now. Please try again later.',
+};
+
+/** Dependencies of {@link createProvisioning}. */
+export interface ProvisioningDeps {
+  store: OrdersStore;
+  clock: Clock;
+  logger: Logger;
+  forward: ForwardTarget;
+  providerKey: string;
+  /** Told of each call's outcome, and the forward's duration when one was made. */
+  onOutcome?: (outcome: ProvisionOutcome, seconds?: number) => void;
+}
+
+/** Provisioning, idempotent on `provisioningId`. */
+export interface Provisioning {
+  provision(request: ProvisionRequest, rawBody: string): Promise<ProvisionAnswer>;
+}
+
+/**
+ * Forwards each new order to the provider once: a repeat of an order that succeeded gets
+ * the stored answer without a call; a repeat while the first is in flight waits for and
+ * gets its outcome; a repeat after a failure tries again. Only a 2xx creates an order,
+ * stored before the marketplace is answered.
+ */
+export function createProvisioning(deps: ProvisioningDeps): Provisioning {
+  const { store, clock, logger, forward, providerKey, onOutcome } = deps;
+  // One collector per database (the writer lock), so in-flight calls are known here.
+  const inFlight = new Map<string, Promise<ProvisionAnswer>>();
+
+  async function attempt(request: ProvisionRequest, rawBody: string): Promise<ProvisionAnswer> {
+    const { provisioningId, productId, productSkus } = request;
+    const started = performance.now();
+    const result = await forwardProvisioning(forward, rawBody);
+    const seconds = (performance.now() - started) / 1000;
+    const at = clock.now();
+    const order = `order ${fingerprint(provisioningId)}`;
+    if (result.type === 'created') {
+      const { order: stored } = await store.createOrder({
+        provisioningId,
+        productId,
+        productSkus,
+        customerId: result.answer.customerId,
+        providerKey,
+        answer: result.answer,
+        createdAt: at,
+      });
+      onOutcome?.('created', seconds);
+      logger.info(
+        'orders',
+        `${order} provisioned: customer ${fingerprint(stored.customerId)}, ${productSkus.length} SKU(s)`,
+      );
+      return { status: 200, body: stored.answer };
+    }
+    const failure = describeFailure(result);
+    await store.recordProvisioningFailure({
+      provisioningId,
+      productId,
+      productSkus,
+      at,
+      ...failure,
+    });
+    onOutcome?.(failure.outcome, seconds);
+    logger.warn('orders', `${order} not provisioned: ${failure.message.slice(0, 200)}`);
+    if (result.type === 'refused') {
+      return result.json
+        ? { status: result.status, body: JSON.parse(result.body) }
+        : { status: result.status, body: result.body, text: true };
+    }
+    return { status: 502, body: GENERIC_FAILURE };
+  }
+
+  async function once(request: ProvisionRequest, rawBody: string): Promise<ProvisionAnswer> {
+    const existing = await store.getOrder(request.provisioningId);
+    if (!existing) return attempt(request, rawBody);
+    onOutcome?.('repeat');
+    return { status: 200, body: existing.answer };
+  }
+
+  return {
+    provision(request, rawBody) {
+      const { provisioningId } = request;
+      const running = inFlight.get(provisioningId);
+      if (running) {
+        onOutcome?.('repeat');
+        return running;
+      }
+      const call = once(request, rawBody).finally(() => inFlight.delete(provisioningId));
+      inFlight.set(provisioningId, call);
+      return call;
+    },
+  };
+}
+
+function describeFailure(result: Exclude<ForwardResult, { type: 'created' }>) {
+  return result.type === 'refused'
+    ? { outcome: 'refused' as const, status: result.status, message: result.body }
+    : { outcome: 'failed' as const, status: result.status, message: result.reason };
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { type RelayKindSpec, retryUntilDelivered } from '../outbox/kind.js';
+import type { NewRelay } from '../store/outbox.js';
+import type { Order } from '../store/types.js';
+
+const skuList = z.array(z.string()).min(1);
+
+/** Body of `/start-billing/` (seed 002), exactly these five fields. */
+const startBillingPayload = z.strictObject({
+  providerKey: z.string(),
+  customerId: z.string(),
+  provisioningId: z.string(),
+  productId: z.number().int(),
+  productSkus: skuList,
+});
+
+/** Body of `/saas-usage/end` (seed 002), exactly these five fields. */
+const usageEndPayload = z.strictObject({
+  providerKey: z.string(),
+  customerId: z.string(),
+  provisioningId: z.string(),
+  productSkus: skuList,
+  productId: z.number().int(),
+});
+
+type StartBilling = z.output<typeof startBillingPayload>;
+type UsageEnd = z.output<typeof usageEndPayload>;
+
+// One call per order and SKU: each SKU's billing starts (and ends) once, on its own, so a
+// refusal of one SKU leaves the others' state clear.
+const perOrderAndSku = ({
+  provisioningId,
+  productSkus,
+}: {
+  provisioningId: string;
+  productSkus: string[];
+}) => JSON.stringify([provisioningId, productSkus[0]]);
+
+/** `/start-billing/`: one per order and SKU; it sets state, so it is retried until delivered. */
+export const startBillingKind: RelayKindSpec<StartBilling> = {
+  kind: 'start_billing',
+  payload: startBillingPayload,
+  dedupeKey: perOrderAndSku,
+  url: (endpoints) => endpoints.startBilling,
+  decide: retryUntilDelivered,
+};
+
+/** `/saas-usage/end`: one per order and SKU, retried until delivered. */
+export const usageEndKind: RelayKindSpec<UsageEnd> = {
+  kind: 'usage_end',
+  payload: usageEndPayload,
+  dedupeKey: perOrderAndSku,
+  url: (endpoints) => endpoints.usageEnd,
+  decide: retryUntilDelivered,
+};
+
+function orderRelay<P>(
+  spec: RelayKindSpec<P>,
+  order: Order,
+  sku: string,
+  payload: P,
+  now: number,
+): NewRelay {
+  return {
+    kind: spec.kind,
+    dedupeKey: spec.dedupeKey(payload),
+    partnerKey: order.providerKey,
+    serviceName: null,
+    customerId: order.customerId,
+    orderId: order.provisioningId,
+    sku,
+    payload,
+    purchasedAt: null,
+    createdAt: now,
+  };
+}
+
+/** The `/start-billing/` relay of one SKU of an order. */
+export function startBillingRelay(order: Order, sku: string, now: number): NewRelay {
+  const { providerKey, customerId, provisioningId, productId } = order;
+  const payload = { providerKey, customerId, provisioningId, productId, productSkus: [sku] };
+  return orderRelay(startBillingKind, order, sku, payload, now);
+}
+
+/** The `/saas-usage/end` relay of one SKU of an order. */
+export function usageEndRelay(order: Order, sku: string, now: number): NewRelay {
+  const { providerKey, customerId, provisioningId, productId } = order;
+  const payload = { providerKey, customerId, provisioningId, productSkus: [sku], productId };
+  return orderRelay(usageEndKind, order, sku, payload, now);
+}

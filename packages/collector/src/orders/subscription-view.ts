@@ -1,0 +1,38 @@
+import type { Order, RelayRef } from '../store/orders.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * The state of one marketplace call made for a SKU: `not-requested`, `pending` (queued or
+ * being retried), `delivered` (the marketplace answered 2xx) or `failed` (dead-lettered;
+ * see the dashboard or `clm-collector status` for why, and replay it there).
+ */
+export function callState(relay: RelayRef | null) {
+  if (!relay) return { state: 'not-requested' as const };
+  const state =
+    relay.status === 'delivered' ? 'delivered' : relay.status === 'dead' ? 'failed' : 'pending';
+  return {
+    state,
+    relayId: relay.id,
+    ...(relay.deliveredAt !== null && { deliveredAt: iso(relay.deliveredAt) }),
+    ...(state === 'failed' && { error: relay.lastError }),
+  };
+}
+
+/** An order as the provider API answers it. */
+export function describeOrder(order: Order) {
+  return {
+    provisioningId: order.provisioningId,
+    productId: order.productId,
+    customerId: order.customerId,
+    createdAt: iso(order.createdAt),
+    terminatedAt: iso(order.terminatedAt),
+    answer: order.answer,
+    skus: order.skus.map((sku) => ({
+      sku: sku.sku,
+      billing: callState(sku.billing),
+      endedAt: iso(sku.endedAt),
+      end: callState(sku.end),
+    })),
+  };
+}

@@ -1,0 +1,47 @@
+import type { z } from 'zod';
+import type { RelayKind } from '../store/outbox.js';
+import { type Attempt, type Decision, decide, type RetryPolicy } from './policy.js';
+
+/** Where the marketplace takes each call (configured; see `config.ts`). */
+export interface MarketplaceEndpoints {
+  /** `${ONRAMP_BASE_URL}/api/SaasTrackings` */
+  saasTrackings: string;
+  /** `CLM_START_BILLING_URL` */
+  startBilling: string;
+  /** `CLM_USAGE_URL` */
+  usage: string;
+  /** `CLM_USAGE_END_URL` */
+  usageEnd: string;
+}
+
+/**
+ * One kind of outbox relay: the body it sends (its schema, checked again before sending),
+ * where, the key that makes it happen once, and what to do after each attempt.
+ */
+export interface RelayKindSpec<P> {
+  kind: RelayKind;
+  /** The exact body; strict, so a stored payload with anything else is never sent. */
+  payload: z.ZodType<P>;
+  /** The relay's identity within its kind: one relay per key, however often it is queued. */
+  dedupeKey(payload: P): string;
+  url(endpoints: MarketplaceEndpoints): string;
+  /** Retry rule: what an attempt's result means for this kind. */
+  decide(attempt: Attempt, policy: RetryPolicy): Decision;
+}
+
+/**
+ * Calls that set state rather than add to a bill (SaasTrackings, `/start-billing/`,
+ * `/saas-usage/end`): a repeat is harmless, so every transient failure is retried.
+ */
+export const retryUntilDelivered = decide;
+
+/** The marketplace's endpoints under one base URL (the defaults, and the sandbox's). */
+export function endpointsUnder(baseUrl: string): MarketplaceEndpoints {
+  const base = baseUrl.replace(/\/+$/, '');
+  return {
+    saasTrackings: `${base}/api/SaasTrackings`,
+    startBilling: `${base}/start-billing/`,
+    usage: `${base}/saas-usage/`,
+    usageEnd: `${base}/saas-usage/end`,
+  };
+}

@@ -1,0 +1,42 @@
+import type { NewEvent } from './ingest.js';
+import type { Relay, RelayStatus } from './outbox.js';
+
+/** One UTC day of the marketplace funnel. */
+export interface DayStats {
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  /** Visit beacons received that day. */
+  visits: number;
+  /** SaasTracking relays (distinct purchasing customers) created that day... */
+  purchases: number;
+  /** ...and what has become of them since. `pending` includes in_flight. */
+  delivered: number;
+  pending: number;
+  dead: number;
+}
+
+/** What the dashboard, the metrics and the admin commands read, and the dead-letter replay. */
+export interface AdminStore {
+  countRelays(): Promise<Record<RelayStatus, number>>;
+  listRelays(options?: { status?: RelayStatus; limit?: number }): Promise<Relay[]>;
+  /** Relays in id order after `afterId` (exclusive), for exports that page through all. */
+  pageRelays(options: {
+    afterId: number;
+    limit: number;
+    status?: RelayStatus | undefined;
+  }): Promise<Relay[]>;
+  countEvents(): Promise<number>;
+  countEventsByType(): Promise<Record<NewEvent['type'], number>>;
+  /**
+   * Days from `since` (inclusive) to `until` (exclusive), both ms at a UTC midnight,
+   * oldest first; days without activity are present with zeros.
+   */
+  dailyStats(options: { since: number; until: number }): Promise<DayStats[]>;
+  /** When the longest-waiting pending or in_flight relay was queued (or replayed); null if none. */
+  oldestPendingSince(): Promise<number | null>;
+  /**
+   * Sends dead relays back to pending, due at `now` (all of them, or those of `ids`).
+   * Resolves with how many were replayed.
+   */
+  replayDead(options: { now: number; ids?: readonly number[] }): Promise<number>;
+}

@@ -1,0 +1,45 @@
+import type { NewRelay, RelayStatus } from './outbox.js';
+
+/** A referral as stored with an event. */
+export interface StoredReferral {
+  id: string;
+  at: number;
+  utm?: Record<string, string> | undefined;
+}
+
+/** One accepted beacon (or backend-reported purchase). */
+export interface NewEvent {
+  /** Event id from the browser; unique, so re-sent beacons are ignored. */
+  id: string;
+  type: 'visit' | 'purchase';
+  partnerKey: string;
+  serviceName: string;
+  customerId: string | null;
+  referral: StoredReferral | null;
+  /** Client clock, ms since the epoch. */
+  clientTime: number;
+  /** Server clock, ms since the epoch. */
+  receivedAt: number;
+}
+
+/** What {@link IngestStore.recordEvent} did. */
+export interface RecordResult {
+  /** The event id was already stored; nothing was written. */
+  duplicate: boolean;
+  /** A new relay was queued (false when one with the same dedupe key existed). */
+  relayQueued: boolean;
+  /**
+   * The relay with the call's dedupe key, new or existing, when the call carried one and
+   * the event was not a duplicate.
+   */
+  relay?: { id: number; status: RelayStatus; purchasedAt: string | null };
+}
+
+/** Where tracking beacons and backend purchases are written. */
+export interface IngestStore {
+  /**
+   * Stores an event and, atomically with it, queues `relay` unless a relay of its kind
+   * with its dedupe key exists already.
+   */
+  recordEvent(event: NewEvent, relay?: NewRelay): Promise<RecordResult>;
+}

@@ -1,0 +1,87 @@
+import type { NewRelay, RelayStatus } from './outbox.js';
+
+/** What became of a relay made for an order, as shown with the order. */
+export interface RelayRef {
+  id: number;
+  status: RelayStatus;
+  lastError: string | null;
+  deliveredAt: number | null;
+}
+
+/** One SKU of an order: its billing start and its end, each a relay once requested. */
+export interface OrderSku {
+  sku: string;
+  billing: RelayRef | null;
+  end: RelayRef | null;
+  /** When the provider terminated it (ms), null while active. */
+  endedAt: number | null;
+}
+
+/** An order the provider accepted: a subscription. */
+export interface NewOrder {
+  provisioningId: string;
+  productId: number;
+  productSkus: readonly string[];
+  customerId: string;
+  /** The `providerKey` its marketplace calls are made with. */
+  providerKey: string;
+  /** What was answered to the marketplace: the provider's fields, `customerId` a string. */
+  answer: Record<string, unknown>;
+  createdAt: number;
+}
+
+/** A stored order with the state of each SKU. */
+export interface Order extends NewOrder {
+  /** When the last of its SKUs was terminated; null while any is active. */
+  terminatedAt: number | null;
+  skus: OrderSku[];
+}
+
+/** One provisioning request the provider did not accept. */
+export interface NewProvisioningFailure {
+  provisioningId: string;
+  productId: number;
+  productSkus: readonly string[];
+  at: number;
+  /** `refused`: the provider answered 4xx; `failed`: 5xx, a bad answer, or none. */
+  outcome: 'refused' | 'failed';
+  /** The provider's status, or null without an answer. */
+  status: number | null;
+  /** The provider's answer (cut short) or what went wrong. */
+  message: string;
+}
+
+/** A stored {@link NewProvisioningFailure}. */
+export interface ProvisioningFailure extends NewProvisioningFailure {
+  id: number;
+}
+
+/** Orders, their SKUs and the relays made for them. */
+export interface OrdersStore {
+  getOrder(provisioningId: string): Promise<Order | null>;
+  /** Newest first. */
+  listOrders(options?: { limit?: number }): Promise<Order[]>;
+  /**
+   * Stores an order the provider accepted. If one with its `provisioningId` exists, that
+   * one is kept and returned with `created: false`.
+   */
+  createOrder(order: NewOrder): Promise<{ order: Order; created: boolean }>;
+  recordProvisioningFailure(failure: NewProvisioningFailure): Promise<void>;
+  /** Newest first. */
+  listProvisioningFailures(options?: { limit?: number }): Promise<ProvisioningFailure[]>;
+  /**
+   * Queues relays for an order in one transaction; a relay whose dedupe key exists is
+   * left as it is. Resolves with the relay of each, new or existing, and whether it is new.
+   */
+  queueOrderRelays(relays: readonly NewRelay[]): Promise<{ relay: RelayRef; queued: boolean }[]>;
+  /**
+   * Marks `skus` of an order ended at `now` and queues `relays` (their ends, after any
+   * usage reports) in one transaction. Resolves with the SKUs that were still active.
+   */
+  terminateSkus(options: {
+    provisioningId: string;
+    skus: readonly string[];
+    relays: readonly NewRelay[];
+    now: number;
+  }): Promise<string[]>;
+}

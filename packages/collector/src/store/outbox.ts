@@ -1,0 +1,70 @@
+/**
+ * Marketplace call a relay makes: `saas_tracking` (`/api/SaasTrackings`),
+ * `start_billing` (`/start-billing/`) and `usage_end` (`/saas-usage/end`). Each kind's
+ * payload, dedupe key and retry rule are declared in `outbox/kinds.ts`.
+ */
+export type RelayKind = 'saas_tracking' | 'start_billing' | 'usage_end';
+
+/** Lifecycle of a relay: pending -> in_flight -> delivered | dead (or back to pending). */
+export type RelayStatus = 'pending' | 'in_flight' | 'delivered' | 'dead';
+
+/** A relay to queue; at most one per (kind, dedupeKey), however often it is queued. */
+export interface NewRelay {
+  kind: RelayKind;
+  /** Identity of the call within its kind (built by the kind, see `outbox/kinds.ts`). */
+  dedupeKey: string;
+  /** The provider key the call is made for (`partnerKey` or `providerKey`). */
+  partnerKey: string;
+  /** SaasTrackings only. */
+  serviceName: string | null;
+  customerId: string;
+  /** The order (`provisioningId`) of order calls; null for SaasTrackings. */
+  orderId: string | null;
+  /** The SKU of a per-SKU order call. */
+  sku: string | null;
+  /** The body to send, as JSON-serialisable data. */
+  payload: unknown;
+  /** SaasTrackings only: ISO-8601 UTC time of the first receipt. */
+  purchasedAt: string | null;
+  /** Ms since the epoch. */
+  createdAt: number;
+}
+
+/** A stored relay. Times are ms since the epoch unless noted. */
+export interface Relay extends NewRelay {
+  id: number;
+  status: RelayStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  leaseUntil: number | null;
+  lastError: string | null;
+  lastStatus: number | null;
+  lastBody: string | null;
+  updatedAt: number;
+  deliveredAt: number | null;
+  /** When an operator last sent it back from dead to pending; its retry age counts from here. */
+  replayedAt: number | null;
+}
+
+/** The marketplace's answer, kept on the relay row. */
+export interface AttemptRecord {
+  at: number;
+  status: number | null;
+  body: string | null;
+  error: string | null;
+}
+
+/** The relay outbox as the worker sees it: claim due relays, record what became of them. */
+export interface OutboxStore {
+  /**
+   * Marks up to `limit` due relays in_flight with a lease until `now + leaseMs` and
+   * returns them. Pending rows are due at `nextAttemptAt`; in_flight rows whose lease
+   * expired are due again.
+   */
+  claimDueRelays(options: { now: number; limit: number; leaseMs: number }): Promise<Relay[]>;
+  markDelivered(id: number, attempt: AttemptRecord): Promise<void>;
+  scheduleRetry(id: number, nextAttemptAt: number, attempt: AttemptRecord): Promise<void>;
+  markDead(id: number, attempt: AttemptRecord): Promise<void>;
+  /** Returns claimed relays to pending, due at once (used on shutdown). */
+  releaseClaims(ids: readonly number[]): Promise<void>;
+}

@@ -1,0 +1,111 @@
+import type Database from 'better-sqlite3';
+import type { AdminStore, DayStats } from '../admin-reads.js';
+import type { GroupCommit } from '../group-commit.js';
+import type { RelayStatus } from '../outbox.js';
+import { type RelayRow, toRelay } from './relay-rows.js';
+
+const DAY_MS = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** {@link AdminStore} on SQLite. */
+export function sqliteAdminReads(db: Database.Database, group: GroupCommit): AdminStore {
+  const count = db.prepare('SELECT status, COUNT(*) AS n FROM relays GROUP BY status');
+  const list = db.prepare(
+    'SELECT * FROM relays WHERE @status IS NULL OR status = @status ORDER BY id DESC LIMIT @limit',
+  );
+  const page = db.prepare(
+    `SELECT * FROM relays WHERE id > @afterId AND (@status IS NULL OR status = @status)
+     ORDER BY id LIMIT @limit`,
+  );
+  const countAll = db.prepare('SELECT COUNT(*) AS n FROM events');
+  const countByType = db.prepare('SELECT type, COUNT(*) AS n FROM events GROUP BY type');
+  const visitsPerDay = db.prepare(
+    `SELECT received_at / ${DAY_MS} AS d, COUNT(*) AS n FROM events
+     WHERE type = 'visit' AND received_at >= @since AND received_at < @until GROUP BY d`,
+  );
+  // The funnel counts purchases: SaasTracking relays, not the order calls beside them.
+  const relaysPerDay = db.prepare(
+    `SELECT created_at / ${DAY_MS} AS d, COUNT(*) AS purchases,
+       SUM(status = 'delivered') AS delivered,
+       SUM(status IN ('pending', 'in_flight')) AS pending,
+       SUM(status = 'dead') AS dead
+     FROM relays WHERE created_at >= @since AND created_at < @until AND kind = 'saas_tracking'
+     GROUP BY d`,
+  );
+  const oldestPending = db.prepare(
+    `SELECT MIN(COALESCE(replayed_at, created_at)) AS t FROM relays
+     WHERE status IN ('pending', 'in_flight')`,
+  );
+  const replayAll = db.prepare(
+    `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
+       updated_at = @now WHERE status = 'dead'`,
+  );
+  const replayOne = db.prepare(
+    `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
+       updated_at = @now WHERE status = 'dead' AND id = @id`,
+  );
+
+  return {
+    countRelays: () =>
+      group.run(() => {
+        const counts: Record<RelayStatus, number> = {
+          pending: 0,
+          in_flight: 0,
+          delivered: 0,
+          dead: 0,
+        };
+        for (const row of count.all() as { status: RelayStatus; n: number }[]) {
+          counts[row.status] = row.n;
+        }
+        return counts;
+      }),
+    listRelays: ({ status, limit = 100 } = {}) =>
+      group.run(() => (list.all({ status: status ?? null, limit }) as RelayRow[]).map(toRelay)),
+    pageRelays: ({ afterId, limit, status }) =>
+      group.run(() =>
+        (page.all({ afterId, limit, status: status ?? null }) as RelayRow[]).map(toRelay),
+      ),
+    countEvents: () => group.run(() => (countAll.get() as { n: number }).n),
+    countEventsByType: () =>
+      group.run(() => {
+        const counts = { visit: 0, purchase: 0 };
+        for (const row of countByType.all() as { type: 'visit' | 'purchase'; n: number }[]) {
+          counts[row.type] = row.n;
+        }
+        return counts;
+      }),
+    dailyStats: ({ since, until }) =>
+      group.run(() => {
+        const days = new Map<number, DayStats>();
+        for (let t = Math.floor(since / DAY_MS) * DAY_MS; t < until; t += DAY_MS) {
+          const day = {
+            day: isoDay(t),
+            visits: 0,
+            purchases: 0,
+            delivered: 0,
+            pending: 0,
+            dead: 0,
+          };
+          days.set(t / DAY_MS, day);
+        }
+        for (const row of visitsPerDay.all({ since, until }) as { d: number; n: number }[]) {
+          const day = days.get(row.d);
+          if (day) day.visits = row.n;
+        }
+        type Row = Omit<DayStats, 'day' | 'visits'> & { d: number };
+        for (const { d, ...counts } of relaysPerDay.all({ since, until }) as Row[]) {
+          const day = days.get(d);
+          if (day) Object.assign(day, counts);
+        }
+        return [...days.values()];
+      }),
+    oldestPendingSince: () => group.run(() => (oldestPending.get() as { t: number | null }).t),
+    replayDead: ({ now, ids }) =>
+      group.run(() => {
+        if (!ids) return replayAll.run({ now }).changes;
+        let replayed = 0;
+        for (const id of ids) replayed += replayOne.run({ now, id }).changes;
+        return replayed;
+      }),
+  };
+}

@@ -1,0 +1,149 @@
+import type Database from 'better-sqlite3';
+import type { GroupCommit } from '../group-commit.js';
+import type { Order, OrderSku, OrdersStore, ProvisioningFailure, RelayRef } from '../orders.js';
+import type { RelayStatus } from '../outbox.js';
+import { prepareQueueRelay, type QueuedRelay } from './relay-rows.js';
+
+interface OrderRow {
+  provisioning_id: string;
+  product_id: number;
+  customer_id: string;
+  provider_key: string;
+  answer: string;
+  created_at: number;
+}
+
+interface SkuRow {
+  sku: string;
+  ended_at: number | null;
+}
+
+interface FailureRow {
+  id: number;
+  provisioning_id: string;
+  product_id: number;
+  product_skus: string;
+  at: number;
+  outcome: 'refused' | 'failed';
+  status: number | null;
+  message: string;
+}
+
+const toRef = (row: QueuedRelay['row']): RelayRef => ({
+  id: row.id,
+  status: row.status as RelayStatus,
+  lastError: row.last_error,
+  deliveredAt: row.delivered_at,
+});
+
+/** {@link OrdersStore} on SQLite. */
+export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersStore {
+  const selectOrder = db.prepare('SELECT * FROM orders WHERE provisioning_id = ?');
+  const selectOrders = db.prepare(
+    'SELECT * FROM orders ORDER BY created_at DESC, rowid DESC LIMIT ?',
+  );
+  const selectSkus = db.prepare(
+    'SELECT sku, ended_at FROM order_skus WHERE provisioning_id = ? ORDER BY position',
+  );
+  const selectRelays = db.prepare(
+    `SELECT id, kind, sku, status, last_error, delivered_at FROM relays
+     WHERE order_id = ? AND kind IN ('start_billing', 'usage_end')`,
+  );
+  const insertOrder = db.prepare(
+    `INSERT INTO orders (provisioning_id, product_id, customer_id, provider_key, answer, created_at)
+     VALUES (@provisioningId, @productId, @customerId, @providerKey, @answer, @createdAt)
+     ON CONFLICT (provisioning_id) DO NOTHING`,
+  );
+  const insertSku = db.prepare(
+    'INSERT INTO order_skus (provisioning_id, position, sku) VALUES (?, ?, ?)',
+  );
+  const endSku = db.prepare(
+    `UPDATE order_skus SET ended_at = @now
+     WHERE provisioning_id = @provisioningId AND sku = @sku AND ended_at IS NULL`,
+  );
+  const insertFailure = db.prepare(
+    `INSERT INTO provisioning_failures (provisioning_id, product_id, product_skus, at, outcome, status, message)
+     VALUES (@provisioningId, @productId, @productSkus, @at, @outcome, @status, @message)`,
+  );
+  const selectFailures = db.prepare(
+    'SELECT * FROM provisioning_failures ORDER BY at DESC, id DESC LIMIT ?',
+  );
+  const queueRelay = prepareQueueRelay(db);
+
+  function load(row: OrderRow | undefined): Order | null {
+    if (!row) return null;
+    const skus = new Map<string, OrderSku>();
+    for (const { sku, ended_at } of selectSkus.all(row.provisioning_id) as SkuRow[]) {
+      skus.set(sku, { sku, billing: null, end: null, endedAt: ended_at });
+    }
+    type Row = QueuedRelay['row'] & { kind: string };
+    for (const relay of selectRelays.all(row.provisioning_id) as Row[]) {
+      const sku = relay.sku === null ? undefined : skus.get(relay.sku);
+      if (!sku) continue;
+      sku[relay.kind === 'start_billing' ? 'billing' : 'end'] = toRef(relay);
+    }
+    const list = [...skus.values()];
+    const ends = list.map((sku) => sku.endedAt);
+    return {
+      provisioningId: row.provisioning_id,
+      productId: row.product_id,
+      productSkus: list.map((sku) => sku.sku),
+      customerId: row.customer_id,
+      providerKey: row.provider_key,
+      answer: JSON.parse(row.answer),
+      createdAt: row.created_at,
+      terminatedAt: ends.some((at) => at === null) ? null : Math.max(...(ends as number[])),
+      skus: list,
+    };
+  }
+  const get = (id: string) => load(selectOrder.get(id) as OrderRow | undefined);
+
+  return {
+    getOrder: (provisioningId) => group.run(() => get(provisioningId)),
+    listOrders: ({ limit = 100 } = {}) =>
+      group.run(() => (selectOrders.all(limit) as OrderRow[]).map((row) => load(row) as Order)),
+    createOrder: (order) =>
+      group.run(() => {
+        const added = insertOrder.run({ ...order, answer: JSON.stringify(order.answer) });
+        if (added.changes > 0) {
+          for (const [position, sku] of order.productSkus.entries()) {
+            insertSku.run(order.provisioningId, position, sku);
+          }
+        }
+        return { order: get(order.provisioningId) as Order, created: added.changes > 0 };
+      }),
+    recordProvisioningFailure: (failure) =>
+      group.run(
+        () =>
+          void insertFailure.run({ ...failure, productSkus: JSON.stringify(failure.productSkus) }),
+      ),
+    listProvisioningFailures: ({ limit = 50 } = {}) =>
+      group.run(() =>
+        (selectFailures.all(limit) as FailureRow[]).map(
+          (row): ProvisioningFailure => ({
+            id: row.id,
+            provisioningId: row.provisioning_id,
+            productId: row.product_id,
+            productSkus: JSON.parse(row.product_skus),
+            at: row.at,
+            outcome: row.outcome,
+            status: row.status,
+            message: row.message,
+          }),
+        ),
+      ),
+    queueOrderRelays: (relays) =>
+      group.run(() =>
+        relays.map((relay) => {
+          const { queued, row } = queueRelay(relay);
+          return { queued, relay: toRef(row) };
+        }),
+      ),
+    terminateSkus: ({ provisioningId, skus, relays, now }) =>
+      group.run(() => {
+        const ended = skus.filter((sku) => endSku.run({ provisioningId, sku, now }).changes > 0);
+        for (const relay of relays) queueRelay(relay);
+        return ended;
+      }),
+  };
+}

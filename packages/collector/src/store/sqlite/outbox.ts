@@ -1,0 +1,57 @@
+import type Database from 'better-sqlite3';
+import type { Clock } from '../../clock.js';
+import type { GroupCommit } from '../group-commit.js';
+import type { OutboxStore, RelayStatus } from '../outbox.js';
+import { type RelayRow, toRelay } from './relay-rows.js';
+
+/** {@link OutboxStore} on SQLite: claims with leases, outcomes only on rows still in flight. */
+export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: Clock): OutboxStore {
+  // Each branch walks relays_due in order and stops at @limit, so a claim costs the same
+  // with 100 or 100,000 due rows (an OR over both would read and sort every due row).
+  const claim = db.prepare(
+    `UPDATE relays SET status = 'in_flight', attempts = attempts + 1, lease_until = @leaseUntil,
+       updated_at = @now
+     WHERE id IN (
+       SELECT id FROM (
+         SELECT id, next_attempt_at FROM (
+           SELECT id, next_attempt_at FROM relays
+           WHERE status = 'pending' AND next_attempt_at <= @now
+           ORDER BY next_attempt_at, id LIMIT @limit)
+         UNION ALL
+         SELECT id, next_attempt_at FROM (
+           SELECT id, next_attempt_at FROM relays
+           WHERE status = 'in_flight' AND lease_until <= @now
+           ORDER BY next_attempt_at, id LIMIT @limit))
+       ORDER BY next_attempt_at, id LIMIT @limit)
+     RETURNING *`,
+  );
+  const finish = (status: RelayStatus, extra = '') =>
+    db.prepare(
+      `UPDATE relays SET status = '${status}', lease_until = NULL, last_status = @status,
+         last_body = @body, last_error = @error, updated_at = @at ${extra}
+       WHERE id = @id AND status = 'in_flight'`,
+    );
+  const delivered = finish('delivered', ', delivered_at = @at');
+  const retry = finish('pending', ', next_attempt_at = @next');
+  const dead = finish('dead');
+  const release = db.prepare(
+    `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = @now, updated_at = @now
+     WHERE id = @id AND status = 'in_flight'`,
+  );
+  return {
+    claimDueRelays: ({ now, limit, leaseMs }) =>
+      group.run(() => {
+        const rows = claim.all({ now, limit, leaseUntil: now + leaseMs }) as RelayRow[];
+        return rows.map(toRelay).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+      }),
+    markDelivered: (id, attempt) => group.run(() => void delivered.run({ id, ...attempt })),
+    scheduleRetry: (id, nextAttemptAt, attempt) =>
+      group.run(() => void retry.run({ id, next: nextAttemptAt, ...attempt })),
+    markDead: (id, attempt) => group.run(() => void dead.run({ id, ...attempt })),
+    releaseClaims: (ids) =>
+      group.run(() => {
+        const now = clock.now();
+        for (const id of ids) release.run({ id, now });
+      }),
+  };
+}
