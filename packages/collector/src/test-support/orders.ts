@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { CHAIN_TOKENS, startChain } from './chain.js';
+import {
+  PROVIDER_SECRET,
+  type ProviderAnswer,
+  type ProviderCall,
+  startProvider,
+} from './provider.js';
+
+/** The marketplace's bearer token for the orders chain's provisioning endpoint. */
+export const PROVISION_TOKEN = 'chain-provision-token-0123';
+
+/** A provisioning body as the marketplace sends it (seed 002's example fields). */
+export function provisionBody(overrides: Record<string, unknown> = {}) {
+  return {
+    provisioningId: randomUUID(),
+    productSkus: ['MRKTPLC-ACME-CRM-SEATS'],
+    productId: 123,
+    contactEmail: 'buyer@customer.example',
+    userAlias: 'ABCD',
+    ...overrides,
+  };
+}
+
+/**
+ * The relay chain (collector + sandbox marketplace) with provisioning configured and a
+ * test provider behind it; helpers speak the marketplace's and the provider API's calls.
+ */
+export async function startOrdersChain(
+  options: {
+    answer?: (call: ProviderCall, index: number) => ProviderAnswer;
+    env?: Record<string, string>;
+  } = {},
+) {
+  const provider = await startProvider(options.answer);
+  const chain = await startChain(
+    {},
+    {
+      CLM_PROVISION_TOKEN: PROVISION_TOKEN,
+      CLM_PROVISION_FORWARD_URL: provider.url,
+      CLM_PROVISION_FORWARD_SECRET: PROVIDER_SECRET,
+      ...options.env,
+    },
+  );
+  const api = (method: string, path: string, body?: unknown) =>
+    fetch(`${chain.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${CHAIN_TOKENS.api}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+  return {
+    ...chain,
+    provider,
+    /** Sends a provisioning request as the marketplace does. */
+    provision: (body: unknown, token = PROVISION_TOKEN) =>
+      fetch(`${chain.url}/marketplace/provision`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    api,
+    /** What the sandbox marketplace received on one endpoint, bodies only. */
+    calls: async (endpoint: string) =>
+      (
+        (await (await fetch(`${chain.onramp}/_sandbox/calls?endpoint=${endpoint}`)).json()) as {
+          body: Record<string, unknown>;
+        }[]
+      ).map((call) => call.body),
+  };
+}
