@@ -31,9 +31,9 @@ export async function seedPurchases(path, { count, relayStatus, prefix = 'seed' 
      VALUES (?, 'purchase', ?, ?, ?, ?, ?, ?)`,
   );
   const insertRelay = db.prepare(
-    `INSERT INTO relays (kind, partner_key, service_name, customer_id, payload, purchased_at,
-       status, attempts, next_attempt_at, created_at, updated_at, delivered_at)
-     VALUES ('saas_tracking', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO relays (kind, dedupe_key, partner_key, service_name, customer_id, payload,
+       purchased_at, status, attempts, next_attempt_at, created_at, updated_at, delivered_at)
+     VALUES ('saas_tracking', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const referral = JSON.stringify({ id: 'R-bench', at: now });
   const delivered = relayStatus === 'delivered';
@@ -45,6 +45,8 @@ export async function seedPurchases(path, { count, relayStatus, prefix = 'seed' 
       insertEvent.run(`${prefix}_evt_${i}`, PARTNER_KEY, SERVICE, customerId, referral, now, now);
       const payload = { partnerKey: PARTNER_KEY, serviceName: SERVICE, customerId, purchasedAt };
       insertRelay.run(
+        // The SaasTracking kind's dedupe key: one relay per provider key, service and customer.
+        JSON.stringify([PARTNER_KEY, SERVICE, customerId]),
         PARTNER_KEY,
         SERVICE,
         customerId,

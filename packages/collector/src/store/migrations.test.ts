@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { silentLogger } from '../log.js';
+import { purchaseFixture } from '../test-support/fixtures.js';
+import { tempDir } from '../test-support/tmp.js';
+import { migrations } from './migrations.js';
+import { openSqliteStore } from './sqlite.js';
+
+// A database as version 2 (before relays had per-kind keys) left it.
+function versionTwoDatabase(path: string): void {
+  const db = new Database(path);
+  for (const sql of migrations.slice(0, 2)) db.exec(sql);
+  db.pragma('user_version = 2');
+  db.prepare(
+    `INSERT INTO relays (id, kind, partner_key, service_name, customer_id, payload, purchased_at,
+       status, attempts, next_attempt_at, created_at, updated_at, delivered_at, replayed_at)
+     VALUES (41, 'saas_tracking', 'PK-1', 'acme-crm', 'cust-1', @payload, '2025-01-01T00:00:00.000Z',
+       'dead', 3, 5, 1, 2, NULL, 4)`,
+  ).run({
+    payload: JSON.stringify({
+      partnerKey: 'PK-1',
+      serviceName: 'acme-crm',
+      customerId: 'cust-1',
+      purchasedAt: '2025-01-01T00:00:00.000Z',
+    }),
+  });
+  db.close();
+}
+
+describe('migration 3: the outbox keyed per kind', () => {
+  it("keeps every relay with its id and state, keyed so that the kind's dedupe still holds", async () => {
+    const path = join(tempDir(), 'c.sqlite');
+    versionTwoDatabase(path);
+    const store = await openSqliteStore({ path, logger: silentLogger });
+    onTestFinished(() => store.close());
+    expect(await store.listRelays()).toEqual([
+      expect.objectContaining({
+        id: 41,
+        kind: 'saas_tracking',
+        dedupeKey: '["PK-1","acme-crm","cust-1"]',
+        customerId: 'cust-1',
+        orderId: null,
+        sku: null,
+        status: 'dead',
+        attempts: 3,
+        purchasedAt: '2025-01-01T00:00:00.000Z',
+        replayedAt: 4,
+      }),
+    ]);
+    // The same customer reported again finds the migrated relay: still one.
+    const { event, relay } = purchaseFixture({ customerId: 'cust-1' });
+    expect(await store.recordEvent(event, relay)).toMatchObject({
+      relayQueued: false,
+      relay: { id: 41, status: 'dead' },
+    });
+    const fresh = purchaseFixture({ customerId: 'cust-2' });
+    expect(await store.recordEvent(fresh.event, fresh.relay)).toMatchObject({
+      relayQueued: true,
+      relay: { id: 42 },
+    });
+  });
+});
