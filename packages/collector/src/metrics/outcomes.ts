@@ -17,7 +17,7 @@ export type IntakeOutcome =
   | 'store_error';
 
 /** What one relay attempt came to (the worker's decision). */
-export type RelayOutcome = 'delivered' | 'retry' | 'dead';
+export type RelayOutcome = 'delivered' | 'retry' | 'dead' | 'unconfirmed';
 
 // The series a scrape shows from the start, so rate() and alerts see zeros rather than
 // gaps. Other combinations cannot happen (an unparsed beacon has no kind, an API call has
@@ -45,7 +45,7 @@ export const apiPurchaseOutcomes: readonly IntakeOutcome[] = [
   'store_error',
 ];
 
-export const relayOutcomes: readonly RelayOutcome[] = ['delivered', 'retry', 'dead'];
+export const relayOutcomes: readonly RelayOutcome[] = ['delivered', 'retry', 'dead', 'unconfirmed'];
 
 /**
  * What became of a provisioning call: `created` (the provider's 2xx, stored), `repeat`

@@ -69,6 +69,7 @@ function orderRelay<P>(
     customerId: order.customerId,
     orderId: order.provisioningId,
     sku,
+    period: null,
     payload,
     purchasedAt: null,
     createdAt: now,

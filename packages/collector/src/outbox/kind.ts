@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { RelayKind } from '../store/outbox.js';
+import type { Relay, RelayKind } from '../store/outbox.js';
 import { type Attempt, type Decision, decide, type RetryPolicy } from './policy.js';
 
 /** Where the marketplace takes each call (configured; see `config.ts`). */
@@ -22,11 +22,18 @@ export interface RelayKindSpec<P> {
   kind: RelayKind;
   /** The exact body; strict, so a stored payload with anything else is never sent. */
   payload: z.ZodType<P>;
-  /** The relay's identity within its kind: one relay per key, however often it is queued. */
-  dedupeKey(payload: P): string;
+  /**
+   * The relay's identity within its kind: one relay per key, however often it is queued.
+   * `period` is the billing period of a usage report.
+   */
+  dedupeKey(payload: P, period?: string | null): string;
   url(endpoints: MarketplaceEndpoints): string;
+  /** The JSON text to send, when `JSON.stringify(payload)` is not it. */
+  body?(payload: P): string;
   /** Retry rule: what an attempt's result means for this kind. */
   decide(attempt: Attempt, policy: RetryPolicy): Decision;
+  /** Whether a delivery now is late (usage reports after their month's blackout began). */
+  late?(relay: Relay, now: number): boolean;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { listen } from '../test-support/http.js';
@@ -65,18 +67,21 @@ describe('createOnrampClient', () => {
       ok: false,
       error: 'timed out after 50 ms',
       timedOut: true,
+      notSent: false,
     });
   });
 
-  it('reports a refused connection and an abort without throwing', async () => {
+  it('reports a refused connection as certainly not sent, and an abort, without throwing', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     const fetchRefused: typeof fetch = () =>
-      Promise.reject(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') }));
+      Promise.reject(new TypeError('fetch failed', { cause: refused }));
     const client = createOnrampClient({ timeoutMs: 1000, fetch: fetchRefused });
     expect(await client.post('http://127.0.0.1:9/api/SaasTrackings', tracking)).toEqual({
       type: 'network-error',
       ok: false,
       error: 'fetch failed: connect ECONNREFUSED',
       timedOut: false,
+      notSent: true,
     });
 
     const app = express();
@@ -86,6 +91,27 @@ describe('createOnrampClient', () => {
     const url = `${await listen(app)}/api/SaasTrackings`;
     const pending = stalled.post(url, {}, { signal: controller.signal });
     controller.abort();
-    expect(await pending).toMatchObject({ type: 'network-error', timedOut: false });
+    expect(await pending).toMatchObject({ type: 'network-error', timedOut: false, notSent: false });
+  });
+
+  it('does not call a connection dropped after the request was written "not sent"', async () => {
+    const app = express();
+    app.post('/saas-usage/', (req) => req.socket.destroy());
+    const client = createOnrampClient({ timeoutMs: 1000 });
+    const result = await client.post(`${await listen(app)}/saas-usage/`, '{"usageCount":1}');
+    expect(result).toMatchObject({ type: 'network-error', timedOut: false, notSent: false });
+  });
+
+  it('finds nothing listening: not sent', async () => {
+    // A port that was just freed: the kernel refuses the connection.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const client = createOnrampClient({ timeoutMs: 1000 });
+    expect(await client.post(`http://127.0.0.1:${port}/saas-usage/`, {})).toMatchObject({
+      type: 'network-error',
+      notSent: true,
+    });
   });
 });

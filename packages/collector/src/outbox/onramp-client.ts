@@ -8,7 +8,14 @@ export type OnrampResult =
       /** The `Retry-After` header, if any. */
       retryAfter: string | null;
     }
-  | { type: 'network-error'; ok: false; error: string; timedOut: boolean };
+  | {
+      type: 'network-error';
+      ok: false;
+      error: string;
+      timedOut: boolean;
+      /** The connection failed before the request was written: it certainly did not arrive. */
+      notSent: boolean;
+    };
 
 /** Options for one call. */
 export interface CallOptions {
@@ -18,7 +25,7 @@ export interface CallOptions {
 
 /** Client for the marketplace's endpoints. Calls never throw; failures are results. */
 export interface OnrampClient {
-  /** POSTs `body` as JSON to `url`. */
+  /** POSTs `body` as JSON to `url` (a string is sent as it is: JSON text already). */
   post(url: string, body: unknown, options?: CallOptions): Promise<OnrampResult>;
 }
 
@@ -35,7 +42,7 @@ export function createOnrampClient(options: {
       const response = await doFetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(body),
+        body: typeof body === 'string' ? body : JSON.stringify(body),
         // A redirect could carry the body to a host nobody configured; report it instead.
         redirect: 'manual',
         signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
@@ -50,11 +57,31 @@ export function createOnrampClient(options: {
     } catch (error) {
       const timedOut = timeout.aborted;
       const message = timedOut ? `timed out after ${timeoutMs} ms` : describe(error);
-      return { type: 'network-error', ok: false, error: message, timedOut };
+      return {
+        type: 'network-error',
+        ok: false,
+        error: message,
+        timedOut,
+        notSent: !timedOut && notSent(error),
+      };
     }
   };
 
   return { post };
+}
+
+// Socket errors raised before a connection exists: nothing of the request was written.
+const BEFORE_CONNECT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+function notSent(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  return typeof cause?.code === 'string' && BEFORE_CONNECT.has(cause.code);
 }
 
 function describe(error: unknown): string {

@@ -17,12 +17,14 @@ const network: OnrampResult = {
   ok: false,
   error: 'fetch failed: ECONNREFUSED',
   timedOut: false,
+  notSent: true,
 };
 const timeout: OnrampResult = {
   type: 'network-error',
   ok: false,
   error: 'timed out after 10000 ms',
   timedOut: true,
+  notSent: false,
 };
 
 describe('decide', () => {

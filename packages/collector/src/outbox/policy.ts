@@ -11,7 +11,9 @@ export interface RetryPolicy {
 export type Decision =
   | { action: 'delivered' }
   | { action: 'retry'; at: number; reason: string }
-  | { action: 'dead'; reason: string };
+  | { action: 'dead'; reason: string }
+  /** Usage reports: it may have arrived; never resent by itself. */
+  | { action: 'unconfirmed'; reason: string };
 
 /** Inputs of {@link decide}. */
 export interface Attempt {

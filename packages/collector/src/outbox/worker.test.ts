@@ -198,7 +198,13 @@ describe('relay worker stop()', () => {
         new Promise<OnrampResult>((resolve) => {
           calls.push({ resolve, signal: options?.signal });
           options?.signal?.addEventListener('abort', () =>
-            resolve({ type: 'network-error', ok: false, error: 'aborted', timedOut: false }),
+            resolve({
+              type: 'network-error',
+              ok: false,
+              error: 'aborted',
+              timedOut: false,
+              notSent: false,
+            }),
           );
         }),
     };
@@ -226,6 +232,7 @@ describe('relay worker stop()', () => {
       in_flight: 0,
       delivered: 1,
       dead: 0,
+      unconfirmed: 0,
     });
   });
 

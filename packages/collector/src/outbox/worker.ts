@@ -34,6 +34,8 @@ export interface RelayWorkerDeps {
   random?: () => number;
   /** Counts attempts and times onramp calls. */
   metrics?: Pick<CollectorMetrics, 'relayAttempt'>;
+  /** Whether usage reports must wait at `now` (the month-end blackout). */
+  holdUsage?: (now: number) => boolean;
 }
 
 interface Task {
@@ -92,7 +94,9 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
       ? `unknown relay kind ${relay.kind}`
       : !body?.success
         ? `stored payload is invalid: ${body?.error.issues[0]?.message}`
-        : await onramp.post(spec.url(endpoints), body.data, { signal: task.controller.signal });
+        : await onramp.post(spec.url(endpoints), spec.body ? spec.body(body.data) : body.data, {
+            signal: task.controller.signal,
+          });
     const seconds = (performance.now() - started) / 1000;
     if (task.abandoned) return;
     task.phase = 'recording';
@@ -114,6 +118,7 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
       status: result.type === 'response' ? result.status : null,
       body: result.type === 'response' ? truncateBody(result.body) : null,
       error: decision.action === 'delivered' ? null : decision.reason,
+      ...(decision.action === 'delivered' && spec?.late && { late: spec.late(relay, now) }),
     };
     metrics?.relayAttempt(decision.action, seconds);
     if (decision.action === 'delivered') {
@@ -125,6 +130,12 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
       logger.warn(
         'relay',
         `${describeRelay(relay)} failed: ${decision.reason}; retry in ${wait} s`,
+      );
+    } else if (decision.action === 'unconfirmed') {
+      await persist(task, () => store.markUnconfirmed(relay.id, attempt));
+      logger.error(
+        'relay',
+        `${describeRelay(relay)} unconfirmed: ${decision.reason}; confirm or resend it`,
       );
     } else {
       await persist(task, () => store.markDead(relay.id, attempt));
@@ -158,7 +169,9 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
         again = false;
         const free = config.concurrency - tasks.size;
         if (free <= 0) break;
-        const claimed = await store.claimDueRelays({ now: clock.now(), limit: free, leaseMs });
+        const now = clock.now();
+        const holdUsage = deps.holdUsage?.(now) ?? false;
+        const claimed = await store.claimDueRelays({ now, limit: free, leaseMs, holdUsage });
         if (!running) {
           await store.releaseClaims(claimed.map((relay) => relay.id));
           break;
@@ -203,10 +216,27 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
     for (const task of tasks.values()) task.abandoned = true;
     for (const task of abandoned) task.controller.abort();
     await Promise.allSettled([...tasks.values()].map((task) => task.done));
-    // The onramp may have received some of these already: at-least-once on shutdown.
-    await store.releaseClaims(abandoned.map((task) => task.relay.id));
-    if (abandoned.length > 0) {
-      logger.warn('relay', `returned ${abandoned.length} unfinished relay(s) to pending`);
+    // The marketplace may have received some of these already: calls that set state are
+    // sent again (at-least-once on shutdown); a usage report would bill twice, so it waits
+    // for an operator.
+    const [reports, others] = [
+      abandoned.filter((task) => task.relay.kind === 'usage_report'),
+      abandoned.filter((task) => task.relay.kind !== 'usage_report'),
+    ];
+    const at = clock.now();
+    const unsure = 'stopped while sending: the marketplace may have received it';
+    for (const task of reports) {
+      await store.markUnconfirmed(task.relay.id, { at, status: null, body: null, error: unsure });
+    }
+    await store.releaseClaims(others.map((task) => task.relay.id));
+    if (others.length > 0) {
+      logger.warn('relay', `returned ${others.length} unfinished relay(s) to pending`);
+    }
+    if (reports.length > 0) {
+      logger.warn(
+        'relay',
+        `${reports.length} usage report(s) stopped while sending are unconfirmed`,
+      );
     }
   }
 

@@ -46,7 +46,9 @@ export const migrations: readonly string[] = [
   CREATE INDEX events_type_received ON events (type, received_at);
   `,
   // The outbox keyed per kind: each kind names its own dedupe key (a SaasTracking per
-  // customer, an order call per order and SKU), and order calls carry no purchase time.
+  // customer, an order call per order and SKU, a usage report per order, SKU and period),
+  // and order calls carry no purchase time. Usage reports may end `unconfirmed` (sent,
+  // answer unknown) and `late` (sent after the month-end blackout began).
   // SQLite cannot drop a UNIQUE constraint, so the table is rebuilt with its rows and ids.
   `
   CREATE TABLE relays_v3 (
@@ -60,8 +62,9 @@ export const migrations: readonly string[] = [
     sku TEXT,
     payload TEXT NOT NULL,
     purchased_at TEXT,
+    period TEXT,
     status TEXT NOT NULL DEFAULT 'pending'
-      CHECK (status IN ('pending', 'in_flight', 'delivered', 'dead')),
+      CHECK (status IN ('pending', 'in_flight', 'delivered', 'dead', 'unconfirmed')),
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at INTEGER NOT NULL,
     lease_until INTEGER,
@@ -72,6 +75,7 @@ export const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL,
     delivered_at INTEGER,
     replayed_at INTEGER,
+    late INTEGER NOT NULL DEFAULT 0,
     UNIQUE (kind, dedupe_key)
   ) STRICT;
   INSERT INTO relays_v3 (id, kind, dedupe_key, partner_key, service_name, customer_id, payload,
@@ -116,5 +120,25 @@ export const migrations: readonly string[] = [
     message TEXT NOT NULL
   ) STRICT;
   CREATE INDEX provisioning_failures_at ON provisioning_failures (at);
+  `,
+  // Usage events, each counted in one period, and the periods closed so far (in order).
+  `
+  CREATE TABLE usage_events (
+    event_id TEXT PRIMARY KEY,
+    provisioning_id TEXT NOT NULL,
+    sku TEXT NOT NULL,
+    quantity_micros INTEGER NOT NULL,
+    occurred_at INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    period TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX usage_events_period ON usage_events (period, provisioning_id, sku);
+  CREATE INDEX usage_events_order ON usage_events (provisioning_id, sku, period);
+
+  CREATE TABLE usage_periods (
+    period TEXT PRIMARY KEY,
+    closed_at INTEGER NOT NULL,
+    early INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
   `,
 ];

@@ -1,12 +1,17 @@
 /**
  * Marketplace call a relay makes: `saas_tracking` (`/api/SaasTrackings`),
- * `start_billing` (`/start-billing/`) and `usage_end` (`/saas-usage/end`). Each kind's
- * payload, dedupe key and retry rule are declared in `outbox/kinds.ts`.
+ * `start_billing` (`/start-billing/`), `usage_report` (`/saas-usage/`) and `usage_end`
+ * (`/saas-usage/end`). Each kind's payload, dedupe key and retry rule are declared in
+ * `outbox/kinds.ts`.
  */
-export type RelayKind = 'saas_tracking' | 'start_billing' | 'usage_end';
+export type RelayKind = 'saas_tracking' | 'start_billing' | 'usage_report' | 'usage_end';
 
-/** Lifecycle of a relay: pending -> in_flight -> delivered | dead (or back to pending). */
-export type RelayStatus = 'pending' | 'in_flight' | 'delivered' | 'dead';
+/**
+ * Lifecycle of a relay: pending -> in_flight (sending) -> delivered | dead (or back to
+ * pending), or `unconfirmed`: a usage report that may have reached the marketplace but
+ * whose answer never came; only an operator moves it on (confirm or resend).
+ */
+export type RelayStatus = 'pending' | 'in_flight' | 'delivered' | 'dead' | 'unconfirmed';
 
 /** A relay to queue; at most one per (kind, dedupeKey), however often it is queued. */
 export interface NewRelay {
@@ -22,6 +27,8 @@ export interface NewRelay {
   orderId: string | null;
   /** The SKU of a per-SKU order call. */
   sku: string | null;
+  /** The billing period (`YYYY-MM`) of a usage report. */
+  period: string | null;
   /** The body to send, as JSON-serialisable data. */
   payload: unknown;
   /** SaasTrackings only: ISO-8601 UTC time of the first receipt. */
@@ -44,6 +51,8 @@ export interface Relay extends NewRelay {
   deliveredAt: number | null;
   /** When an operator last sent it back from dead to pending; its retry age counts from here. */
   replayedAt: number | null;
+  /** A usage report delivered after its month's blackout began (it lands on the next bill). */
+  late: boolean;
 }
 
 /** The marketplace's answer, kept on the relay row. */
@@ -52,19 +61,31 @@ export interface AttemptRecord {
   status: number | null;
   body: string | null;
   error: string | null;
+  /** Usage reports: delivered after the blackout began. */
+  late?: boolean;
 }
 
 /** The relay outbox as the worker sees it: claim due relays, record what became of them. */
 export interface OutboxStore {
   /**
    * Marks up to `limit` due relays in_flight with a lease until `now + leaseMs` and
-   * returns them. Pending rows are due at `nextAttemptAt`; in_flight rows whose lease
-   * expired are due again.
+   * returns them; the mark is committed before they are sent. Pending rows are due at
+   * `nextAttemptAt`; in_flight rows whose lease expired are due again, except usage
+   * reports, which are never sent twice by themselves. With `holdUsage` (the month-end
+   * blackout) no usage report is claimed. An end waits while a usage report of its order
+   * and SKU is pending or being sent.
    */
-  claimDueRelays(options: { now: number; limit: number; leaseMs: number }): Promise<Relay[]>;
+  claimDueRelays(options: {
+    now: number;
+    limit: number;
+    leaseMs: number;
+    holdUsage?: boolean;
+  }): Promise<Relay[]>;
   markDelivered(id: number, attempt: AttemptRecord): Promise<void>;
   scheduleRetry(id: number, nextAttemptAt: number, attempt: AttemptRecord): Promise<void>;
   markDead(id: number, attempt: AttemptRecord): Promise<void>;
+  /** A usage report whose fate is unknown: never resent by itself. */
+  markUnconfirmed(id: number, attempt: AttemptRecord): Promise<void>;
   /** Returns claimed relays to pending, due at once (used on shutdown). */
   releaseClaims(ids: readonly number[]): Promise<void>;
 }

@@ -138,7 +138,13 @@ describe('openSqliteStore', () => {
     const [a, b] = claimed as [(typeof claimed)[0], (typeof claimed)[0]];
     await store.markDelivered(a.id, attempt(200));
     await store.scheduleRetry(b.id, T0 + 5000, attempt(503, 'HTTP 503'));
-    expect(await store.countRelays()).toEqual({ pending: 1, in_flight: 1, delivered: 1, dead: 0 });
+    expect(await store.countRelays()).toEqual({
+      pending: 1,
+      in_flight: 1,
+      delivered: 1,
+      dead: 0,
+      unconfirmed: 0,
+    });
     expect(await store.claimDueRelays({ now: T0 + 4999, limit: 5, leaseMs: 60_000 })).toEqual([]);
     const again = await store.claimDueRelays({ now: T0 + 5000, limit: 5, leaseMs: 60_000 });
     expect(again.map((r) => [r.customerId, r.attempts, r.lastStatus, r.lastError])).toEqual([

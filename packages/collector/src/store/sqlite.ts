@@ -78,12 +78,24 @@ export async function openSqliteStore(options: {
   }
 
   if (releaseInterrupted) {
+    const now = clock.now();
+    // A usage report that was being sent may have been billed: never send it again by
+    // itself (the operator confirms or resends it).
+    const unsure = db
+      .prepare(
+        `UPDATE relays SET status = 'unconfirmed', lease_until = NULL, updated_at = @now,
+           last_error = 'interrupted while sending: the marketplace may have received it'
+         WHERE status = 'in_flight' AND kind = 'usage_report'`,
+      )
+      .run({ now }).changes;
+    if (unsure > 0)
+      logger.warn('store', `${unsure} usage report(s) interrupted while sending are unconfirmed`);
     const released = db
       .prepare(
         `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = @now, updated_at = @now
          WHERE status = 'in_flight'`,
       )
-      .run({ now: clock.now() }).changes;
+      .run({ now }).changes;
     if (released > 0) logger.warn('store', `returned ${released} interrupted relay(s) to pending`);
   }
 

@@ -53,6 +53,7 @@ export function purchaseRelay(purchase: Purchase, createdAt: number): NewRelay {
     customerId,
     orderId: null,
     sku: null,
+    period: null,
     payload,
     purchasedAt: payload.purchasedAt,
     createdAt,

@@ -53,6 +53,7 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
           in_flight: 0,
           delivered: 0,
           dead: 0,
+          unconfirmed: 0,
         };
         for (const row of count.all() as { status: RelayStatus; n: number }[]) {
           counts[row.status] = row.n;

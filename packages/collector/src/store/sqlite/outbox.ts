@@ -1,13 +1,21 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../clock.js';
 import type { GroupCommit } from '../group-commit.js';
-import type { OutboxStore, RelayStatus } from '../outbox.js';
+import type { AttemptRecord, OutboxStore, RelayStatus } from '../outbox.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
 
 /** {@link OutboxStore} on SQLite: claims with leases, outcomes only on rows still in flight. */
 export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: Clock): OutboxStore {
   // Each branch walks relays_due in order and stops at @limit, so a claim costs the same
   // with 100 or 100,000 due rows (an OR over both would read and sort every due row).
+  // Usage reports are held in the blackout; an expired lease never re-sends one (it may
+  // have been received: the store turns it unconfirmed instead); an end waits for the
+  // usage reports of its order and SKU.
+  const ready = `(@holdUsage = 0 OR kind <> 'usage_report')
+    AND (kind <> 'usage_end' OR NOT EXISTS (
+      SELECT 1 FROM relays AS report WHERE report.kind = 'usage_report'
+        AND report.order_id = relays.order_id AND report.sku = relays.sku
+        AND report.status IN ('pending', 'in_flight')))`;
   const claim = db.prepare(
     `UPDATE relays SET status = 'in_flight', attempts = attempts + 1, lease_until = @leaseUntil,
        updated_at = @now
@@ -15,12 +23,13 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
        SELECT id FROM (
          SELECT id, next_attempt_at FROM (
            SELECT id, next_attempt_at FROM relays
-           WHERE status = 'pending' AND next_attempt_at <= @now
+           WHERE status = 'pending' AND next_attempt_at <= @now AND ${ready}
            ORDER BY next_attempt_at, id LIMIT @limit)
          UNION ALL
          SELECT id, next_attempt_at FROM (
            SELECT id, next_attempt_at FROM relays
-           WHERE status = 'in_flight' AND lease_until <= @now
+           WHERE status = 'in_flight' AND lease_until <= @now AND kind <> 'usage_report'
+             AND ${ready}
            ORDER BY next_attempt_at, id LIMIT @limit))
        ORDER BY next_attempt_at, id LIMIT @limit)
      RETURNING *`,
@@ -28,26 +37,35 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
   const finish = (status: RelayStatus, extra = '') =>
     db.prepare(
       `UPDATE relays SET status = '${status}', lease_until = NULL, last_status = @status,
-         last_body = @body, last_error = @error, updated_at = @at ${extra}
+         last_body = @body, last_error = @error, updated_at = @at,
+         late = COALESCE(@late, late) ${extra}
        WHERE id = @id AND status = 'in_flight'`,
     );
   const delivered = finish('delivered', ', delivered_at = @at');
   const retry = finish('pending', ', next_attempt_at = @next');
   const dead = finish('dead');
+  const unconfirmed = finish('unconfirmed');
+  const bind = (id: number, attempt: AttemptRecord) => ({
+    id,
+    ...attempt,
+    late: attempt.late === undefined ? null : Number(attempt.late),
+  });
   const release = db.prepare(
     `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = @now, updated_at = @now
      WHERE id = @id AND status = 'in_flight'`,
   );
   return {
-    claimDueRelays: ({ now, limit, leaseMs }) =>
+    claimDueRelays: ({ now, limit, leaseMs, holdUsage = false }) =>
       group.run(() => {
-        const rows = claim.all({ now, limit, leaseUntil: now + leaseMs }) as RelayRow[];
+        const params = { now, limit, leaseUntil: now + leaseMs, holdUsage: Number(holdUsage) };
+        const rows = claim.all(params) as RelayRow[];
         return rows.map(toRelay).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
       }),
-    markDelivered: (id, attempt) => group.run(() => void delivered.run({ id, ...attempt })),
+    markDelivered: (id, attempt) => group.run(() => void delivered.run(bind(id, attempt))),
     scheduleRetry: (id, nextAttemptAt, attempt) =>
-      group.run(() => void retry.run({ id, next: nextAttemptAt, ...attempt })),
-    markDead: (id, attempt) => group.run(() => void dead.run({ id, ...attempt })),
+      group.run(() => void retry.run({ ...bind(id, attempt), next: nextAttemptAt })),
+    markDead: (id, attempt) => group.run(() => void dead.run(bind(id, attempt))),
+    markUnconfirmed: (id, attempt) => group.run(() => void unconfirmed.run(bind(id, attempt))),
     releaseClaims: (ids) =>
       group.run(() => {
         const now = clock.now();

@@ -11,6 +11,7 @@ export interface RelayRow {
   customer_id: string;
   order_id: string | null;
   sku: string | null;
+  period: string | null;
   payload: string;
   purchased_at: string | null;
   status: string;
@@ -24,6 +25,7 @@ export interface RelayRow {
   updated_at: number;
   delivered_at: number | null;
   replayed_at: number | null;
+  late: number;
 }
 
 /** Maps a row to a {@link Relay}. */
@@ -36,6 +38,7 @@ export const toRelay = (row: RelayRow): Relay => ({
   customerId: row.customer_id,
   orderId: row.order_id,
   sku: row.sku,
+  period: row.period,
   payload: JSON.parse(row.payload),
   purchasedAt: row.purchased_at,
   status: row.status as RelayStatus,
@@ -49,6 +52,7 @@ export const toRelay = (row: RelayRow): Relay => ({
   updatedAt: row.updated_at,
   deliveredAt: row.delivered_at,
   replayedAt: row.replayed_at,
+  late: row.late === 1,
 });
 
 /** The relay with a dedupe key after {@link prepareQueueRelay}'s insert. */
@@ -67,9 +71,9 @@ export interface QueuedRelay {
 export function prepareQueueRelay(db: Database.Database): (relay: NewRelay) => QueuedRelay {
   const insert = db.prepare(
     `INSERT INTO relays (kind, dedupe_key, partner_key, service_name, customer_id, order_id, sku,
-       payload, purchased_at, next_attempt_at, created_at, updated_at)
+       period, payload, purchased_at, next_attempt_at, created_at, updated_at)
      VALUES (@kind, @dedupeKey, @partnerKey, @serviceName, @customerId, @orderId, @sku,
-       @payload, @purchasedAt, @createdAt, @createdAt, @createdAt)
+       @period, @payload, @purchasedAt, @createdAt, @createdAt, @createdAt)
      ON CONFLICT (kind, dedupe_key) DO NOTHING`,
   );
   const find = db.prepare(

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import type { RelayKindSpec } from '../outbox/kind.js';
+import { type Attempt, type Decision, decide, type RetryPolicy } from '../outbox/policy.js';
+import type { NewRelay, Relay } from '../store/outbox.js';
+import { blackout, type Period } from './calendar.js';
+import { formatMicros } from './decimal.js';
+
+/** Body of `/saas-usage/` (seed 002), `usageCount` kept as the exact decimal text. */
+const usageReportPayload = z.strictObject({
+  providerKey: z.string(),
+  customerId: z.string(),
+  provisioningId: z.string(),
+  productSku: z.string(),
+  productId: z.number().int(),
+  usageCount: z.string().regex(/^\d+(\.\d{1,6})?$/),
+});
+
+type UsageReport = z.output<typeof usageReportPayload>;
+
+/**
+ * Every report adds to the buyer's bill and the endpoint has no idempotency key, so a
+ * report is sent again by itself only when it certainly did not arrive: the connection
+ * failed before the request was written, or 429. A 4xx is dead with its message. A 5xx, a
+ * timeout or a connection lost after writing is unconfirmed: an operator decides.
+ */
+export function decideReport(attempt: Attempt, policy: RetryPolicy): Decision {
+  const { result } = attempt;
+  if (result.type === 'network-error') {
+    if (result.notSent) return decide(attempt, policy);
+    const reason = result.timedOut ? result.error : `connection lost: ${result.error}`;
+    return { action: 'unconfirmed', reason: `${reason}; the marketplace may have recorded it` };
+  }
+  const { status } = result;
+  if (status === 429 || (status >= 200 && status < 300)) return decide(attempt, policy);
+  if (status >= 500)
+    return {
+      action: 'unconfirmed',
+      reason: `HTTP ${status}; the marketplace may have recorded it`,
+    };
+  return decide(attempt, policy);
+}
+
+/** `/saas-usage/`: one per order, SKU and period; never resent unless surely not received. */
+export const usageReportKind: RelayKindSpec<UsageReport> = {
+  kind: 'usage_report',
+  payload: usageReportPayload,
+  // Per order, SKU and period: the period is part of the identity, not of the body.
+  dedupeKey: (payload, period) =>
+    JSON.stringify([payload.provisioningId, payload.productSku, period]),
+  url: (endpoints) => endpoints.usage,
+  // The count goes out as a JSON number written from the exact decimal, not via a double.
+  body: ({ usageCount, ...rest }) =>
+    `${JSON.stringify(rest).slice(0, -1)},"usageCount":${usageCount}}`,
+  decide: decideReport,
+  late: (relay: Relay, now: number) => relay.period !== null && now >= blackout(relay.period).start,
+};
+
+/** One (order, SKU, period) bucket of usage, with what a report of it needs. */
+export interface UsageBucket {
+  provisioningId: string;
+  sku: string;
+  period: Period;
+  micros: bigint;
+  customerId: string;
+  providerKey: string;
+  productId: number;
+}
+
+/** The `/saas-usage/` report of a bucket. */
+export function usageReportRelay(bucket: UsageBucket, now: number): NewRelay {
+  const { provisioningId, sku, period, customerId, providerKey, productId } = bucket;
+  const payload = {
+    providerKey,
+    customerId,
+    provisioningId,
+    productSku: sku,
+    productId,
+    usageCount: formatMicros(bucket.micros),
+  };
+  return {
+    kind: usageReportKind.kind,
+    dedupeKey: usageReportKind.dedupeKey(payload, period),
+    partnerKey: providerKey,
+    serviceName: null,
+    customerId,
+    orderId: provisioningId,
+    sku,
+    period,
+    payload,
+    purchasedAt: null,
+    createdAt: now,
+  };
+}
