@@ -57,7 +57,13 @@ describe('admin API', () => {
       pending: 0,
       dead: 2,
     });
-    expect(summary.allTime.relays).toEqual({ pending: 0, in_flight: 0, delivered: 1, dead: 2 });
+    expect(summary.allTime.relays).toEqual({
+      pending: 0,
+      in_flight: 0,
+      delivered: 1,
+      dead: 2,
+      unconfirmed: 0,
+    });
     expect(summary.allTime.oldestPendingSince).toBeNull();
   });
 

@@ -6,11 +6,10 @@ import { hasSession } from './auth/access.js';
 import { isSameOrigin } from './auth/same-origin.js';
 import type { AdminDeps } from './deps.js';
 import { jsonErrors } from './errors.js';
-import { reasonOf, windowQuery } from './query.js';
+import { loadOrders, ORDERS_SHOWN } from './orders-data.js';
+import { limitParam, reasonOf, windowQuery } from './query.js';
 import { replayDeadRelays } from './replay.js';
 import { loadSummary } from './summary.js';
-
-const LIMIT_ERROR = 'limit must be a whole number from 1 to 500';
 
 const relaysQuery = z.object({
   status: z
@@ -18,13 +17,10 @@ const relaysQuery = z.object({
       error: 'status must be pending, in_flight, delivered or dead',
     })
     .optional(),
-  limit: z
-    .string({ error: LIMIT_ERROR })
-    .regex(/^\d{1,4}$/, { error: LIMIT_ERROR })
-    .transform(Number)
-    .pipe(z.number().min(1, { error: LIMIT_ERROR }).max(500, { error: LIMIT_ERROR }))
-    .default(50),
+  limit: limitParam(50),
 });
+
+const ordersQuery = z.object({ limit: limitParam(ORDERS_SHOWN) });
 
 const ID_ERROR = 'ids must be an array of relay ids (positive whole numbers)';
 
@@ -54,7 +50,10 @@ function requireApiAccess(deps: AdminDeps): RequestHandler {
   };
 }
 
-/** `/api/summary`, `/api/relays` and `/api/relays/replay`: the dashboard's data as JSON. */
+/**
+ * `/api/summary`, `/api/relays`, `/api/relays/replay` and `/api/orders`: the dashboard's
+ * data as JSON.
+ */
 export function apiRouter(deps: AdminDeps): Router {
   const { store, clock } = deps;
   const router = Router();
@@ -71,6 +70,12 @@ export function apiRouter(deps: AdminDeps): Router {
     if (!query.success) return void res.status(400).json({ error: reasonOf(query.error) });
     const { status, limit } = query.data;
     res.json({ relays: await store.listRelays({ limit, ...(status && { status }) }) });
+  });
+
+  router.get('/orders', async (req, res) => {
+    const query = ordersQuery.safeParse(req.query);
+    if (!query.success) return void res.status(400).json({ error: reasonOf(query.error) });
+    res.json(await loadOrders(store, { orders: query.data.limit }));
   });
 
   router.post('/relays/replay', express.json({ limit: '16kb' }), async (req, res) => {

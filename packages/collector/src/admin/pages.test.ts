@@ -79,6 +79,8 @@ describe('admin dashboard', () => {
     );
     expect(ids).toEqual(['pending', 'dead', 'delivered']);
     expect(text).toContain('<span class="badge badge-dead">Dead-lettered</span>');
+    expect(text).toContain('<th>Kind</th>');
+    expect(text.match(/data-kind="saas_tracking">SaasTracking<\/td>/g)).toHaveLength(3);
     expect(text).toContain('>onramp refused the relay: HTTP 400</span>');
     expect(text).toContain('<code>HTTP 201</code> {}</span>');
     expect(text.match(/action="\/admin\/relays\/replay"/g)).toHaveLength(2); // all + the dead row

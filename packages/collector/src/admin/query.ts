@@ -31,3 +31,14 @@ export const reasonOf = (error: z.ZodError): string => {
   const named = issue.message.startsWith(String(issue.path[0] ?? ''));
   return field && !named ? `${field}: ${issue.message}` : issue.message;
 };
+
+/** `?limit=`: a whole number from 1 to `max`, `fallback` when absent. */
+export const limitParam = (fallback: number, max = 500) => {
+  const error = `limit must be a whole number from 1 to ${max}`;
+  return z
+    .string({ error })
+    .regex(/^\d{1,4}$/, { error })
+    .transform(Number)
+    .pipe(z.number().min(1, { error }).max(max, { error }))
+    .default(fallback);
+};

@@ -6,6 +6,7 @@ import { loginRouter } from './auth/login.js';
 import { requireAdminEnabled } from './auth/page-guards.js';
 import type { AdminDeps } from './deps.js';
 import { pageErrors } from './errors.js';
+import { ordersPagesRouter } from './orders-pages.js';
 import { pagesRouter } from './pages.js';
 import { ADMIN_CSS } from './views/styles.js';
 
@@ -29,8 +30,9 @@ const headers = htmlSecurityHeaders({
 });
 
 /**
- * The admin dashboard, mounted at `/admin`: sign-in, the funnel page, its stylesheet,
- * the Retry buttons, and the JSON API under `/admin/api`.
+ * The admin dashboard, mounted at `/admin`: sign-in, the funnel page and its Retry
+ * buttons, the Orders page and its Start billing buttons, the stylesheet, and the JSON API
+ * under `/admin/api`.
  */
 export function adminRouter(deps: AdminDeps): Router {
   const router = Router();
@@ -47,6 +49,7 @@ export function adminRouter(deps: AdminDeps): Router {
   router.use(requireAdminEnabled({ token: deps.token, clock: deps.clock }));
   if (deps.token !== null) router.use(loginRouter({ ...deps, token: deps.token }));
   router.use(pagesRouter(deps));
+  router.use(ordersPagesRouter(deps));
   router.use(pageErrors(deps.logger));
   return router;
 }

@@ -4,6 +4,7 @@ import type { RelayStatus } from '../store/types.js';
 import { runExport } from './export.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-format.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
+import { DEFAULT_ORDERS_LIMIT, runOrders } from './orders.js';
 import { runPixelInfo } from './pixel-info.js';
 import { runReplay } from './replay.js';
 import { runSandbox } from './sandbox.js';
@@ -99,6 +100,23 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addHelpText('after', dbHelp)
     .action(async (options: { json?: boolean }) =>
       setExit(await runStatus({ json: options.json === true }, io)),
+    );
+
+  program
+    .command('orders')
+    .description(
+      "Show the newest marketplace orders with each SKU's billing and end, and failed provisioning",
+    )
+    .option('--json', 'print JSON for scripts and monitoring')
+    .option(
+      '--limit <n>',
+      'orders (and failed attempts) to list',
+      integer(1, 10_000),
+      DEFAULT_ORDERS_LIMIT,
+    )
+    .addHelpText('after', dbHelp)
+    .action(async (options: { json?: boolean; limit: number }) =>
+      setExit(await runOrders({ json: options.json === true, limit: options.limit }, io)),
     );
 
   program

@@ -4,6 +4,7 @@ import type { Summary } from '../summary.js';
 import { renderFunnelChart } from './chart.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
+import { pageNav, signOutForm } from './page-nav.js';
 import { renderRelaysTable } from './relays-table.js';
 
 const count = new Intl.NumberFormat('en-US');
@@ -70,8 +71,9 @@ export function renderDashboardPage(view: DashboardView): string {
     'Marketplace funnel',
     html`<header class="topbar">
 <div><h1>Marketplace funnel</h1><p class="muted">Last ${days} days, ${summary.days[0]?.day ?? ''} to ${lastDay} (UTC)</p></div>
+${pageNav('purchases')}
 ${windowNav(days)}
-<form method="post" action="/admin/logout"><button type="submit" class="quiet">Sign out</button></form>
+${signOutForm()}
 </header>
 <main>
 ${notice(view.replayed)}

@@ -23,10 +23,14 @@ ${body}
 }
 
 /** A page with one message, for a disabled admin or a refused request. */
-export function messagePage(title: string, message: string): string {
+export function messagePage(
+  title: string,
+  message: string,
+  back = { href: '/admin', label: 'Back to the dashboard' },
+): string {
   return layout(
     title,
-    html`<main class="card narrow"><h1>${title}</h1><p>${message}</p><p><a href="/admin">Back to the dashboard</a></p></main>`,
+    html`<main class="card narrow"><h1>${title}</h1><p>${message}</p><p><a href="${back.href}">${back.label}</a></p></main>`,
     'centered',
   );
 }

@@ -25,6 +25,9 @@ main { max-width: 1200px; margin: 0 auto; padding: 0 1.5rem 2rem; }
 .windows a { padding: .35rem .8rem; text-decoration: none; color: var(--ink); border-left: 1px solid var(--line); }
 .windows a:first-child { border-left: 0; }
 .windows a[aria-current] { background: var(--ink); color: #fff; }
+.pages { display: flex; gap: .25rem; }
+.pages a { padding: .35rem .7rem; border-radius: 7px; text-decoration: none; font-weight: 600; }
+.pages a[aria-current] { background: #e6effb; color: var(--ink); }
 button { font: inherit; border-radius: 7px; border: 1px solid var(--line); background: var(--card); padding: .45rem .9rem; cursor: pointer; }
 button.primary { background: var(--blue); border-color: var(--blue); color: #fff; width: 100%; margin-top: .75rem; }
 button.danger { background: var(--red); border-color: var(--red); color: #fff; font-weight: 600; }
@@ -59,7 +62,9 @@ button.quiet { color: var(--muted); }
 .section-head { display: flex; justify-content: space-between; align-items: flex-start; gap: 1rem; flex-wrap: wrap; margin-bottom: .75rem; }
 .all-time { margin: 0; color: var(--muted); font-size: .9rem; }
 .all-time strong { color: var(--ink); }
-.table-wrap { overflow-x: auto; }
+/* relative: the visually hidden column headings (position: absolute) scroll with the
+   table instead of widening the page beyond a phone's width. */
+.table-wrap { overflow-x: auto; position: relative; }
 table.relays { width: 100%; border-collapse: collapse; font-size: .9rem; }
 .relays th { text-align: left; font-size: .78rem; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); border-bottom: 2px solid var(--line); padding: .4rem .6rem; white-space: nowrap; }
 .relays td { border-bottom: 1px solid var(--line); padding: .45rem .6rem; vertical-align: middle; }
@@ -73,6 +78,29 @@ table.relays { width: 100%; border-collapse: collapse; font-size: .9rem; }
 .badge { display: inline-block; padding: .1rem .55rem; border-radius: 999px; font-size: .78rem; font-weight: 600; white-space: nowrap; }
 .badge-delivered { background: #e3f4e8; color: #1e6b30; }
 .badge-pending, .badge-in_flight { background: #fdf3dc; color: #8a5a00; }
-.badge-dead { background: #fde2e2; color: #a61b1b; }
+.badge-dead, .badge-unconfirmed { background: #fde2e2; color: #a61b1b; }
 .empty { color: var(--muted); }
+.relays .order-ref { display: block; color: var(--muted); font-family: system-ui, sans-serif; }
+.relays .id, .relays .customer, .skus code, .relays .answer { overflow-wrap: anywhere; }
+.relays .id { min-width: 8rem; max-width: 18rem; }
+.relays tr.terminated td { background: #fafbfc; }
+.skus { list-style: none; margin: 0; padding: 0; min-width: 14rem; }
+.skus li + li { margin-top: .3rem; }
+.billing-state { display: inline-block; padding: .05rem .5rem; border-radius: 999px; font-size: .8rem; font-weight: 600; background: #eef0f3; color: var(--muted); }
+.billing-state[data-state="pending"] { background: #fdf3dc; color: #8a5a00; }
+.billing-state[data-state="delivered"] { background: #e3f4e8; color: #1e6b30; }
+.billing-state[data-state="failed"] { background: #fde2e2; color: #a61b1b; font-weight: 400; }
+.end-state { color: var(--muted); font-size: .85rem; }
+.end-state[data-state="failed"] { color: #a61b1b; }
+.orders form button { border-color: var(--blue); color: var(--blue); font-weight: 600; white-space: nowrap; }
+.badge-terminated { background: #e9ecef; color: #495057; }
+.badge-refused { background: #fdf3dc; color: #8a5a00; }
+.badge-failed { background: #fde2e2; color: #a61b1b; }
+.relays .answer { display: block; min-width: 14rem; white-space: pre-wrap; font: .8rem/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; }
+@media (max-width: 600px) {
+  .topbar { padding: 1rem .75rem .5rem; gap: .75rem; }
+  main { padding: 0 .75rem 1.5rem; }
+  .card { padding: 1rem; }
+  .kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+}
 `;

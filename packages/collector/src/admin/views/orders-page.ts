@@ -1,0 +1,53 @@
+import type { FailureView, OrderView } from '../orders-data.js';
+import { renderFailuresTable } from './failures-table.js';
+import { plural } from './format.js';
+import { html, type SafeHtml } from './html.js';
+import { layout } from './layout.js';
+import { renderOrdersTable } from './orders-table.js';
+import { pageNav, signOutForm } from './page-nav.js';
+
+/** What the Orders page shows. */
+export interface OrdersView {
+  orders: readonly OrderView[];
+  failures: readonly FailureView[];
+  /** How many orders and failures at most are listed. */
+  limits: { orders: number; failures: number };
+  /** Set after Start billing: how many SKUs got a /start-billing/ call queued. */
+  started?: number | undefined;
+}
+
+function notice(started: number | undefined): SafeHtml | '' {
+  if (started === undefined) return '';
+  const text =
+    started === 0
+      ? 'Nothing to start: billing was already requested for every active SKU of that order.'
+      : `Billing start queued for ${plural(started, 'SKU')}; the relay worker is sending ${started === 1 ? 'it' : 'them'} now.`;
+  return html`<p class="notice" role="status">${text}</p>`;
+}
+
+const newest = (shown: number, limit: number, noun: string) =>
+  shown >= limit ? html`<p class="all-time">The newest ${limit} ${noun}.</p>` : '';
+
+/** The Orders page: each order's SKUs with billing and end, then failed provisioning. */
+export function renderOrdersPage(view: OrdersView): string {
+  const { orders, failures, limits } = view;
+  return layout(
+    'Orders',
+    html`<header class="topbar">
+<div><h1>Orders</h1><p class="muted">Marketplace orders (SaaS v2): billing and termination per SKU</p></div>
+${pageNav('orders')}
+${signOutForm()}
+</header>
+<main>
+${notice(view.started)}
+<section class="card">
+<div class="section-head"><div><h2>Orders</h2>${newest(orders.length, limits.orders, 'orders')}</div></div>
+${renderOrdersTable(orders)}
+</section>
+<section class="card">
+<div class="section-head"><div><h2>Failed provisioning attempts</h2>${newest(failures.length, limits.failures, 'attempts')}</div></div>
+${renderFailuresTable(failures)}
+</section>
+</main>`,
+  );
+}

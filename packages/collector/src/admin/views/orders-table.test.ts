@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { OrderView } from '../orders-data.js';
+import { canStartBilling, renderOrdersTable } from './orders-table.js';
+
+const order = (skus: OrderView['skus'], terminatedAt: string | null = null): OrderView => ({
+  provisioningId: 'ord-1',
+  productId: 1,
+  customerId: 'c-1',
+  createdAt: '2025-03-01T12:00:00.000Z',
+  terminatedAt,
+  answer: {},
+  skus,
+});
+const none = { state: 'not-requested' as const };
+
+describe('renderOrdersTable', () => {
+  it('cuts a long refusal, keeps the rest in a tooltip, and escapes SKUs', () => {
+    const error = `marketplace refused: ${'y'.repeat(200)}`;
+    const failed = { state: 'failed', relayId: 1, error };
+    const sku = { sku: '"><b>x', billing: failed, endedAt: null, end: none };
+    const out = renderOrdersTable([order([sku])]).value;
+    expect(out).toContain('data-sku="&quot;&gt;&lt;b&gt;x" data-state="failed" title="failed: ');
+    const text = /data-state="failed" title="[^"]*">([^<]*)</.exec(out)?.[1] ?? '';
+    expect(text).toMatch(/^failed: marketplace refused: y+…$/);
+    expect(text).toHaveLength(121);
+    expect(out).not.toContain('<b>');
+  });
+
+  it('offers Start billing only for an active SKU not started', () => {
+    const pending = { state: 'pending', relayId: 1 };
+    const ended = '2025-03-01T12:00:00.000Z';
+    expect(canStartBilling(order([{ sku: 'A', billing: none, endedAt: null, end: none }]))).toBe(
+      true,
+    );
+    expect(canStartBilling(order([{ sku: 'A', billing: pending, endedAt: null, end: none }]))).toBe(
+      false,
+    );
+    const endedSkus = [
+      { sku: 'A', billing: none, endedAt: ended, end: pending },
+      { sku: 'B', billing: pending, endedAt: null, end: none },
+    ];
+    expect(canStartBilling(order(endedSkus))).toBe(false);
+    const allEnded = [{ sku: 'A', billing: none, endedAt: ended, end: pending }];
+    expect(canStartBilling(order(allEnded, ended))).toBe(false);
+  });
+});

@@ -1,0 +1,78 @@
+import { billingLabel, endCallLabel, type SkuView } from '../admin/order-labels.js';
+import type { FailureView, OrderView } from '../admin/orders-data.js';
+import type { OrdersReport } from './orders.js';
+
+/** Failed provisioning attempts printed below the orders. */
+export const FAILURES_PRINTED = 10;
+
+// Customer ids and the provider's answers come from outside: keep each on one line, with
+// no control or format characters that could rewrite the terminal.
+const oneLine = (text: string, max: number) => {
+  const flat = text.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+const utc = (iso: string | null) => (iso === null ? '-' : iso.slice(0, 19).replace('T', ' '));
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
+  return rows
+    .map((row) => `  ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd())
+    .join('\n');
+}
+
+/** `SKU-A billing`, `SKU-B failed: HTTP 400…`, `SKU-C billing (ended, end sent)`. */
+export function skuSummary(sku: SkuView): string {
+  const billing = `${oneLine(sku.sku, 60)} ${oneLine(billingLabel(sku.billing), 60)}`;
+  return sku.endedAt === null
+    ? billing
+    : `${billing} (ended, ${oneLine(endCallLabel(sku.end), 60)})`;
+}
+
+const orderRow = (order: OrderView) => [
+  oneLine(order.provisioningId, 40),
+  utc(order.createdAt),
+  oneLine(order.customerId, 30),
+  String(order.productId),
+  order.terminatedAt === null ? 'active' : 'terminated',
+  order.skus.map(skuSummary).join(', '),
+];
+
+const failureRow = (failure: FailureView) => [
+  utc(failure.at),
+  oneLine(failure.provisioningId, 40),
+  String(failure.productId),
+  oneLine(failure.productSkus.join(', '), 40),
+  failure.outcome,
+  failure.status === null ? '-' : `HTTP ${failure.status}`,
+  oneLine(failure.message, 80),
+];
+
+/** The human-readable `orders` report; `limit` is how many orders were asked for. */
+export function renderOrders(report: OrdersReport, limit: number): string {
+  const { orders, failures, failureCount } = report;
+  const lines = [`database: ${report.database}`];
+  if (orders.length === 0)
+    lines.push(
+      'orders:   none yet (the marketplace calls POST /marketplace/provision when a buyer orders)',
+    );
+  else
+    lines.push(
+      `orders:   ${orders.length}${orders.length >= limit ? ` (the newest ${limit}; see --limit)` : ''}`,
+      table([
+        ['provisioning id', 'created (UTC)', 'customer', 'product', 'state', 'SKUs'],
+        ...orders.map(orderRow),
+      ]),
+    );
+  lines.push(`failed provisioning attempts: ${failureCount}`);
+  const shown = failures.slice(0, FAILURES_PRINTED);
+  if (shown.length > 0)
+    lines.push(
+      ...(shown.length < failureCount ? [`newest ${shown.length}:`] : []),
+      table([
+        ['time (UTC)', 'provisioning id', 'product', 'SKUs', 'outcome', 'status', 'answer'],
+        ...shown.map(failureRow),
+      ]),
+    );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { describeFailure, type FailureView, type OrderView } from '../admin/orders-data.js';
+import { describeOrder } from '../orders/subscription-view.js';
+import type { Store } from '../store/types.js';
+import { withAdminStore } from './admin-store.js';
+import { type CliIo, EXIT } from './io.js';
+import { renderOrders } from './orders-text.js';
+
+/** Orders (and failed attempts) `orders` lists unless `--limit` says otherwise. */
+export const DEFAULT_ORDERS_LIMIT = 100;
+
+/** What `clm-collector orders --json` prints. */
+export interface OrdersReport {
+  database: string;
+  /** Newest first, as the provider API shows them. */
+  orders: OrderView[];
+  /** The newest failed provisioning attempts. */
+  failures: FailureView[];
+  /** Every failed provisioning attempt stored. */
+  failureCount: number;
+}
+
+async function collect(store: Store, database: string, limit: number): Promise<OrdersReport> {
+  const orders = (await store.listOrders({ limit })).map(describeOrder);
+  // The orders store has no count: failures are few (one per order the provider turned
+  // down), so reading them all to count them is cheap.
+  const all = await store.listProvisioningFailures({ limit: Number.MAX_SAFE_INTEGER });
+  return {
+    database,
+    orders,
+    failures: all.slice(0, limit).map(describeFailure),
+    failureCount: all.length,
+  };
+}
+
+/** `orders`: the newest orders with each SKU's billing and end, then failed provisioning. */
+export async function runOrders(options: { json: boolean; limit: number }, io: CliIo) {
+  const report = await withAdminStore(io, (store, path) =>
+    collect(store, resolve(path), options.limit),
+  );
+  io.stdout.write(
+    options.json ? `${JSON.stringify(report, null, 2)}\n` : renderOrders(report, options.limit),
+  );
+  return EXIT.ok;
+}
