@@ -1,10 +1,12 @@
-// `pnpm demo`: the whole flow on this machine. A sandbox onramp stands in for the
-// marketplace, a collector relays to it, and a demo provider site carries the pixel.
+// `pnpm demo`: the whole flow on this machine. A sandbox stands in for the marketplace
+// (onramp endpoints and a product page with a Buy button), a collector relays to it and
+// provisions orders, and a demo provider site carries the pixel and creates accounts.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SIGNATURE_HEADER, verifyForwardSignature } from '../packages/collector/dist/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'packages/collector/dist/cli.js');
@@ -17,8 +19,16 @@ const ports = {
 };
 const urls = Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, `http://${host}:${p}`]));
 const dataDir = join(root, '.demo');
-// Local only (127.0.0.1); a real collector needs a secret of its own.
-const adminToken = process.env.DEMO_ADMIN_TOKEN ?? 'demo-admin-token';
+// Local only (127.0.0.1); a real collector needs secrets of its own, each different.
+const secrets = {
+  admin: process.env.DEMO_ADMIN_TOKEN ?? 'demo-admin-token',
+  // The provider's backend → the collector's provider API.
+  api: process.env.DEMO_API_TOKEN ?? 'demo-provider-api-token',
+  // The marketplace → the collector's /marketplace/provision (set in the Provider Portal).
+  provision: process.env.DEMO_PROVISION_TOKEN ?? 'demo-marketplace-provision-token',
+  // The collector → the site's /accounts, HMAC-signed.
+  forward: process.env.DEMO_FORWARD_SECRET ?? 'demo-account-forward-secret',
+};
 mkdirSync(dataDir, { recursive: true });
 
 const children = [];
@@ -38,23 +48,201 @@ const run = (name, args, env) =>
     child.once('exit', (code) => reject(new Error(`${name} exited with code ${code}`)));
   });
 
+const escapeHtml = (value) =>
+  String(value).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
+
 const page = (title, body) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title} · Acme CRM</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1d2733}
 input,button{font:inherit;padding:.4rem .6rem}button{background:#0b6bcb;color:#fff;border:0;border-radius:4px}
-code{background:#eef2f6;padding:0 .2rem}</style>
+button.danger{background:#c62828}code{background:#eef2f6;padding:0 .2rem}
+table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #d5dde5;padding:.3rem .8rem .3rem 0;text-align:left}
+.error{color:#c62828}</style>
 <script>window.clmPixel=window.clmPixel||{q:[],purchase:function(){clmPixel.q.push(['purchase',arguments])}};</script>
 <script async src="${urls.collector}/pixel.js" data-provider-key="PK-DEMO" data-service="acme-crm" data-debug></script>
 </head><body><h1>${title}</h1>${body}</body></html>`;
 
-let accounts = 0;
-const site = createServer((req, res) => {
-  const path = new URL(req.url ?? '/', urls.site).pathname;
+const readBody = (req) =>
+  new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > 64 * 1024) req.destroy(new Error('body too large'));
+      else chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
+
+const sendJson = (res, status, body) => {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+};
+
+// The provider's accounts, by the marketplace's provisioningId (a repeat gets the same one).
+const accounts = new Map();
+let nextCustomer = 50_001;
+
+// `POST /accounts`: what the collector forwards each marketplace order to, signed.
+async function createAccount(req, res) {
+  const raw = await readBody(req);
+  const header = req.headers[SIGNATURE_HEADER.toLowerCase()];
+  if (!verifyForwardSignature({ secret: secrets.forward, header, body: raw })) {
+    sendJson(res, 401, { message: 'Bad or missing signature.' });
+    return;
+  }
+  let order;
+  try {
+    order = JSON.parse(raw);
+  } catch {
+    sendJson(res, 400, { message: 'The order could not be read.' });
+    return;
+  }
+  // Personal data: checked, never logged.
+  const email = typeof order.contactEmail === 'string' ? order.contactEmail.toLowerCase() : '';
+  if (email.endsWith('@blocked.example')) {
+    sendJson(res, 400, { message: 'Accounts for blocked.example cannot be created here.' });
+    return;
+  }
+  let account = accounts.get(order.provisioningId);
+  if (!account) {
+    account = { customerId: nextCustomer++, provisioningId: String(order.provisioningId) };
+    accounts.set(account.provisioningId, account);
+    console.log(`[site] account ${account.customerId} created for a marketplace order`);
+  }
+  // A number, on purpose: the collector answers the marketplace with it as a string.
+  sendJson(res, 200, { customerId: account.customerId, plan: 'trial' });
+}
+
+// The site's backend calls the collector's provider API; the token never reaches a browser.
+async function collectorApi(method, path) {
+  const res = await fetch(`${urls.collector}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${secrets.api}`, 'content-type': 'application/json' },
+    ...(method === 'POST' && { body: '{}' }),
+  });
+  return { status: res.status, body: await res.json().catch(() => ({})) };
+}
+
+// Each SKU's state as the collector reports it, in the customer's words.
+const billingText = { 'not-requested': 'not started', pending: 'starting…', delivered: 'billing' };
+const endText = { pending: 'cancelling…', delivered: 'cancelled' };
+const stateText = (words, call, fallback) =>
+  call.state === 'failed'
+    ? `failed: ${call.error ?? 'see the Orders page'}`
+    : (words[call.state] ?? fallback);
+
+async function accountPage(provisioningId) {
+  if (!provisioningId) {
+    const list = [...accounts.values()]
+      .map(
+        (a) =>
+          `<li><a href="/account?provisioningId=${encodeURIComponent(a.provisioningId)}">Account ${a.customerId}</a> (order <code>${escapeHtml(a.provisioningId)}</code>)</li>`,
+      )
+      .join('');
+    return [
+      200,
+      page(
+        'Your subscriptions',
+        list
+          ? `<ul id="accounts">${list}</ul>`
+          : `<p>No account yet: buy on the <a href="${urls.sandbox}/marketplace">marketplace</a> first.</p>`,
+      ),
+    ];
+  }
+  const { status, body } = await collectorApi(
+    'GET',
+    `/api/subscriptions/${encodeURIComponent(provisioningId)}`,
+  );
+  if (status !== 200) {
+    return [
+      status === 404 ? 404 : 502,
+      page(
+        'Your subscription',
+        `<p class="error">${escapeHtml(body.error ?? `HTTP ${status}`)}</p><p><a href="/account">All subscriptions</a></p>`,
+      ),
+    ];
+  }
+  const rows = body.skus
+    .map(
+      (s) =>
+        `<tr data-sku="${escapeHtml(s.sku)}"><td><code>${escapeHtml(s.sku)}</code></td><td>${escapeHtml(s.endedAt ? (s.billing.state === 'not-requested' ? 'never started' : 'stopped') : stateText(billingText, s.billing, s.billing.state))}</td><td>${escapeHtml(s.endedAt ? stateText(endText, s.end, 'cancelled') : 'active')}</td></tr>`,
+    )
+    .join('');
+  const cancel = body.terminatedAt
+    ? '<p id="cancelled">This subscription is cancelled.</p>'
+    : `<form method="post" action="/account/cancel"><input type="hidden" name="provisioningId" value="${escapeHtml(provisioningId)}">
+<button class="danger" id="cancel">Cancel subscription</button></form>`;
+  return [
+    200,
+    page(
+      'Your subscription',
+      `<p>Customer <code id="customer-id">${escapeHtml(body.customerId)}</code>, marketplace order <code>${escapeHtml(provisioningId)}</code>.</p>
+<table><thead><tr><th>SKU</th><th>Billing</th><th>Status</th></tr></thead><tbody>${rows}</tbody></table>
+${cancel}<p><a href="/account">All subscriptions</a></p>`,
+    ),
+  ];
+}
+
+async function cancelPage(req) {
+  const form = new URLSearchParams(await readBody(req));
+  const provisioningId = form.get('provisioningId') ?? '';
+  const { status, body } = await collectorApi(
+    'POST',
+    `/api/subscriptions/${encodeURIComponent(provisioningId)}/terminate`,
+  );
+  const back = `<p><a href="/account?provisioningId=${encodeURIComponent(provisioningId)}">Back to the subscription</a></p>`;
+  if (status === 200 || status === 202) {
+    return [
+      200,
+      page(
+        'Subscription cancelled',
+        `<p id="result">Cancelled. The collector tells the marketplace (<code>/saas-usage/end</code>, once per SKU): watch it arrive in the <a href="${urls.sandbox}/">sandbox</a>.</p>${back}`,
+      ),
+    ];
+  }
+  return [
+    status >= 500 ? 502 : status,
+    page(
+      'Subscription not cancelled',
+      `<p id="result" class="error">${escapeHtml(body.error ?? `HTTP ${status}`)}</p>${back}`,
+    ),
+  ];
+}
+
+// A form posted from another site must not cancel anything.
+const crossSite = (req) => {
+  const site = req.headers['sec-fetch-site'];
+  return site !== undefined && site !== 'same-origin' && site !== 'none';
+};
+
+let signups = 0;
+async function handle(req, res) {
+  const url = new URL(req.url ?? '/', urls.site);
+  const path = url.pathname;
+  if (req.method === 'POST' && path === '/accounts') return createAccount(req, res);
   res.setHeader('content-type', 'text/html; charset=utf-8');
+  if (path === '/account' || (req.method === 'POST' && path === '/account/cancel')) {
+    if (req.method === 'POST' && crossSite(req)) {
+      res.statusCode = 403;
+      res.end(page('Refused', '<p>Cross-site form post.</p>'));
+      return;
+    }
+    const [status, html] =
+      req.method === 'POST'
+        ? await cancelPage(req)
+        : await accountPage(url.searchParams.get('provisioningId'));
+    res.statusCode = status;
+    res.end(html);
+    return;
+  }
   if (req.method === 'POST' && path === '/signup') {
     // The provider's backend creates the account; its id is what the marketplace is told.
-    const customerId = `acct-${Date.now().toString(36)}-${++accounts}`;
+    const customerId = `acct-${Date.now().toString(36)}-${++signups}`;
     res.end(
       page(
         'Welcome aboard',
@@ -94,17 +282,40 @@ addEventListener('load', function () {
   }
   res.statusCode = 404;
   res.end(page('Not found', '<p><a href="/">Home</a></p>'));
+}
+
+const site = createServer((req, res) => {
+  handle(req, res).catch((error) => {
+    console.error(
+      `[site] ${req.method} ${new URL(req.url ?? '/', urls.site).pathname} failed: ${error.message}`,
+    );
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+    res.end('Something went wrong.');
+  });
 });
 
 const stop = () => {
   for (const child of children) child.kill('SIGTERM');
   site.close();
+  site.closeAllConnections();
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
 
 try {
-  await run('sandbox', ['sandbox', '--host', host, '--port', String(ports.sandbox)], {});
+  await run(
+    'sandbox',
+    [
+      'sandbox',
+      '--host',
+      host,
+      '--port',
+      String(ports.sandbox),
+      '--provision-url',
+      `${urls.collector}/marketplace/provision`,
+    ],
+    { CLM_PROVISION_TOKEN: secrets.provision },
+  );
   await run('collector', ['serve'], {
     ONRAMP_BASE_URL: urls.sandbox,
     HOST: host,
@@ -112,11 +323,17 @@ try {
     CLM_PARTNER_KEYS: 'PK-DEMO',
     CLM_ALLOWED_ORIGINS: urls.site,
     CLM_DB: join(dataDir, 'collector.sqlite'),
-    CLM_ADMIN_TOKEN: adminToken,
+    CLM_ADMIN_TOKEN: secrets.admin,
+    CLM_API_TOKEN: secrets.api,
+    CLM_PROVISION_TOKEN: secrets.provision,
+    CLM_PROVISION_FORWARD_URL: `${urls.site}/accounts`,
+    CLM_PROVISION_FORWARD_SECRET: secrets.forward,
   });
   await new Promise((resolve, reject) =>
     site.listen(ports.site, host, resolve).once('error', reject),
   );
+  // Answered once the collector has written its start-up lines: the instructions come last.
+  await fetch(`${urls.collector}/readyz`);
 } catch (error) {
   console.error(`[demo] could not start: ${error.message}`);
   stop();
@@ -124,17 +341,28 @@ try {
 }
 
 console.log(`
-[demo] Everything is running. Open the marketplace link, which lands on the provider's site:
+[demo] Everything is running on ${host}. Ctrl+C stops it all.
+
+ 1. Tracking: open the marketplace link, which lands on the provider's site, and sign up:
 
     ${urls.site}/?clm_ref=demo-${Date.now().toString(36)}&utm_source=clm-marketplace
 
-[demo] Sign up there, then watch the purchase arrive in the marketplace sandbox:
+ 2. An order: buy the product on the marketplace (any email; one at @blocked.example is
+    refused by the provider, and you see its message):
+
+    ${urls.sandbox}/marketplace
+
+ 3. Then open the Orders page (sign in with the token ${secrets.admin}) and press Start billing:
+
+    ${urls.collector}/admin/orders
+
+ 4. Cancel it as the customer, on the provider's site:
+
+    ${urls.site}/account
+
+ 5. Every call the marketplace received (tracking, start-billing, saas-usage/end) shows here:
 
     ${urls.sandbox}/
 
-[demo] The collector's dashboard (sign in with the token ${adminToken}) shows the funnel:
-
-    ${urls.collector}/admin
-
-[demo] Collector: ${urls.collector} (data in .demo/). Press Ctrl+C to stop.
+[demo] Collector: ${urls.collector} (data in .demo/).
 `);

@@ -9,24 +9,25 @@ const isBeacon = (collectorUrl: string) => (request: Request) =>
   request.url().startsWith(`${collectorUrl}/beacon`);
 
 /**
- * Runs `action` and returns every beacon the page sent to the collector meanwhile. To know
- * that nothing else is still coming without sleeping, it ends with a sentinel request to the
- * collector issued after the action: any beacon the action queued was dispatched before it.
+ * Runs `action` and returns every request of the page that `matches` meanwhile. To know
+ * that nothing else is still coming without sleeping, it ends with a sentinel request to
+ * `origin` (its `/healthz`) issued after the action: any request the action queued was
+ * dispatched before it. The page must be able to fetch `origin` (its CSP's connect-src).
  */
-export async function beaconsDuring(
+export async function requestsDuring(
   page: Page,
-  collectorUrl: string,
+  origin: string,
+  matches: (request: Request) => boolean,
   action: () => Promise<unknown>,
-): Promise<SeenBeacon[]> {
+): Promise<Request[]> {
   const seen: Request[] = [];
-  const matches = isBeacon(collectorUrl);
   const onRequest = (request: Request) => {
     if (matches(request)) seen.push(request);
   };
   page.on('request', onRequest);
   try {
     await action();
-    const sentinel = `${collectorUrl}/healthz?sentinel=${Date.now()}`;
+    const sentinel = `${origin}/healthz?sentinel=${Date.now()}`;
     await Promise.all([
       page.waitForRequest(sentinel),
       page.evaluate((url) => fetch(url, { mode: 'no-cors' }).catch(() => {}), sentinel),
@@ -34,6 +35,16 @@ export async function beaconsDuring(
   } finally {
     page.off('request', onRequest);
   }
+  return seen;
+}
+
+/** Runs `action` and returns every beacon the page sent to the collector meanwhile. */
+export async function beaconsDuring(
+  page: Page,
+  collectorUrl: string,
+  action: () => Promise<unknown>,
+): Promise<SeenBeacon[]> {
+  const seen = await requestsDuring(page, collectorUrl, isBeacon(collectorUrl), action);
   return seen.map((request) => ({ request, body: JSON.parse(request.postData() ?? 'null') }));
 }
 

@@ -10,7 +10,7 @@ export const defaultSetup = (): PageSetup => ({
   attrs: { 'data-provider-key': PROVIDER_KEY, 'data-service': SERVICE },
 });
 
-interface Fixtures {
+export interface Fixtures {
   /** Extra environment of the collector process; set with `test.use({ collectorEnv })`. */
   collectorEnv: Record<string, string>;
   sandbox: Sandbox;
