@@ -15,6 +15,7 @@ import type { Store } from './store/types.js';
 import { beaconRouter } from './tracking/beacon-route.js';
 import { pixelRouter, readPixelScript } from './tracking/pixel-route.js';
 import { apiPurchasesRouter } from './tracking/purchases-route.js';
+import { usageRouter } from './usage/usage-route.js';
 
 /** Beacons per client IP per minute unless configured (CLM_RATE_LIMIT_PER_MINUTE). */
 export const DEFAULT_RATE_LIMIT = 600;
@@ -38,6 +39,8 @@ export interface AppDeps {
     Partial<Pick<Config, 'rateLimitPerMinute' | 'trustProxy'>> &
     Partial<Pick<Config, 'adminToken' | 'apiToken' | 'serviceName' | 'readyMaxPendingSeconds'>> & {
       provisionToken?: string | null;
+      /** The billing zone usage periods are read in; default America/Chicago. */
+      billingZone?: string;
     };
   /** Told when a purchase queued a relay (the relay worker). */
   relay?: { notify(): void };
@@ -66,7 +69,14 @@ export function createApp(deps: AppDeps): Express {
   app.use('/beacon', beaconRateLimit(config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT));
   // Bearer-token surfaces share one budget of wrong guesses per client.
   app.use(
-    ['/metrics', '/admin/api', '/api/purchases', '/api/subscriptions', '/api/billing'],
+    [
+      '/metrics',
+      '/admin/api',
+      '/api/purchases',
+      '/api/subscriptions',
+      '/api/billing',
+      '/api/usage',
+    ],
     tokenGuessLimit(TOKEN_GUESSES_PER_MINUTE),
   );
   app.use(
@@ -107,6 +117,15 @@ export function createApp(deps: AppDeps): Express {
       logger,
       apiToken: config.apiToken ?? null,
       onRelayQueued: () => relay?.notify(),
+    }),
+  );
+  app.use(
+    usageRouter({
+      store,
+      clock,
+      logger,
+      apiToken: config.apiToken ?? null,
+      zone: config.billingZone ?? 'America/Chicago',
     }),
   );
   app.use(metricsRouter({ metrics, adminToken: config.adminToken ?? null, logger }));

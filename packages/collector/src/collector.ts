@@ -9,12 +9,16 @@ import { createOnrampClient } from './outbox/onramp-client.js';
 import { createRelayWorker, type RelayWorker } from './outbox/worker.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/types.js';
+import { blackoutAt } from './usage/calendar.js';
+import { createUsageScheduler, type UsageScheduler } from './usage/scheduler.js';
 
 /** A collector assembled from its configuration; nothing listens and the worker is idle. */
 export interface Collector {
   app: Express;
   /** Sends queued relays once started. */
   worker: RelayWorker;
+  /** Closes billing periods once started. */
+  usage: UsageScheduler;
   store: Store;
   metrics: CollectorMetrics;
   /** Stops the worker (waiting for calls in progress, within the grace period), closes the store. */
@@ -35,7 +39,7 @@ export interface CollectorOptions {
 
 /**
  * The one composition root: opens the store and builds the metrics, the relay worker, the
- * provisioning (when configured) and the app over them. `serve`, the tests, the demo and
+ * usage scheduler, the provisioning (when configured) and the app over them. `serve`, the tests, the demo and
  * the benchmarks all assemble the collector here.
  */
 export async function createCollector(
@@ -58,6 +62,15 @@ export async function createCollector(
     config: config.relay,
     logger,
     metrics,
+    // No usage report goes out in the month-end blackout.
+    holdUsage: (now) => blackoutAt(now) !== null,
+  });
+  const usage = createUsageScheduler({
+    store,
+    clock,
+    logger,
+    calendar: config.billing,
+    relay: worker,
   });
   const { marketplace } = config;
   const provisioning =
@@ -83,7 +96,11 @@ export async function createCollector(
     store,
     clock,
     logger,
-    config: { ...config, provisionToken: marketplace.provisionToken },
+    config: {
+      ...config,
+      provisionToken: marketplace.provisionToken,
+      billingZone: config.billing.zone,
+    },
     relay: worker,
     metrics,
     provisioning,
@@ -93,10 +110,11 @@ export async function createCollector(
   return {
     app,
     worker,
+    usage,
     store,
     metrics,
     close() {
-      closing ??= worker.stop().then(() => store.close());
+      closing ??= Promise.all([usage.stop(), worker.stop()]).then(() => store.close());
       return closing;
     },
   };

@@ -36,14 +36,26 @@ describe('loadConfig', () => {
           startBilling: 'https://onramp.example/start-billing/',
           usage: 'https://onramp.example/saas-usage/',
           usageEnd: 'https://onramp.example/saas-usage/end',
+          updateSubscription: 'https://onramp.example/update-subscription/',
         },
         provisionToken: null,
         forwardUrl: null,
         forwardSecret: null,
         forwardTimeoutMs: 20_000,
+        api: 'v2',
       },
+      billing: { zone: 'America/Chicago', closeAt: { hour: 14, minute: 0 } },
       log: { level: 'info', format: 'json' },
     });
+  });
+
+  it('reads the billing calendar', () => {
+    const config = loadConfig({
+      ...valid,
+      CLM_BILLING_TZ: 'Europe/Berlin',
+      CLM_USAGE_CLOSE_AT: '09:05',
+    });
+    expect(config.billing).toEqual({ zone: 'Europe/Berlin', closeAt: { hour: 9, minute: 5 } });
   });
 
   it('reads the marketplace settings; the provider key defaults to the only partner key', () => {
@@ -64,11 +76,13 @@ describe('loadConfig', () => {
         startBilling: 'https://billing.example/v2/start-billing/',
         usage: 'https://onramp.example/saas-usage/',
         usageEnd: 'https://onramp.example/saas-usage/end',
+        updateSubscription: 'https://onramp.example/update-subscription/',
       },
       provisionToken: 'provision-token-0123',
       forwardUrl: 'https://app.example/accounts',
       forwardSecret: 'forward-secret-0123',
       forwardTimeoutMs: 5000,
+      api: 'v2',
     });
     expect(loadConfig({ ...valid, CLM_PROVIDER_KEY: 'PROV-9' }).marketplace.providerKey).toBe(
       'PROV-9',
@@ -95,6 +109,26 @@ describe('loadConfig', () => {
       'a start-billing URL that is not http',
       { CLM_START_BILLING_URL: 'ftp://x/' },
       /CLM_START_BILLING_URL must be an http/,
+    ],
+    [
+      'an unknown billing zone',
+      { CLM_BILLING_TZ: 'America/Springfield' },
+      /CLM_BILLING_TZ must be an IANA time zone/,
+    ],
+    [
+      'a close at 15:30',
+      { CLM_USAGE_CLOSE_AT: '15:30' },
+      /CLM_USAGE_CLOSE_AT must be before 15:30/,
+    ],
+    [
+      'a close that is not a time',
+      { CLM_USAGE_CLOSE_AT: '2pm' },
+      /CLM_USAGE_CLOSE_AT must be a time HH:MM/,
+    ],
+    [
+      'an unknown API version',
+      { CLM_MARKETPLACE_API: 'v3' },
+      /CLM_MARKETPLACE_API must be one of v2, v1/,
     ],
   ])('refuses %s', (_name, env, message) => {
     expect(() => loadConfig({ ...valid, ...env })).toThrow(message);

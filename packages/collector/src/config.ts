@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
 import { endpointsUnder, type MarketplaceEndpoints } from './outbox/kind.js';
 import { tokenSchema } from './tracking/beacon-schema.js';
+import { isTimeZone, type TimeOfDay } from './usage/calendar.js';
 
 /** Settings of the relay worker (a subset of {@link Config}). */
 export interface RelayConfig {
@@ -35,6 +36,16 @@ export interface MarketplaceConfig {
   forwardSecret: string | null;
   /** Give up on the provider's endpoint after this many ms (the buyer is waiting). */
   forwardTimeoutMs: number;
+  /** Which marketplace API the provider is on (`CLM_MARKETPLACE_API`). */
+  api: 'v2' | 'v1';
+}
+
+/** The billing calendar (a subset of {@link Config}). */
+export interface BillingConfig {
+  /** IANA zone of the billing periods (`CLM_BILLING_TZ`). */
+  zone: string;
+  /** When a period closes on its last day, wall time in `zone` (`CLM_USAGE_CLOSE_AT`). */
+  closeAt: TimeOfDay;
 }
 
 /** Validated collector configuration. */
@@ -59,6 +70,7 @@ export interface Config {
   trustProxy: TrustProxy;
   relay: RelayConfig;
   marketplace: MarketplaceConfig;
+  billing: BillingConfig;
   log: LogConfig;
 }
 
@@ -217,6 +229,20 @@ const envSchema = z.object({
     .min(16, { error: 'must be at least 16 characters' })
     .optional(),
   CLM_PROVISION_TIMEOUT_MS: int(1, 120_000, 20_000),
+  CLM_BILLING_TZ: z
+    .string()
+    .refine(isTimeZone, { error: 'must be an IANA time zone such as America/Chicago' })
+    .default('America/Chicago'),
+  CLM_USAGE_CLOSE_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time HH:MM' })
+    .refine((value) => value < '15:30', {
+      error: "must be before 15:30 (the marketplace's cutoff is 15:45 Chicago time)",
+    })
+    .transform((value) => ({ hour: Number(value.slice(0, 2)), minute: Number(value.slice(3)) }))
+    .default({ hour: 14, minute: 0 }),
+  CLM_MARKETPLACE_API: oneOf(['v2', 'v1']).default('v2'),
+  CLM_UPDATE_SUBSCRIPTION_URL: endpointUrl.optional(),
   CLM_RELAY_TIMEOUT_MS: int(1, 600_000, 10_000),
   CLM_RELAY_MAX_AGE_HOURS: int(1, 24 * 365, 72),
   CLM_RELAY_CONCURRENCY: int(1, 64, 4),
@@ -299,12 +325,17 @@ export function loadConfig(env: Env = process.env, terminal: Terminal = {}): Con
         ...(e.CLM_START_BILLING_URL && { startBilling: e.CLM_START_BILLING_URL }),
         ...(e.CLM_USAGE_URL && { usage: e.CLM_USAGE_URL }),
         ...(e.CLM_USAGE_END_URL && { usageEnd: e.CLM_USAGE_END_URL }),
+        ...(e.CLM_UPDATE_SUBSCRIPTION_URL && {
+          updateSubscription: e.CLM_UPDATE_SUBSCRIPTION_URL,
+        }),
       },
       provisionToken: provision ?? null,
       forwardUrl: e.CLM_PROVISION_FORWARD_URL ?? null,
       forwardSecret: e.CLM_PROVISION_FORWARD_SECRET ?? null,
       forwardTimeoutMs: e.CLM_PROVISION_TIMEOUT_MS,
+      api: e.CLM_MARKETPLACE_API,
     },
+    billing: { zone: e.CLM_BILLING_TZ, closeAt: e.CLM_USAGE_CLOSE_AT },
     log: logConfig(e, terminal),
   };
 }

@@ -3,7 +3,15 @@ import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
 import { prettyFactory } from 'pino-pretty';
 
 /** Which part of the collector a log line comes from; its `component` field. */
-export type Component = 'collector' | 'relay' | 'orders' | 'store' | 'sandbox' | 'cli' | 'http';
+export type Component =
+  | 'collector'
+  | 'relay'
+  | 'orders'
+  | 'usage'
+  | 'store'
+  | 'sandbox'
+  | 'cli'
+  | 'http';
 
 /** Extra fields of a log line: plain values only, never request or beacon objects. */
 export type LogFields = Readonly<Record<string, string | number | boolean | null>>;

@@ -39,8 +39,13 @@ export async function startCollector(options: {
     },
   );
   collector.worker.start();
+  collector.usage.start();
   logger.info('collector', `listening on ${url}`);
   logger.info('collector', `relaying to ${config.marketplace.endpoints.saasTrackings}`);
+  logger.info(
+    'usage',
+    `billing periods in ${config.billing.zone}; next close ${new Date(collector.usage.nextClose()).toISOString()}`,
+  );
   if (config.marketplace.provisionToken) {
     logger.info(
       'orders',

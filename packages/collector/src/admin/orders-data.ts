@@ -35,5 +35,8 @@ export async function loadOrders(
     store.listOrders({ limit: limits.orders ?? ORDERS_SHOWN }),
     store.listProvisioningFailures({ limit: limits.failures ?? FAILURES_SHOWN }),
   ]);
-  return { orders: orders.map(describeOrder), failures: failures.map(describeFailure) };
+  return {
+    orders: orders.map((order) => describeOrder(order)),
+    failures: failures.map(describeFailure),
+  };
 }

@@ -21,7 +21,7 @@ export interface OrdersReport {
 }
 
 async function collect(store: Store, database: string, limit: number): Promise<OrdersReport> {
-  const orders = (await store.listOrders({ limit })).map(describeOrder);
+  const orders = (await store.listOrders({ limit })).map((order) => describeOrder(order));
   // The orders store has no count: failures are few (one per order the provider turned
   // down), so reading them all to count them is cheap.
   const all = await store.listProvisioningFailures({ limit: Number.MAX_SAFE_INTEGER });

@@ -1,4 +1,5 @@
 import type { Order, OrdersStore, RelayRef } from '../store/orders.js';
+import { usageReportRelay } from '../usage/report-kind.js';
 import { startBillingRelay, usageEndRelay } from './relay-kinds.js';
 
 /** What a billing start or termination did to one SKU. */
@@ -53,8 +54,9 @@ export async function startBilling(
 }
 
 /**
- * Terminates `skus` of an order: each active one is marked ended and gets one
- * `/saas-usage/end` relay. When every named SKU had ended already, a 409.
+ * Terminates `skus` of an order: each active one is marked ended, its usage of the periods
+ * not yet closed is reported, then one `/saas-usage/end` is sent. When every named SKU had
+ * ended already, a 409.
  */
 export async function terminate(
   store: OrdersStore,
@@ -64,14 +66,12 @@ export async function terminate(
 ): Promise<SkuAction[]> {
   const active = skus.filter((sku) => order.skus.find((s) => s.sku === sku)?.endedAt === null);
   if (active.length === 0) throw new OrderConflict(409, 'already terminated');
-  // The open period's usage of these SKUs is to be reported before their ends: its
-  // reports go into this list ahead of the end relays.
-  const relays = active.map((sku) => usageEndRelay(order, sku, now));
   const ended = await store.terminateSkus({
     provisioningId: order.provisioningId,
     skus: active,
-    relays,
     now,
+    usageReport: (bucket) => usageReportRelay(bucket, now),
+    end: (sku) => usageEndRelay(order, sku, now),
   });
   const after = await store.getOrder(order.provisioningId);
   return skus.map((sku) => ({

@@ -1,4 +1,6 @@
 import type { Order, RelayRef } from '../store/orders.js';
+import type { UsageLine } from '../store/usage.js';
+import { formatMicros } from '../usage/decimal.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -19,8 +21,8 @@ export function callState(relay: RelayRef | null) {
   };
 }
 
-/** An order as the provider API answers it. */
-export function describeOrder(order: Order) {
+/** An order as the provider API answers it, with its usage per period and SKU when given. */
+export function describeOrder(order: Order, usage?: readonly UsageLine[]) {
   return {
     provisioningId: order.provisioningId,
     productId: order.productId,
@@ -34,5 +36,16 @@ export function describeOrder(order: Order) {
       endedAt: iso(sku.endedAt),
       end: callState(sku.end),
     })),
+    ...(usage && {
+      usage: usage.map((line) => ({
+        period: line.period,
+        sku: line.sku,
+        quantity: formatMicros(line.micros),
+        events: line.events,
+        report: line.report
+          ? { ...callState(line.report), status: line.report.status, late: line.report.late }
+          : { state: 'not-reported' },
+      })),
+    }),
   };
 }

@@ -5,6 +5,7 @@ import { jsonBodyErrors, readJsonText } from '../http/json-body.js';
 import { fingerprint, type Logger } from '../log.js';
 import { requireBearerToken } from '../security/bearer-token.js';
 import type { Order, OrdersStore } from '../store/orders.js';
+import type { UsageStore } from '../store/usage.js';
 import { OrderConflict, pickSkus, type SkuAction, startBilling, terminate } from './billing.js';
 import { provisioningIdSchema, skuListSchema } from './provision-request.js';
 import { describeOrder } from './subscription-view.js';
@@ -14,7 +15,7 @@ export const MAX_ORDER_API_BODY_BYTES = 16 * 1024;
 
 /** Dependencies of {@link subscriptionsRouter}. */
 export interface SubscriptionsDeps {
-  store: OrdersStore;
+  store: OrdersStore & Pick<UsageStore, 'usageLines'>;
   clock: Clock;
   logger: Logger;
   /** `CLM_API_TOKEN`; null disables the provider API. */
@@ -110,7 +111,9 @@ export function subscriptionsRouter(deps: SubscriptionsDeps): Router {
     '/api/subscriptions/:provisioningId',
     async (req: Request<{ provisioningId: string }>, res) => {
       const order = await findOrder(req.params.provisioningId, res);
-      if (order) res.json(describeOrder(order));
+      if (!order) return;
+      const usage = await store.usageLines({ provisioningId: order.provisioningId });
+      res.json(describeOrder(order, usage));
     },
   );
 

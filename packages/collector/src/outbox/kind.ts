@@ -12,6 +12,8 @@ export interface MarketplaceEndpoints {
   usage: string;
   /** `CLM_USAGE_END_URL` */
   usageEnd: string;
+  /** v1: `CLM_UPDATE_SUBSCRIPTION_URL` */
+  updateSubscription: string;
 }
 
 /**
@@ -50,5 +52,6 @@ export function endpointsUnder(baseUrl: string): MarketplaceEndpoints {
     startBilling: `${base}/start-billing/`,
     usage: `${base}/saas-usage/`,
     usageEnd: `${base}/saas-usage/end`,
+    updateSubscription: `${base}/update-subscription/`,
   };
 }

@@ -1,4 +1,5 @@
 import type { NewRelay, RelayStatus } from './outbox.js';
+import type { UsageBucket } from './usage.js';
 
 /** What became of a relay made for an order, as shown with the order. */
 export interface RelayRef {
@@ -75,13 +76,15 @@ export interface OrdersStore {
    */
   queueOrderRelays(relays: readonly NewRelay[]): Promise<{ relay: RelayRef; queued: boolean }[]>;
   /**
-   * Marks `skus` of an order ended at `now` and queues `relays` (their ends, after any
-   * usage reports) in one transaction. Resolves with the SKUs that were still active.
+   * In one transaction, marks `skus` of an order ended at `now` and, for each that was
+   * still active, queues a report of its usage in every period not yet closed, then its
+   * end (which the worker sends after those reports). Resolves with the SKUs ended now.
    */
   terminateSkus(options: {
     provisioningId: string;
     skus: readonly string[];
-    relays: readonly NewRelay[];
     now: number;
+    usageReport: (bucket: UsageBucket) => NewRelay;
+    end: (sku: string) => NewRelay;
   }): Promise<string[]>;
 }

@@ -9,6 +9,7 @@ import { sqliteAdminReads } from './sqlite/admin-reads.js';
 import { sqliteIngest } from './sqlite/ingest.js';
 import { sqliteOrders } from './sqlite/orders.js';
 import { sqliteOutbox } from './sqlite/outbox.js';
+import { sqliteUsage } from './sqlite/usage.js';
 import type { Store } from './types.js';
 import { takeWriterLock } from './writer-lock.js';
 
@@ -107,6 +108,7 @@ export async function openSqliteStore(options: {
     ...sqliteIngest(db, group),
     ...sqliteOutbox(db, group, clock),
     ...sqliteOrders(db, group),
+    ...sqliteUsage(db, group),
     ...sqliteAdminReads(db, group),
     ping: () => group.run(() => void select1.get()),
     async close() {

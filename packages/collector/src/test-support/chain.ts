@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
+import type { Clock } from '../clock.js';
 import { createCollector } from '../collector.js';
 import type { RelayConfig } from '../config.js';
 import type { Logger } from '../log.js';
@@ -40,6 +41,7 @@ const close = (server: Server) =>
 export async function startChain(
   relay: Partial<RelayConfig> = {},
   env: Record<string, string> = {},
+  options: { clock?: Clock } = {},
 ) {
   const sandboxApp = createSandboxApp();
   let sandbox: Server = createServer(sandboxApp);
@@ -69,6 +71,7 @@ export async function startChain(
     logger,
     pixelScript: null,
     processMetrics: false,
+    ...(options.clock && { clock: options.clock }),
   });
   const url = await listen(app);
   onTestFinished(stop);
@@ -133,5 +136,5 @@ export async function startChain(
       await new Promise<void>((resolve) => sandbox.listen(port, '127.0.0.1', resolve));
     },
   };
-  return chain;
+  return { ...chain, config };
 }

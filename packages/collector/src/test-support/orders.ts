@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import { CHAIN_TOKENS, startChain } from './chain.js';
 import {
   PROVIDER_SECRET,
@@ -30,6 +31,7 @@ export async function startOrdersChain(
   options: {
     answer?: (call: ProviderCall, index: number) => ProviderAnswer;
     env?: Record<string, string>;
+    clock?: Clock;
   } = {},
 ) {
   const provider = await startProvider(options.answer);
@@ -41,6 +43,7 @@ export async function startOrdersChain(
       CLM_PROVISION_FORWARD_SECRET: PROVIDER_SECRET,
       ...options.env,
     },
+    options.clock ? { clock: options.clock } : {},
   );
   const api = (method: string, path: string, body?: unknown) =>
     fetch(`${chain.url}${path}`, {
@@ -62,6 +65,17 @@ export async function startOrdersChain(
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
     api,
+    /** Creates an order through provisioning; resolves with its provisioningId. */
+    order: async (overrides: Record<string, unknown> = {}) => {
+      const body = provisionBody(overrides);
+      const res = await fetch(`${chain.url}/marketplace/provision`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${PROVISION_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (res.status !== 200) throw new Error(`provisioning: ${res.status} ${await res.text()}`);
+      return body.provisioningId;
+    },
     /** What the sandbox marketplace received on one endpoint, bodies only. */
     calls: async (endpoint: string) =>
       (

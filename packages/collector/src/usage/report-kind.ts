@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { RelayKindSpec } from '../outbox/kind.js';
 import { type Attempt, type Decision, decide, type RetryPolicy } from '../outbox/policy.js';
 import type { NewRelay, Relay } from '../store/outbox.js';
-import { blackout, type Period } from './calendar.js';
+import type { UsageBucket } from '../store/usage.js';
+import { blackout } from './calendar.js';
 import { formatMicros } from './decimal.js';
 
 /** Body of `/saas-usage/` (seed 002), `usageCount` kept as the exact decimal text. */
@@ -54,17 +55,6 @@ export const usageReportKind: RelayKindSpec<UsageReport> = {
   decide: decideReport,
   late: (relay: Relay, now: number) => relay.period !== null && now >= blackout(relay.period).start,
 };
-
-/** One (order, SKU, period) bucket of usage, with what a report of it needs. */
-export interface UsageBucket {
-  provisioningId: string;
-  sku: string;
-  period: Period;
-  micros: bigint;
-  customerId: string;
-  providerKey: string;
-  productId: number;
-}
 
 /** The `/saas-usage/` report of a bucket. */
 export function usageReportRelay(bucket: UsageBucket, now: number): NewRelay {

@@ -3,6 +3,7 @@ import type { GroupCommit } from '../group-commit.js';
 import type { Order, OrderSku, OrdersStore, ProvisioningFailure, RelayRef } from '../orders.js';
 import type { RelayStatus } from '../outbox.js';
 import { prepareQueueRelay, type QueuedRelay } from './relay-rows.js';
+import { prepareOpenBuckets } from './usage.js';
 
 interface OrderRow {
   provisioning_id: string;
@@ -69,6 +70,7 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
     'SELECT * FROM provisioning_failures ORDER BY at DESC, id DESC LIMIT ?',
   );
   const queueRelay = prepareQueueRelay(db);
+  const openBuckets = prepareOpenBuckets(db);
 
   function load(row: OrderRow | undefined): Order | null {
     if (!row) return null;
@@ -139,10 +141,14 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
           return { queued, relay: toRef(row) };
         }),
       ),
-    terminateSkus: ({ provisioningId, skus, relays, now }) =>
+    terminateSkus: ({ provisioningId, skus, now, usageReport, end }) =>
       group.run(() => {
         const ended = skus.filter((sku) => endSku.run({ provisioningId, sku, now }).changes > 0);
-        for (const relay of relays) queueRelay(relay);
+        for (const sku of ended) {
+          // The open usage first: read in this transaction, so none arrives unreported.
+          for (const bucket of openBuckets(provisioningId, sku)) queueRelay(usageReport(bucket));
+          queueRelay(end(sku));
+        }
         return ended;
       }),
   };

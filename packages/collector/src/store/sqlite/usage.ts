@@ -1,0 +1,204 @@
+import type Database from 'better-sqlite3';
+import { nextPeriod } from '../../usage/calendar.js';
+import type { GroupCommit } from '../group-commit.js';
+import type { RelayStatus } from '../outbox.js';
+import type { UsageBucket, UsageLine, UsageRecord, UsageStore } from '../usage.js';
+import { prepareQueueRelay } from './relay-rows.js';
+
+interface BucketRow {
+  provisioning_id: string;
+  sku: string;
+  period: string;
+  micros: bigint;
+  customer_id: string;
+  provider_key: string;
+  product_id: bigint;
+}
+
+const toBucket = (row: BucketRow): UsageBucket => ({
+  provisioningId: row.provisioning_id,
+  sku: row.sku,
+  period: row.period,
+  micros: row.micros,
+  customerId: row.customer_id,
+  providerKey: row.provider_key,
+  productId: Number(row.product_id),
+});
+
+/**
+ * The SQL and helpers usage shares with termination: the buckets of an order's SKU in
+ * periods not closed yet, read in the caller's transaction.
+ */
+export function prepareOpenBuckets(db: Database.Database) {
+  const select = db
+    .prepare(
+      `SELECT e.provisioning_id, e.sku, e.period, SUM(e.quantity_micros) AS micros,
+         o.customer_id, o.provider_key, o.product_id
+       FROM usage_events AS e JOIN orders AS o USING (provisioning_id)
+       WHERE e.provisioning_id = @provisioningId AND e.sku = @sku
+         AND e.period > COALESCE((SELECT MAX(period) FROM usage_periods), '')
+       GROUP BY e.period ORDER BY e.period`,
+    )
+    .safeIntegers(true);
+  return (provisioningId: string, sku: string): UsageBucket[] =>
+    (select.all({ provisioningId, sku }) as BucketRow[]).map(toBucket);
+}
+
+/** {@link UsageStore} on SQLite. */
+export function sqliteUsage(db: Database.Database, group: GroupCommit): UsageStore {
+  const skuState = db.prepare(
+    'SELECT ended_at FROM order_skus WHERE provisioning_id = @provisioningId AND sku = @sku',
+  );
+  const orderExists = db.prepare('SELECT 1 FROM orders WHERE provisioning_id = ?');
+  const findEvent = db.prepare('SELECT period FROM usage_events WHERE event_id = ?');
+  const lastClosed = db.prepare('SELECT MAX(period) AS period FROM usage_periods');
+  const firstOpen = db.prepare(
+    `SELECT MIN(period) AS period FROM usage_events
+     WHERE period > COALESCE((SELECT MAX(period) FROM usage_periods), '')`,
+  );
+  const insertEvent = db.prepare(
+    `INSERT INTO usage_events (event_id, provisioning_id, sku, quantity_micros, occurred_at, received_at, period)
+     VALUES (@eventId, @provisioningId, @sku, @micros, @occurredAt, @receivedAt, @period)`,
+  );
+  const insertPeriod = db.prepare(
+    `INSERT INTO usage_periods (period, closed_at, early) VALUES (@period, @now, @early)
+     ON CONFLICT (period) DO NOTHING`,
+  );
+  const periodBuckets = db
+    .prepare(
+      `SELECT e.provisioning_id, e.sku, e.period, SUM(e.quantity_micros) AS micros,
+         o.customer_id, o.provider_key, o.product_id
+       FROM usage_events AS e JOIN orders AS o USING (provisioning_id)
+       WHERE e.period = ? GROUP BY e.provisioning_id, e.sku ORDER BY e.provisioning_id, e.sku`,
+    )
+    .safeIntegers(true);
+  const closedPeriods = db.prepare(
+    'SELECT period, closed_at, early FROM usage_periods ORDER BY period DESC LIMIT ?',
+  );
+  const lines = db
+    .prepare(
+      `SELECT e.provisioning_id, e.sku, e.period, SUM(e.quantity_micros) AS micros,
+         COUNT(*) AS events, o.customer_id, o.provider_key, o.product_id,
+         r.id AS report_id, r.status, r.last_error, r.delivered_at, r.late, r.attempts
+       FROM usage_events AS e JOIN orders AS o USING (provisioning_id)
+       LEFT JOIN relays AS r ON r.kind = 'usage_report' AND r.order_id = e.provisioning_id
+         AND r.sku = e.sku AND r.period = e.period
+       WHERE (@period IS NULL OR e.period = @period)
+         AND (@provisioningId IS NULL OR e.provisioning_id = @provisioningId)
+       GROUP BY e.period, e.provisioning_id, e.sku
+       ORDER BY e.period DESC, e.provisioning_id, e.sku LIMIT 1000`,
+    )
+    .safeIntegers(true);
+  const confirm = db.prepare(
+    `UPDATE relays SET status = 'delivered', delivered_at = @now, updated_at = @now,
+       last_error = 'confirmed by an operator as received by the marketplace'
+     WHERE id = @id AND kind = 'usage_report' AND status = 'unconfirmed'`,
+  );
+  const resend = db.prepare(
+    `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
+       updated_at = @now
+     WHERE id = @id AND kind = 'usage_report' AND status IN ('unconfirmed', 'dead')`,
+  );
+  const countReports = db.prepare(
+    `SELECT status, COUNT(*) AS n FROM relays WHERE kind = 'usage_report' GROUP BY status`,
+  );
+  const queueRelay = prepareQueueRelay(db);
+
+  function record(events: Parameters<UsageStore['recordUsage']>[0]): UsageRecord[] {
+    const closed = (lastClosed.get() as { period: string | null }).period;
+    const results = events.map((event): UsageRecord => {
+      const { eventId } = event;
+      const sku = skuState.get(event) as { ended_at: number | null } | undefined;
+      if (!sku)
+        return {
+          eventId,
+          result: orderExists.get(event.provisioningId) ? 'unknown-sku' : 'unknown-order',
+        };
+      if (sku.ended_at !== null) return { eventId, result: 'terminated' };
+      return { eventId, result: 'recorded', period: event.period };
+    });
+    // All or nothing: a batch with a refused event stores none of it.
+    if (results.some((r) => r.result !== 'recorded')) return results;
+    return events.map((event) => {
+      const stored = findEvent.get(event.eventId) as { period: string } | undefined;
+      if (stored) return { eventId: event.eventId, result: 'duplicate', period: stored.period };
+      // Usage of a closed period counts in the first one still open.
+      const period = closed !== null && event.period <= closed ? nextPeriod(closed) : event.period;
+      insertEvent.run({ ...event, period });
+      return { eventId: event.eventId, result: 'recorded', period };
+    });
+  }
+
+  return {
+    recordUsage: (events) => group.run(() => record(events)),
+    lastClosedPeriod: () => group.run(() => (lastClosed.get() as { period: string | null }).period),
+    firstOpenUsagePeriod: () =>
+      group.run(() => (firstOpen.get() as { period: string | null }).period),
+    closePeriod: ({ period, now, early, report }) =>
+      group.run(() => {
+        const closed = (lastClosed.get() as { period: string | null }).period;
+        if (closed !== null && period <= closed) return null;
+        insertPeriod.run({ period, now, early: Number(early) });
+        let queued = 0;
+        for (const row of periodBuckets.all(period) as BucketRow[]) {
+          if (queueRelay(report(toBucket(row))).queued) queued++;
+        }
+        return queued;
+      }),
+    listClosedPeriods: ({ limit = 24 } = {}) =>
+      group.run(() =>
+        (closedPeriods.all(limit) as { period: string; closed_at: number; early: number }[]).map(
+          (row) => ({ period: row.period, closedAt: row.closed_at, early: row.early === 1 }),
+        ),
+      ),
+    usageLines: ({ period, provisioningId } = {}) =>
+      group.run(() =>
+        (
+          lines.all({
+            period: period ?? null,
+            provisioningId: provisioningId ?? null,
+          }) as (BucketRow & {
+            events: bigint;
+            report_id: bigint | null;
+            status: RelayStatus | null;
+            last_error: string | null;
+            delivered_at: bigint | null;
+            late: bigint | null;
+            attempts: bigint | null;
+          })[]
+        ).map(
+          (row): UsageLine => ({
+            ...toBucket(row),
+            events: Number(row.events),
+            report:
+              row.report_id === null
+                ? null
+                : {
+                    id: Number(row.report_id),
+                    status: row.status as RelayStatus,
+                    lastError: row.last_error,
+                    deliveredAt: row.delivered_at === null ? null : Number(row.delivered_at),
+                    late: row.late === 1n,
+                    attempts: Number(row.attempts),
+                  },
+          }),
+        ),
+      ),
+    confirmReport: (id, now) => group.run(() => confirm.run({ id, now }).changes > 0),
+    resendReport: (id, now) => group.run(() => resend.run({ id, now }).changes > 0),
+    countReports: () =>
+      group.run(() => {
+        const counts: Record<RelayStatus, number> = {
+          pending: 0,
+          in_flight: 0,
+          delivered: 0,
+          dead: 0,
+          unconfirmed: 0,
+        };
+        for (const row of countReports.all() as { status: RelayStatus; n: number }[]) {
+          counts[row.status] = row.n;
+        }
+        return counts;
+      }),
+  };
+}

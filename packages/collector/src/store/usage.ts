@@ -1,0 +1,80 @@
+import type { RelayRef } from './orders.js';
+import type { NewRelay, RelayStatus } from './outbox.js';
+
+/** A usage event to record; `period` is where it counts unless that period has closed. */
+export interface NewUsageEvent {
+  eventId: string;
+  provisioningId: string;
+  sku: string;
+  /** Exact quantity in micro-units (6 decimal places). */
+  micros: bigint;
+  /** Ms since the epoch. */
+  occurredAt: number;
+  receivedAt: number;
+  /** The period `occurredAt` falls in, in the billing zone. */
+  period: string;
+}
+
+/** What became of one usage event. */
+export type UsageRecord =
+  /** Stored, counting in `period` (a later one than its own when that one had closed). */
+  | { eventId: string; result: 'recorded' | 'duplicate'; period: string }
+  /** Refused: no such order, a SKU it does not have, or a SKU already terminated. */
+  | { eventId: string; result: 'unknown-order' | 'unknown-sku' | 'terminated' };
+
+/** One (order, SKU, period) of usage as reported to the marketplace. */
+export interface UsageBucket {
+  provisioningId: string;
+  sku: string;
+  period: string;
+  micros: bigint;
+  customerId: string;
+  providerKey: string;
+  productId: number;
+}
+
+/** A bucket with what became of its report. */
+export interface UsageLine extends UsageBucket {
+  events: number;
+  report: (RelayRef & { late: boolean; attempts: number }) | null;
+}
+
+/** A period's close as stored. */
+export interface ClosedPeriod {
+  period: string;
+  closedAt: number;
+  early: boolean;
+}
+
+/** Usage events, periods and their reports. */
+export interface UsageStore {
+  /**
+   * Records events in one transaction, each in its own period or, when that one has
+   * closed, the first period still open. A repeated `eventId` is answered as such and
+   * counted once.
+   */
+  recordUsage(events: readonly NewUsageEvent[]): Promise<UsageRecord[]>;
+  /** The latest closed period, or null before the first close. */
+  lastClosedPeriod(): Promise<string | null>;
+  /** The earliest period holding usage that has not been closed. */
+  firstOpenUsagePeriod(): Promise<string | null>;
+  /**
+   * Closes `period` (every earlier one must be closed) and queues, in the same transaction,
+   * one report per (order, SKU) with usage in it (none for a SKU reported at termination).
+   * Resolves with the number of reports queued; null when the period was closed already.
+   */
+  closePeriod(options: {
+    period: string;
+    now: number;
+    early: boolean;
+    report: (bucket: UsageBucket) => NewRelay;
+  }): Promise<number | null>;
+  listClosedPeriods(options?: { limit?: number }): Promise<ClosedPeriod[]>;
+  /** Usage per (period, order, SKU) with its report, newest period first; one period if given. */
+  usageLines(options?: { period?: string; provisioningId?: string }): Promise<UsageLine[]>;
+  /** Marks an unconfirmed report delivered: an operator saw it billed. False if not unconfirmed. */
+  confirmReport(id: number, now: number): Promise<boolean>;
+  /** Sends an unconfirmed (or dead) report again. False if it is neither. */
+  resendReport(id: number, now: number): Promise<boolean>;
+  countReports(): Promise<Record<RelayStatus, number>>;
+}

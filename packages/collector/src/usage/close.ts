@@ -1,0 +1,90 @@
+import type { UsageStore } from '../store/usage.js';
+import { closeTime, nextPeriod, type Period, periodOf, type TimeOfDay } from './calendar.js';
+import { usageReportRelay } from './report-kind.js';
+
+/** The billing calendar a close follows. */
+export interface Calendar {
+  zone: string;
+  closeAt: TimeOfDay;
+}
+
+/** A period closed, and the reports it queued. */
+export interface Closed {
+  period: Period;
+  reports: number;
+}
+
+/** Why a period cannot be closed (the CLI's and the dashboard's refusal). */
+export class CloseRefused extends Error {}
+
+/**
+ * The periods to close at `now`, oldest first: from the one after the last closed (or the
+ * oldest holding usage) while their close time has passed; with `through`, up to and
+ * including it whatever the time (closing it early).
+ */
+async function periodsToClose(
+  store: UsageStore,
+  calendar: Calendar,
+  now: number,
+  through?: Period,
+): Promise<Period[]> {
+  const last = await store.lastClosedPeriod();
+  let period = last !== null ? nextPeriod(last) : await store.firstOpenUsagePeriod();
+  // Nothing recorded yet: closing by hand starts at the period named.
+  if (period === null && through !== undefined) period = through;
+  const periods: Period[] = [];
+  while (period !== null && periods.length < 1200) {
+    const due = closeTime(period, calendar.zone, calendar.closeAt) <= now;
+    if (!due && (through === undefined || period > through)) break;
+    periods.push(period);
+    period = nextPeriod(period);
+  }
+  return periods;
+}
+
+/** Closes every period whose close time has passed, in order. */
+export async function closeDuePeriods(
+  store: UsageStore,
+  calendar: Calendar,
+  now: number,
+): Promise<Closed[]> {
+  return closeAll(store, await periodsToClose(store, calendar, now), now, false);
+}
+
+/**
+ * Closes `period` by hand (and any earlier one still open). Without `early` its close time
+ * must have passed; with it, the open period closes now and later usage counts in the next.
+ */
+export async function closePeriodNow(
+  store: UsageStore,
+  calendar: Calendar,
+  options: { period: Period; now: number; early: boolean },
+): Promise<Closed[]> {
+  const { period, now, early } = options;
+  const last = await store.lastClosedPeriod();
+  if (last !== null && period <= last) throw new CloseRefused(`${period} is closed already`);
+  const current = periodOf(now, calendar.zone);
+  if (period > current) throw new CloseRefused(`${period} has not begun (it is ${current} now)`);
+  const close = closeTime(period, calendar.zone, calendar.closeAt);
+  if (close > now && !early) {
+    throw new CloseRefused(
+      `${period} closes at ${new Date(close).toISOString()}; use --early to close it now`,
+    );
+  }
+  const periods = await periodsToClose(store, calendar, now, period);
+  return closeAll(store, periods, now, early);
+}
+
+async function closeAll(store: UsageStore, periods: Period[], now: number, early: boolean) {
+  const closed: Closed[] = [];
+  for (const period of periods) {
+    const reports = await store.closePeriod({
+      period,
+      now,
+      early,
+      report: (bucket) => usageReportRelay(bucket, now),
+    });
+    if (reports !== null) closed.push({ period, reports });
+  }
+  return closed;
+}

@@ -1,0 +1,92 @@
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import type { UsageStore } from '../store/usage.js';
+import { blackoutAt, closeTime, nextPeriod, periodOf } from './calendar.js';
+import { type Calendar, closeDuePeriods } from './close.js';
+
+/** Closes billing periods on time, and overdue ones at start. */
+export interface UsageScheduler {
+  start(): void;
+  stop(): Promise<void>;
+  /** Closes what is due now (outside the blackout); resolves when done. */
+  tick(): Promise<void>;
+  /** When the open period closes (ms), for metrics and the dashboard. */
+  nextClose(): number;
+}
+
+/** Dependencies of {@link createUsageScheduler}. */
+export interface UsageSchedulerDeps {
+  store: UsageStore;
+  clock: Clock;
+  logger: Logger;
+  calendar: Calendar;
+  /** Told after reports were queued (the relay worker). */
+  relay?: { notify(): void };
+  /** Look again at least this often (the wall clock may jump). Default one minute. */
+  checkMs?: number;
+}
+
+/**
+ * Watches the calendar: at each period's close time it closes the period (one report per
+ * order and SKU with usage); a period that should have closed while the collector was down
+ * closes at start. Nothing closes inside the month-end blackout: it waits for its end.
+ */
+export function createUsageScheduler(deps: UsageSchedulerDeps): UsageScheduler {
+  const { store, clock, logger, calendar, relay, checkMs = 60_000 } = deps;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | null = null;
+  let stopped = true;
+
+  const nextClose = () => {
+    const now = clock.now();
+    const period = periodOf(now, calendar.zone);
+    const close = closeTime(period, calendar.zone, calendar.closeAt);
+    return close > now ? close : closeTime(nextPeriod(period), calendar.zone, calendar.closeAt);
+  };
+
+  async function closeDue(): Promise<void> {
+    const now = clock.now();
+    const window = blackoutAt(now);
+    if (window) {
+      logger.debug('usage', `month-end blackout until ${new Date(window.end).toISOString()}`);
+      return;
+    }
+    const closed = await closeDuePeriods(store, calendar, now);
+    for (const { period, reports } of closed) {
+      logger.info('usage', `closed ${period}: ${reports} usage report(s) queued`);
+    }
+    if (closed.some((entry) => entry.reports > 0)) relay?.notify();
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    const now = clock.now();
+    const window = blackoutAt(now);
+    const wait = Math.min(checkMs, Math.max(0, (window?.end ?? nextClose()) - now));
+    timer = setTimeout(() => void tick().finally(schedule), wait);
+  }
+
+  function tick(): Promise<void> {
+    running ??= closeDue()
+      .catch((error: unknown) => logger.error('usage', `closing usage failed: ${String(error)}`))
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      void tick().finally(schedule);
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+    tick,
+    nextClose,
+  };
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { provisioningIdSchema, skuSchema } from '../orders/provision-request.js';
+import { periodOf } from './calendar.js';
+import { MAX_QUANTITY, toMicros } from './decimal.js';
+
+/** Most events one `POST /api/usage` may carry. */
+export const MAX_USAGE_EVENTS = 1000;
+
+/** How far ahead of receipt an `occurredAt` may be (clock skew), read as receipt. */
+export const OCCURRED_AT_SKEW_MS = 60_000;
+
+const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
+
+const usageEvent = z.strictObject(
+  {
+    eventId: z
+      .string({ error: 'eventId is required' })
+      .regex(/^[\x21-\x7e]{1,128}$/, { error: 'eventId must be 1-128 printable ASCII characters' }),
+    provisioningId: provisioningIdSchema,
+    productSku: skuSchema,
+    quantity: z
+      .number({ error: 'quantity must be a number' })
+      .min(0, { error: 'quantity must not be negative' })
+      .max(MAX_QUANTITY, { error: `quantity must be at most ${MAX_QUANTITY}` }),
+    occurredAt: z.iso
+      .datetime({
+        offset: true,
+        error: 'occurredAt must be an ISO-8601 date-time with a zone, such as 2026-07-31T12:00:00Z',
+      })
+      .optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type' ? 'each event must be a JSON object' : undefined,
+  },
+);
+
+const usageList = z
+  .array(usageEvent)
+  .min(1, { error: 'the array must hold at least one event' })
+  .max(MAX_USAGE_EVENTS, { error: `at most ${MAX_USAGE_EVENTS} events per request` });
+
+/** A validated usage event, its quantity exact and its period found. */
+export interface UsageEventInput {
+  eventId: string;
+  provisioningId: string;
+  sku: string;
+  micros: bigint;
+  occurredAt: number;
+  period: string;
+}
+
+/** Outcome of {@link parseUsageRequest}. */
+export type ParsedUsage = { ok: true; events: UsageEventInput[] } | { ok: false; error: string };
+
+/**
+ * Validates a `POST /api/usage` body (one event or an array): exact quantities with at most
+ * six decimal places, `occurredAt` not ahead of receipt, each event's period in `zone`.
+ */
+export function parseUsageRequest(text: string, now: number, zone: string): ParsedUsage {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'body is not valid JSON' };
+  }
+  const parsed = Array.isArray(json) ? usageList.safeParse(json) : usageEvent.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = typeof issue?.path[0] === 'number' ? `event ${issue.path[0]}: ` : '';
+    return { ok: false, error: `${where}${issue?.message ?? 'invalid body'}` };
+  }
+  const list = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+  const events: UsageEventInput[] = [];
+  for (const [index, event] of list.entries()) {
+    const where = Array.isArray(parsed.data) ? `event ${index}: ` : '';
+    const micros = toMicros(event.quantity);
+    if (micros === null)
+      return { ok: false, error: `${where}quantity must have at most 6 decimal places` };
+    const given = event.occurredAt === undefined ? now : Date.parse(event.occurredAt);
+    if (given > now + OCCURRED_AT_SKEW_MS)
+      return { ok: false, error: `${where}occurredAt must not be ahead of now` };
+    if (given < EARLIEST) return { ok: false, error: `${where}occurredAt must not be before 2000` };
+    const occurredAt = Math.min(given, now);
+    events.push({
+      eventId: event.eventId,
+      provisioningId: event.provisioningId,
+      sku: event.productSku,
+      micros,
+      occurredAt,
+      period: periodOf(occurredAt, zone),
+    });
+  }
+  return { ok: true, events };
+}
