@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import express, { type ErrorRequestHandler, type Response, Router } from 'express';
+import { type Response, Router } from 'express';
 import type { Clock } from '../clock.js';
-import { isUtf8ContentType } from '../http/charset.js';
-import { hasBody } from '../http/has-body.js';
+import { jsonBodyErrors, readJsonText } from '../http/json-body.js';
 import { fingerprint, type Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { requireBearerToken } from '../security/bearer-token.js';
@@ -74,21 +73,10 @@ export function apiPurchasesRouter(deps: ApiPurchasesDeps): Router {
     });
   }
 
-  // body-parser's errors (oversize, bad charset, aborted upload), answered in this API's words.
-  const onBodyError: ErrorRequestHandler = (
-    error: { status?: number; type?: string },
-    _req,
-    res,
-    next,
-  ) => {
-    if (!error.status || error.status >= 500) return next(error);
-    metrics.apiPurchase('invalid');
-    const tooLarge = error.type === 'entity.too.large';
-    fail(
-      res,
-      error.status,
-      tooLarge ? `body too large (at most ${MAX_API_BODY_BYTES} bytes)` : 'unreadable body',
-    );
+  const body = {
+    limit: MAX_API_BODY_BYTES,
+    missing: 'body required: a JSON object with customerId',
+    onRefused: () => metrics.apiPurchase('invalid'),
   };
 
   const router = Router();
@@ -99,19 +87,10 @@ export function apiPurchasesRouter(deps: ApiPurchasesDeps): Router {
       required: 'API token required',
       onRefused: () => metrics.apiPurchase('unauthorized'),
     }),
-    (req, res, next) => {
-      if (!hasBody(req)) {
-        metrics.apiPurchase('invalid');
-        return fail(res, 400, 'body required: a JSON object with customerId');
-      }
-      if (req.is('application/json') && isUtf8ContentType(req.get('content-type'))) return next();
-      metrics.apiPurchase('invalid');
-      fail(res, 415, 'Content-Type must be application/json, in UTF-8');
-    },
-    express.text({ type: 'application/json', limit: MAX_API_BODY_BYTES }),
+    ...readJsonText(body),
     (req, res) => accept(req.body as string, res),
   );
-  router.use('/api/purchases', onBodyError);
+  router.use('/api/purchases', jsonBodyErrors(body));
   return router;
 }
 
