@@ -7,9 +7,9 @@ export const MAX_PROVIDER_ANSWER = 2048;
 export type ForwardResult =
   /** 2xx with a usable `customerId`: the fields to answer, `customerId` a string first. */
   | { type: 'created'; status: number; answer: Record<string, unknown> & { customerId: string } }
-  /** 4xx: its status and body, for the buyer. */
+  /** 4xx about the order (400, 409, 422, ...): its status and body, for the buyer. */
   | { type: 'refused'; status: number; body: string; json: boolean }
-  /** 5xx, another status, a bad 2xx, a timeout or no answer. */
+  /** 5xx, a 4xx about the request itself (401, 404...), a bad 2xx, a timeout or no answer. */
   | { type: 'failed'; status: number | null; reason: string };
 
 /** Where and how provisioning requests are forwarded. */
@@ -21,6 +21,11 @@ export interface ForwardTarget {
   /** Unix seconds for the signature; default now. */
   nowSeconds?: () => number;
 }
+
+// 4xx answers about the collector's request rather than the buyer's order (a signature
+// refused, a wrong URL, a rate limit): a set-up problem the buyer cannot fix, answered like
+// a 5xx instead of being shown to them.
+const SETUP_ERRORS = new Set([401, 403, 404, 405, 407, 408, 413, 415, 429]);
 
 const cut = (text: string) =>
   text.length > MAX_PROVIDER_ANSWER ? `${text.slice(0, MAX_PROVIDER_ANSWER)}…` : text;
@@ -67,6 +72,13 @@ export async function forwardProvisioning(
   const json = /^application\/([\w.+-]+\+)?json\b/i.test(
     response.headers.get('content-type') ?? '',
   );
+  if (SETUP_ERRORS.has(status)) {
+    return {
+      type: 'failed',
+      status,
+      reason: `HTTP ${status} from the provider's endpoint: check CLM_PROVISION_FORWARD_URL and CLM_PROVISION_FORWARD_SECRET (${cut(text)})`,
+    };
+  }
   if (status >= 400 && status < 500) {
     // A cut JSON body is no longer JSON: it goes to the buyer as text.
     return {

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { fingerprint, type Logger } from '../log.js';
 import type { ProvisionOutcome } from '../metrics/outcomes.js';
+import type { MarketplaceApi } from '../outbox/kind.js';
 import type { OrdersStore } from '../store/orders.js';
 import { type ForwardResult, type ForwardTarget, forwardProvisioning } from './forward.js';
 import type { ProvisionRequest } from './provision-request.js';
@@ -26,6 +27,8 @@ export interface ProvisioningDeps {
   logger: Logger;
   forward: ForwardTarget;
   providerKey: string;
+  /** v1 answers a success `201 {"coid": …}` (seed 003); default v2. */
+  api?: MarketplaceApi;
   /** Told of each call's outcome, and the forward's duration when one was made. */
   onOutcome?: (outcome: ProvisionOutcome, seconds?: number) => void;
 }
@@ -43,6 +46,11 @@ export interface Provisioning {
  */
 export function createProvisioning(deps: ProvisioningDeps): Provisioning {
   const { store, clock, logger, forward, providerKey, onOutcome } = deps;
+  // The marketplace's success answer: v2 shows the provider's fields, v1 wants the Co ID.
+  const created = (answer: Record<string, unknown>): ProvisionAnswer =>
+    deps.api === 'v1'
+      ? { status: 201, body: { coid: answer.customerId } }
+      : { status: 200, body: answer };
   // One collector per database (the writer lock), so in-flight calls are known here.
   const inFlight = new Map<string, Promise<ProvisionAnswer>>();
 
@@ -68,7 +76,7 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
         'orders',
         `${order} provisioned: customer ${fingerprint(stored.customerId)}, ${productSkus.length} SKU(s)`,
       );
-      return { status: 200, body: stored.answer };
+      return created(stored.answer);
     }
     const failure = describeFailure(result);
     await store.recordProvisioningFailure({
@@ -92,7 +100,7 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
     const existing = await store.getOrder(request.provisioningId);
     if (!existing) return attempt(request, rawBody);
     onOutcome?.('repeat');
-    return { status: 200, body: existing.answer };
+    return created(existing.answer);
   }
 
   return {

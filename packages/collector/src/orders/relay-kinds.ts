@@ -51,6 +51,18 @@ export const usageEndKind: RelayKindSpec<UsageEnd> = {
   payload: usageEndPayload,
   dedupeKey: perOrderAndSku,
   url: (endpoints) => endpoints.usageEnd,
+  // v1: /update-subscription/ with `expired` and the day the customer terminated (UTC).
+  v1: {
+    url: (endpoints) => endpoints.updateSubscription,
+    body: ({ customerId, productSkus, providerKey }, relay) =>
+      JSON.stringify({
+        coid: customerId,
+        expired: true,
+        'expired-date': new Date(relay.createdAt).toISOString().slice(0, 10),
+        sku: productSkus[0],
+        providerkey: providerKey,
+      }),
+  },
   decide: retryUntilDelivered,
 };
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { jsonBodyErrors, readJsonText } from '../http/json-body.js';
 import { fingerprint, type Logger } from '../log.js';
+import type { MarketplaceApi } from '../outbox/kind.js';
 import { requireBearerToken } from '../security/bearer-token.js';
 import type { Order, OrdersStore } from '../store/orders.js';
 import type { UsageStore } from '../store/usage.js';
@@ -22,6 +23,8 @@ export interface SubscriptionsDeps {
   apiToken: string | null;
   /** Told after relays are queued, so the worker sends them at once. */
   onRelayQueued: () => void;
+  /** The marketplace API in use; v1 has no billing start. Default v2. */
+  api?: MarketplaceApi;
 }
 
 const billingStartBody = z.strictObject(
@@ -120,6 +123,10 @@ export function subscriptionsRouter(deps: SubscriptionsDeps): Router {
   router.post('/api/billing/start', ...readJsonText(body), async (req, res) => {
     const parsed = parse(billingStartBody, req.body as string);
     if ('error' in parsed) return fail(res, 400, parsed.error);
+    if (deps.api === 'v1') {
+      const reason = 'the v1 API has no billing start: a v1 subscription bills from its order';
+      return fail(res, 409, reason);
+    }
     const order = await findOrder(parsed.data.provisioningId, res);
     if (order) await act(res, order, parsed.data.productSkus, startBilling, 'billing start of');
   });

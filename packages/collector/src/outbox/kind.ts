@@ -2,6 +2,9 @@ import type { z } from 'zod';
 import type { Relay, RelayKind } from '../store/outbox.js';
 import { type Attempt, type Decision, decide, type RetryPolicy } from './policy.js';
 
+/** Which marketplace API the calls are made on. */
+export type MarketplaceApi = 'v2' | 'v1';
+
 /** Where the marketplace takes each call (configured; see `config.ts`). */
 export interface MarketplaceEndpoints {
   /** `${ONRAMP_BASE_URL}/api/SaasTrackings` */
@@ -32,6 +35,12 @@ export interface RelayKindSpec<P> {
   url(endpoints: MarketplaceEndpoints): string;
   /** The JSON text to send, when `JSON.stringify(payload)` is not it. */
   body?(payload: P): string;
+  /**
+   * The call on the retired v1 API (`CLM_MARKETPLACE_API=v1`, seed 003): where and what,
+   * translated from the stored (v2) payload at send time. Kinds without it are sent the
+   * same way on both (SaasTrackings).
+   */
+  v1?: { url(endpoints: MarketplaceEndpoints): string; body(payload: P, relay: Relay): string };
   /** Retry rule: what an attempt's result means for this kind. */
   decide(attempt: Attempt, policy: RetryPolicy): Decision;
   /** Whether a delivery now is late (usage reports after their month's blackout began). */

@@ -16,8 +16,10 @@ export interface EndpointSpec {
   schema: z.ZodType;
   /** What reject mode says was refused. */
   subject: string;
-  /** The 200 body of an accepted call. */
+  /** The body of an accepted call. */
   answer: (id: number) => Record<string, unknown>;
+  /** The status of an accepted call; default 200 (v1 answers 201). */
+  status?: number;
 }
 
 function accept(state: SandboxState, spec: EndpointSpec, req: Request, res: Response): void {
@@ -33,7 +35,7 @@ function accept(state: SandboxState, spec: EndpointSpec, req: Request, res: Resp
     return;
   }
   const id = recordCall(state, spec.name, req.body as Record<string, unknown>);
-  res.status(200).json(spec.answer(id));
+  res.status(spec.status ?? 200).json(spec.answer(id));
 }
 
 /** `POST <spec.path>`, validated by `spec.schema`, answering according to the current mode. */

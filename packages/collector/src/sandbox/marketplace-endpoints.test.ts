@@ -244,7 +244,7 @@ describe('GET /_sandbox/calls', () => {
     const unknown = await fetch(`${s.url}/_sandbox/calls?endpoint=saas-usages`);
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as { error: string }).error).toBe(
-      'endpoint must be one of SaasTrackings, start-billing, saas-usage, saas-usage-end',
+      'endpoint must be one of SaasTrackings, start-billing, saas-usage, saas-usage-end, update-subscription',
     );
 
     expect((await fetch(`${s.url}/_sandbox/reset`, { method: 'POST' })).status).toBe(204);

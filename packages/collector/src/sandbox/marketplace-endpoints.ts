@@ -6,6 +6,7 @@ import {
   saasUsageSchema,
   startBillingSchema,
   trackingSchema,
+  updateSubscriptionSchema,
 } from './schemas.js';
 import type { Endpoint, SandboxState } from './state.js';
 
@@ -39,6 +40,14 @@ const SPECS: readonly EndpointSpec[] = [
     subject: 'termination',
     answer: (id) => ({ id, status: 'termination notification received' }),
   },
+  {
+    name: 'update-subscription',
+    path: '/update-subscription/',
+    schema: updateSubscriptionSchema,
+    subject: 'subscription update',
+    status: 201,
+    answer: (id) => ({ id, status: 'subscription successfully updated' }),
+  },
 ];
 
 /** The documented path of each endpoint, for pages and logs. */
@@ -47,8 +56,9 @@ export const ENDPOINT_PATHS = Object.fromEntries(
 ) as Record<Endpoint, string>;
 
 /**
- * The marketplace endpoints: `POST /api/SaasTrackings`, `/start-billing/`, `/saas-usage/`
- * and `/saas-usage/end`, each validated like the real one and subject to the current mode.
+ * The marketplace endpoints: `POST /api/SaasTrackings`, `/start-billing/`, `/saas-usage/`,
+ * `/saas-usage/end` and v1's `/update-subscription/`, each validated like the real one and
+ * subject to the current mode.
  */
 export function marketplaceRouter(state: SandboxState): Router {
   const router = Router();

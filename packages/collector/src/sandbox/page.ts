@@ -37,6 +37,12 @@ const SECTIONS: readonly { endpoint: Endpoint; heading: string; noun: string; fi
       noun: 'termination(s)',
       fields: ['providerKey', 'customerId', 'provisioningId', 'productId', 'productSkus'],
     },
+    {
+      endpoint: 'update-subscription',
+      heading: 'Subscription updates (v1)',
+      noun: 'update(s)',
+      fields: ['coid', 'expired', 'expired-date', 'sku', 'count', 'providerkey'],
+    },
   ];
 
 /** The sandbox's HTML page: the calls it received, per endpoint, and the Buy attempts. */

@@ -77,3 +77,21 @@ export const saasUsageSchema = strictBody({
 
 /** `POST /saas-usage/end`. */
 export const saasUsageEndSchema = strictBody({ ...v2Base, productSkus: skuList('productSkus') });
+
+/**
+ * `POST /update-subscription/` (v1, seed 003): `coid`, `expired`, `sku` and `providerkey`
+ * required, `count` a number when given, `expired-date` required when `expired` is true.
+ */
+export const updateSubscriptionSchema = strictBody({
+  coid: required('coid'),
+  expired: z.boolean({
+    error: (issue) =>
+      issue.input === undefined ? 'expired is required' : 'expired must be true or false',
+  }),
+  'expired-date': required('expired-date').optional(),
+  sku: required('sku'),
+  count: number('count').optional(),
+  providerkey: required('providerkey'),
+}).refine((body) => !body.expired || body['expired-date'] !== undefined, {
+  error: 'expired-date is required when expired is true',
+});

@@ -7,6 +7,7 @@ export const ENDPOINTS = [
   'start-billing',
   'saas-usage',
   'saas-usage-end',
+  'update-subscription',
 ] as const;
 
 /** One of {@link ENDPOINTS}. */

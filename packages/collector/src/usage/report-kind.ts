@@ -52,6 +52,13 @@ export const usageReportKind: RelayKindSpec<UsageReport> = {
   // The count goes out as a JSON number written from the exact decimal, not via a double.
   body: ({ usageCount, ...rest }) =>
     `${JSON.stringify(rest).slice(0, -1)},"usageCount":${usageCount}}`,
+  // v1: /update-subscription/ with the aggregated count, the customer still active.
+  v1: {
+    url: (endpoints) => endpoints.updateSubscription,
+    body: ({ customerId, productSku, usageCount, providerKey }) =>
+      `{"coid":${JSON.stringify(customerId)},"expired":false,"sku":${JSON.stringify(productSku)},` +
+      `"count":${usageCount},"providerkey":${JSON.stringify(providerKey)}}`,
+  },
   decide: decideReport,
   late: (relay: Relay, now: number) => relay.period !== null && now >= blackout(relay.period).start,
 };

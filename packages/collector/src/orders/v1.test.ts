@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { createSandboxApp } from '../sandbox/app.js';
+import { listen, postJson } from '../test-support/http.js';
+import { provisionBody, startOrdersChain } from '../test-support/orders.js';
+import { closePeriodNow } from '../usage/close.js';
+
+describe('CLM_MARKETPLACE_API=v1', () => {
+  it('answers provisioning 201 {coid}, reports usage and termination through /update-subscription/', async () => {
+    const chain = await startOrdersChain({ env: { CLM_MARKETPLACE_API: 'v1' } });
+    const body = provisionBody({ productSkus: ['SKU-V1'] });
+    const created = await chain.provision(body);
+    expect([created.status, await created.json()]).toEqual([201, { coid: '1000' }]);
+    // A repeat gets the same answer.
+    const again = await chain.provision(body);
+    expect([again.status, await again.json()]).toEqual([201, { coid: '1000' }]);
+    const id = body.provisioningId;
+    const start = await chain.api('POST', '/api/billing/start', { provisioningId: id });
+    expect(start.status).toBe(409);
+    await chain.api('POST', '/api/usage', {
+      eventId: 'u-1',
+      provisioningId: id,
+      productSku: 'SKU-V1',
+      quantity: 2.25,
+    });
+    const [line] = await chain.store.usageLines();
+    await closePeriodNow(chain.store, chain.config.billing, {
+      period: line?.period ?? 'none',
+      now: Date.now(),
+      early: true,
+    });
+    await chain.settled();
+    expect(await chain.api('POST', `/api/subscriptions/${id}/terminate`)).toMatchObject({
+      status: 202,
+    });
+    await chain.settled();
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await chain.calls('update-subscription')).toEqual([
+      { coid: '1000', expired: false, sku: 'SKU-V1', count: 2.25, providerkey: 'PK-1' },
+      { coid: '1000', expired: true, 'expired-date': today, sku: 'SKU-V1', providerkey: 'PK-1' },
+    ]);
+    expect(await chain.calls('saas-usage')).toEqual([]);
+    expect(await chain.calls('saas-usage-end')).toEqual([]);
+  });
+});
+
+describe('sandbox /update-subscription/', () => {
+  const valid = { coid: 'c-1', expired: false, sku: 'SKU-1', count: 3.5, providerkey: 'PK-1' };
+  it.each([
+    ['a missing coid', { ...valid, coid: undefined }, 'coid is required'],
+    ['expired as text', { ...valid, expired: 'true' }, 'expired must be true or false'],
+    [
+      'expired without expired-date',
+      { ...valid, expired: true },
+      'expired-date is required when expired is true',
+    ],
+    ['count as text', { ...valid, count: '3' }, 'count must be a number'],
+    ['an unknown field', { ...valid, extra: 1 }, 'unexpected field(s): extra'],
+  ])('refuses %s with 400', async (_name, body, error) => {
+    const url = await listen(createSandboxApp());
+    const res = await postJson(`${url}/update-subscription/`, body);
+    expect([res.status, await res.json()]).toEqual([400, { error }]);
+  });
+
+  it('answers 201 and records the update', async () => {
+    const url = await listen(createSandboxApp());
+    const ended = { ...valid, expired: true, 'expired-date': '2026-07-31' };
+    expect((await postJson(`${url}/update-subscription/`, valid)).status).toBe(201);
+    expect((await postJson(`${url}/update-subscription`, ended)).status).toBe(201);
+    const calls = (await (
+      await fetch(`${url}/_sandbox/calls?endpoint=update-subscription`)
+    ).json()) as { body: unknown }[];
+    expect(calls.map((call) => call.body)).toEqual([valid, ended]);
+  });
+});
+
+describe('provider answers about the request itself', () => {
+  it.each([401, 403, 404])(
+    'a %s is not shown to the buyer: 502, recorded as a set-up failure',
+    async (status) => {
+      const chain = await startOrdersChain({
+        answer: () => ({ status, body: { message: 'bad signature' } }),
+      });
+      const res = await chain.provision(provisionBody());
+      expect(res.status).toBe(502);
+      expect(await res.text()).not.toContain('bad signature');
+      const [failure] = await chain.store.listProvisioningFailures();
+      expect(failure).toMatchObject({ outcome: 'failed', status });
+      expect(failure?.message).toMatch(
+        /check CLM_PROVISION_FORWARD_URL and CLM_PROVISION_FORWARD_SECRET/,
+      );
+    },
+  );
+});
