@@ -117,22 +117,47 @@ test('without a referral nothing is sent, on view or on purchase', async ({
   expect(seen).toEqual([]);
 });
 
-test('storage that throws breaks nothing on the page', async ({ page, site, collector }) => {
+test('storage that throws breaks nothing; the referral lasts for the page only', async ({
+  page,
+  site,
+  collector,
+}) => {
   await page.addInitScript(() => {
     const fail = () => {
       throw new DOMException('storage blocked', 'SecurityError');
     };
     Object.defineProperty(window, 'localStorage', { get: fail });
-    Object.defineProperty(document, 'cookie', { get: fail, set: fail });
+    // Counted: where localStorage is blocked the pixel must not fall back to a cookie.
+    Object.defineProperty(window, 'cookieAttempts', { value: { n: 0 } });
+    const count = () => {
+      (window as unknown as { cookieAttempts: { n: number } }).cookieAttempts.n += 1;
+      fail();
+    };
+    Object.defineProperty(document, 'cookie', { get: count, set: count });
   });
   const seen = await beaconsDuring(page, collector.url, async () => {
     await page.goto(`${site.url}/?clm_ref=R-9`);
     await pixelReady(page);
-    // Nothing could be remembered, so the purchase has no referral to go with.
+    // Remembered in memory for this page's life: the purchase goes with it.
     const result = await page.evaluate(() => window.clmPixel?.purchase('cust-9'));
+    expect(result).toEqual({ sent: true });
+  });
+  expect(seen.map((b) => b.body.type)).toEqual(['visit', 'purchase']);
+  expect(seen[1]?.body.ref).toMatchObject({ id: 'R-9' });
+
+  // The next page starts with nothing stored.
+  const next = await beaconsDuring(page, collector.url, async () => {
+    await page.goto(`${site.url}/next`);
+    await pixelReady(page);
+    const result = await page.evaluate(() => window.clmPixel?.purchase('cust-10'));
     expect(result).toEqual({ sent: false, reason: 'no-referral' });
   });
-  expect(seen.map((b) => b.body.type)).toEqual(['visit']);
+  expect(next).toEqual([]);
+  expect(
+    await page.evaluate(
+      () => (window as unknown as { cookieAttempts: { n: number } }).cookieAttempts.n,
+    ),
+  ).toBe(0);
 });
 
 test('a purchase 31 days after the referral is not sent; one at 29 days is', async ({
@@ -165,4 +190,73 @@ test('a purchase 31 days after the referral is not sent; one at 29 days is', asy
     });
   });
   expect(late).toEqual([]);
+});
+
+test('a landing link with a control character: the purchase is still relayed', async ({
+  page,
+  site,
+  collector,
+  sandbox,
+}) => {
+  // As the link carries them, the collector refuses these utm values (a line feed, a bidi
+  // override, over 256 characters) and with them every beacon of this browser.
+  const cjk = encodeURIComponent('漢'.repeat(300));
+  const landing = await beaconsDuring(page, collector.url, async () => {
+    await page.goto(
+      `${site.url}/?clm_ref=R-CTL&utm_medium=a%0Ab&utm_campaign=%E2%80%AEspring&utm_content=${cjk}`,
+    );
+    await pixelReady(page);
+  });
+  const ref = expectPlainTextBeacon(landing[0]).ref as { utm: Record<string, string> };
+  expect(ref.utm).toMatchObject({ medium: 'ab', campaign: 'spring' });
+  expect(ref.utm.content?.length).toBeLessThanOrEqual(256);
+  expect((await landing[0]?.request.response())?.ok(), 'the collector accepts it').toBe(true);
+
+  const result = await page.evaluate(() => window.clmPixel?.purchase('cust-ctl'));
+  expect(result).toEqual({ sent: true });
+  await expect
+    .poll(async () => (await sandbox.received()).map((t) => t.customerId))
+    .toEqual(['cust-ctl']);
+});
+
+test('pixel.debug.js says what it does and why; pixel.js says nothing', async ({ page, site }) => {
+  const messages: string[] = [];
+  page.on('console', (message) => messages.push(message.text()));
+  const visitAndBuy = async (customerId: string) => {
+    await page.goto(`${site.url}/?utm_source=newsletter`);
+    await pixelReady(page);
+    return page.evaluate((id) => window.clmPixel?.purchase(id), customerId);
+  };
+
+  expect(await visitAndBuy('cust-quiet')).toEqual({ sent: false, reason: 'no-referral' });
+  expect(messages.filter((text) => text.includes('[clm-pixel]'))).toEqual([]);
+
+  site.setup.pixelFile = 'pixel.debug.js';
+  expect(await visitAndBuy('cust-loud')).toEqual({ sent: false, reason: 'no-referral' });
+  const said = messages.filter((text) => text.startsWith('[clm-pixel]')).join('\n');
+  expect(said).toContain('on: beacons go to');
+  expect(said).toContain('no ?clm_ref= in this URL');
+  expect(said).toMatch(/purchase cust-loud not sent: no-referral: no marketplace referral/);
+});
+
+test('a tag that runs without document.currentScript (a module, as some tag managers load it) still starts', async ({
+  page,
+  site,
+  collector,
+  sandbox,
+}) => {
+  site.setup.attrs = { ...site.setup.attrs, type: 'module' };
+  const seen = await beaconsDuring(page, collector.url, async () => {
+    await page.goto(`${site.url}/?clm_ref=R-MOD`);
+    await pixelReady(page);
+  });
+  expect(seen.map((b) => [b.body.type, b.request.url()])).toEqual([
+    ['visit', `${collector.url}/beacon`],
+  ]);
+  expect(await page.evaluate(() => window.clmPixel?.purchase('cust-mod'))).toEqual({
+    sent: true,
+  });
+  await expect
+    .poll(async () => (await sandbox.received()).map((t) => t.customerId))
+    .toEqual(['cust-mod']);
 });

@@ -1,54 +1,62 @@
 import { describe, expect, it } from 'vitest';
-import { isDebug, resolveSettings } from './config';
+import * as config from './config';
 
 const base = { providerKey: 'PK-123', service: 'acme-crm', collector: 'https://c.example/t/' };
+const configured = (o: config.LooseOptions, scriptUrl?: string) => {
+  config.configure(o, scriptUrl);
+  const { providerKey, service, beaconUrl, windowMs, requireReferral } = config;
+  return { providerKey, service, beaconUrl, windowMs, requireReferral };
+};
 
-describe('resolveSettings', () => {
+describe('configure', () => {
   it('applies the documented defaults', () => {
-    expect(resolveSettings(base)).toEqual({
-      _key: 'PK-123',
-      _service: 'acme-crm',
-      _url: 'https://c.example/t/beacon',
-      _window: 30 * 864e5,
-      _requireReferral: true,
+    expect(configured(base)).toEqual({
+      providerKey: 'PK-123',
+      service: 'acme-crm',
+      beaconUrl: 'https://c.example/t/beacon',
+      windowMs: 30 * 864e5,
+      requireReferral: true,
     });
   });
 
   it('adds the beacon path whether or not the collector ends with a slash', () => {
-    expect(resolveSettings({ ...base, collector: 'https://c.example' })?._url).toBe(
+    expect(configured({ ...base, collector: 'https://c.example' }).beaconUrl).toBe(
+      'https://c.example/beacon',
+    );
+    // A collector behind the page's own origin stays relative, resolved against the page.
+    expect(configured({ ...base, collector: '/clm' }).beaconUrl).toBe('/clm/beacon');
+    expect(configured({ ...base, collector: '/' }).beaconUrl).toBe('/beacon');
+  });
+
+  it('sends beacons beside the script when the tag names no collector', () => {
+    const tag = { providerKey: 'PK-123', service: 'acme-crm' };
+    expect(configured(tag, 'https://c.example/t/pixel.js?v=2').beaconUrl).toBe(
+      'https://c.example/t/beacon',
+    );
+    expect(configured({ ...tag, collector: '' }, 'https://c.example/pixel.js').beaconUrl).toBe(
       'https://c.example/beacon',
     );
   });
 
   it('reads the string values of data-* attributes', () => {
-    const s = resolveSettings({ ...base, windowDays: '7', requireReferral: 'false' });
-    expect(s?._window).toBe(7 * 864e5);
-    expect(s?._requireReferral).toBe(false);
-    expect(resolveSettings({ ...base, requireReferral: 'true' })?._requireReferral).toBe(true);
-    expect(resolveSettings({ ...base, requireReferral: false })?._requireReferral).toBe(false);
+    expect(configured({ ...base, windowDays: '7', requireReferral: 'false' })).toMatchObject({
+      windowMs: 7 * 864e5,
+      requireReferral: false,
+    });
+    expect(configured({ ...base, requireReferral: 'true' }).requireReferral).toBe(true);
+    expect(configured({ ...base, requireReferral: false }).requireReferral).toBe(false);
   });
 
   it('falls back to 30 days for a window that is not a positive number', () => {
     for (const windowDays of ['0', '-3', 'soon', '']) {
-      expect(resolveSettings({ ...base, windowDays })?._window).toBe(30 * 864e5);
+      expect(configured({ ...base, windowDays }).windowMs).toBe(30 * 864e5);
     }
   });
 
-  it('refuses to start without provider key, service or collector', () => {
-    expect(resolveSettings({ ...base, providerKey: '' })).toBeUndefined();
-    expect(resolveSettings({ service: 'acme-crm', collector: base.collector })).toBeUndefined();
-    expect(resolveSettings({ ...base, service: '' })).toBeUndefined();
-    expect(resolveSettings({ ...base, collector: '' })).toBeUndefined();
-  });
-});
-
-describe('isDebug', () => {
-  it('is on for a bare data-debug attribute or true, off when absent or "false"', () => {
-    expect(isDebug({ debug: '' })).toBe(true);
-    expect(isDebug({ debug: true })).toBe(true);
-    expect(isDebug({ debug: 'true' })).toBe(true);
-    expect(isDebug({})).toBe(false);
-    expect(isDebug({ debug: false })).toBe(false);
-    expect(isDebug({ debug: 'false' })).toBe(false);
+  it('stays off without provider key or service, and throws without any collector', () => {
+    expect(configured({ ...base, providerKey: '' }).beaconUrl).toBeFalsy();
+    expect(configured({ service: 'acme-crm', collector: base.collector }).beaconUrl).toBeFalsy();
+    expect(configured({ ...base, service: '' }).beaconUrl).toBeFalsy();
+    expect(() => config.configure({ ...base, collector: '' })).toThrow();
   });
 });

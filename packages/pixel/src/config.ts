@@ -3,35 +3,29 @@ import type { Options } from './types';
 /** The script tag's attributes: strings where {@link Options} has numbers and booleans. */
 export type LooseOptions = { [K in keyof Options]?: Options[K] | string };
 
-// Underscored names are internal: the build shortens them (size is a feature).
-export interface Settings {
-  _key: string;
-  _service: string;
-  _url: string;
-  _window: number;
-  _requireReferral: boolean;
-}
-
-const DAY = 864e5;
+// The settings in effect, as module state: the build joins modules into one scope, where
+// plain variables cost fewer bytes than a settings object passed around.
+export let providerKey: string;
+export let service: string;
+/** Where beacons go; empty while the pixel is not configured. */
+export let beaconUrl: string | undefined;
+export let windowMs: number;
+export let requireReferral: boolean;
 
 /**
- * Turns options (or a script tag's `dataset`, whose values are strings) into settings, or
- * nothing when the provider key, service or collector is missing.
+ * Takes options (or a script tag's `dataset`, whose values are strings), with the documented
+ * defaults. Beacons go to `<collector>/beacon`, or beside the script without a collector
+ * (.../t/pixel.js → .../t/beacon). Leaves the pixel off (no `beaconUrl`) without a provider
+ * key or service; throws without a collector or script URL.
  */
-export const resolveSettings = (o: LooseOptions): Settings | undefined => {
-  const key = o.providerKey as string;
-  const service = o.service as string;
-  const days = Number(o.windowDays);
-  if (key && service && o.collector) {
-    return {
-      _key: key,
-      _service: service,
-      _url: String(o.collector).replace(/\/?$/, '/beacon'),
-      _window: (days > 0 ? days : 30) * DAY,
-      _requireReferral: String(o.requireReferral) !== 'false',
-    };
-  }
+export const configure = (o: LooseOptions, scriptUrl?: string): void => {
+  const days = +(o.windowDays as string);
+  providerKey = o.providerKey as string;
+  service = o.service as string;
+  beaconUrl =
+    providerKey &&
+    service &&
+    (o.collector || new URL('.', scriptUrl).href).replace(/\/?$/, '/beacon');
+  windowMs = (days > 0 ? days : 30) * 864e5;
+  requireReferral = `${o.requireReferral}` !== 'false';
 };
-
-/** `data-debug` and `debug: true` turn logging on; absent or "false" keep it off. */
-export const isDebug = (o: LooseOptions): boolean => !/^(undefined|false)$/.test(String(o.debug));

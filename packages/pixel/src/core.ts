@@ -1,101 +1,115 @@
-import { isDebug, type LooseOptions, resolveSettings, type Settings } from './config';
-import { P, stringify } from './globals';
-import { eventId, hash } from './id';
-import { log, setDebug } from './log';
+import {
+  beaconUrl,
+  configure,
+  type LooseOptions,
+  providerKey,
+  requireReferral,
+  service,
+  windowMs,
+} from './config';
+import { DEBUG } from './debug';
+import { now, stringify } from './globals';
+import { eventId } from './id';
+import { log, setDebug, WHY } from './log';
 import { captureReferral } from './referral';
 import { read, write } from './storage';
+import { clean } from './text';
 import { send } from './transport';
 import type { Options, PurchaseResult, Referral, SkipReason } from './types';
 
 const REFERRAL_KEY = 'clm_ref';
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
-const CUSTOMER_ID = /^[^\0-\x1f\x7f-\x9f]{1,256}$/;
 
-let settings: Settings | undefined;
-
-const beacon = (s: Settings, type: string, fields: object): boolean => {
+const beacon = (type: string, fields: object): unknown => {
   const body = stringify({
     v: 1,
     type,
     id: eventId(),
-    key: s._key,
-    service: s._service,
+    key: providerKey,
+    service,
     ...fields,
-    time: Date.now(),
+    time: now(),
   });
   log(type, body);
-  return send(s._url, body);
+  return send(beaconUrl as string, body);
 };
 
 /** The referral stored within the window, or `null`. */
 export const referral = (): Referral | null => {
   const ref = read<Referral>(REFERRAL_KEY);
-  return ref && settings && Date.now() - ref.at < settings._window ? ref : null;
+  return ref && now() - ref.at < windowMs ? ref : null;
+};
+
+/**
+ * Configures the pixel and captures a referral from the current URL; may throw. The script
+ * tag passes its own URL, beside which beacons go without a collector.
+ */
+export const start = (options: Options | LooseOptions, scriptUrl?: string): void => {
+  if (DEBUG && options.debug !== undefined) setDebug(`${options.debug}` !== 'false');
+  configure(options, scriptUrl);
+  if (!beaconUrl) {
+    log('off: needs data-provider-key and data-service');
+    return;
+  }
+  log('on: beacons go to', beaconUrl);
+  const param = (options.referralParam as string) || REFERRAL_KEY;
+  const landed = captureReferral(param);
+  if (!landed) log(`no ?${param}= in this URL: nothing captured, nothing sent`);
+  if (landed) {
+    // Last click wins; reloading the same landing page is not a new visit.
+    const isNew = referral()?.id !== landed.id;
+    write(REFERRAL_KEY, landed);
+    log('referral', landed, isNew ? 'new' : 'seen before: no visit beacon');
+    if (isNew) beacon('visit', { ref: landed });
+  }
 };
 
 /**
  * Configures the pixel and captures a referral from the current URL. Returns false, and
  * sends nothing, when the provider key, service or collector is missing.
  */
-export const init = (options: Options | LooseOptions): boolean => {
+export const init = (options: Options): boolean => {
   try {
-    setDebug(isDebug(options));
-    const s = resolveSettings(options);
-    settings = s;
-    if (!s) {
-      log('off: needs data-provider-key and data-service');
-      return false;
-    }
-    const now = Date.now();
-    const landed = captureReferral(
-      location.href,
-      (options.referralParam as string) || 'clm_ref',
-      now,
-    );
-    if (landed) {
-      // Last click wins; reloading the same landing page is not a new visit.
-      const isNew = referral()?.id !== landed.id;
-      write(REFERRAL_KEY, landed, s._window);
-      if (isNew) beacon(s, 'visit', { ref: landed });
-    }
-    return true;
+    start(options);
+    return !!beaconUrl;
   } catch {
     return false;
   }
 };
 
 const attempt = (customerId: unknown): SkipReason | undefined => {
-  const s = settings;
-  if (!s) return 'not-initialized';
-  const id = typeof customerId === 'number' ? String(customerId) : customerId;
-  if (typeof id !== 'string' || !CUSTOMER_ID.test(id)) return 'invalid-customer-id';
+  if (!beaconUrl) return 'off';
+  // A string, or a number turned into one.
+  const text = `${customerId}`;
+  const id = (customerId === text || customerId === +text) && clean(text);
+  if (!id || id.length > 256) return 'invalid-id';
+  if (id !== text) log('customer id cleaned (NFC, no control or invisible characters):', id);
   const ref = referral();
-  if (!ref && s._requireReferral) return 'no-referral';
-  // Only a hash of the customer id is kept in the browser.
-  const sentKey = `clm_sent_${hash(`${s._key}|${s._service}|${id}`)}`;
-  const now = Date.now();
-  if (now - (read<number>(sentKey) ?? -Infinity) < s._window) return 'already-sent';
-  if (!beacon(s, 'purchase', { customerId: id, ref })) return 'transport-failed';
-  write(sentKey, now, s._window);
+  if (!ref && requireReferral) return 'no-referral';
+  // Only a hash of the customer id is kept in the browser (sdbm, 32 bits; per service, as
+  // one site may sell several).
+  let hash = 0;
+  for (const ch of `${service}|${id}`) hash = (hash * 65599 + (ch.codePointAt(0) as number)) | 0;
+  const sentKey = `clm_sent_${hash}`;
+  const at = now();
+  // Never sent: NaN, and the comparison is false.
+  if (at - (read(sentKey) as number) < windowMs) return 'already-sent';
+  // The browser took neither transport: not marked as sent, so a later call retries.
+  if (!beacon('purchase', { customerId: id, ref })) return 'error';
+  write(sentKey, at);
 };
 
 /**
  * Reports a purchase (a new account) for `customerId`. Resolves, never rejects, with
  * whether a beacon was sent and, if not, why.
  */
-export const purchase = (customerId: unknown): Promise<PurchaseResult> => {
+// async: the engine's own Promise, whatever the page has done to `window.Promise`.
+export const purchase = async (customerId: unknown): Promise<PurchaseResult> => {
   let reason: SkipReason | undefined;
   try {
     reason = attempt(customerId);
-    log('purchase', reason || 'sent');
   } catch {
     reason = 'error';
   }
-  const result: PurchaseResult = reason ? { sent: false, reason } : { sent: true };
-  try {
-    return P.resolve(result);
-  } catch {
-    // `Promise` was already broken when the script loaded: hand back the plain result.
-    return result as never;
-  }
+  log('purchase', customerId, reason ? `not sent: ${reason}: ${WHY[reason]}` : 'sent');
+  return reason ? { sent: false, reason } : { sent: true };
 };

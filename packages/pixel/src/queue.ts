@@ -9,7 +9,7 @@ export const replayQueue = (api: Api): void => {
   window.clmPixel = api;
   for (const [method, args] of queued) {
     try {
-      (api[method as keyof Api] as (...a: unknown[]) => unknown).apply(api, args as unknown[]);
+      (api[method as keyof Api] as (...a: unknown[]) => unknown)(...(args as unknown[]));
     } catch {}
   }
 };

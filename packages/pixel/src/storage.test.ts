@@ -14,31 +14,29 @@ afterEach(() => {
 
 describe('storage', () => {
   it('round-trips JSON through localStorage', () => {
-    write('clm_t', { id: 'R1' }, 1000);
+    write('clm_t', { id: 'R1' });
     expect(localStorage.getItem('clm_t')).toBe('{"id":"R1"}');
     expect(read('clm_t')).toEqual({ id: 'R1' });
   });
 
-  it('falls back to a first-party cookie when localStorage throws', () => {
+  it('remembers in memory, and writes no cookie, when localStorage throws', () => {
     breakLocalStorage();
-    write('clm_t', { id: 'R 1;x' }, 864e5);
-    expect(document.cookie).toContain('clm_t=');
-    expect(read('clm_t')).toEqual({ id: 'R 1;x' });
+    write('clm_m', { id: 'R 1;x' });
+    expect(read('clm_m')).toEqual({ id: 'R 1;x' });
+    expect(document.cookie).toBe('');
   });
 
-  it('reads nothing, and never throws, when both localStorage and cookies throw', () => {
-    breakLocalStorage();
-    const fail = () => {
-      throw new Error('cookies disabled');
-    };
-    Object.defineProperty(document, 'cookie', { get: fail, set: fail, configurable: true });
-    try {
-      expect(() => write('clm_t', 1, 1000)).not.toThrow();
-      expect(read('clm_t')).toBeUndefined();
-    } finally {
-      // Uncovers the prototype's cookie accessor again.
-      delete (document as { cookie?: string }).cookie;
-    }
+  it('remembers in memory when localStorage refuses a write (full, old private modes)', () => {
+    localStorage.setItem('clm_q', '1');
+    const full = new Proxy(localStorage, {
+      set: () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      },
+    });
+    vi.spyOn(window, 'localStorage', 'get').mockReturnValue(full);
+    write('clm_q', 7);
+    // The page's latest write wins over what localStorage still holds.
+    expect(read('clm_q')).toBe(7);
   });
 
   it('reads nothing for a missing or corrupt entry', () => {

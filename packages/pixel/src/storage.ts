@@ -1,33 +1,28 @@
-// First-party storage. localStorage first; a cookie when localStorage throws or is absent
-// (private modes, blocked storage). Any failure reads as "nothing stored". Callers check
-// expiry themselves against the page clock, so it also holds under a faked clock.
+// First-party storage: localStorage, or memory for the page's life where it throws or is
+// absent (blocked storage, private modes). No cookie: where localStorage is blocked, cookies
+// are too, and a cookie would ride on every request to the provider's server. Callers check
+// expiry themselves against the page clock.
 import { parse, stringify } from './globals';
+import { log } from './log';
+
+// Only what localStorage refused; read first, so the page sees its latest write.
+const memory: Record<string, string> = {};
 
 /** The JSON value stored under `name`, or undefined. */
 export const read = <T>(name: string): T | undefined => {
-  let raw: string | null | undefined;
   try {
-    raw = localStorage.getItem(name);
-  } catch {}
-  try {
-    return parse(
-      raw ??
-        decodeURIComponent(
-          (document.cookie.match(`(^|; )${name}=([^;]*)`) as string[])[2] as string,
-        ),
-    );
+    // A missing entry reads as undefined, which parse() refuses: undefined again.
+    return parse(memory[name] ?? localStorage[name]);
   } catch {}
 };
 
-/** Stores `value` as JSON under `name`, kept for `ms` milliseconds by a cookie; never throws. */
-export const write = (name: string, value: unknown, ms: number): void => {
+/** Stores `value` as JSON under `name`; never throws. */
+export const write = (name: string, value: unknown): void => {
   const raw = stringify(value);
   try {
-    localStorage.setItem(name, raw);
+    localStorage[name] = raw;
   } catch {
-    try {
-      // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is async and not in every browser.
-      document.cookie = `${name}=${encodeURIComponent(raw)};max-age=${ms / 1e3};path=/;SameSite=Lax`;
-    } catch {}
+    memory[name] = raw;
+    log('localStorage unavailable: remembered for this page only');
   }
 };

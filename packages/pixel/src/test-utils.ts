@@ -14,12 +14,5 @@ export const captureBeacons = (accept = true) => {
 /** Sets the page URL without navigating. */
 export const visit = (path: string): void => history.replaceState(null, '', path);
 
-/** Clears every first-party trace the pixel may have left. */
-export const clearStorage = (): void => {
-  localStorage.clear();
-  for (const c of document.cookie.split('; ')) {
-    const name = c.split('=')[0];
-    // biome-ignore lint/suspicious/noDocumentCookie: expiring what storage.ts wrote the same way.
-    if (name) document.cookie = `${name}=;max-age=0;path=/`;
-  }
-};
+/** Clears what the pixel keeps in localStorage (its memory goes with vi.resetModules). */
+export const clearStorage = (): void => localStorage.clear();

@@ -1,21 +1,18 @@
+import { log } from './log';
+
 /**
- * Hands a beacon to the browser; returns whether some transport accepted it.
- * sendBeacon with a string body goes out as text/plain, a CORS-safelisted type, so no
- * preflight can drop it cross-origin; fetch with keepalive survives navigation the same
- * way; an image request is the last resort for browsers with neither.
+ * Hands a beacon to the browser; returns something truthy when it accepted it. sendBeacon
+ * with a string body goes out as text/plain, a CORS-safelisted type, so no preflight can
+ * drop it cross-origin; where it is missing or refuses, fetch with keepalive, which
+ * survives navigation the same way. Every browser that runs the script has one of the two.
  */
-export const send = (url: string, body: string): boolean => {
-  for (const transport of [
-    () => navigator.sendBeacon(url, body),
-    () => fetch(url, { method: 'POST', body, keepalive: true }).catch(() => {}),
-    () => {
-      new Image().src = `${url}?d=${encodeURIComponent(body)}`;
-      return 1;
-    },
-  ]) {
-    try {
-      if (transport()) return true;
-    } catch {}
+export const send = (url: string, body: string): unknown => {
+  try {
+    return (
+      navigator.sendBeacon?.(url, body) ||
+      fetch(url, { method: 'POST', body, keepalive: true }).catch(() => {})
+    );
+  } catch {
+    log('no transport accepted the beacon');
   }
-  return false;
 };

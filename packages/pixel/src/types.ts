@@ -12,7 +12,7 @@ export interface Options {
   windowDays?: number;
   /** Only send purchases that follow a marketplace referral. Default true. */
   requireReferral?: boolean;
-  /** Print what the script does to the console. Default false. */
+  /** Print what the script does, and why, to the console. Default false (the ESM build). */
   debug?: boolean;
 }
 
@@ -25,14 +25,8 @@ export interface Referral {
   utm: Record<string, string>;
 }
 
-/** Why a purchase was not sent. */
-export type SkipReason =
-  | 'not-initialized'
-  | 'invalid-customer-id'
-  | 'no-referral'
-  | 'already-sent'
-  | 'transport-failed'
-  | 'error';
+/** Why a purchase was not sent (see the README, and `WHY` in log.ts). */
+export type SkipReason = 'off' | 'invalid-id' | 'no-referral' | 'already-sent' | 'error';
 
 /** What `purchase()` resolves to; it never rejects. */
 export interface PurchaseResult {

@@ -3,47 +3,49 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { type RequestHandler, type Response, Router } from 'express';
-import type { Logger } from '../log.js';
+import { type Logger, silentLogger } from '../log.js';
+
+/** The two builds of the pixel: silent, and with console messages for debugging. */
+export type PixelBuild = 'pixel.js' | 'pixel.debug.js';
 
 // The build copies the pixel to dist/pixel/ so the published package needs no @clm/pixel;
 // running from source (tests, tsx) finds it in the workspace package instead.
-const pixelLocations = [
-  () => fileURLToPath(new URL('../pixel/pixel.js', import.meta.url)),
-  () => createRequire(import.meta.url).resolve('@clm/pixel/pixel.js'),
+const pixelLocations = (build: PixelBuild) => [
+  () => fileURLToPath(new URL(`../pixel/${build}`, import.meta.url)),
+  () => createRequire(import.meta.url).resolve(`@clm/pixel/${build}`),
 ];
 
 /**
- * Reads the built pixel (the copy in this package's `dist/pixel/`, else
- * `@clm/pixel/pixel.js`); null when it has not been built, so the collector still starts
- * and `/pixel.js` answers 503 with the reason.
+ * Reads a built pixel (the copy in this package's `dist/pixel/`, else `@clm/pixel/<build>`);
+ * null when it has not been built, so the collector still starts and the script's route
+ * answers 503 with the reason.
  */
-export function readPixelScript(logger: Logger): Buffer | null {
+export function readPixelScript(logger: Logger, build: PixelBuild = 'pixel.js'): Buffer | null {
   let failure: unknown;
-  for (const locate of pixelLocations) {
+  for (const locate of pixelLocations(build)) {
     try {
       return readFileSync(locate());
     } catch (error) {
       failure = error;
     }
   }
-  logger.warn('collector', `pixel script unavailable (build @clm/pixel first): ${String(failure)}`);
+  logger.warn('collector', `${build} unavailable (build @clm/pixel first): ${String(failure)}`);
   return null;
 }
 
 /** The versioned file name of a pixel build and its Subresource Integrity value. */
 export interface PixelInfo {
-  /** `pixel.<first 16 hex of sha384>.js`: never changes content, cached for a year. */
+  /** `pixel.<first 16 hex of sha384>.js` (or `pixel.debug.<…>.js`): never changes content. */
   file: string;
   /** `sha384-<base64>` for the script tag's `integrity` attribute. */
   integrity: string;
 }
 
 /** Names and SRI hash of a pixel build. */
-export function pixelInfo(script: Buffer): PixelInfo {
-  const hash = createHash('sha384').update(script);
-  const digest = hash.digest();
+export function pixelInfo(script: Buffer, build: PixelBuild = 'pixel.js'): PixelInfo {
+  const digest = createHash('sha384').update(script).digest();
   return {
-    file: `pixel.${digest.toString('hex').slice(0, 16)}.js`,
+    file: build.replace(/js$/, `${digest.toString('hex').slice(0, 16)}.js`),
     integrity: `sha384-${digest.toString('base64')}`,
   };
 }
@@ -68,20 +70,15 @@ const scriptHeaders = (res: Response, etag: string, cacheControl: string) =>
     'X-Content-Type-Options': 'nosniff',
   });
 
-/**
- * `GET /pixel.js` (short cache, revalidated with a strong ETag) and the same bytes at
- * `GET /pixel.<hash>.js` (immutable, for pinning with Subresource Integrity).
- */
-export function pixelRouter(script: Buffer | null): Router {
-  const router = Router();
+/** `GET /<build>` (short cache, revalidated with a strong ETag) and its immutable pinned name. */
+function serveBuild(router: Router, build: PixelBuild, script: Buffer | null): void {
   const etag =
     script && `"${createHash('sha256').update(script).digest('base64url').slice(0, 27)}"`;
-  const info = script && pixelInfo(script);
   const serve =
     (cacheControl: string): RequestHandler =>
     (req, res) => {
       if (!script || !etag) {
-        res.status(503).json({ error: 'pixel script not built' });
+        res.status(503).json({ error: `${build} not built` });
         return;
       }
       scriptHeaders(res, etag, cacheControl);
@@ -91,7 +88,23 @@ export function pixelRouter(script: Buffer | null): Router {
       }
       res.send(script);
     };
-  router.get('/pixel.js', serve('public, max-age=300'));
-  if (info) router.get(`/${info.file}`, serve('public, max-age=31536000, immutable'));
+  router.get(`/${build}`, serve('public, max-age=300'));
+  if (script)
+    router.get(`/${pixelInfo(script, build).file}`, serve('public, max-age=31536000, immutable'));
+}
+
+/**
+ * `GET /pixel.js` and `GET /pixel.debug.js` (short cache, revalidated with a strong ETag),
+ * and the same bytes at `GET /pixel.<hash>.js` and `GET /pixel.debug.<hash>.js` (immutable,
+ * for pinning with Subresource Integrity). The debug build is read beside the pixel unless
+ * given.
+ */
+export function pixelRouter(
+  script: Buffer | null,
+  debugScript: Buffer | null = readPixelScript(silentLogger, 'pixel.debug.js'),
+): Router {
+  const router = Router();
+  serveBuild(router, 'pixel.js', script);
+  serveBuild(router, 'pixel.debug.js', debugScript);
   return router;
 }
