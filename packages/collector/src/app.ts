@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { adminRouter } from './admin/router.js';
 import type { Clock } from './clock.js';
-import type { Config } from './config.js';
+import { type Config, loadBillingCalendar } from './config.js';
 import { healthRouter } from './http/health-route.js';
 import { metricsRouter } from './http/metrics-route.js';
 import { requestLog } from './http/request-log.js';
@@ -10,6 +10,7 @@ import { type CollectorMetrics, createMetrics } from './metrics/collector-metric
 import { provisionRouter } from './orders/provision-route.js';
 import type { Provisioning } from './orders/provisioning.js';
 import { subscriptionsRouter } from './orders/subscriptions-route.js';
+import type { MarketplaceApi } from './outbox/kind.js';
 import { beaconRateLimit, tokenGuessLimit } from './security/rate-limit.js';
 import type { Store } from './store/types.js';
 import { beaconRouter } from './tracking/beacon-route.js';
@@ -37,10 +38,13 @@ export interface AppDeps {
   logger: Logger;
   config: Pick<Config, 'partnerKeys' | 'allowedOrigins'> &
     Partial<Pick<Config, 'rateLimitPerMinute' | 'trustProxy'>> &
-    Partial<Pick<Config, 'adminToken' | 'apiToken' | 'serviceName' | 'readyMaxPendingSeconds'>> & {
+    Partial<Pick<Config, 'adminToken' | 'apiToken' | 'serviceName' | 'readyMaxPendingSeconds'>> &
+    Partial<Pick<Config, 'billing'>> & {
       provisionToken?: string | null;
       /** The billing zone usage periods are read in; default America/Chicago. */
       billingZone?: string;
+      /** The marketplace API in use; default v2. */
+      marketplaceApi?: MarketplaceApi;
     };
   /** Told when a purchase queued a relay (the relay worker). */
   relay?: { notify(): void };
@@ -117,6 +121,7 @@ export function createApp(deps: AppDeps): Express {
       logger,
       apiToken: config.apiToken ?? null,
       onRelayQueued: () => relay?.notify(),
+      api: config.marketplaceApi ?? 'v2',
     }),
   );
   app.use(
@@ -129,7 +134,12 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(metricsRouter({ metrics, adminToken: config.adminToken ?? null, logger }));
-  app.use('/admin', adminRouter({ store, clock, logger, token: config.adminToken ?? null, relay }));
+  // Without a whole calendar, the defaults of CLM_USAGE_CLOSE_AT (and CLM_BILLING_TZ).
+  const calendar = config.billing ?? loadBillingCalendar({ CLM_BILLING_TZ: config.billingZone });
+  app.use(
+    '/admin',
+    adminRouter({ store, clock, logger, token: config.adminToken ?? null, relay, calendar }),
+  );
   app.use(
     healthRouter({
       store,

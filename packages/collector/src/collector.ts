@@ -52,12 +52,15 @@ export async function createCollector(
   const metrics = createMetrics({
     store,
     clock,
+    // Read at scrape time, once the scheduler below exists.
+    nextClose: () => usage.nextClose(),
     ...(options.processMetrics !== undefined && { processMetrics: options.processMetrics }),
   });
   const worker = createRelayWorker({
     store,
     onramp: createOnrampClient({ timeoutMs: config.relay.timeoutMs, ...fetchOption }),
     endpoints: config.marketplace.endpoints,
+    api: config.marketplace.api,
     clock,
     config: config.relay,
     logger,
@@ -83,6 +86,7 @@ export async function createCollector(
           clock,
           logger,
           providerKey: marketplace.providerKey,
+          api: marketplace.api,
           forward: {
             url: marketplace.forwardUrl,
             secret: marketplace.forwardSecret,
@@ -100,6 +104,7 @@ export async function createCollector(
       ...config,
       provisionToken: marketplace.provisionToken,
       billingZone: config.billing.zone,
+      marketplaceApi: marketplace.api,
     },
     relay: worker,
     metrics,

@@ -350,6 +350,15 @@ export function loadDbPath(env: Env = process.env): string {
   return parseEnv(envSchema.pick({ CLM_DB: true }), env).CLM_DB;
 }
 
+/**
+ * Reads only `CLM_BILLING_TZ` and `CLM_USAGE_CLOSE_AT` (for the `usage` commands). Throws a
+ * {@link ConfigError}.
+ */
+export function loadBillingCalendar(env: Env = process.env): BillingConfig {
+  const e = parseEnv(envSchema.pick({ CLM_BILLING_TZ: true, CLM_USAGE_CLOSE_AT: true }), env);
+  return { zone: e.CLM_BILLING_TZ, closeAt: e.CLM_USAGE_CLOSE_AT };
+}
+
 /** Where output goes; decides the default log format. */
 export interface Terminal {
   /** Logs default to `pretty` on a terminal, `json` otherwise (pipes, files, tests). */

@@ -83,7 +83,7 @@ describe('admin API', () => {
   it.each([
     ['/summary?days=0', 'days must be a whole number from 1 to 366'],
     ['/summary?days=1e3', 'days must be a whole number from 1 to 366'],
-    ['/relays?status=gone', 'status must be pending, in_flight, delivered or dead'],
+    ['/relays?status=gone', 'status must be pending, in_flight, delivered, dead or unconfirmed'],
     ['/relays?limit=501', 'limit must be a whole number from 1 to 500'],
     ['/relays?limit=-1', 'limit must be a whole number from 1 to 500'],
   ])('answers %s with 400 and a reason', async (path, error) => {

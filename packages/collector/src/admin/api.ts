@@ -10,11 +10,13 @@ import { loadOrders, ORDERS_SHOWN } from './orders-data.js';
 import { limitParam, reasonOf, windowQuery } from './query.js';
 import { replayDeadRelays } from './replay.js';
 import { loadSummary } from './summary.js';
+import { loadUsage } from './usage-data.js';
+import { usageQuery } from './usage-query.js';
 
 const relaysQuery = z.object({
   status: z
-    .enum(['pending', 'in_flight', 'delivered', 'dead'], {
-      error: 'status must be pending, in_flight, delivered or dead',
+    .enum(['pending', 'in_flight', 'delivered', 'dead', 'unconfirmed'], {
+      error: 'status must be pending, in_flight, delivered, dead or unconfirmed',
     })
     .optional(),
   limit: limitParam(50),
@@ -51,8 +53,8 @@ function requireApiAccess(deps: AdminDeps): RequestHandler {
 }
 
 /**
- * `/api/summary`, `/api/relays`, `/api/relays/replay` and `/api/orders`: the dashboard's
- * data as JSON.
+ * `/api/summary`, `/api/relays`, `/api/relays/replay`, `/api/orders` and `/api/usage`: the
+ * dashboard's data as JSON.
  */
 export function apiRouter(deps: AdminDeps): Router {
   const { store, clock } = deps;
@@ -76,6 +78,12 @@ export function apiRouter(deps: AdminDeps): Router {
     const query = ordersQuery.safeParse(req.query);
     if (!query.success) return void res.status(400).json({ error: reasonOf(query.error) });
     res.json(await loadOrders(store, { orders: query.data.limit }));
+  });
+
+  router.get('/usage', async (req, res) => {
+    const query = usageQuery.safeParse(req.query);
+    if (!query.success) return void res.status(400).json({ error: reasonOf(query.error) });
+    res.json(await loadUsage(store, deps.calendar, clock.now(), query.data.period));
   });
 
   router.post('/relays/replay', express.json({ limit: '16kb' }), async (req, res) => {

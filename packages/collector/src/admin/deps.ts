@@ -1,15 +1,18 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
-import type { AdminStore, OrdersStore } from '../store/types.js';
+import type { AdminStore, OrdersStore, UsageStore } from '../store/types.js';
+import type { Calendar } from '../usage/close.js';
 
 /** Dependencies of the admin pages and API. */
 export interface AdminDeps {
-  store: AdminStore & OrdersStore;
+  store: AdminStore & OrdersStore & UsageStore;
   clock: Clock;
   logger: Logger;
   /** CLM_ADMIN_TOKEN; null disables every admin page and endpoint. */
   token: string | null;
-  /** Told after dead-lettered relays are replayed, so they are sent at once. */
+  /** The billing calendar (CLM_BILLING_TZ, CLM_USAGE_CLOSE_AT) of the Usage page. */
+  calendar: Calendar;
+  /** Told after relays were queued (replayed, started, resent, closed), so they are sent at once. */
   relay?: { notify(): void } | undefined;
   /** Failed sign-ins allowed per client IP per minute; default 10. */
   loginAttemptsPerMinute?: number | undefined;

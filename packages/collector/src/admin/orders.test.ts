@@ -1,42 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { startBilling, terminate } from '../orders/billing.js';
-import type { Order, Relay, Store } from '../store/types.js';
+import type { Order, Store } from '../store/types.js';
 import { ADMIN_NOW, ADMIN_TOKEN, seedPurchases, startAdmin } from '../test-support/admin.js';
+import { createTestOrder, settleRelays } from '../test-support/seed-orders.js';
 
 const MINUTE = 60_000;
 
-async function createOrder(store: Store, id: string, skus: string[], at: number): Promise<Order> {
-  const customerId = `cust-${id}`;
-  const { order } = await store.createOrder({
-    provisioningId: id,
-    productId: 123,
-    productSkus: skus,
-    customerId,
-    providerKey: 'PK-1',
-    answer: { customerId },
-    createdAt: at,
-  });
-  return order;
-}
-
-/** Claims every due relay, as the worker would, and settles each as `outcome` says. */
-async function settle(store: Store, outcome: (relay: Relay) => 'delivered' | 'dead' | 'pending') {
-  const claimed = await store.claimDueRelays({ now: ADMIN_NOW, limit: 100, leaseMs: MINUTE });
-  for (const relay of claimed) {
-    const at = ADMIN_NOW;
-    const result = outcome(relay);
-    if (result === 'delivered')
-      await store.markDelivered(relay.id, { at, status: 200, body: '{}', error: null });
-    else if (result === 'dead')
-      await store.markDead(relay.id, {
-        at,
-        status: 400,
-        body: '{"message":"unknown provisioningId"}',
-        error: 'marketplace refused the call: HTTP 400',
-      });
-    else await store.releaseClaims([relay.id]);
-  }
-}
+const createOrder = (store: Store, id: string, skus: string[], at: number) =>
+  createTestOrder(store, id, skus, { at });
 
 /** Five orders, oldest first: new, starting, half billing, failed, terminated. */
 async function seedOrders(store: Store) {
@@ -48,7 +19,7 @@ async function seedOrders(store: Store) {
   const ended = await createOrder(store, 'ord-ended', ['SKU-A'], at(5));
   for (const order of [starting, half, failed, ended])
     await startBilling(store, order, ['SKU-A'], ADMIN_NOW);
-  await settle(store, (relay) =>
+  await settleRelays(store, ADMIN_NOW, (relay) =>
     relay.orderId === 'ord-starting'
       ? 'pending'
       : relay.orderId === 'ord-failed'

@@ -8,6 +8,7 @@ import type { AdminDeps } from './deps.js';
 import { pageErrors } from './errors.js';
 import { ordersPagesRouter } from './orders-pages.js';
 import { pagesRouter } from './pages.js';
+import { usagePagesRouter } from './usage-pages.js';
 import { ADMIN_CSS } from './views/styles.js';
 
 const CSS_ETAG = `"${createHash('sha256').update(ADMIN_CSS).digest('base64url').slice(0, 16)}"`;
@@ -31,8 +32,8 @@ const headers = htmlSecurityHeaders({
 
 /**
  * The admin dashboard, mounted at `/admin`: sign-in, the funnel page and its Retry
- * buttons, the Orders page and its Start billing buttons, the stylesheet, and the JSON API
- * under `/admin/api`.
+ * buttons, the Orders page and its Start billing buttons, the Usage page and its Confirm,
+ * Resend and Close the month now buttons, the stylesheet, and the JSON API under `/admin/api`.
  */
 export function adminRouter(deps: AdminDeps): Router {
   const router = Router();
@@ -50,6 +51,7 @@ export function adminRouter(deps: AdminDeps): Router {
   if (deps.token !== null) router.use(loginRouter({ ...deps, token: deps.token }));
   router.use(pagesRouter(deps));
   router.use(ordersPagesRouter(deps));
+  router.use(usagePagesRouter(deps));
   router.use(pageErrors(deps.logger));
   return router;
 }

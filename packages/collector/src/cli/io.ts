@@ -1,8 +1,14 @@
+import type { Clock } from '../clock.js';
+
 /** Where the CLI reads its environment and writes its output; injectable for tests. */
 export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   stdout: { write(chunk: string): unknown };
   stderr: { write(chunk: string): unknown };
+  /** Where a question is answered (`usage resend`). Default: the process's stdin. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Default: the wall clock. */
+  clock?: Clock;
   fetch?: typeof fetch;
   /** Resolves when a long-running command should shut down. Default: SIGTERM or SIGINT. */
   shutdown?: Promise<unknown>;

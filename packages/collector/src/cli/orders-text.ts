@@ -1,25 +1,10 @@
 import { billingLabel, endCallLabel, type SkuView } from '../admin/order-labels.js';
 import type { FailureView, OrderView } from '../admin/orders-data.js';
 import type { OrdersReport } from './orders.js';
+import { oneLine, table, utc } from './table.js';
 
 /** Failed provisioning attempts printed below the orders. */
 export const FAILURES_PRINTED = 10;
-
-// Customer ids and the provider's answers come from outside: keep each on one line, with
-// no control or format characters that could rewrite the terminal.
-const oneLine = (text: string, max: number) => {
-  const flat = text.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-};
-
-const utc = (iso: string | null) => (iso === null ? '-' : iso.slice(0, 19).replace('T', ' '));
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
-  return rows
-    .map((row) => `  ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd())
-    .join('\n');
-}
 
 /** `SKU-A billing`, `SKU-B failed: HTTP 400…`, `SKU-C billing (ended, end sent)`. */
 export function skuSummary(sku: SkuView): string {

@@ -3,24 +3,15 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { startBilling, terminate } from '../orders/billing.js';
 import type { Order, Store } from '../store/types.js';
 import { captureIo, seedDatabase } from '../test-support/admin-db.js';
+import { createTestOrder } from '../test-support/seed-orders.js';
 import { tempDir } from '../test-support/tmp.js';
 import type { OrdersReport } from './orders.js';
 import { runCli } from './run.js';
 
 const NOW = Date.parse('2025-03-01T12:00:00Z');
 
-async function order(store: Store, id: string, skus: string[], at: number, customerId = 'c-1') {
-  const { order } = await store.createOrder({
-    provisioningId: id,
-    productId: 42,
-    productSkus: skus,
-    customerId,
-    providerKey: 'PK-1',
-    answer: { customerId },
-    createdAt: at,
-  });
-  return order;
-}
+const order = (store: Store, id: string, skus: string[], at: number, customerId: string) =>
+  createTestOrder(store, id, skus, { at, customerId, productId: 42 });
 
 /** A database as a running collector leaves it: three orders in different states. */
 async function seeded() {

@@ -11,6 +11,7 @@ import { runSandbox } from './sandbox.js';
 import { runServe } from './serve.js';
 import { runStatus } from './status.js';
 import { runTrack } from './track.js';
+import { addUsageCommands } from './usage-commands.js';
 
 const integer = (min: number, max: number) => (value: string) => {
   const parsed = Number(value);
@@ -24,6 +25,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('clm-collector')
     .description('Collects marketplace purchase beacons and relays them to the onramp.')
     .exitOverride()
+    // Options after a command's name are that command's: `usage --period` lists a period,
+    // `usage close --period` closes one.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError();
 
@@ -95,7 +99,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('status')
-    .description('Show relay and event counts, the oldest waiting relay and dead letters')
+    .description(
+      'Show relay and event counts, the oldest waiting relay, unconfirmed usage reports and dead letters',
+    )
     .option('--json', 'print JSON for scripts and monitoring')
     .addHelpText('after', dbHelp)
     .action(async (options: { json?: boolean }) =>
@@ -119,6 +125,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       setExit(await runOrders({ json: options.json === true, limit: options.limit }, io)),
     );
 
+  addUsageCommands(program, io, setExit, { dbHelp, count: integer(1, 120) });
+
   program
     .command('replay')
     .description('Send dead letters back to pending; a running collector retries them')
@@ -141,6 +149,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         'in_flight',
         'delivered',
         'dead',
+        'unconfirmed',
       ]),
     )
     .option('--output <file>', 'write to this file instead of stdout')

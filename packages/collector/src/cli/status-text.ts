@@ -1,4 +1,5 @@
 import type { StatusReport } from './status.js';
+import { oneLine, plural, table } from './table.js';
 
 /** `3d 4h`, `5h 12m`, `7m 3s`, `42s`: the two largest units. */
 export function formatAge(seconds: number): string {
@@ -12,12 +13,6 @@ export function formatAge(seconds: number): string {
   return `${s}s`;
 }
 
-// Onramp answers are stored verbatim; keep a table row on one line and the terminal sane.
-const oneLine = (text: string, max: number) => {
-  const flat = text.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-};
-
 // The worker's reasons often start with the status already ("HTTP 400: rejected ...").
 function lastAnswer(dead: StatusReport['deadLetters']['newest'][number]): string {
   const status = dead.lastStatus === null ? '' : `HTTP ${dead.lastStatus}`;
@@ -26,26 +21,41 @@ function lastAnswer(dead: StatusReport['deadLetters']['newest'][number]): string
   return [status, error].filter(Boolean).join(': ');
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
-  return rows
-    .map((row) => `  ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd())
-    .join('\n');
+function unconfirmedLines({ count, newest }: StatusReport['unconfirmedUsageReports']): string[] {
+  if (count === 0) return ['unconfirmed:    0 usage reports'];
+  return [
+    `unconfirmed:    ${plural(count, 'usage report')} (the marketplace may have billed ${count === 1 ? 'it' : 'them'})`,
+    newest.length < count ? `newest ${newest.length}:` : '',
+    table([
+      ['id', 'order', 'SKU', 'period', 'last answer'],
+      ...newest.map((report) => [
+        String(report.id),
+        oneLine(report.provisioningId ?? '-', 40),
+        oneLine(report.sku ?? '-', 30),
+        report.period ?? '-',
+        oneLine(report.lastError ?? '', 80),
+      ]),
+    ]),
+    "check the buyer's bill, then confirm or resend: clm-collector usage confirm|resend <id>",
+  ];
 }
 
 /** The human-readable `status` report. */
 export function renderStatus(report: StatusReport): string {
   const { relays, events, oldestPending, deadLetters } = report;
+  // Only usage reports can be unconfirmed; the count is left out where there are none.
+  const unconfirmed = relays.unconfirmed > 0 ? `, ${relays.unconfirmed} unconfirmed` : '';
   const lines = [
     `database:       ${report.database}`,
     `relays:         ${relays.pending} pending, ${relays.in_flight} in flight, ` +
-      `${relays.delivered} delivered, ${relays.dead} dead (${relays.total} total)`,
+      `${relays.delivered} delivered, ${relays.dead} dead${unconfirmed} (${relays.total} total)`,
     `events:         ${events.visits} visits, ${events.purchaseBeacons} purchase beacons`,
     `oldest pending: ${
       oldestPending
         ? `queued ${oldestPending.since} (${formatAge(oldestPending.ageSeconds)} ago)`
         : 'none'
     }`,
+    ...unconfirmedLines(report.unconfirmedUsageReports),
     `dead letters:   ${deadLetters.count}`,
   ];
   if (deadLetters.newest.length > 0) {

@@ -186,6 +186,7 @@ describe('renderStatus', () => {
       relays: { pending: 0, in_flight: 0, delivered: 0, dead: 2, unconfirmed: 0, total: 2 },
       events: { visits: 0, purchaseBeacons: 2 },
       oldestPending: null,
+      unconfirmedUsageReports: { count: 0, newest: [] },
       deadLetters: {
         count: 2,
         newest: [

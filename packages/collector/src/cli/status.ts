@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import type { AdminStore, Relay, RelayKind, RelayStatus } from '../store/types.js';
+import { systemClock } from '../clock.js';
+import type { AdminStore, Relay, RelayKind, RelayStatus, UsageStore } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT } from './io.js';
 import { renderStatus } from './status-text.js';
@@ -13,6 +14,18 @@ export interface StatusReport {
   events: { visits: number; purchaseBeacons: number };
   /** The longest-waiting pending or in_flight relay; null when nothing waits. */
   oldestPending: { since: string; ageSeconds: number } | null;
+  /** Usage reports that may have been billed: each waits for `usage confirm|resend`. */
+  unconfirmedUsageReports: {
+    count: number;
+    newest: {
+      id: number;
+      provisioningId: string | null;
+      sku: string | null;
+      period: string | null;
+      lastError: string | null;
+      updatedAt: string;
+    }[];
+  };
   deadLetters: {
     count: number;
     newest: {
@@ -28,11 +41,17 @@ export interface StatusReport {
   };
 }
 
-async function collect(store: AdminStore, database: string, now: number): Promise<StatusReport> {
+async function collect(
+  store: AdminStore & UsageStore,
+  database: string,
+  now: number,
+): Promise<StatusReport> {
   const relays = await store.countRelays();
   const events = await store.countEventsByType();
   const since = await store.oldestPendingSince();
   const dead = await store.listRelays({ status: 'dead', limit: NEWEST_DEAD });
+  const unconfirmed = await store.listRelays({ status: 'unconfirmed', limit: NEWEST_DEAD });
+  const reports = await store.countReports();
   return {
     database,
     relays: { ...relays, total: Object.values(relays).reduce((sum, n) => sum + n, 0) },
@@ -44,6 +63,17 @@ async function collect(store: AdminStore, database: string, now: number): Promis
             since: new Date(since).toISOString(),
             ageSeconds: Math.max(0, Math.floor((now - since) / 1000)),
           },
+    unconfirmedUsageReports: {
+      count: reports.unconfirmed,
+      newest: unconfirmed.map((relay: Relay) => ({
+        id: relay.id,
+        provisioningId: relay.orderId,
+        sku: relay.sku,
+        period: relay.period,
+        lastError: relay.lastError,
+        updatedAt: new Date(relay.updatedAt).toISOString(),
+      })),
+    },
     deadLetters: {
       count: relays.dead,
       newest: dead.map((relay: Relay) => ({
@@ -60,11 +90,13 @@ async function collect(store: AdminStore, database: string, now: number): Promis
   };
 }
 
-/** `status`: relay and event counts, the oldest waiting relay, the newest dead letters. */
+/**
+ * `status`: relay and event counts, the oldest waiting relay, unconfirmed usage reports and
+ * the newest dead letters.
+ */
 export async function runStatus(options: { json: boolean }, io: CliIo): Promise<number> {
-  const report = await withAdminStore(io, (store, path) =>
-    collect(store, resolve(path), Date.now()),
-  );
+  const now = (io.clock ?? systemClock).now();
+  const report = await withAdminStore(io, (store, path) => collect(store, resolve(path), now));
   io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
   return EXIT.ok;
 }

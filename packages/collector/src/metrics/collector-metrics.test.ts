@@ -4,6 +4,7 @@ import { silentLogger } from '../log.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { purchaseFixture } from '../test-support/fixtures.js';
 import { parseMetrics } from '../test-support/prometheus.js';
+import { seedUsageScenario, USAGE_NOW } from '../test-support/seed-usage.js';
 import { tempDir } from '../test-support/tmp.js';
 import { createMetrics } from './collector-metrics.js';
 
@@ -31,6 +32,35 @@ describe('createMetrics', () => {
     expect(samples.get('clm_relays_pending')).toBe(0);
     expect(samples.get('clm_relays_dead')).toBe(0);
     expect(samples.get('clm_relay_oldest_pending_age_seconds')).toBe(0);
+    for (const outcome of ['delivered', 'retry', 'dead', 'unconfirmed'])
+      expect(samples.get(`clm_usage_reports_total{outcome="${outcome}"}`)).toBe(0);
+    expect(samples.get('clm_usage_reports_unconfirmed')).toBe(0);
+    // Without a scheduler there is no close to announce.
+    expect(samples.has('clm_usage_next_close_timestamp_seconds')).toBe(false);
+  });
+
+  it('counts usage report attempts apart, and reads the unconfirmed ones and the next close', async () => {
+    const store = await openStore();
+    await seedUsageScenario(store);
+    const metrics = createMetrics({
+      store,
+      clock: { now: () => USAGE_NOW },
+      nextClose: () => Date.parse('2026-07-31T19:00:00Z'),
+      processMetrics: false,
+    });
+    metrics.relayAttempt('unconfirmed', 10, 'usage_report');
+    metrics.relayAttempt('delivered', 0.2, 'usage_report');
+    metrics.relayAttempt('delivered', 0.2, 'saas_tracking');
+    metrics.relayAttempt('dead');
+    const samples = await read(metrics);
+    expect(samples.get('clm_usage_reports_total{outcome="unconfirmed"}')).toBe(1);
+    expect(samples.get('clm_usage_reports_total{outcome="delivered"}')).toBe(1);
+    expect(samples.get('clm_usage_reports_total{outcome="dead"}')).toBe(0);
+    expect(samples.get('clm_relay_attempts_total{outcome="delivered"}')).toBe(2);
+    expect(samples.get('clm_relay_attempts_total{outcome="unconfirmed"}')).toBe(1);
+    // The scenario leaves one June report unconfirmed.
+    expect(samples.get('clm_usage_reports_unconfirmed')).toBe(1);
+    expect(samples.get('clm_usage_next_close_timestamp_seconds')).toBe(1_785_524_400);
   });
 
   it('reads pending, dead and the oldest wait from the store at scrape time', async () => {

@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
-import type { AdminStore } from '../store/types.js';
+import type { AdminStore, RelayKind, UsageStore } from '../store/types.js';
 import {
   apiPurchaseOutcomes,
   type BeaconKind,
@@ -12,6 +12,7 @@ import {
   relayOutcomes,
 } from './outcomes.js';
 import { registerStoreGauges } from './store-gauges.js';
+import { registerUsageGauges } from './usage-gauges.js';
 
 /** The collector's Prometheus metrics and the hooks that feed them. */
 export interface CollectorMetrics {
@@ -19,20 +20,25 @@ export interface CollectorMetrics {
   readonly registry: Registry;
   beacon(kind: BeaconKind, outcome: IntakeOutcome): void;
   apiPurchase(outcome: IntakeOutcome): void;
-  /** One relay attempt; `seconds` is the onramp call's duration when a call was made. */
-  relayAttempt(outcome: RelayOutcome, seconds?: number): void;
+  /**
+   * One relay attempt; `seconds` is the onramp call's duration when a call was made.
+   * Usage reports (`kind`) are counted apart too: each one adds to a buyer's bill.
+   */
+  relayAttempt(outcome: RelayOutcome, seconds?: number, kind?: RelayKind): void;
   /** One provisioning call; `seconds` is the provider call's duration when one was made. */
   provisioning(outcome: ProvisionOutcome, seconds?: number): void;
 }
 
 /**
- * Creates the collector's metrics in a fresh registry: intake and relay counters, the
- * onramp latency histogram, store gauges read at scrape time and, unless
- * `processMetrics` is false, Node's process metrics, all prefixed `clm_`.
+ * Creates the collector's metrics in a fresh registry: intake, relay and usage-report
+ * counters, the onramp latency histogram, store gauges read at scrape time, the next
+ * usage close (with `nextClose`, the scheduler's) and, unless `processMetrics` is false,
+ * Node's process metrics, all prefixed `clm_`.
  */
 export function createMetrics(options: {
-  store: AdminStore;
+  store: AdminStore & Pick<UsageStore, 'countReports'>;
   clock: Clock;
+  nextClose?: () => number;
   processMetrics?: boolean;
 }): CollectorMetrics {
   const registry = new Registry();
@@ -51,6 +57,12 @@ export function createMetrics(options: {
   const attempts = new Counter({
     name: 'clm_relay_attempts_total',
     help: 'Relay attempts, by what the worker decided',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const usageReports = new Counter({
+    name: 'clm_usage_reports_total',
+    help: 'Usage report attempts, by what the worker decided (unconfirmed: may have been billed)',
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
@@ -75,8 +87,12 @@ export function createMetrics(options: {
   for (const outcome of provisionOutcomes) provisionings.inc({ outcome }, 0);
   for (const [kind, outcome] of beaconSeries) beacons.inc({ kind, outcome }, 0);
   for (const outcome of apiPurchaseOutcomes) apiPurchases.inc({ outcome }, 0);
-  for (const outcome of relayOutcomes) attempts.inc({ outcome }, 0);
+  for (const outcome of relayOutcomes) {
+    attempts.inc({ outcome }, 0);
+    usageReports.inc({ outcome }, 0);
+  }
   registerStoreGauges(registry, options.store, options.clock);
+  registerUsageGauges(registry, options.store, options.nextClose);
   if (options.processMetrics !== false)
     collectDefaultMetrics({ register: registry, prefix: 'clm_' });
 
@@ -84,8 +100,9 @@ export function createMetrics(options: {
     registry,
     beacon: (kind, outcome) => beacons.inc({ kind, outcome }),
     apiPurchase: (outcome) => apiPurchases.inc({ outcome }),
-    relayAttempt(outcome, seconds) {
+    relayAttempt(outcome, seconds, kind) {
       attempts.inc({ outcome });
+      if (kind === 'usage_report') usageReports.inc({ outcome });
       if (seconds !== undefined) duration.observe(seconds);
     },
     provisioning(outcome, seconds) {

@@ -3,7 +3,7 @@ import type { RelayConfig } from '../config.js';
 import { fingerprint, type Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { AttemptRecord, OutboxStore, Relay } from '../store/outbox.js';
-import type { MarketplaceEndpoints } from './kind.js';
+import type { MarketplaceApi, MarketplaceEndpoints, RelayKindSpec } from './kind.js';
 import { relayKinds } from './kinds.js';
 import type { OnrampClient } from './onramp-client.js';
 import { truncateBody } from './policy.js';
@@ -27,6 +27,8 @@ export interface RelayWorkerDeps {
   onramp: OnrampClient;
   /** Where each kind of relay is sent. */
   endpoints: MarketplaceEndpoints;
+  /** The marketplace API in use; default v2. */
+  api?: MarketplaceApi;
   clock: Clock;
   config: RelayConfig;
   logger: Logger;
@@ -52,6 +54,15 @@ const describeRelay = (relay: Relay) =>
 /** Creates the relay worker; nothing runs until `start()`. */
 export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
   const { store, onramp, endpoints, clock, config, logger, random = Math.random, metrics } = deps;
+  const api = deps.api ?? 'v2';
+
+  // Where and what to send: the kind's call, or its translation on the v1 API.
+  function callOf(spec: RelayKindSpec<unknown>, payload: unknown, relay: Relay) {
+    if (api === 'v1' && spec.v1) {
+      return { url: spec.v1.url(endpoints), body: spec.v1.body(payload, relay) };
+    }
+    return { url: spec.url(endpoints), body: spec.body ? spec.body(payload) : payload };
+  }
   const policy = {
     baseMs: config.backoffBaseMs,
     maxMs: config.backoffMaxMs,
@@ -88,13 +99,14 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
     const { relay } = task;
     const spec = relayKinds[relay.kind];
     const body = spec?.payload.safeParse(relay.payload);
+    const call = spec && body?.success ? callOf(spec, body.data, relay) : undefined;
     // Latency wants a monotonic clock; the injected one may stand still in tests.
     const started = performance.now();
     const result = !spec
       ? `unknown relay kind ${relay.kind}`
       : !body?.success
         ? `stored payload is invalid: ${body?.error.issues[0]?.message}`
-        : await onramp.post(spec.url(endpoints), spec.body ? spec.body(body.data) : body.data, {
+        : await onramp.post((call as NonNullable<typeof call>).url, call?.body, {
             signal: task.controller.signal,
           });
     const seconds = (performance.now() - started) / 1000;
@@ -104,7 +116,7 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
     if (typeof result === 'string') {
       const attempt = { at: now, status: null, body: null, error: result };
       await persist(task, () => store.markDead(relay.id, attempt));
-      metrics?.relayAttempt('dead');
+      metrics?.relayAttempt('dead', undefined, relay.kind);
       logger.error('relay', `dead-lettered ${describeRelay(relay)}: ${result}`);
       return;
     }
@@ -120,7 +132,7 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
       error: decision.action === 'delivered' ? null : decision.reason,
       ...(decision.action === 'delivered' && spec?.late && { late: spec.late(relay, now) }),
     };
-    metrics?.relayAttempt(decision.action, seconds);
+    metrics?.relayAttempt(decision.action, seconds, relay.kind);
     if (decision.action === 'delivered') {
       await persist(task, () => store.markDelivered(relay.id, attempt));
       logger.info('relay', `delivered ${describeRelay(relay)}: HTTP ${attempt.status}`);

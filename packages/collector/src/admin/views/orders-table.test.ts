@@ -16,7 +16,7 @@ const none = { state: 'not-requested' as const };
 describe('renderOrdersTable', () => {
   it('cuts a long refusal, keeps the rest in a tooltip, and escapes SKUs', () => {
     const error = `marketplace refused: ${'y'.repeat(200)}`;
-    const failed = { state: 'failed', relayId: 1, error };
+    const failed = { state: 'failed' as const, relayId: 1, error };
     const sku = { sku: '"><b>x', billing: failed, endedAt: null, end: none };
     const out = renderOrdersTable([order([sku])]).value;
     expect(out).toContain('data-sku="&quot;&gt;&lt;b&gt;x" data-state="failed" title="failed: ');
@@ -27,7 +27,7 @@ describe('renderOrdersTable', () => {
   });
 
   it('offers Start billing only for an active SKU not started', () => {
-    const pending = { state: 'pending', relayId: 1 };
+    const pending = { state: 'pending' as const, relayId: 1 };
     const ended = '2025-03-01T12:00:00.000Z';
     expect(canStartBilling(order([{ sku: 'A', billing: none, endedAt: null, end: none }]))).toBe(
       true,

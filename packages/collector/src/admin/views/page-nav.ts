@@ -3,6 +3,7 @@ import { html, type SafeHtml } from './html.js';
 const PAGES = [
   { key: 'purchases', href: '/admin', label: 'Purchases' },
   { key: 'orders', href: '/admin/orders', label: 'Orders' },
+  { key: 'usage', href: '/admin/usage', label: 'Usage' },
 ] as const;
 
 /** The links between the admin pages, the current one marked. */

@@ -97,6 +97,25 @@ table.relays { width: 100%; border-collapse: collapse; font-size: .9rem; }
 .badge-refused { background: #fdf3dc; color: #8a5a00; }
 .badge-failed { background: #fde2e2; color: #a61b1b; }
 .relays .answer { display: block; min-width: 14rem; white-space: pre-wrap; font: .8rem/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; }
+.usage-alert { margin: 1rem 0 0; }
+[data-open-period] time, [data-open-period] .muted { white-space: nowrap; }
+.periods { list-style: none; margin: 0 0 .75rem; padding: 0; display: flex; flex-wrap: wrap; gap: .35rem; }
+.periods a { display: inline-block; padding: .2rem .6rem; border: 1px solid var(--line); border-radius: 7px; text-decoration: none; font-size: .85rem; }
+.periods a[aria-current] { background: var(--ink); border-color: var(--ink); color: #fff; }
+.periods a[aria-current] .muted { color: #d5dae0; }
+.close-month button { border-color: var(--blue); color: var(--blue); font-weight: 600; white-space: nowrap; }
+.report-state { display: inline-block; padding: .05rem .5rem; border-radius: 999px; font-size: .8rem; font-weight: 600; background: #eef0f3; color: var(--muted); }
+.report-state[data-state="pending"], .report-state[data-state="in_flight"] { background: #fdf3dc; color: #8a5a00; }
+.report-state[data-state="delivered"] { background: #e3f4e8; color: #1e6b30; }
+.report-state[data-state="unconfirmed"] { background: var(--amber); color: #3d2800; }
+.report-state[data-state="dead"] { background: #fde2e2; color: #a61b1b; font-weight: 400; }
+.report-ref { display: block; color: var(--muted); font-size: .8rem; margin-top: .15rem; }
+/* An unconfirmed report waits for an operator: the whole row stands out. */
+.usage tr:has(.report-state[data-state="unconfirmed"]) td { background: #fff6df; }
+.usage .actions form { display: flex; align-items: center; gap: .4rem; margin: .15rem 0; }
+.usage .actions button { white-space: nowrap; padding: .2rem .7rem; font-size: .85rem; }
+.usage .actions .resend button { border-color: var(--red); color: var(--red); }
+.usage .hint { color: var(--muted); white-space: nowrap; }
 @media (max-width: 600px) {
   .topbar { padding: 1rem .75rem .5rem; gap: .75rem; }
   main { padding: 0 .75rem 1.5rem; }

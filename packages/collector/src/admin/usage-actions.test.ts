@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { seedUsage, USAGE_NOW } from '../test-support/seed-usage.js';
+import { usageRows as rows, startUsageAdmin as seeded } from '../test-support/usage-admin.js';
+
+describe('Confirm and Resend on the Usage page', () => {
+  it('Confirm marks the report sent, once, and says so', async () => {
+    const { post, page, unconfirmed, relay } = await seeded();
+    const res = await post(`/reports/${unconfirmed}/confirm`);
+    expect([res.status, res.headers.get('location')]).toEqual([
+      303,
+      `/admin/usage?confirmed=${unconfirmed}`,
+    ]);
+    const { text } = await page(`?confirmed=${unconfirmed}`);
+    expect(text).toContain(
+      `Usage report ${unconfirmed} marked sent: recorded that the marketplace billed it.`,
+    );
+    expect(rows(text)[1]).toEqual(['2026-06 ord-a SKU-A', '12.5', 'sent', '']);
+    expect(text).not.toContain('is unconfirmed');
+    expect(relay.notified).toBe(0);
+    const again = await post(`/reports/${unconfirmed}/confirm`);
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain(
+      `Usage report ${unconfirmed} is sent: only an unconfirmed report can be confirmed. Nothing was changed.`,
+    );
+  });
+
+  it('Resend sends the report again, wakes the worker and warns of a double bill', async () => {
+    const { post, page, unconfirmed, relay } = await seeded();
+    const res = await post(`/reports/${unconfirmed}/resend`);
+    expect(res.headers.get('location')).toBe(`/admin/usage?resent=${unconfirmed}`);
+    expect(relay.notified).toBe(1);
+    const { text } = await page(`?resent=${unconfirmed}`);
+    expect(text).toContain(
+      `Usage report ${unconfirmed} queued again; the relay worker is sending it now. If the marketplace had recorded the first attempt, the buyer is billed twice.`,
+    );
+    expect(rows(text)[1]).toEqual(['2026-06 ord-a SKU-A', '12.5', 'pending', '']);
+  });
+
+  it('refuses a report in another state (409) or unknown (404), changing nothing', async () => {
+    const { post, page, ids, relay } = await seeded();
+    const before = rows((await page()).text);
+    const sent = ids['2026-06 ord-b SKU-A'];
+    const cases: [string, number, string][] = [
+      [
+        `/reports/${sent}/resend`,
+        409,
+        `Usage report ${sent} is sent: only an unconfirmed or failed report can be resent.`,
+      ],
+      [`/reports/${sent}/confirm`, 409, 'only an unconfirmed report can be confirmed'],
+      ['/reports/999/confirm', 404, 'There is no usage report 999. Nothing was changed.'],
+      ['/reports/abc/resend', 404, 'There is no such usage report.'],
+    ];
+    for (const [path, status, message] of cases) {
+      const res = await post(path);
+      expect(res.status, path).toBe(status);
+      const text = await res.text();
+      expect(text).toContain(message);
+      expect(text).toContain('<a href="/admin/usage">Back to usage</a>');
+    }
+    expect(rows((await page()).text)).toEqual(before);
+    expect(relay.notified).toBe(0);
+  });
+
+  it('changes nothing for a cross-origin post or without a session', async () => {
+    const { post, page, unconfirmed, relay, url } = await seeded();
+    const before = rows((await page()).text);
+    for (const path of [
+      `/reports/${unconfirmed}/confirm`,
+      `/reports/${unconfirmed}/resend`,
+      '/close',
+    ]) {
+      expect((await post(path, { origin: 'https://evil.example' })).status, path).toBe(403);
+      expect((await post(path, { origin: 'null' })).status, path).toBe(403);
+      const anonymous = await fetch(`${url}/admin/usage${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { origin: url, 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(anonymous.status, path).toBe(401);
+    }
+    expect(rows((await page()).text)).toEqual(before);
+    expect(relay.notified).toBe(0);
+  });
+});
+
+describe('Close the month now', () => {
+  it('closes the open period early, queues its reports and says where later usage goes', async () => {
+    const { post, page, store, relay } = await seeded();
+    const res = await post('/close');
+    expect(res.headers.get('location')).toBe(
+      '/admin/usage?closed=2026-07&periods=1&reports=1&early=1',
+    );
+    expect(relay.notified).toBe(1);
+    expect((await store.listClosedPeriods())[0]).toEqual({
+      period: '2026-07',
+      closedAt: USAGE_NOW,
+      early: true,
+    });
+    const { text } = await page('?closed=2026-07&periods=1&reports=1&early=1');
+    expect(text).toContain(
+      'Closed 2026-07 early: 1 usage report queued; the relay worker is sending it now. Later usage counts in 2026-08.',
+    );
+    expect(rows(text)[0]).toEqual(['2026-07 ord-a SKU-A', '0.3', 'pending', '']);
+    // August has not begun: there is nothing to close until it does.
+    expect(text).toContain('<h2>Open period: 2026-08</h2>');
+    expect(text).not.toContain('Close the month now</button>');
+    const again = await post('/close');
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain(
+      '2026-08 has not begun (it is 2026-07 now); nothing was changed.',
+    );
+  });
+
+  it('counts reports in the flash with the right plurals', async () => {
+    const { post, page, store, relay, travel } = await seeded();
+    await seedUsage(store, {
+      provisioningId: 'ord-b',
+      sku: 'SKU-A',
+      quantity: 1,
+      period: '2026-07',
+    });
+    expect((await post('/close')).headers.get('location')).toBe(
+      '/admin/usage?closed=2026-07&periods=1&reports=2&early=1',
+    );
+    expect((await page('?closed=2026-07&periods=1&reports=2&early=1')).text).toContain(
+      'Closed 2026-07 early: 2 usage reports queued; the relay worker is sending them now.',
+    );
+    await travel('2026-08-10T12:00:00Z');
+    expect((await post('/close')).headers.get('location')).toBe(
+      '/admin/usage?closed=2026-08&periods=1&reports=0&early=1',
+    );
+    expect(relay.notified).toBe(1);
+    expect((await page('?closed=2026-08&periods=1&reports=0&early=1')).text).toContain(
+      'Closed 2026-08 early: no usage, so no report was queued. Later usage counts in 2026-09.',
+    );
+  });
+
+  it('closes an overdue period on time, not early', async () => {
+    const { post, page, store, travel } = await seeded();
+    await travel('2026-07-31T19:30:00Z');
+    const { text } = await page();
+    expect(text).toContain('which was due to close <time datetime="2026-07-31T19:00:00.000Z">');
+    expect(text).toContain('Close the month now closes 2026-07 and queues');
+    expect((await post('/close')).headers.get('location')).toBe(
+      '/admin/usage?closed=2026-07&periods=1&reports=1&early=0',
+    );
+    expect((await store.listClosedPeriods())[0]).toMatchObject({ period: '2026-07', early: false });
+  });
+});

@@ -1,0 +1,93 @@
+import type { Clock } from '../clock.js';
+import { fingerprint, type Logger } from '../log.js';
+import type { AdminStore, Relay, UsageStore } from '../store/types.js';
+import { type Calendar, closePeriodNow } from '../usage/close.js';
+import { openPeriod, reportState } from './usage-data.js';
+
+/** What the usage actions need; `relay` is told when reports were queued. */
+export interface UsageActionDeps {
+  store: AdminStore & UsageStore;
+  clock: Clock;
+  logger: Logger;
+  relay?: { notify(): void } | undefined;
+}
+
+/** Why a usage report was left as it is: 404 (no such report) or 409 (not in that state). */
+export class ReportRefused extends Error {
+  constructor(
+    message: string,
+    readonly status: 404 | 409,
+  ) {
+    super(message);
+  }
+}
+
+/** The usage report with this id, or null. */
+export async function findUsageReport(store: AdminStore, id: number): Promise<Relay | null> {
+  const [relay] = await store.pageRelays({ afterId: id - 1, limit: 1 });
+  return relay?.id === id && relay.kind === 'usage_report' ? relay : null;
+}
+
+async function change(
+  deps: UsageActionDeps,
+  id: number,
+  allowed: readonly Relay['status'][],
+  apply: (now: number) => Promise<boolean>,
+  only: string,
+): Promise<Relay> {
+  const relay = await findUsageReport(deps.store, id);
+  if (relay === null) throw new ReportRefused(`There is no usage report ${id}.`, 404);
+  // Checked again by the store's update: another operator may have been quicker.
+  if (allowed.includes(relay.status) && (await apply(deps.clock.now()))) return relay;
+  const current = (await findUsageReport(deps.store, id)) ?? relay;
+  throw new ReportRefused(`Usage report ${id} is ${reportState(current)}: ${only}.`, 409);
+}
+
+/** Marks an unconfirmed usage report delivered: an operator saw it on the buyer's bill. */
+export async function confirmUsageReport(deps: UsageActionDeps, id: number): Promise<Relay> {
+  const relay = await change(
+    deps,
+    id,
+    ['unconfirmed'],
+    (now) => deps.store.confirmReport(id, now),
+    'only an unconfirmed report can be confirmed',
+  );
+  deps.logger.info('usage', `admin: confirmed usage report ${id} as billed`);
+  return relay;
+}
+
+/**
+ * Sends an unconfirmed (or failed) usage report again and wakes the relay worker. If the
+ * marketplace had recorded the first attempt, the buyer is billed twice.
+ */
+export async function resendUsageReport(deps: UsageActionDeps, id: number): Promise<Relay> {
+  const relay = await change(
+    deps,
+    id,
+    ['unconfirmed', 'dead'],
+    (now) => deps.store.resendReport(id, now),
+    'only an unconfirmed or failed report can be resent',
+  );
+  deps.relay?.notify();
+  deps.logger.warn(
+    'usage',
+    `admin: resending usage report ${id} of order ${fingerprint(relay.orderId ?? '')} (may bill twice)`,
+  );
+  return relay;
+}
+
+/**
+ * Closes the open period now (early, unless its close time has passed) and any earlier one
+ * still open, queues their reports and wakes the relay worker. Throws `CloseRefused`.
+ */
+export async function closeOpenPeriod(deps: UsageActionDeps, calendar: Calendar) {
+  const now = deps.clock.now();
+  const open = openPeriod(calendar, now, await deps.store.lastClosedPeriod());
+  const early = !open.overdue;
+  const closed = await closePeriodNow(deps.store, calendar, { period: open.period, now, early });
+  const reports = closed.reduce((sum, entry) => sum + entry.reports, 0);
+  if (reports > 0) deps.relay?.notify();
+  const periods = closed.map((entry) => entry.period).join(', ');
+  deps.logger.info('usage', `admin: closed ${periods || 'nothing'}: ${reports} report(s) queued`);
+  return { period: open.period, early, closed, reports };
+}

@@ -1,0 +1,110 @@
+import { nextPeriod } from '../../usage/calendar.js';
+import { LINES_SHOWN, type OpenPeriodView, type UsageView } from '../usage-data.js';
+import { spanLabel, utcLabel, zonedLabel } from '../zoned-time.js';
+import { plural } from './format.js';
+import { html, type SafeHtml } from './html.js';
+import { layout } from './layout.js';
+import { pageNav, signOutForm } from './page-nav.js';
+import { renderUsageTable } from './usage-table.js';
+
+/** What the last action on the Usage page did, told once after its redirect. */
+export type UsageFlash =
+  | { action: 'confirmed' | 'resent'; id: number }
+  | { action: 'closed'; period: string; periods: number; reports: number; early: boolean };
+
+type ClosedFlash = Extract<UsageFlash, { action: 'closed' }>;
+
+function closedText(flash: ClosedFlash): string {
+  const what =
+    flash.periods === 1 ? flash.period : `${flash.periods} periods through ${flash.period}`;
+  const queued =
+    flash.reports === 0
+      ? 'no usage, so no report was queued.'
+      : `${plural(flash.reports, 'usage report')} queued; the relay worker is sending ${flash.reports === 1 ? 'it' : 'them'} now.`;
+  return `Closed ${what}${flash.early ? ' early' : ''}: ${queued} Later usage counts in ${nextPeriod(flash.period)}.`;
+}
+
+function notice(flash: UsageFlash | undefined): SafeHtml | '' {
+  if (flash === undefined) return '';
+  const text =
+    flash.action === 'closed'
+      ? closedText(flash)
+      : flash.action === 'confirmed'
+        ? `Usage report ${flash.id} marked sent: recorded that the marketplace billed it.`
+        : `Usage report ${flash.id} queued again; the relay worker is sending it now. If the marketplace had recorded the first attempt, the buyer is billed twice.`;
+  return html`<p class="notice" role="status">${text}</p>`;
+}
+
+function unconfirmedAlert(count: number): SafeHtml | '' {
+  if (count === 0) return '';
+  const verb = count === 1 ? 'is' : 'are';
+  return html`<p class="alert usage-alert" role="alert"><strong>${plural(count, 'usage report')} ${verb} unconfirmed:</strong> the marketplace may have billed ${count === 1 ? 'it' : 'them'}. Check the buyer's bill, then Confirm (it was billed) or Resend (it was not; resending may bill twice).</p>`;
+}
+
+const when = (iso: string, zone: string) => {
+  const ms = Date.parse(iso);
+  return html`<time datetime="${iso}">${zonedLabel(ms, zone)}</time> <span class="muted">(${utcLabel(ms)})</span>`;
+};
+
+function openCard(open: OpenPeriodView, zone: string): SafeHtml {
+  const start = Date.parse(open.blackout.start);
+  const end = Date.parse(open.blackout.end);
+  const blackout = html`<p>Month-end blackout: <time datetime="${open.blackout.start}">${spanLabel(zonedLabel(start, zone), zonedLabel(end, zone))}</time> <span class="muted">(${spanLabel(utcLabel(start), utcLabel(end))})</span>: no usage report is sent in it; one not sent before waits for its end and is marked late.</p>`;
+  const close = open.begun
+    ? html`<form method="post" action="/admin/usage/close" class="close-month"><button type="submit">Close the month now</button></form>`
+    : '';
+  const explain = open.begun
+    ? `Close the month now closes ${open.period} ${open.overdue ? '' : 'early '}and queues one report per order and SKU with usage; usage arriving later counts in ${nextPeriod(open.period)}.`
+    : `${open.period} has not begun: the month before it was closed early. It can be closed once it begins.`;
+  const closes = open.overdue
+    ? html`was due to close ${when(open.closesAt, zone)}; the collector closes it at its next check.`
+    : html`closes ${when(open.closesAt, zone)}.`;
+  return html`<section class="card" data-open-period="${open.period}">
+<div class="section-head"><div><h2>Open period: ${open.period}</h2><p>Usage counts in ${open.period}, which ${closes}</p>${blackout}</div>${close}</div>
+<p class="all-time">${explain}</p>
+</section>`;
+}
+
+function periodNav(view: UsageView): SafeHtml {
+  const link = (period: string | null, label: SafeHtml | string) => {
+    const current = period === view.period ? html` aria-current="page"` : '';
+    const href = period === null ? '/admin/usage' : `/admin/usage?period=${period}`;
+    return html`<li><a href="${href}"${current}>${label}</a></li>`;
+  };
+  const closed = view.closedPeriods.map((entry) =>
+    link(
+      entry.period,
+      html`${entry.period} <span class="muted">closed ${utcLabel(Date.parse(entry.closedAt))}${entry.early ? ' (early)' : ''}</span>`,
+    ),
+  );
+  return html`<nav aria-label="Periods"><ul class="periods">${link(null, 'All periods')}${link(view.open.period, html`${view.open.period} <span class="muted">open</span>`)}${closed}</ul></nav>`;
+}
+
+/**
+ * The Usage page: the open period, its close and blackout and the Close the month now
+ * button; the closed periods; usage per period, order and SKU with each report's state.
+ */
+export function renderUsagePage(view: UsageView, flash?: UsageFlash): string {
+  const cutNote =
+    view.lines.length >= LINES_SHOWN
+      ? html`<p class="all-time">The first ${LINES_SHOWN} lines, newest period first; pick a period to see one.</p>`
+      : '';
+  return layout(
+    'Usage',
+    html`<header class="topbar">
+<div><h1>Usage</h1><p class="muted">Usage-based billing: one report per order, SKU and month, in ${view.zone}</p></div>
+${pageNav('usage')}
+${signOutForm()}
+</header>
+<main>
+${notice(flash)}
+${unconfirmedAlert(view.unconfirmed)}
+${openCard(view.open, view.zone)}
+<section class="card">
+<div class="section-head"><div><h2>${view.period === null ? 'Usage per order and SKU' : `Usage in ${view.period}`}</h2>${cutNote}</div></div>
+${periodNav(view)}
+${renderUsageTable(view.lines, view.period)}
+</section>
+</main>`,
+  );
+}
