@@ -6,18 +6,25 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 /**
  * The state of one marketplace call made for a SKU: `not-requested`, `pending` (queued or
- * being retried), `delivered` (the marketplace answered 2xx) or `failed` (dead-lettered;
- * see the dashboard or `clm-collector status` for why, and replay it there).
+ * being retried), `delivered` (the marketplace answered 2xx), `failed` (dead-lettered;
+ * see the dashboard or `clm-collector status` for why, and replay it there) or, for usage
+ * reports, `unconfirmed` (it may have been billed: an operator confirms or resends it).
  */
 export function callState(relay: RelayRef | null) {
   if (!relay) return { state: 'not-requested' as const };
-  const state =
-    relay.status === 'delivered' ? 'delivered' : relay.status === 'dead' ? 'failed' : 'pending';
+  const state: 'pending' | 'delivered' | 'failed' | 'unconfirmed' =
+    relay.status === 'delivered'
+      ? 'delivered'
+      : relay.status === 'dead'
+        ? 'failed'
+        : relay.status === 'unconfirmed'
+          ? 'unconfirmed'
+          : 'pending';
   return {
     state,
     relayId: relay.id,
     ...(relay.deliveredAt !== null && { deliveredAt: iso(relay.deliveredAt) }),
-    ...(state === 'failed' && { error: relay.lastError }),
+    ...((state === 'failed' || state === 'unconfirmed') && { error: relay.lastError }),
   };
 }
 

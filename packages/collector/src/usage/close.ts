@@ -20,7 +20,7 @@ export class CloseRefused extends Error {}
 /**
  * The periods to close at `now`, oldest first: from the one after the last closed (or the
  * oldest holding usage) while their close time has passed; with `through`, up to and
- * including it whatever the time (closing it early).
+ * including it and no further, whatever the time (closing it early).
  */
 async function periodsToClose(
   store: UsageStore,
@@ -34,8 +34,13 @@ async function periodsToClose(
   if (period === null && through !== undefined) period = through;
   const periods: Period[] = [];
   while (period !== null && periods.length < 1200) {
-    const due = closeTime(period, calendar.zone, calendar.closeAt) <= now;
-    if (!due && (through === undefined || period > through)) break;
+    // By hand: up to the period named (its own time may not have come); else what is due.
+    if (
+      through !== undefined
+        ? period > through
+        : closeTime(period, calendar.zone, calendar.closeAt) > now
+    )
+      break;
     periods.push(period);
     period = nextPeriod(period);
   }

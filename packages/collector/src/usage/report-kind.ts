@@ -38,7 +38,12 @@ export function decideReport(attempt: Attempt, policy: RetryPolicy): Decision {
       action: 'unconfirmed',
       reason: `HTTP ${status}; the marketplace may have recorded it`,
     };
-  return decide(attempt, policy);
+  // Refused: not billed. The marketplace's own words say what to fix.
+  const message = result.body.replace(/\s+/g, ' ').trim().slice(0, 300);
+  return {
+    action: 'dead',
+    reason: `HTTP ${status}: refused by the marketplace${message && `: ${message}`}`,
+  };
 }
 
 /** `/saas-usage/`: one per order, SKU and period; never resent unless surely not received. */

@@ -5,6 +5,7 @@ import { usageEndRelay } from '../orders/relay-kinds.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { tempDir } from '../test-support/tmp.js';
+import { closePeriodNow } from './close.js';
 import { createUsageScheduler } from './scheduler.js';
 
 const at = (text: string) => Date.parse(text);
@@ -90,6 +91,24 @@ describe('usage scheduler', () => {
     await s.tick();
     await s.stop();
     expect((await reports(store)).map((r) => r.period)).toEqual(['2026-05']);
+  });
+
+  it('closes by hand up to the period named and no further', async () => {
+    const store = await storeWithUsage('2026-05-10T12:00:00Z');
+    const closed = await closePeriodNow(store, CALENDAR, {
+      period: '2026-05',
+      now: at('2026-07-15T12:00:00Z'),
+      early: false,
+    });
+    expect(closed).toEqual([{ period: '2026-05', reports: 1 }]);
+    expect((await store.listClosedPeriods()).map((p) => p.period)).toEqual(['2026-05']);
+    await expect(
+      closePeriodNow(store, CALENDAR, {
+        period: '2026-07',
+        now: at('2026-07-15T12:00:00Z'),
+        early: false,
+      }),
+    ).rejects.toThrow('2026-07 closes at 2026-07-31T19:00:00.000Z; use --early to close it now');
   });
 
   it('lets an end wait for the usage report of its SKU', async () => {

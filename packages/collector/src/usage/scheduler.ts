@@ -34,6 +34,8 @@ export interface UsageSchedulerDeps {
 export function createUsageScheduler(deps: UsageSchedulerDeps): UsageScheduler {
   const { store, clock, logger, calendar, relay, checkMs = 60_000 } = deps;
   let timer: NodeJS.Timeout | undefined;
+  // The blackout a due close was last deferred in, so it is said once, not every minute.
+  let deferredIn: number | null = null;
   let running: Promise<void> | null = null;
   let stopped = true;
 
@@ -48,7 +50,16 @@ export function createUsageScheduler(deps: UsageSchedulerDeps): UsageScheduler {
     const now = clock.now();
     const window = blackoutAt(now);
     if (window) {
-      logger.debug('usage', `month-end blackout until ${new Date(window.end).toISOString()}`);
+      const last = await store.lastClosedPeriod();
+      const open = last === null ? await store.firstOpenUsagePeriod() : nextPeriod(last);
+      const due = open !== null && closeTime(open, calendar.zone, calendar.closeAt) <= now;
+      if (due && deferredIn !== window.start) {
+        deferredIn = window.start;
+        logger.info(
+          'usage',
+          `closing ${open} waits for the month-end blackout to end at ${new Date(window.end).toISOString()}`,
+        );
+      }
       return;
     }
     const closed = await closeDuePeriods(store, calendar, now);

@@ -10,7 +10,9 @@ function manualClock(start: string) {
   let offset = at(start) - Date.now();
   return {
     now: () => Date.now() + offset,
-    set: (text: string) => void (offset = at(text) - Date.now()),
+    set: (text: string) => {
+      offset = at(text) - Date.now();
+    },
   };
 }
 
