@@ -2,6 +2,7 @@
 // (onramp endpoints and a product page with a Buy button), a collector relays to it and
 // provisions orders, and a demo provider site carries the pixel and creates accounts.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -18,7 +19,8 @@ const ports = {
   site: port('DEMO_SITE_PORT', 5102),
 };
 const urls = Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, `http://${host}:${p}`]));
-const dataDir = join(root, '.demo');
+// DEMO_DATA_DIR: another folder for the collector's database (a second demo at once).
+const dataDir = process.env.DEMO_DATA_DIR ?? join(root, '.demo');
 // Local only (127.0.0.1); a real collector needs secrets of its own, each different.
 const secrets = {
   admin: process.env.DEMO_ADMIN_TOKEN ?? 'demo-admin-token',
@@ -119,11 +121,11 @@ async function createAccount(req, res) {
 }
 
 // The site's backend calls the collector's provider API; the token never reaches a browser.
-async function collectorApi(method, path) {
+async function collectorApi(method, path, body = {}) {
   const res = await fetch(`${urls.collector}${path}`, {
     method,
     headers: { authorization: `Bearer ${secrets.api}`, 'content-type': 'application/json' },
-    ...(method === 'POST' && { body: '{}' }),
+    ...(method === 'POST' && { body: JSON.stringify(body) }),
   });
   return { status: res.status, body: await res.json().catch(() => ({})) };
 }
@@ -136,7 +138,33 @@ const stateText = (words, call, fallback) =>
     ? `failed: ${call.error ?? 'see the Orders page'}`
     : (words[call.state] ?? fallback);
 
-async function accountPage(provisioningId) {
+// What one "Use" press reports: a usage event of this many units of the SKU.
+const USE_QUANTITY = 1.5;
+
+// A usage report's state, in the provider's words (the collector's status when it has one).
+const reportText = (report) => {
+  if (report.state === 'not-reported') return 'not reported yet (the month is open)';
+  if (report.status === 'unconfirmed') return 'unconfirmed: see the Usage page';
+  if (report.state === 'failed') return `failed: ${report.error ?? 'see the Usage page'}`;
+  if (report.state === 'delivered') return report.late ? 'reported (late)' : 'reported';
+  return 'reporting…';
+};
+
+function usageTable(lines) {
+  if (!lines?.length) return '<p id="usage-empty">No usage yet.</p>';
+  const rows = lines
+    .map(
+      (line) =>
+        `<tr data-period="${escapeHtml(line.period)}" data-sku="${escapeHtml(line.sku)}"><td>${escapeHtml(line.period)}</td><td><code>${escapeHtml(line.sku)}</code></td><td class="quantity">${escapeHtml(line.quantity)}</td><td class="report">${escapeHtml(reportText(line.report))}</td></tr>`,
+    )
+    .join('');
+  return `<table id="usage"><thead><tr><th>Month</th><th>SKU</th><th>Usage</th><th>Marketplace report</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+async function accountPage(provisioningId, used) {
+  const notice = used?.sku
+    ? `<p id="result">${USE_QUANTITY} units of <code>${escapeHtml(used.sku)}</code> recorded: they count in ${escapeHtml(used.period)}.</p>`
+    : '';
   if (!provisioningId) {
     const list = [...accounts.values()]
       .map(
@@ -167,10 +195,15 @@ async function accountPage(provisioningId) {
       ),
     ];
   }
+  const useButton = (s) =>
+    s.endedAt
+      ? ''
+      : `<form method="post" action="/account/usage"><input type="hidden" name="provisioningId" value="${escapeHtml(provisioningId)}"><input type="hidden" name="sku" value="${escapeHtml(s.sku)}">
+<button class="use">Use ${USE_QUANTITY} units</button></form>`;
   const rows = body.skus
     .map(
       (s) =>
-        `<tr data-sku="${escapeHtml(s.sku)}"><td><code>${escapeHtml(s.sku)}</code></td><td>${escapeHtml(s.endedAt ? (s.billing.state === 'not-requested' ? 'never started' : 'stopped') : stateText(billingText, s.billing, s.billing.state))}</td><td>${escapeHtml(s.endedAt ? stateText(endText, s.end, 'cancelled') : 'active')}</td></tr>`,
+        `<tr data-sku="${escapeHtml(s.sku)}"><td><code>${escapeHtml(s.sku)}</code></td><td>${escapeHtml(s.endedAt ? (s.billing.state === 'not-requested' ? 'never started' : 'stopped') : stateText(billingText, s.billing, s.billing.state))}</td><td>${escapeHtml(s.endedAt ? stateText(endText, s.end, 'cancelled') : 'active')}</td><td>${useButton(s)}</td></tr>`,
     )
     .join('');
   const cancel = body.terminatedAt
@@ -181,8 +214,11 @@ async function accountPage(provisioningId) {
     200,
     page(
       'Your subscription',
-      `<p>Customer <code id="customer-id">${escapeHtml(body.customerId)}</code>, marketplace order <code>${escapeHtml(provisioningId)}</code>.</p>
-<table><thead><tr><th>SKU</th><th>Billing</th><th>Status</th></tr></thead><tbody>${rows}</tbody></table>
+      `${notice}<p>Customer <code id="customer-id">${escapeHtml(body.customerId)}</code>, marketplace order <code>${escapeHtml(provisioningId)}</code>.</p>
+<table><thead><tr><th>SKU</th><th>Billing</th><th>Status</th><th>Usage</th></tr></thead><tbody>${rows}</tbody></table>
+<h2>Usage</h2>
+<p>Each <em>Use</em> press is a usage event: this site's backend posts it to the collector (<code>POST /api/usage</code>). The collector adds them up per month and reports each month's sum to the marketplace once, at the month's close, or when you press <em>Close the month now</em> on its <a href="${urls.collector}/admin/usage">Usage page</a>.</p>
+${usageTable(body.usage)}
 ${cancel}<p><a href="/account">All subscriptions</a></p>`,
     ),
   ];
@@ -214,7 +250,36 @@ async function cancelPage(req) {
   ];
 }
 
-// A form posted from another site must not cancel anything.
+// "Use 1.5 units": the site's backend reports a usage event; each press is a new event.
+async function usagePage(req) {
+  const form = new URLSearchParams(await readBody(req));
+  const provisioningId = form.get('provisioningId') ?? '';
+  const sku = form.get('sku') ?? '';
+  const { status, body } = await collectorApi('POST', '/api/usage', {
+    eventId: `acme-${randomUUID()}`,
+    provisioningId,
+    productSku: sku,
+    quantity: USE_QUANTITY,
+  });
+  if (status === 200 || status === 202) {
+    // Back to the account page (a GET: reloading it reports nothing more).
+    const query = new URLSearchParams({
+      provisioningId,
+      used: sku,
+      period: body.events?.[0]?.period ?? '',
+    });
+    return [303, '', `/account?${query}`];
+  }
+  return [
+    status >= 500 ? 502 : status,
+    page(
+      'Usage not recorded',
+      `<p id="result" class="error">${escapeHtml(body.error ?? `HTTP ${status}`)}</p><p><a href="/account?provisioningId=${encodeURIComponent(provisioningId)}">Back to the subscription</a></p>`,
+    ),
+  ];
+}
+
+// A form posted from another site must not cancel anything, nor report usage.
 const crossSite = (req) => {
   const site = req.headers['sec-fetch-site'];
   return site !== undefined && site !== 'same-origin' && site !== 'none';
@@ -226,17 +291,24 @@ async function handle(req, res) {
   const path = url.pathname;
   if (req.method === 'POST' && path === '/accounts') return createAccount(req, res);
   res.setHeader('content-type', 'text/html; charset=utf-8');
-  if (path === '/account' || (req.method === 'POST' && path === '/account/cancel')) {
+  const accountPost = path === '/account/cancel' || path === '/account/usage';
+  if (path === '/account' || (req.method === 'POST' && accountPost)) {
     if (req.method === 'POST' && crossSite(req)) {
       res.statusCode = 403;
       res.end(page('Refused', '<p>Cross-site form post.</p>'));
       return;
     }
-    const [status, html] =
-      req.method === 'POST'
-        ? await cancelPage(req)
-        : await accountPage(url.searchParams.get('provisioningId'));
+    const [status, html, location] =
+      req.method !== 'POST'
+        ? await accountPage(url.searchParams.get('provisioningId'), {
+            sku: url.searchParams.get('used'),
+            period: url.searchParams.get('period') ?? '',
+          })
+        : path === '/account/usage'
+          ? await usagePage(req)
+          : await cancelPage(req);
     res.statusCode = status;
+    if (location) res.setHeader('location', location);
     res.end(html);
     return;
   }
@@ -356,13 +428,27 @@ console.log(`
 
     ${urls.collector}/admin/orders
 
- 4. Cancel it as the customer, on the provider's site:
+ 4. Usage: report some usage on the account page (each "Use ${USE_QUANTITY} units" press is a
+    usage event the site's backend posts to the collector's POST /api/usage):
 
     ${urls.site}/account
 
- 5. Every call the marketplace received (tracking, start-billing, saas-usage/end) shows here:
+    then press Close the month now on the collector's Usage page:
+
+    ${urls.collector}/admin/usage
+
+    and see the report (/saas-usage/: one per order and SKU, the month's exact sum) on the
+    sandbox page, ${urls.sandbox}/
+    (Usage after an early close counts in the next month, which can only be closed once it
+    begins: to close again today, stop the demo and delete ${process.env.DEMO_DATA_DIR ?? '.demo/'}.)
+
+ 5. Cancel it as the customer, on the same account page (usage not yet reported is
+    reported first, then /saas-usage/end).
+
+ 6. Every call the marketplace received (tracking, start-billing, saas-usage,
+    saas-usage/end) shows here:
 
     ${urls.sandbox}/
 
-[demo] Collector: ${urls.collector} (data in .demo/).
+[demo] Collector: ${urls.collector} (data in ${process.env.DEMO_DATA_DIR ?? '.demo/'}).
 `);

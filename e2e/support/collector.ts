@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,6 +14,23 @@ export interface CollectorOptions {
   partnerKeys?: string[];
   allowedOrigins?: string[];
   env?: Record<string, string>;
+  /**
+   * Runs the process with its wall clock starting at this instant (ISO-8601) and advancing
+   * in real time, through Debian's libfaketime (see {@link faketimeLibrary}). Its timers
+   * run on the monotonic clock, which stays real, so they fire on time. The test process's
+   * own clock is not touched: read the collector's through {@link CollectorProcess.clock}
+   * or {@link CollectorProcess.logs}.
+   */
+  fakeTime?: string;
+}
+
+/** One log line of the collector, its `time` read from the process's (maybe faked) clock. */
+export interface LogEntry {
+  /** Ms since the epoch. */
+  time: number;
+  level: number;
+  component: string;
+  msg: string;
 }
 
 /** A real collector process (`clm-collector serve`) with its own SQLite file. */
@@ -23,8 +40,15 @@ export interface CollectorProcess {
   output: () => string;
   /** Kills the process with a signal and waits for it to exit. */
   kill: (signal: NodeJS.Signals) => Promise<number | null>;
-  /** Starts it again on the same port and database. */
-  restart: () => Promise<void>;
+  /** Starts it again on the same port and database (with `fakeTime`: at that instant). */
+  restart: (options?: { fakeTime?: string }) => Promise<void>;
+  /** Every JSON log line so far, of every run. */
+  logs: () => LogEntry[];
+  /**
+   * The process's wall clock as its HTTP `Date` header tells it: whole seconds, rounded
+   * down, possibly a few ms behind (Node caches the header for up to a second).
+   */
+  clock: () => Promise<number>;
   stop: () => Promise<void>;
 }
 
@@ -39,6 +63,61 @@ const readable = (line: string) => {
   }
 };
 const render = (text: string) => text.split('\n').map(readable).join('\n');
+
+/**
+ * Debian's libfaketime (package `faketime`; `FAKETIME_LIB` overrides). Preloaded into the
+ * collector itself rather than through the `faketime` wrapper: the wrapper forks and
+ * waits, so a SIGKILL sent to it would leave the collector running.
+ */
+export function faketimeLibrary(): string {
+  const fromEnv = process.env.FAKETIME_LIB;
+  if (fromEnv) return fromEnv;
+  const dirs = ['/usr/lib/faketime', '/usr/local/lib/faketime'];
+  for (const lib of ['/usr/lib', '/usr/lib64']) {
+    if (!existsSync(lib)) continue;
+    for (const entry of readdirSync(lib)) dirs.push(join(lib, entry, 'faketime'));
+  }
+  // The thread-safe build: Node reads the clock from more than one thread.
+  const found = dirs
+    .flatMap((dir) => ['libfaketimeMT.so.1', 'libfaketime.so.1'].map((f) => join(dir, f)))
+    .find((path) => existsSync(path));
+  if (!found) {
+    throw new Error(
+      "libfaketime not found: install Debian's faketime package (apt-get install faketime), or set FAKETIME_LIB",
+    );
+  }
+  return found;
+}
+
+/**
+ * The environment that starts a process's wall clock at `instant`. libfaketime reads
+ * `@YYYY-MM-DD hh:mm:ss` as local time of the process's `TZ`, so it is written in that zone.
+ */
+export function fakeTimeEnv(instant: string, zone: string): Record<string, string> {
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) throw new TypeError(`fakeTime is not an instant: ${instant}`);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(new Date(ms))
+      .map((part) => [part.type, part.value]),
+  );
+  const wall = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  return {
+    LD_PRELOAD: faketimeLibrary(),
+    FAKETIME: `@${wall}`,
+    FAKETIME_DONT_FAKE_MONOTONIC: '1',
+    TZ: zone,
+  };
+}
 
 const waitForListening = (child: ChildProcess, log: string[]): Promise<string> =>
   new Promise((resolve, reject) => {
@@ -71,8 +150,11 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   let port = '0';
   let child: ChildProcess;
   let url = '';
+  let fakeTime = options.fakeTime;
 
   const launch = async () => {
+    // A faked clock needs a known zone to be written in; the test may choose the host's.
+    const faked = fakeTime ? fakeTimeEnv(fakeTime, options.env?.TZ ?? 'UTC') : {};
     child = spawn(process.execPath, [cli, 'serve'], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -86,6 +168,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
         CLM_RELAY_BACKOFF_MAX_MS: '200',
         CLM_RELAY_TIMEOUT_MS: '2000',
         ...options.env,
+        ...faked,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -107,8 +190,29 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     },
     dbPath,
     output: () => render(log.join('')),
+    logs: () =>
+      log
+        .join('')
+        .split('\n')
+        .flatMap((line) => {
+          if (!line.startsWith('{')) return [];
+          try {
+            const entry = JSON.parse(line);
+            return [{ ...entry, time: Date.parse(entry.time) } as LogEntry];
+          } catch {
+            return [];
+          }
+        }),
+    clock: async () => {
+      const res = await fetch(`${url}/healthz`);
+      await res.arrayBuffer();
+      return Date.parse(res.headers.get('date') ?? '');
+    },
     kill,
-    restart: launch,
+    restart: (again) => {
+      if (again?.fakeTime !== undefined) fakeTime = again.fakeTime;
+      return launch();
+    },
     stop: async () => {
       await kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });

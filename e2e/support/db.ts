@@ -32,3 +32,36 @@ export function countEvents(dbPath: string): Record<string, number> {
     db.close();
   }
 }
+
+/** One `/saas-usage/` report the collector queued, as stored. */
+export interface UsageReportRow {
+  id: number;
+  order_id: string;
+  sku: string;
+  period: string;
+  status: string;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  /** The marketplace's answer, kept. */
+  last_body: string | null;
+  late: number;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+/** Reads the collector's usage reports (read-only, beside the running process). */
+export function readUsageReports(dbPath: string): UsageReportRow[] {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare(
+        `SELECT id, order_id, sku, period, status, attempts, last_status, last_error, last_body,
+           late, created_at, delivered_at
+         FROM relays WHERE kind = 'usage_report' ORDER BY id`,
+      )
+      .all() as UsageReportRow[];
+  } finally {
+    db.close();
+  }
+}

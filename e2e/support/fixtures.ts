@@ -13,6 +13,11 @@ export const defaultSetup = (): PageSetup => ({
 export interface Fixtures {
   /** Extra environment of the collector process; set with `test.use({ collectorEnv })`. */
   collectorEnv: Record<string, string>;
+  /**
+   * The instant the collector's wall clock starts at (libfaketime; see `startCollector`);
+   * set with `test.use({ collectorFakeTime })`. Default: the real clock.
+   */
+  collectorFakeTime: string | undefined;
   sandbox: Sandbox;
   collector: CollectorProcess;
   site: Site;
@@ -32,8 +37,13 @@ export const test = base.extend<Fixtures>({
     await sandbox.close();
   },
   collectorEnv: [{}, { option: true }],
-  collector: async ({ sandbox, collectorEnv }, use) => {
-    const collector = await startCollector({ onrampBaseUrl: sandbox.url, env: collectorEnv });
+  collectorFakeTime: [undefined, { option: true }],
+  collector: async ({ sandbox, collectorEnv, collectorFakeTime }, use) => {
+    const collector = await startCollector({
+      onrampBaseUrl: sandbox.url,
+      env: collectorEnv,
+      ...(collectorFakeTime !== undefined && { fakeTime: collectorFakeTime }),
+    });
     await use(collector);
     await collector.stop();
   },

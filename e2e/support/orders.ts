@@ -28,7 +28,7 @@ interface OrderFixtures {
  * The order chain on loopback: the sandbox marketplace (its Buy button on), a real collector
  * process with provisioning and the provider API on, and the provider's account-creation
  * endpoint it forwards orders to. `collectorEnv` adds to (or overrides) the collector's
- * environment.
+ * environment; `collectorFakeTime` starts its clock (and the provider's) at an instant.
  */
 export const test = base.extend<OrderFixtures>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture names from this pattern.
@@ -37,9 +37,14 @@ export const test = base.extend<OrderFixtures>({
     await use(provider);
     await provider.close();
   },
-  collector: async ({ sandbox, collectorEnv, provider }, use) => {
+  collector: async ({ sandbox, collectorEnv, collectorFakeTime, provider }, use) => {
+    // The provider's server keeps the collector's time: the forward's signature is dated.
+    if (collectorFakeTime !== undefined) {
+      provider.clockOffsetMs = Date.parse(collectorFakeTime) - Date.now();
+    }
     const collector = await startCollector({
       onrampBaseUrl: sandbox.url,
+      ...(collectorFakeTime !== undefined && { fakeTime: collectorFakeTime }),
       env: {
         CLM_ADMIN_TOKEN: TOKENS.admin,
         CLM_API_TOKEN: TOKENS.api,

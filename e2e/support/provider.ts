@@ -36,6 +36,11 @@ export interface Provider {
   answer: (call: ProviderCall, order: Record<string, unknown>) => ProviderReply;
   /** The default answer (a real provider is idempotent on provisioningId too). */
   createAccount: (order: Record<string, unknown>) => ProviderReply;
+  /**
+   * How far the provider's clock is from this process's, in ms (the signature's timestamp
+   * is checked against it). A collector on a faked clock needs a provider on the same one.
+   */
+  clockOffsetMs: number;
   /** Closes the port: the provider is down. Safe to call twice. */
   close: () => Promise<void>;
 }
@@ -56,6 +61,7 @@ export async function startProvider(): Promise<Provider> {
     calls: [],
     answer: (_call, order) => createAccount(order),
     createAccount,
+    clockOffsetMs: 0,
     close: async () => {},
   };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -72,7 +78,12 @@ export async function startProvider(): Promise<Provider> {
       body,
       contentType: req.headers['content-type'],
       signature: header,
-      signed: verifyForwardSignature({ secret: FORWARD_SECRET, header, body }),
+      signed: verifyForwardSignature({
+        secret: FORWARD_SECRET,
+        header,
+        body,
+        nowSeconds: Math.floor((Date.now() + provider.clockOffsetMs) / 1000),
+      }),
     };
     provider.calls.push(call);
     let order: Record<string, unknown> = {};

@@ -1,0 +1,116 @@
+import type { Page } from '@playwright/test';
+import { requestsDuring } from '../support/beacons.js';
+import { expect, PRODUCT, PROVIDER_KEY, providerApi, signIn, test } from '../support/orders.js';
+import { FIRST_CUSTOMER_ID } from '../support/provider.js';
+import type { Sandbox } from '../support/sandbox.js';
+
+// The demo's usage flow in a real Chromium: Buy on the sandbox's marketplace page, Start
+// billing on the Orders page, usage from the provider's backend (as the demo site posts
+// it), then Close the month now on the Usage page, and the sandbox's /saas-usage/ record.
+// The collector runs on a faked clock, mid-July (12:00 in Chicago), so the run never falls
+// in a real month-end blackout, whenever CI runs it.
+
+const [SKU] = PRODUCT.skus as [string];
+
+test.use({ collectorFakeTime: '2026-07-15T17:00:00Z' });
+
+async function buy(page: Page, sandbox: Sandbox): Promise<string> {
+  await page.goto(`${sandbox.url}/marketplace`);
+  await page.locator('#contact-email').fill('buyer@example.com');
+  await page.locator('#user-alias').fill('ABCD');
+  await page.locator('#buy').click();
+  return (await page.locator('#provisioning-id').textContent()) ?? '';
+}
+
+test('Buy, Start billing, usage, Close the month now: one exact /saas-usage/ and the page says sent', async ({
+  page,
+  sandbox,
+  collector,
+}, testInfo) => {
+  test.setTimeout(60_000);
+  const provisioningId = await buy(page, sandbox);
+  const customerId = String(FIRST_CUSTOMER_ID);
+  await expect(page.locator('#customer-id')).toHaveText(customerId);
+
+  await signIn(page, collector);
+  await page.goto(`${collector.url}/admin/orders`);
+  const order = page.locator(`tr[data-provisioning-id="${provisioningId}"]`);
+  await Promise.all([
+    page.waitForEvent('load'),
+    order.getByRole('button', { name: 'Start billing' }).click(),
+  ]);
+  await expect.poll(() => sandbox.calls('start-billing')).toHaveLength(1);
+
+  // The provider's backend reports usage (the demo site's "Use 1.5 GB" button does this).
+  const usage = await providerApi(collector, 'POST', '/api/usage', [
+    { eventId: 'demo-use-1', provisioningId, productSku: SKU, quantity: 1.5 },
+    { eventId: 'demo-use-2', provisioningId, productSku: SKU, quantity: 0.1 },
+    { eventId: 'demo-use-3', provisioningId, productSku: SKU, quantity: 0.2 },
+  ]);
+  expect(usage.status).toBe(202);
+  expect(usage.body?.events).toEqual([
+    { eventId: 'demo-use-1', result: 'recorded', period: '2026-07' },
+    { eventId: 'demo-use-2', result: 'recorded', period: '2026-07' },
+    { eventId: 'demo-use-3', result: 'recorded', period: '2026-07' },
+  ]);
+
+  await page.goto(`${collector.url}/admin/usage`);
+  const line = page.locator(
+    `tr[data-period="2026-07"][data-provisioning-id="${provisioningId}"][data-sku="${SKU}"]`,
+  );
+  await expect(line.locator('.quantity')).toHaveText('1.8');
+  await expect(line.locator('.report-state')).toHaveText('not reported');
+  expect(await sandbox.calls('saas-usage')).toEqual([]);
+
+  const posted = await requestsDuring(
+    page,
+    collector.url,
+    (request) => request.method() === 'POST',
+    () =>
+      Promise.all([
+        page.waitForEvent('load'),
+        page.getByRole('button', { name: 'Close the month now' }).click(),
+      ]),
+  );
+  expect(posted.map((request) => new URL(request.url()).pathname)).toEqual(['/admin/usage/close']);
+  await expect(page.getByRole('status')).toContainText('Closed 2026-07 early');
+
+  await expect.poll(() => sandbox.calls('saas-usage')).toHaveLength(1);
+  const [report] = await sandbox.calls('saas-usage');
+  expect(report?.body).toStrictEqual({
+    providerKey: PROVIDER_KEY,
+    customerId,
+    provisioningId,
+    productSku: SKU,
+    productId: PRODUCT.id,
+    usageCount: 1.8,
+  });
+  // The page is a snapshot: reload until the relay's outcome is recorded.
+  await expect(async () => {
+    await page.reload();
+    await expect(line.locator('.report-state')).toHaveText('sent', { timeout: 500 });
+  }).toPass();
+  await page.screenshot({
+    path: process.env.USAGE_SCREENSHOT ?? testInfo.outputPath('usage.png'),
+    fullPage: true,
+  });
+
+  // Usage after the early close counts in August; nothing more went to the marketplace.
+  const later = await providerApi(collector, 'POST', '/api/usage', {
+    eventId: 'demo-use-4',
+    provisioningId,
+    productSku: SKU,
+    quantity: 1.5,
+  });
+  expect(later.body?.events).toEqual([
+    { eventId: 'demo-use-4', result: 'recorded', period: '2026-08' },
+  ]);
+  expect((await sandbox.calls()).map((call) => call.endpoint)).toEqual([
+    'start-billing',
+    'saas-usage',
+  ]);
+  console.log(
+    '[usage] Buy → Start billing → 3 usage events → Close the month now: start-billing 1, ' +
+      'saas-usage 1 (usageCount 1.8), Usage page "sent"',
+  );
+});
