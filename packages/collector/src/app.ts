@@ -1,7 +1,8 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { adminRouter } from './admin/router.js';
 import type { Clock } from './clock.js';
-import { type Config, loadBillingCalendar } from './config.js';
+import { type Config, loadBillingCalendar, PURCHASE_BUDGET_FACTOR } from './config.js';
+import { warnOnUntrustedForwardedFor } from './http/forwarded-for.js';
 import { healthRouter } from './http/health-route.js';
 import { metricsRouter } from './http/metrics-route.js';
 import { requestLog } from './http/request-log.js';
@@ -11,7 +12,7 @@ import { provisionRouter } from './orders/provision-route.js';
 import type { Provisioning } from './orders/provisioning.js';
 import { subscriptionsRouter } from './orders/subscriptions-route.js';
 import type { MarketplaceApi } from './outbox/kind.js';
-import { beaconRateLimit, tokenGuessLimit } from './security/rate-limit.js';
+import { beaconRateLimits, tokenGuessLimit } from './security/rate-limit.js';
 import type { Store } from './store/types.js';
 import { beaconRouter } from './tracking/beacon-route.js';
 import { pixelRouter, readPixelScript } from './tracking/pixel-route.js';
@@ -37,7 +38,8 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   config: Pick<Config, 'partnerKeys' | 'allowedOrigins'> &
-    Partial<Pick<Config, 'rateLimitPerMinute' | 'trustProxy'>> &
+    Partial<Pick<Config, 'rateLimitPerMinute' | 'purchaseRateLimitPerMinute' | 'trustProxy'>> &
+    Partial<Pick<Config, 'serviceNames' | 'beaconPurchases'>> &
     Partial<Pick<Config, 'adminToken' | 'apiToken' | 'serviceName' | 'readyMaxPendingSeconds'>> &
     Partial<Pick<Config, 'billing'>> & {
       provisionToken?: string | null;
@@ -60,6 +62,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const { store, clock, logger, config, relay } = deps;
   const metrics = deps.metrics ?? createMetrics({ store, clock, processMetrics: false });
+  const visitsPerMinute = config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT;
   const app = express();
   app.disable('x-powered-by');
   // Express's weak ETags are not wanted on API answers; /pixel.js sets a strong one.
@@ -69,8 +72,8 @@ export function createApp(deps: AppDeps): Express {
 
   // First, so every answer (rate-limited and failed ones too) carries its request id.
   app.use(requestLog(logger));
+  app.use(warnOnUntrustedForwardedFor(config.trustProxy ?? false, logger));
   app.use(pixelRouter(deps.pixelScript === undefined ? readPixelScript(logger) : deps.pixelScript));
-  app.use('/beacon', beaconRateLimit(config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT));
   // Bearer-token surfaces share one budget of wrong guesses per client.
   app.use(
     [
@@ -90,6 +93,13 @@ export function createApp(deps: AppDeps): Express {
       logger,
       partnerKeys: config.partnerKeys,
       allowedOrigins: config.allowedOrigins,
+      serviceNames: config.serviceNames ?? [],
+      beaconPurchases: config.beaconPurchases ?? 'relay',
+      // Applied once a beacon is parsed: purchases have a budget of their own.
+      limits: beaconRateLimits({
+        visits: visitsPerMinute,
+        purchases: config.purchaseRateLimitPerMinute ?? PURCHASE_BUDGET_FACTOR * visitsPerMinute,
+      }),
       metrics,
       onRelayQueued: () => relay?.notify(),
     }),
@@ -103,6 +113,7 @@ export function createApp(deps: AppDeps): Express {
       partnerKeys: config.partnerKeys,
       apiToken: config.apiToken ?? null,
       serviceName: config.serviceName ?? null,
+      serviceNames: config.serviceNames ?? [],
       onRelayQueued: () => relay?.notify(),
     }),
   );

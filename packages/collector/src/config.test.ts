@@ -17,8 +17,11 @@ describe('loadConfig', () => {
       adminToken: null,
       apiToken: null,
       serviceName: null,
+      serviceNames: [],
+      beaconPurchases: 'relay',
       readyMaxPendingSeconds: 0,
       rateLimitPerMinute: 600,
+      purchaseRateLimitPerMinute: 6000,
       trustProxy: false,
       relay: {
         timeoutMs: 10_000,
@@ -247,6 +250,42 @@ describe('loadConfig', () => {
       serviceName: 'acme-crm',
       readyMaxPendingSeconds: 3600,
     });
+  });
+
+  it('reads the attribution settings (issue 12)', () => {
+    const config = loadConfig({
+      ...valid,
+      CLM_API_TOKEN: 'api-token-0123456789',
+      CLM_SERVICE_NAMES: ' acme-crm , acme-erp,',
+      CLM_SERVICE_NAME: 'acme-erp',
+      CLM_BEACON_PURCHASES: ' HOLD ',
+      CLM_PURCHASE_RATE_LIMIT_PER_MINUTE: '50',
+    });
+    expect(config).toMatchObject({
+      serviceNames: ['acme-crm', 'acme-erp'],
+      serviceName: 'acme-erp',
+      beaconPurchases: 'hold',
+      purchaseRateLimitPerMinute: 50,
+    });
+  });
+
+  it('gives purchases ten times the visit budget unless told otherwise', () => {
+    const raised = loadConfig({ ...valid, CLM_RATE_LIMIT_PER_MINUTE: '100000' });
+    expect(raised.purchaseRateLimitPerMinute).toBe(1_000_000);
+  });
+
+  it.each([
+    [{ CLM_BEACON_PURCHASES: 'drop' }, 'CLM_BEACON_PURCHASES must be one of relay, hold'],
+    [{ CLM_BEACON_PURCHASES: 'hold' }, 'CLM_BEACON_PURCHASES=hold needs CLM_API_TOKEN'],
+    [{ CLM_SERVICE_NAMES: 'acme crm' }, 'CLM_SERVICE_NAMES each name must be 1-128 printable'],
+    [
+      { CLM_SERVICE_NAMES: 'acme-crm', CLM_SERVICE_NAME: 'acme-erp' },
+      'CLM_SERVICE_NAME must be one of CLM_SERVICE_NAMES',
+    ],
+    [{ CLM_PURCHASE_RATE_LIMIT_PER_MINUTE: '0' }, 'CLM_PURCHASE_RATE_LIMIT_PER_MINUTE must be at'],
+  ])('refuses attribution setting %j', (env, message) => {
+    expect(() => loadConfig({ ...valid, ...env })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...valid, ...env })).toThrow(message);
   });
 
   it('refuses an API token that would also open the admin pages', () => {

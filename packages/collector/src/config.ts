@@ -62,10 +62,23 @@ export interface Config {
   apiToken: string | null;
   /** Service name of API purchases that name none. */
   serviceName: string | null;
+  /** Services beacons and API purchases may name; empty means any. */
+  serviceNames: readonly string[];
+  /**
+   * What a purchase beacon leads to: `relay` (a relay of its own, which the backend's
+   * report takes over while undelivered) or `hold` (stored for the referral and the
+   * funnel; only the backend's `POST /api/purchases` queues a relay).
+   */
+  beaconPurchases: BeaconPurchases;
   /** `/readyz` fails once a relay has waited longer than this; 0 disables the check. */
   readyMaxPendingSeconds: number;
-  /** Beacons accepted per client IP per minute. */
+  /** Visit beacons (and refused ones) accepted per client IP per minute. */
   rateLimitPerMinute: number;
+  /**
+   * Purchase beacons accepted per client IP per minute, a budget apart from visits;
+   * default {@link PURCHASE_BUDGET_FACTOR} times `rateLimitPerMinute`.
+   */
+  purchaseRateLimitPerMinute: number;
   /** Express `trust proxy` value: which proxies' `X-Forwarded-For` to believe. */
   trustProxy: TrustProxy;
   relay: RelayConfig;
@@ -79,6 +92,15 @@ export interface LogConfig {
   level: LogLevel;
   format: LogFormat;
 }
+
+/**
+ * Purchase beacons per client IP per minute, unless configured: this many times the visits'
+ * budget, so raising that one (many visitors behind one address) raises both.
+ */
+export const PURCHASE_BUDGET_FACTOR = 10;
+
+/** What a purchase beacon leads to (`CLM_BEACON_PURCHASES`). */
+export type BeaconPurchases = 'relay' | 'hold';
 
 /** `false` (the socket address is the client), a hop count, or addresses/subnets to trust. */
 export type TrustProxy = boolean | number | string[];
@@ -109,7 +131,7 @@ const endpointUrl = z
     error: 'must be an http:// or https:// URL',
   });
 
-const int = (min: number, max: number, fallback: number) =>
+const wholeNumber = (min: number, max: number) =>
   z
     .string()
     .regex(/^\d+$/, { error: 'must be a whole number' })
@@ -119,8 +141,9 @@ const int = (min: number, max: number, fallback: number) =>
         .number()
         .min(min, { error: `must be at least ${min}` })
         .max(max, { error: `must be at most ${max}` }),
-    )
-    .default(fallback);
+    );
+
+const int = (min: number, max: number, fallback: number) => wholeNumber(min, max).default(fallback);
 
 const partnerKeys = z
   .string({ error: 'is required (comma-separated provider keys)' })
@@ -134,6 +157,18 @@ const partnerKeys = z
       )
       .min(1, { error: 'must list at least one provider key' }),
   );
+
+const serviceNames = z
+  .string()
+  .transform(list)
+  .pipe(
+    z.array(
+      z.string().regex(/^[\x21-\x7e]{1,128}$/, {
+        error: 'each name must be 1-128 printable ASCII characters without spaces',
+      }),
+    ),
+  )
+  .default([]);
 
 const origins = z
   .string()
@@ -212,8 +247,16 @@ const envSchema = z.object({
   CLM_ADMIN_TOKEN: bearerToken.optional(),
   CLM_API_TOKEN: bearerToken.optional(),
   CLM_SERVICE_NAME: tokenSchema.optional(),
+  CLM_SERVICE_NAMES: serviceNames,
+  CLM_BEACON_PURCHASES: z
+    .string()
+    .transform((value) => value.trim().toLowerCase())
+    .pipe(z.enum(['relay', 'hold'], { error: 'must be one of relay, hold' }))
+    .default('relay'),
   CLM_READY_MAX_PENDING_SECONDS: int(0, 31_536_000, 0),
   CLM_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 600),
+  // No default here: ten times CLM_RATE_LIMIT_PER_MINUTE (see loadConfig).
+  CLM_PURCHASE_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 10_000_000).optional(),
   CLM_TRUST_PROXY: trustProxy,
   CLM_PROVIDER_KEY: z
     .string()
@@ -282,6 +325,16 @@ export function loadConfig(env: Env = process.env, terminal: Terminal = {}): Con
     throw new ConfigError(
       'invalid configuration: CLM_PROVISION_TOKEN must differ from CLM_ADMIN_TOKEN and CLM_API_TOKEN',
     );
+  const names = e.CLM_SERVICE_NAMES;
+  if (e.CLM_SERVICE_NAME !== undefined && names.length > 0 && !names.includes(e.CLM_SERVICE_NAME))
+    throw new ConfigError(
+      'invalid configuration: CLM_SERVICE_NAME must be one of CLM_SERVICE_NAMES',
+    );
+  // Held beacons wait for the backend's report: without the API nothing would be relayed.
+  if (e.CLM_BEACON_PURCHASES === 'hold' && e.CLM_API_TOKEN === undefined)
+    throw new ConfigError(
+      'invalid configuration: CLM_BEACON_PURCHASES=hold needs CLM_API_TOKEN (only the backend reports purchases then)',
+    );
   const providerKey =
     e.CLM_PROVIDER_KEY ??
     (e.CLM_PARTNER_KEYS.length === 1 ? (e.CLM_PARTNER_KEYS[0] ?? null) : null);
@@ -306,8 +359,12 @@ export function loadConfig(env: Env = process.env, terminal: Terminal = {}): Con
     adminToken: e.CLM_ADMIN_TOKEN ?? null,
     apiToken: e.CLM_API_TOKEN ?? null,
     serviceName: e.CLM_SERVICE_NAME ?? null,
+    serviceNames: names,
+    beaconPurchases: e.CLM_BEACON_PURCHASES,
     readyMaxPendingSeconds: e.CLM_READY_MAX_PENDING_SECONDS,
     rateLimitPerMinute: e.CLM_RATE_LIMIT_PER_MINUTE,
+    purchaseRateLimitPerMinute:
+      e.CLM_PURCHASE_RATE_LIMIT_PER_MINUTE ?? PURCHASE_BUDGET_FACTOR * e.CLM_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.CLM_TRUST_PROXY,
     relay: {
       timeoutMs: e.CLM_RELAY_TIMEOUT_MS,

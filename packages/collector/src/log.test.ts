@@ -143,9 +143,10 @@ describe('logs', () => {
       expect((await send(CUSTOMERS[0] as string, 'evt_log_00001')).status).toBe(204);
       expect((await send(CUSTOMERS[0] as string, 'evt_log_00001')).status).toBe(204);
       expect((await send(CUSTOMERS[1] as string, 'evt_log_00002')).status).toBe(204);
-      // The image fallback carries the beacon in its query string.
-      const query = new URLSearchParams({ d: body(CUSTOMERS[1] as string, 'evt_log_00003') });
-      expect((await fetch(`${collector.url}/beacon?${query}`, { headers })).status).toBe(204);
+      expect((await send(CUSTOMERS[1] as string, 'evt_log_00003')).status).toBe(204);
+      // An old pixel's image fallback carried the beacon in its query string (now 410).
+      const query = new URLSearchParams({ d: body(CUSTOMERS[1] as string, 'evt_log_00005') });
+      expect((await fetch(`${collector.url}/beacon?${query}`, { headers })).status).toBe(410);
       await waitFor(() => (out.text.match(/delivered saas_tracking/g) ?? []).length === 2);
       await postJson(`${onramp}/_sandbox/mode`, { mode: 'reject' });
       expect((await send(CUSTOMERS[2] as string, 'evt_log_00004')).status).toBe(204);
@@ -153,7 +154,7 @@ describe('logs', () => {
       await collector.close();
 
       expect(out.text).toContain(`customer ${fingerprint(CUSTOMERS[0] as string)}`);
-      expect(out.text).toContain('GET /beacon 204');
+      expect(out.text).toContain('GET /beacon 410');
       for (const secret of [KEY, TOKEN, ...CUSTOMERS]) expect(out.text).not.toContain(secret);
     },
   );

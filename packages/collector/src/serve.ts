@@ -3,6 +3,7 @@ import { createCollector } from './collector.js';
 import type { Config } from './config.js';
 import { closeServer, listenOn } from './http/listen.js';
 import type { Logger } from './log.js';
+import { startupWarnings } from './security/startup-warnings.js';
 import { pixelInfo, readPixelScript } from './tracking/pixel-route.js';
 
 /** A running collector. */
@@ -41,6 +42,7 @@ export async function startCollector(options: {
   collector.worker.start();
   collector.usage.start();
   logger.info('collector', `listening on ${url}`);
+  for (const warning of startupWarnings(config)) logger.warn('collector', warning);
   logger.info('collector', `relaying to ${config.marketplace.endpoints.saasTrackings}`);
   logger.info(
     'usage',
@@ -54,7 +56,15 @@ export async function startCollector(options: {
   }
   if (pixelScript) {
     const { file, integrity } = pixelInfo(pixelScript);
-    logger.info('collector', `pixel: ${url}/${file} integrity="${integrity}"`);
+    // Bound to every interface (0.0.0.0, ::), the URL is no address a page can load from.
+    const local = url.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:)/, (_, any: string) =>
+      any === '[::]' ? 'http://[::1]' : 'http://127.0.0.1',
+    );
+    logger.info(
+      'collector',
+      `pixel: ${local}/${file} integrity="${integrity}" (pages load it from the collector's public URL; ` +
+        'clm-collector pixel-info --collector <that URL> prints the tag)',
+    );
   }
 
   let closing: Promise<void> | undefined;

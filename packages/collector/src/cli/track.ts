@@ -10,6 +10,14 @@ const check = (name: string, schema: z.ZodType<string>, value: string) => {
   return result.data;
 };
 
+// What the onramp answers (or whatever listens at ONRAMP_BASE_URL) goes to a terminal:
+// control and invisible format characters are shown as \uXXXX escapes, never obeyed.
+const printable = (text: string) =>
+  text.replace(
+    /[\p{Cc}\p{Cf}\p{Cs}]/gu,
+    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
+
 /** Parses a purchase time; defaults to now. Returns ISO-8601 UTC. */
 export function parsePurchasedAt(value: string | undefined, now: number): string {
   if (value === undefined) return new Date(now).toISOString();
@@ -47,9 +55,9 @@ export async function runTrack(
   io.stderr.write(`POST ${url} purchasedAt=${tracking.purchasedAt}\n`);
   const result = await onramp.post(url, tracking);
   if (result.type === 'network-error') {
-    io.stderr.write(`error: ${result.error}\n`);
+    io.stderr.write(`error: ${printable(result.error)}\n`);
     return EXIT.failed;
   }
-  io.stdout.write(`status: ${result.status}\nbody: ${result.body}\n`);
+  io.stdout.write(`status: ${result.status}\nbody: ${printable(result.body)}\n`);
   return result.ok ? EXIT.ok : EXIT.failed;
 }

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { listen } from '../test-support/http.js';
+import { listen, waitFor } from '../test-support/http.js';
 import { createOnrampClient } from './onramp-client.js';
 
 const tracking = {
@@ -113,5 +113,42 @@ describe('createOnrampClient', () => {
       type: 'network-error',
       notSent: true,
     });
+  });
+
+  it('reads at most 2 KB of an answer and cancels the rest', async () => {
+    let closed = false;
+    const app = express();
+    // An answer that never ends: only a client that stops reading gets past it.
+    app.post('/api/SaasTrackings', (req, res) => {
+      res.status(400).type('text/plain');
+      const chunk = 'x'.repeat(1024);
+      const timer = setInterval(() => res.write(chunk), 1);
+      req.socket.on('close', () => {
+        closed = true;
+        clearInterval(timer);
+      });
+    });
+    const client = createOnrampClient({ timeoutMs: 5000 });
+    const started = Date.now();
+    const result = await client.post(`${await listen(app)}/api/SaasTrackings`, tracking);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(result).toMatchObject({ type: 'response', status: 400, body: `${'x'.repeat(2048)}…` });
+    await waitFor(() => closed, { message: 'the connection closed' });
+  });
+
+  it('cuts a long answer between characters, never inside one', async () => {
+    const app = express();
+    app.post('/api/SaasTrackings', (_req, res) => res.status(400).send('é'.repeat(1500)));
+    const client = createOnrampClient({ timeoutMs: 1000 });
+    const result = await client.post(`${await listen(app)}/api/SaasTrackings`, tracking);
+    expect(result).toMatchObject({ body: `${'é'.repeat(1024)}…` });
+  });
+
+  it('keeps an answer of 2 KB or less whole', async () => {
+    const app = express();
+    app.post('/api/SaasTrackings', (_req, res) => res.status(200).send('y'.repeat(2048)));
+    const client = createOnrampClient({ timeoutMs: 1000 });
+    const result = await client.post(`${await listen(app)}/api/SaasTrackings`, tracking);
+    expect(result).toMatchObject({ body: 'y'.repeat(2048) });
   });
 });

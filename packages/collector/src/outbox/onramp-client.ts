@@ -51,7 +51,7 @@ export function createOnrampClient(options: {
         type: 'response',
         ok: response.ok,
         status: response.status,
-        body: await response.text(),
+        body: await readAnswer(response),
         retryAfter: response.headers.get('retry-after'),
       };
     } catch (error) {
@@ -68,6 +68,37 @@ export function createOnrampClient(options: {
   };
 
   return { post };
+}
+
+/** Most of an answer read, in bytes: what the relay row keeps (outbox/policy.ts). */
+export const MAX_ANSWER_BYTES = 2048;
+
+// The first 2 KB of the answer, cut between characters, with "…" when there was more. The
+// rest is never read: an onramp (or anything at its address) answering without end must
+// not hold the worker or its memory. Cancelling the stream closes the connection.
+async function readAnswer(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let more = false;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      more = true;
+      await reader.cancel().catch(() => {});
+      break;
+    }
+  }
+  const bytes = Buffer.concat(chunks);
+  // A cut inside a character backs up to its first byte (continuation bytes are 10xxxxxx).
+  let end = Math.min(bytes.length, MAX_ANSWER_BYTES);
+  if (more) while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  const text = new TextDecoder().decode(bytes.subarray(0, end));
+  return more ? `${text}…` : text;
 }
 
 // Socket errors raised before a connection exists: nothing of the request was written.

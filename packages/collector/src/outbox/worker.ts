@@ -80,10 +80,18 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
 
   // An outcome the store refuses (disk full, read-only) is kept and written again until it
   // sticks: leaving the row in_flight would re-send a call the onramp already accepted.
-  async function persist(task: Task, write: () => Promise<void>): Promise<void> {
+  // Written under the claim it was sent with: if the row is no longer in flight under it
+  // (its lease expired and it was claimed again), this outcome must not overwrite that one.
+  async function persist(task: Task, write: () => Promise<boolean>): Promise<void> {
     for (let delay = config.pollMs; ; delay = Math.min(delay * 2, 1000)) {
       try {
-        return await write();
+        if (!(await write())) {
+          logger.warn(
+            'relay',
+            `${describeRelay(task.relay)}: outcome not recorded, the relay is no longer in flight under this attempt`,
+          );
+        }
+        return;
       } catch (error) {
         if (task.abandoned) throw error;
         logger.error(
@@ -114,7 +122,7 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
     task.phase = 'recording';
     const now = clock.now();
     if (typeof result === 'string') {
-      const attempt = { at: now, status: null, body: null, error: result };
+      const attempt = { claim: relay.attempts, at: now, status: null, body: null, error: result };
       await persist(task, () => store.markDead(relay.id, attempt));
       metrics?.relayAttempt('dead', undefined, relay.kind);
       logger.error('relay', `dead-lettered ${describeRelay(relay)}: ${result}`);
@@ -126,6 +134,7 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
       policy,
     );
     const attempt: AttemptRecord = {
+      claim: relay.attempts,
       at: now,
       status: result.type === 'response' ? result.status : null,
       body: result.type === 'response' ? truncateBody(result.body) : null,
@@ -238,7 +247,14 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
     const at = clock.now();
     const unsure = 'stopped while sending: the marketplace may have received it';
     for (const task of reports) {
-      await store.markUnconfirmed(task.relay.id, { at, status: null, body: null, error: unsure });
+      const claim = task.relay.attempts;
+      await store.markUnconfirmed(task.relay.id, {
+        claim,
+        at,
+        status: null,
+        body: null,
+        error: unsure,
+      });
     }
     await store.releaseClaims(others.map((task) => task.relay.id));
     if (others.length > 0) {

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { TOO_MANY_GUESSES, tokenGuessesSpent } from './rate-limit.js';
 
 // Comparing fixed-length digests keeps the time independent of where (and whether) the
 // lengths or bytes differ.
@@ -22,7 +23,8 @@ export interface BearerGuardOptions {
 
 /**
  * Guards routes with `Authorization: Bearer <token>`: 401 without the header or with a
- * wrong token, 403 for every request when `token` is null.
+ * wrong token (429 once the address used up its budget of refused tokens), 403 for every
+ * request when `token` is null.
  */
 export function requireBearerToken(
   token: string | null,
@@ -39,6 +41,12 @@ export function requireBearerToken(
     const given = /^Bearer[ ]+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
     if (given !== undefined && timingSafeEqual(digest(given), expected)) return next();
     options.onRefused?.();
+    // The right token passes whatever this address did before; a wrong one past the
+    // budget of tokenGuessLimit is told to wait.
+    if (tokenGuessesSpent(res)) {
+      res.status(429).json({ error: TOO_MANY_GUESSES });
+      return;
+    }
     res.set('WWW-Authenticate', 'Bearer realm="clm-collector"');
     res.status(401).json({ error: options.required });
   };

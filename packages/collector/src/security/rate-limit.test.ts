@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { startChain } from '../test-support/chain.js';
 import { startTestCollector } from '../test-support/collector.js';
 
 let seq = 0;
@@ -35,6 +36,42 @@ describe('beacon rate limit', () => {
     expect(await store.countEvents()).toBe(3);
   });
 
+  it("never lets a burst of visits cost a new customer's purchase", async () => {
+    const { url, store } = await startTestCollector({ rateLimitPerMinute: 3 });
+    for (let i = 0; i < 3; i++) expect((await post(url)).status).toBe(204);
+    expect((await post(url)).status).toBe(429);
+    const purchase = await fetch(`${url}/beacon`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({
+        ...JSON.parse(beacon()),
+        type: 'purchase',
+        customerId: 'cust-after-burst',
+      }),
+    });
+    expect(purchase.status).toBe(204);
+    expect(await store.listRelays()).toMatchObject([{ customerId: 'cust-after-burst' }]);
+  });
+
+  it('counts refused beacons against the visit budget', async () => {
+    const { url } = await startTestCollector({ rateLimitPerMinute: 2 });
+    const junk = () =>
+      fetch(`${url}/beacon`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: '{',
+      });
+    expect([(await junk()).status, (await junk()).status, (await junk()).status]).toEqual([
+      400, 400, 429,
+    ]);
+  });
+
+  it('gives purchases a budget of their own (CLM_PURCHASE_RATE_LIMIT_PER_MINUTE)', async () => {
+    const chain = await startChain({}, { CLM_PURCHASE_RATE_LIMIT_PER_MINUTE: '2' });
+    const statuses = await chain.purchases(['p-1', 'p-2', 'p-3']);
+    expect(statuses.sort()).toEqual([204, 204, 429]);
+  });
+
   it('ignores X-Forwarded-For unless proxies are trusted', async () => {
     const { url } = await startTestCollector({ rateLimitPerMinute: 2 });
     const statuses = [];
@@ -58,7 +95,7 @@ describe('token guess limit', () => {
   const get = (url: string, token: string) =>
     fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
 
-  it('stops wrong bearer tokens after 10 a minute, across routes, never counting right ones', async () => {
+  it('stops wrong bearer tokens after 10 a minute, across routes, never the right one', async () => {
     const { url } = await startTestCollector({ adminToken: ADMIN, apiToken: API });
     // Right tokens do not use up the budget.
     for (let i = 0; i < 15; i++) expect((await get(url, ADMIN)).status).toBe(200);
@@ -78,7 +115,15 @@ describe('token guess limit', () => {
     expect(await limited.json()).toEqual({
       error: 'too many refused tokens from this address, retry in a minute',
     });
-    // For the rest of the minute that address is refused, right token or not.
-    expect((await get(url, ADMIN)).status).toBe(429);
+    // The right token still works from that address: only wrong ones are refused.
+    expect((await get(url, ADMIN)).status).toBe(200);
+    expect((await get(url, ADMIN)).headers.get('retry-after')).toBeNull();
+    expect((await get(url, 'wrong-again')).status).toBe(429);
+    const api = await fetch(`${url}/api/purchases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API}`, 'content-type': 'application/json' },
+      body: '{"customerId":"c","serviceName":"acme-crm","partnerKey":"PK-1"}',
+    });
+    expect(api.status).toBe(202);
   });
 });

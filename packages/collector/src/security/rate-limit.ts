@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { type Options, rateLimit } from 'express-rate-limit';
 
 /**
@@ -19,23 +19,63 @@ export function perClientPerMinute(limit: number, options: Partial<Options>): Re
   });
 }
 
-/** Per-client limit on beacons: `perMinute` a minute. Preflights are not counted. */
-export function beaconRateLimit(perMinute: number): RequestHandler {
-  return perClientPerMinute(perMinute, {
-    skip: (req) => req.method === 'OPTIONS',
-    message: { error: 'too many beacons from this address, retry later' },
-  });
+/** Per-client limits on beacons, one for each budget; the beacon route picks once parsed. */
+export interface BeaconLimits {
+  /** Visits, and beacons refused before anyone knew what they were. */
+  visit: RequestHandler;
+  purchase: RequestHandler;
 }
 
 /**
- * Per-client limit on refused bearer tokens (`/metrics`, `/admin/api`, `/api/purchases`):
- * only 401 answers count, so clients with the right token are never slowed, and guessing
- * stops at `perMinute` tries per IP. Share one instance so the routes share the budget.
+ * Per-client limits on beacons: `visits` a minute for visits and refused beacons, and a
+ * budget of `purchases` apart. The pixel cannot see a 429, so a purchase refused is lost
+ * for good: a burst of visits (many visitors behind one address) must not use up the
+ * budget a new customer's purchase needs. Purchases are bounded anyway: one relay per
+ * customer, however many beacons name it.
+ */
+export function beaconRateLimits(perMinute: { visits: number; purchases: number }): BeaconLimits {
+  return {
+    visit: perClientPerMinute(perMinute.visits, {
+      message: { error: 'too many beacons from this address, retry later' },
+    }),
+    purchase: perClientPerMinute(perMinute.purchases, {
+      message: { error: 'too many purchases from this address, retry later' },
+    }),
+  };
+}
+
+/** What an address that used up its wrong-token budget is told. */
+export const TOO_MANY_GUESSES = 'too many refused tokens from this address, retry in a minute';
+
+const SPENT = 'tokenGuessesRetryAfter';
+
+/**
+ * Per-client limit on refused bearer tokens (`/metrics`, `/admin/api`, `/api/*`): only
+ * refused tokens count, and past `perMinute` of them the guards answer a wrong token 429
+ * (see {@link tokenGuessesSpent}) while the right one still passes: an attacker sharing
+ * the provider's address must not lock its backend out. Share one instance so the routes
+ * share the budget.
  */
 export function tokenGuessLimit(perMinute: number): RequestHandler {
   return perClientPerMinute(perMinute, {
     skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-    message: { error: 'too many refused tokens from this address, retry in a minute' },
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401 && res.statusCode !== 429,
+    // Over the budget: nothing is refused here, the guard knows whether the token is right.
+    handler: (_req, res, next) => {
+      res.locals[SPENT] = res.getHeader('Retry-After') ?? '60';
+      res.removeHeader('Retry-After');
+      next();
+    },
   });
+}
+
+/**
+ * Whether this request's address used up its wrong-token budget; if so, sets the
+ * `Retry-After` the refusal carries.
+ */
+export function tokenGuessesSpent(res: Response): boolean {
+  const retryAfter = res.locals[SPENT] as string | number | undefined;
+  if (retryAfter === undefined) return false;
+  res.set('Retry-After', String(retryAfter));
+  return true;
 }

@@ -1,4 +1,4 @@
-import type { NewRelay, RelayStatus } from './outbox.js';
+import type { NewRelay, RelaySource, RelayStatus } from './outbox.js';
 
 /** A referral as stored with an event. */
 export interface StoredReferral {
@@ -29,17 +29,26 @@ export interface RecordResult {
   /** A new relay was queued (false when one with the same dedupe key existed). */
   relayQueued: boolean;
   /**
-   * The relay with the call's dedupe key, new or existing, when the call carried one and
-   * the event was not a duplicate.
+   * An authenticated report took over a relay a beacon had queued and that was not
+   * delivered: `replaced`, it now carries the report (a dead one is pending again);
+   * `replacing`, an attempt with the beacon's body is in flight, and the report takes over
+   * unless that attempt is delivered.
    */
-  relay?: { id: number; status: RelayStatus; purchasedAt: string | null };
+  replaced?: 'replaced' | 'replacing';
+  /**
+   * The relay with the call's dedupe key, new or existing, when the call carried one and
+   * the event was not a duplicate. `purchasedAt` is the time it relays (`replacing`: the
+   * report's, unless the attempt in flight is delivered).
+   */
+  relay?: { id: number; status: RelayStatus; purchasedAt: string | null; source: RelaySource };
 }
 
 /** Where tracking beacons and backend purchases are written. */
 export interface IngestStore {
   /**
    * Stores an event and, atomically with it, queues `relay` unless a relay of its kind
-   * with its dedupe key exists already.
+   * with its dedupe key exists already. A `relay` from the API (authenticated) takes over
+   * an existing one a beacon queued, unless that one was delivered (see `replaced`).
    */
   recordEvent(event: NewEvent, relay?: NewRelay): Promise<RecordResult>;
 }

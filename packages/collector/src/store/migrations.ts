@@ -141,4 +141,20 @@ export const migrations: readonly string[] = [
     early INTEGER NOT NULL DEFAULT 0
   ) STRICT;
   `,
+  // Where each relay came from: a purchase beacon (which anyone can send) or an
+  // authenticated call. A backend's report takes over an undelivered beacon relay; one in
+  // flight keeps the report in `replacement` until that attempt's outcome is known. Rows
+  // from before: a SaasTracking is the beacon's unless the purchase event that created it
+  // (same customer, received as the relay was created) came through POST /api/purchases.
+  `
+  ALTER TABLE relays ADD COLUMN source TEXT NOT NULL DEFAULT 'api'
+    CHECK (source IN ('beacon', 'api'));
+  ALTER TABLE relays ADD COLUMN replacement TEXT;
+  UPDATE relays SET source = 'beacon'
+  WHERE kind = 'saas_tracking' AND NOT EXISTS (
+    SELECT 1 FROM events
+    WHERE events.type = 'purchase' AND events.received_at = relays.created_at
+      AND substr(events.id, 1, 4) = 'api_' AND events.partner_key = relays.partner_key
+      AND events.service_name = relays.service_name AND events.customer_id = relays.customer_id);
+  `,
 ];

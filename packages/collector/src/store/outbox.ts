@@ -13,6 +13,13 @@ export type RelayKind = 'saas_tracking' | 'start_billing' | 'usage_report' | 'us
  */
 export type RelayStatus = 'pending' | 'in_flight' | 'delivered' | 'dead' | 'unconfirmed';
 
+/**
+ * Where a relay came from: `beacon`, a purchase beacon (anyone can send one: it needs only
+ * the public provider key), or `api`, an authenticated call (the provider's backend, the
+ * marketplace's order, the collector's own month close).
+ */
+export type RelaySource = 'beacon' | 'api';
+
 /** A relay to queue; at most one per (kind, dedupeKey), however often it is queued. */
 export interface NewRelay {
   kind: RelayKind;
@@ -35,11 +42,14 @@ export interface NewRelay {
   purchasedAt: string | null;
   /** Ms since the epoch. */
   createdAt: number;
+  /** Default `api`. */
+  source?: RelaySource;
 }
 
 /** A stored relay. Times are ms since the epoch unless noted. */
 export interface Relay extends NewRelay {
   id: number;
+  source: RelaySource;
   status: RelayStatus;
   attempts: number;
   nextAttemptAt: number;
@@ -57,6 +67,13 @@ export interface Relay extends NewRelay {
 
 /** The marketplace's answer, kept on the relay row. */
 export interface AttemptRecord {
+  /**
+   * The claim the call was made under: the relay's `attempts` when it was claimed. The
+   * outcome is written only while the row is still in flight under that claim (an attempt
+   * whose lease expired and was claimed again must not overwrite the newer one). Absent:
+   * whichever claim holds it.
+   */
+  claim?: number;
   at: number;
   status: number | null;
   body: string | null;
@@ -81,11 +98,17 @@ export interface OutboxStore {
     leaseMs: number;
     holdUsage?: boolean;
   }): Promise<Relay[]>;
-  markDelivered(id: number, attempt: AttemptRecord): Promise<void>;
-  scheduleRetry(id: number, nextAttemptAt: number, attempt: AttemptRecord): Promise<void>;
-  markDead(id: number, attempt: AttemptRecord): Promise<void>;
+  /*
+   * The outcomes of an attempt. Each resolves true when it changed the row, false when the
+   * row was no longer in flight under `attempt.claim`. A SaasTracking that a backend report
+   * took over while it was in flight (see IngestStore.recordEvent) carries that report from
+   * then on unless this attempt delivered it: a dead one goes back to pending.
+   */
+  markDelivered(id: number, attempt: AttemptRecord): Promise<boolean>;
+  scheduleRetry(id: number, nextAttemptAt: number, attempt: AttemptRecord): Promise<boolean>;
+  markDead(id: number, attempt: AttemptRecord): Promise<boolean>;
   /** A usage report whose fate is unknown: never resent by itself. */
-  markUnconfirmed(id: number, attempt: AttemptRecord): Promise<void>;
+  markUnconfirmed(id: number, attempt: AttemptRecord): Promise<boolean>;
   /** Returns claimed relays to pending, due at once (used on shutdown). */
   releaseClaims(ids: readonly number[]): Promise<void>;
 }

@@ -54,7 +54,7 @@ describe('openSqliteStore', () => {
     expect(await first.recordEvent(event, relay)).toEqual({
       duplicate: false,
       relayQueued: true,
-      relay: { id: 1, status: 'pending', purchasedAt: relay.purchasedAt },
+      relay: { id: 1, status: 'pending', purchasedAt: relay.purchasedAt, source: 'beacon' },
     });
     await first.recordEvent(purchaseFixture({ type: 'visit', customerId: null }).event);
     await first.close();
@@ -90,7 +90,7 @@ describe('openSqliteStore', () => {
     expect(await store.recordEvent(second.event, second.relay)).toEqual({
       duplicate: false,
       relayQueued: false,
-      relay: { id: 1, status: 'pending', purchasedAt: first.relay.purchasedAt },
+      relay: { id: 1, status: 'pending', purchasedAt: first.relay.purchasedAt, source: 'beacon' },
     });
     expect(await store.countEvents()).toBe(2);
     const relays = await store.listRelays();
@@ -225,7 +225,12 @@ describe('group commit', () => {
       store.recordEvent(first.event, first.relay),
       store.recordEvent(sameCustomer.event, sameCustomer.relay),
     ]);
-    const same = { id: 1, status: 'pending', purchasedAt: first.relay.purchasedAt };
+    const same = {
+      id: 1,
+      status: 'pending',
+      purchasedAt: first.relay.purchasedAt,
+      source: 'beacon',
+    };
     expect(results).toEqual([
       { duplicate: false, relayQueued: true, relay: same },
       { duplicate: true, relayQueued: false },
@@ -283,7 +288,7 @@ describe('group commit', () => {
     expect(await recorded).toEqual({
       duplicate: false,
       relayQueued: true,
-      relay: { id: 1, status: 'pending', purchasedAt: relay.purchasedAt },
+      relay: { id: 1, status: 'pending', purchasedAt: relay.purchasedAt, source: 'beacon' },
     });
     const reopened = await open(path);
     expect(await reopened.countEvents()).toBe(1);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { captureLogger } from '../test-support/chain.js';
 import { startTestCollector } from '../test-support/collector.js';
 
 let seq = 0;
@@ -125,14 +126,57 @@ describe('POST /beacon', () => {
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({ error: 'origin not allowed' });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
-    const viaReferer = await fetch(
-      `${url}/beacon?d=${encodeURIComponent(JSON.stringify(purchase()))}`,
-      {
-        headers: { referer: 'https://evil.example/signup' },
-      },
-    );
+    const viaReferer = await post(url, JSON.stringify(purchase()), {
+      'content-type': 'text/plain',
+      referer: 'https://evil.example/signup',
+    });
     expect(viaReferer.status).toBe(403);
     expect(await store.countEvents()).toBe(0);
+  });
+
+  it.each([
+    ['no Origin, Referer or Sec-Fetch-Site (a non-browser client)', {}],
+    ['a cross-site request without Origin or Referer', { 'sec-fetch-site': 'cross-site' }],
+    ['a cross-site request with Origin: null', { origin: 'null', 'sec-fetch-site': 'cross-site' }],
+    // A sibling subdomain is same-site, but the allow-list names exact origins.
+    [
+      'a same-site request whose origin is hidden',
+      { origin: 'null', 'sec-fetch-site': 'same-site' },
+    ],
+    ['a typed-in URL', { 'sec-fetch-site': 'none' }],
+    ['Origin: null and nothing else', { origin: 'null' }],
+  ])('with an allow-list, answers 403 to %s', async (_name, headers: Record<string, string>) => {
+    const { url, store } = await startTestCollector({
+      allowedOrigins: ['https://www.acme.example'],
+    });
+    const res = await post(url, JSON.stringify(purchase()), {
+      'content-type': 'text/plain',
+      ...headers,
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ error: 'origin not allowed' });
+    expect(await store.countEvents()).toBe(0);
+  });
+
+  it("with an allow-list, accepts a page on the collector's own origin that hides its origin", async () => {
+    const { url, store } = await startTestCollector({
+      allowedOrigins: ['https://www.acme.example'],
+    });
+    const res = await post(url, JSON.stringify(purchase()), {
+      'content-type': 'text/plain',
+      origin: 'null',
+      'sec-fetch-site': 'same-origin',
+    });
+    expect(res.status).toBe(204);
+    expect(await store.countEvents()).toBe(1);
+  });
+
+  it('without an allow-list, accepts a client that sends no origin at all', async () => {
+    const { url, store } = await startTestCollector();
+    expect(
+      (await post(url, JSON.stringify(purchase()), { 'content-type': 'text/plain' })).status,
+    ).toBe(204);
+    expect(await store.countEvents()).toBe(1);
   });
 
   it('echoes an allowed origin with Vary: Origin', async () => {
@@ -171,7 +215,7 @@ describe('OPTIONS /beacon', () => {
     expect(res.status).toBe(204);
     expect(Object.fromEntries(res.headers)).toMatchObject({
       'access-control-allow-origin': 'https://www.acme.example',
-      'access-control-allow-methods': 'POST, GET',
+      'access-control-allow-methods': 'POST',
       'access-control-allow-headers': 'Content-Type',
       'access-control-max-age': '86400',
     });
@@ -188,29 +232,46 @@ describe('OPTIONS /beacon', () => {
   });
 });
 
-describe('GET /beacon (image fallback)', () => {
-  it('stores a beacon passed in ?d=', async () => {
-    const { url, store } = await startTestCollector({
-      allowedOrigins: ['https://www.acme.example'],
-    });
-    const res = await fetch(`${url}/beacon?d=${encodeURIComponent(JSON.stringify(purchase()))}`, {
-      headers: { referer: 'https://www.acme.example/signup?plan=pro' },
-    });
-    expect(res.status).toBe(204);
-    expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(await store.listRelays()).toHaveLength(1);
+describe('GET /beacon (the old image fallback)', () => {
+  it.each([
+    ['with an allow-list', ['https://www.acme.example']],
+    ['without one', []],
+  ])('is gone %s: 410, nothing stored or relayed', async (_name, allowedOrigins) => {
+    const { url, store, relay } = await startTestCollector({ allowedOrigins });
+    for (const headers of [{}, { referer: 'https://www.acme.example/signup' }]) {
+      const res = await fetch(`${url}/beacon?d=${encodeURIComponent(JSON.stringify(purchase()))}`, {
+        headers,
+      });
+      expect(res.status).toBe(410);
+      expect((await res.json()).error).toMatch(/POST/);
+    }
+    expect(await store.countEvents()).toBe(0);
+    expect(relay.notified).toBe(0);
+  });
+});
+
+describe('referrals the collector cannot use', () => {
+  it('keeps the purchase without its referral, logs why without personal data', async () => {
+    const logger = captureLogger();
+    const { url, store, relay } = await startTestCollector({ logger });
+    const utm = Object.fromEntries([...'abcdefghijk'].map((key) => [key, 'secret-utm']));
+    const beacon = purchase({ customerId: 'cust-private-9', ref: { id: 'r-1', at: 1, utm } });
+    expect((await post(url, JSON.stringify(beacon))).status).toBe(204);
+    expect(await store.listRelays()).toMatchObject([{ customerId: 'cust-private-9' }]);
+    expect(relay.notified).toBe(1);
+    const log = logger.lines.join('\n');
+    expect(log).toContain('referral dropped (ref.utm: at most 10 utm entries)');
+    for (const secret of ['cust-private-9', 'secret-utm']) expect(log).not.toContain(secret);
   });
 
-  it('applies the same validation', async () => {
+  it('stores a cleaned customer id and referral, as the pixel would have sent them', async () => {
     const { url, store } = await startTestCollector();
-    const get = (query: string) => fetch(`${url}/beacon${query}`);
-    expect((await get('')).status).toBe(400);
-    expect((await get('?d=%7B')).status).toBe(400);
-    expect(
-      (await get(`?d=${encodeURIComponent(JSON.stringify(purchase({ key: 'nope' })))}`)).status,
-    ).toBe(403);
-    expect((await get(`?d=${'x'.repeat(9000)}`)).status).toBe(413);
-    expect(await store.countEvents()).toBe(0);
+    const beacon = purchase({
+      customerId: '\u200bcust-10\u202e',
+      ref: { id: 'r-1\u0007', at: 1, utm: { medium: 'a\nb' } },
+    });
+    expect((await post(url, JSON.stringify(beacon))).status).toBe(204);
+    expect((await store.listRelays())[0]?.customerId).toBe('cust-10');
   });
 });
 

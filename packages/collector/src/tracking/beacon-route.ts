@@ -5,12 +5,15 @@ import express, {
   Router,
 } from 'express';
 import type { Clock } from '../clock.js';
+import type { BeaconPurchases } from '../config.js';
 import { isUtf8ContentType } from '../http/charset.js';
-import { fingerprint, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
+import type { BeaconLimits } from '../security/rate-limit.js';
 import type { IngestStore, NewEvent } from '../store/ingest.js';
-import { type Beacon, parseBeacon } from './beacon-schema.js';
-import { getRequestOrigin, isOriginAllowed, setCorsHeaders } from './origin.js';
+import { describeBeacon, outcomeOf } from './beacon-outcome.js';
+import { type Beacon, type ParsedBeacon, parseBeacon } from './beacon-schema.js';
+import { checkOrigin } from './origin.js';
 import { saasTrackingRelay } from './saas-tracking.js';
 
 /** Largest beacon accepted, in bytes. */
@@ -25,6 +28,12 @@ export interface BeaconDeps {
   logger: Logger;
   partnerKeys: readonly string[];
   allowedOrigins: readonly string[];
+  /** `CLM_SERVICE_NAMES`; absent or empty: any service. */
+  serviceNames?: readonly string[];
+  /** `CLM_BEACON_PURCHASES`; default `relay`. */
+  beaconPurchases?: BeaconPurchases;
+  /** Per-client budgets, applied once a beacon is parsed; absent: none. */
+  limits?: BeaconLimits;
   metrics: Pick<CollectorMetrics, 'beacon'>;
   /** Called after a new relay is queued, so the worker sends it without waiting. */
   onRelayQueued: () => void;
@@ -34,54 +43,52 @@ const fail = (res: Response, status: number, error: string) => {
   res.status(status).json({ error });
 };
 
-/** `POST /beacon` (text/plain or JSON body), `GET /beacon?d=` (image fallback), preflight. */
+const pass: RequestHandler = (_req, _res, next) => next();
+
+/** `POST /beacon` (text/plain or JSON body) and its preflight; `GET /beacon` is gone (410). */
 export function beaconRouter(deps: BeaconDeps): Router {
-  const { store, clock, logger, partnerKeys, allowedOrigins, metrics, onRelayQueued } = deps;
+  const { store, clock, logger, partnerKeys, metrics, onRelayQueued } = deps;
+  const { serviceNames = [], limits = { visit: pass, purchase: pass } } = deps;
+  const hold = deps.beaconPurchases === 'hold';
   const refuse = (res: Response, status: number, error: string) => {
     metrics.beacon('unknown', 'invalid');
     fail(res, status, error);
   };
+  const allowedOrigin = checkOrigin(deps.allowedOrigins, () =>
+    metrics.beacon('unknown', 'origin_refused'),
+  );
 
-  const checkOrigin: RequestHandler = (req, res, next) => {
-    setCorsHeaders(req, res, allowedOrigins);
-    res.set('Cache-Control', 'no-store');
-    if (isOriginAllowed(getRequestOrigin(req), allowedOrigins)) return next();
-    if (req.method !== 'OPTIONS') metrics.beacon('unknown', 'origin_refused');
-    fail(res, 403, 'origin not allowed');
+  // Each budget is drawn on once the beacon says what it is; what cannot be read draws on
+  // the visits' budget.
+  const parse: RequestHandler = (req, res, next) => {
+    const parsed = parseBeacon(req.body as string);
+    if (!parsed.ok) return limits.visit(req, res, () => refuse(res, 400, parsed.error));
+    res.locals.parsed = parsed;
+    limits[parsed.beacon.type](req, res, next);
   };
 
-  async function accept(text: string, res: Response): Promise<void> {
-    const parsed = parseBeacon(text);
-    if (!parsed.ok) return refuse(res, 400, parsed.error);
-    const { beacon } = parsed;
+  async function accept(parsed: Extract<ParsedBeacon, { ok: true }>, res: Response) {
+    const { beacon, referralDropped } = parsed;
     if (!partnerKeys.includes(beacon.key)) {
       metrics.beacon(beacon.type, 'unknown_key');
       return fail(res, 403, 'unknown provider key');
     }
+    if (serviceNames.length > 0 && !serviceNames.includes(beacon.service)) {
+      metrics.beacon(beacon.type, 'unknown_key');
+      return fail(res, 403, 'unknown service name');
+    }
+    if (referralDropped !== undefined)
+      logger.warn('collector', `beacon ${beacon.id}: referral dropped (${referralDropped})`);
     const receivedAt = clock.now();
     try {
-      const relay = beacon.type === 'purchase' ? saasTrackingRelay(beacon, receivedAt) : undefined;
+      // Held: only the backend's report relays the purchase; this beacon keeps its referral.
+      const relay =
+        beacon.type === 'purchase' && !hold ? saasTrackingRelay(beacon, receivedAt) : undefined;
       const result = await store.recordEvent(toEvent(beacon, receivedAt), relay);
       if (result.relayQueued) onRelayQueued();
-      metrics.beacon(
-        beacon.type,
-        result.duplicate
-          ? 'duplicate'
-          : result.relayQueued || beacon.type === 'visit'
-            ? 'accepted'
-            : 'already_queued',
-      );
-      if (beacon.type === 'purchase') {
-        const what = result.duplicate
-          ? 'repeated'
-          : result.relayQueued
-            ? 'queued for relay'
-            : 'already relayed';
-        logger.info(
-          'collector',
-          `purchase ${beacon.id} for customer ${fingerprint(beacon.customerId)} (key ${fingerprint(beacon.key)}): ${what}`,
-        );
-      }
+      metrics.beacon(beacon.type, outcomeOf(beacon, result, hold));
+      if (beacon.type === 'purchase')
+        logger.info('collector', describeBeacon(beacon, result, hold));
     } catch (error) {
       metrics.beacon(beacon.type, 'store_error');
       logger.error('collector', `storing beacon ${beacon.id} failed: ${String(error)}`);
@@ -91,9 +98,9 @@ export function beaconRouter(deps: BeaconDeps): Router {
   }
 
   const router = Router();
-  router.options('/beacon', checkOrigin, (_req, res) => {
+  router.options('/beacon', allowedOrigin, (_req, res) => {
     res.set({
-      'Access-Control-Allow-Methods': 'POST, GET',
+      'Access-Control-Allow-Methods': 'POST',
       'Access-Control-Allow-Headers': 'Content-Type',
       'Access-Control-Max-Age': '86400',
     });
@@ -101,20 +108,21 @@ export function beaconRouter(deps: BeaconDeps): Router {
   });
   router.post(
     '/beacon',
-    checkOrigin,
+    allowedOrigin,
     (req, res, next) =>
       req.is(BEACON_TYPES) && isUtf8ContentType(req.get('content-type'))
         ? next()
         : refuse(res, 415, 'Content-Type must be text/plain or application/json, in UTF-8'),
     express.text({ type: BEACON_TYPES, limit: MAX_BEACON_BYTES }),
-    (req, res) => accept(req.body as string, res),
+    parse,
+    (_req, res) => accept(res.locals.parsed, res),
   );
-  router.get('/beacon', checkOrigin, (req, res) => {
-    const data = req.query.d;
-    if (typeof data !== 'string')
-      return refuse(res, 400, 'query parameter d must hold the beacon JSON');
-    if (Buffer.byteLength(data) > MAX_BEACON_BYTES) return refuse(res, 413, 'beacon too large');
-    return accept(data, res);
+  // The pixel's old image fallback carried the beacon in the URL and no Origin, so it could
+  // not be told from an <img> on any page. Pixels cached from before get a clear answer.
+  router.get('/beacon', (_req, res) => {
+    metrics.beacon('unknown', 'invalid');
+    res.set('Cache-Control', 'no-store');
+    fail(res, 410, 'GET /beacon is gone: load the current pixel.js, which sends beacons by POST');
   });
   // Oversize or unreadable bodies: counted here, answered by the app's error handler.
   const countBodyError: ErrorRequestHandler = (error, _req, _res, next) => {

@@ -1,28 +1,48 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 
 /**
  * The page origin a beacon came from: the `Origin` header, else the origin of the
- * `Referer` (image requests carry no `Origin`); null when the client sent neither.
+ * `Referer`; null when neither tells (`Origin: null` is a browser hiding it, as under
+ * `Referrer-Policy: no-referrer`, or an opaque origin).
  */
 export function getRequestOrigin(req: Request): string | null {
   const origin = req.get('origin');
-  if (origin) return origin;
+  if (origin && origin !== 'null') return origin;
   const referer = req.get('referer');
   return referer && URL.canParse(referer) ? new URL(referer).origin : null;
 }
 
 /**
- * Whether beacons from `origin` are accepted. An empty allow-list accepts any origin; a
- * request without one (server-side or privacy-stripped) is accepted too, since the
- * provider key check still applies and a non-browser client can forge headers anyway.
+ * Whether a beacon is accepted from where it came. Without an allow-list, from anywhere.
+ * With one, its origin must be listed; when the browser hid the origin, only its
+ * `Sec-Fetch-Site: same-origin` (a page on the collector's own origin, which the provider
+ * controls) will do. `same-site` will not: a sibling subdomain is not an origin the list
+ * names. A client sending none of these headers is not a browser on an allowed page, and
+ * a non-browser client can write any of them anyway: the check stops drive-by use by
+ * other pages, not a determined forger.
  */
-export function isOriginAllowed(origin: string | null, allowed: readonly string[]): boolean {
-  return origin === null || allowed.length === 0 || allowed.includes(origin);
+export function isOriginAllowed(req: Request, allowed: readonly string[]): boolean {
+  if (allowed.length === 0) return true;
+  const origin = getRequestOrigin(req);
+  if (origin !== null) return allowed.includes(origin);
+  return req.get('sec-fetch-site') === 'same-origin';
 }
 
-/** Lets the page read the answer: echoes an allowed `Origin` (never `*`). */
+/** Lets the page read the answer: echoes an allowed `Origin` (never `*`, never `null`). */
 export function setCorsHeaders(req: Request, res: Response, allowed: readonly string[]): void {
   res.vary('Origin');
   const origin = req.get('origin');
-  if (origin && isOriginAllowed(origin, allowed)) res.set('Access-Control-Allow-Origin', origin);
+  if (origin && origin !== 'null' && (allowed.length === 0 || allowed.includes(origin)))
+    res.set('Access-Control-Allow-Origin', origin);
+}
+
+/** CORS headers, `no-store`, and 403 for a beacon from a page the allow-list does not name. */
+export function checkOrigin(allowed: readonly string[], onRefused: () => void): RequestHandler {
+  return (req, res, next) => {
+    setCorsHeaders(req, res, allowed);
+    res.set('Cache-Control', 'no-store');
+    if (isOriginAllowed(req, allowed)) return next();
+    if (req.method !== 'OPTIONS') onRefused();
+    res.status(403).json({ error: 'origin not allowed' });
+  };
 }

@@ -53,6 +53,33 @@ describe('parsePurchaseRequest', () => {
     });
   });
 
+  it('cleans the customer id as the pixel does, so both name one customer', () => {
+    expect(parse({ customerId: '\ufeffcust\u200b-1\u0000' })).toMatchObject({
+      purchase: { customerId: 'cust-1' },
+    });
+    expect(parse({ customerId: 'cafe\u0301' })).toMatchObject({
+      purchase: { customerId: 'caf\u00e9' },
+    });
+  });
+
+  it('keeps the purchase and drops a referral it cannot use, saying why', () => {
+    const utm = Object.fromEntries([...'abcdefghijk'].map((key) => [key, 'x']));
+    expect(parse({ customerId: 'c', referral: { id: 'R', x: 1 } })).toEqual({
+      ok: true,
+      purchase: expect.objectContaining({ customerId: 'c', referral: null }),
+      referralDropped: 'referral: unknown field',
+    });
+    expect(parse({ customerId: 'c', referral: { id: 'R', utm } })).toMatchObject({
+      ok: true,
+      purchase: { referral: null },
+      referralDropped: 'referral.utm: at most 10 utm entries',
+    });
+    expect(parse({ customerId: 'c', referral: { id: 'R\u0007', utm: { m: 'a\nb' } } })).toEqual({
+      ok: true,
+      purchase: expect.objectContaining({ referral: { id: 'R', at: NOW, utm: { m: 'ab' } } }),
+    });
+  });
+
   it('accepts a purchase up to five minutes ahead of the collector clock', () => {
     expect(parse({ customerId: 'c', purchasedAt: '2025-03-01T12:05:00Z' }).ok).toBe(true);
   });
@@ -87,9 +114,9 @@ describe('parsePurchaseRequest', () => {
       'purchasedAt: must not be more than 5 minutes in the future',
     ],
     [
-      'a referral field too many',
-      { customerId: 'c', referral: { id: 'R', x: 1 } },
-      'referral: Unrecognized key: "x"',
+      'a customer id of nothing but invisible characters',
+      { customerId: '\u200b\u202e' },
+      'customerId: must not be empty',
     ],
   ])('refuses %s with 400', (_name, body, error) => {
     const parsed = parse(body);
@@ -109,6 +136,16 @@ describe('parsePurchaseRequest', () => {
       error: 'unknown provider key',
     });
     expect(parse({ customerId: 'c', partnerKey: 'PK-9' })).toMatchObject({ status: 403 });
+  });
+
+  it('refuses a service outside CLM_SERVICE_NAMES with 403', () => {
+    const only = { ...one, serviceNames: ['acme-crm', 'acme-erp'] };
+    expect(parse({ customerId: 'c', serviceName: 'acme-erp' }, only).ok).toBe(true);
+    expect(parse({ customerId: 'c', serviceName: 'other' }, only)).toEqual({
+      ok: false,
+      status: 403,
+      error: 'unknown service name',
+    });
   });
 
   it('needs a serviceName when CLM_SERVICE_NAME is unset', () => {

@@ -51,6 +51,7 @@ describe('POST /api/purchases', () => {
         relayId: created?.id,
         relayStatus: 'pending',
         purchasedAt: '2025-03-01T12:00:00.000Z',
+        source: 'api',
       },
     ]);
     expect(created).toMatchObject({
@@ -75,7 +76,7 @@ describe('POST /api/purchases', () => {
     expect(created?.payload).toMatchObject({ purchasedAt: '2025-03-01T11:15:30.500Z' });
   });
 
-  it('shares one relay per customer with the pixel beacons', async () => {
+  it('shares one relay per customer with the pixel beacons, taking over theirs', async () => {
     const { url, call, store, relay } = await collector();
     const beacon = await fetch(`${url}/beacon`, {
       method: 'POST',
@@ -92,20 +93,58 @@ describe('POST /api/purchases', () => {
     });
     expect(beacon.status).toBe(204);
     const [fromBeacon] = await store.listRelays();
+    expect(fromBeacon?.source).toBe('beacon');
+    const reported = '2025-03-01T11:00:00.000Z';
+    // The backend's report is authenticated: it replaces what a beacon queued.
+    expect(await answer(await call({ customerId: 'cust-7', purchasedAt: reported }))).toEqual([
+      202,
+      {
+        status: 'replaced',
+        relayId: fromBeacon?.id,
+        relayStatus: 'pending',
+        purchasedAt: reported,
+        source: 'api',
+      },
+    ]);
+    // The first report's time stays, whatever a later one says.
     const existing = {
       status: 'already-queued',
       relayId: fromBeacon?.id,
       relayStatus: 'pending',
-      // The first report's time stays, whatever a later one says.
-      purchasedAt: fromBeacon?.purchasedAt,
+      purchasedAt: reported,
+      source: 'api',
     };
     expect(await answer(await call({ customerId: 'cust-7' }))).toEqual([200, existing]);
     expect(
       await answer(await call({ customerId: 'cust-7', purchasedAt: '2025-02-01T00:00:00Z' })),
     ).toEqual([200, existing]);
     expect(await store.listRelays()).toHaveLength(1);
-    expect(await store.countEventsByType()).toEqual({ visit: 0, purchase: 3 });
-    expect(relay.notified).toBe(1);
+    expect(await store.countEventsByType()).toEqual({ visit: 0, purchase: 4 });
+    expect(relay.notified).toBe(2);
+  });
+
+  it('dedupes a customer id the backend sends with invisible characters', async () => {
+    const { call } = await collector();
+    expect((await call({ customerId: 'cust-8' })).status).toBe(202);
+    const [status, body] = await answer(await call({ customerId: '\u200bcust-8\u0000' }));
+    expect([status, body.status]).toEqual([200, 'already-queued']);
+  });
+
+  it('keeps a purchase whose referral it cannot use, and says so', async () => {
+    const { call, store, logger } = await collector();
+    const [status, body] = await answer(
+      await call({ customerId: 'cust-9', referral: { id: 'R-9', utm: { Source: 'secret-x' } } }),
+    );
+    expect(status).toBe(202);
+    expect(body).toMatchObject({
+      status: 'queued',
+      referralDropped: expect.stringContaining('referral.utm'),
+    });
+    expect(await store.countEventsByType()).toEqual({ visit: 0, purchase: 1 });
+    const log = logger.lines.join('\n');
+    expect(log).toContain('referral dropped');
+    expect(log).not.toContain('secret-x');
+    expect(log).not.toContain('cust-9');
   });
 
   it.each([

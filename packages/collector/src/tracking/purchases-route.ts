@@ -23,9 +23,18 @@ export interface ApiPurchasesDeps {
   apiToken: string | null;
   /** `CLM_SERVICE_NAME`: the service of purchases that name none. */
   serviceName: string | null;
+  /** `CLM_SERVICE_NAMES`; absent or empty: any service. */
+  serviceNames?: readonly string[];
   /** Called after a new relay is queued, so the worker sends it without waiting. */
   onRelayQueued: () => void;
 }
+
+const LOGGED = {
+  queued: 'queued for relay',
+  replaced: "took over the beacon's relay",
+  replacing: "takes over the beacon's relay unless its attempt in flight is delivered",
+  'already-queued': 'relay already queued',
+} as const;
 
 const fail = (res: Response, status: number, error: string) => {
   res.status(status).json({ error });
@@ -33,22 +42,27 @@ const fail = (res: Response, status: number, error: string) => {
 
 /**
  * `POST /api/purchases`: a provider's backend reports a purchase it confirmed, with
- * `Authorization: Bearer <CLM_API_TOKEN>`. Stored and relayed exactly as a purchase beacon.
+ * `Authorization: Bearer <CLM_API_TOKEN>`. Stored and relayed as a purchase beacon is, and
+ * authenticated, so it takes over a relay a beacon queued for the customer unless that one
+ * was delivered.
  */
 export function apiPurchasesRouter(deps: ApiPurchasesDeps): Router {
   const { store, clock, logger, metrics, partnerKeys, serviceName, onRelayQueued } = deps;
+  const serviceNames = deps.serviceNames ?? [];
 
   async function accept(text: string, res: Response): Promise<void> {
     const now = clock.now();
-    const parsed = parsePurchaseRequest(text, { partnerKeys, serviceName, now });
+    const parsed = parsePurchaseRequest(text, { partnerKeys, serviceName, serviceNames, now });
     if (!parsed.ok) {
       metrics.apiPurchase(parsed.status === 403 ? 'unknown_key' : 'invalid');
       return fail(res, parsed.status, parsed.error);
     }
-    const { purchase } = parsed;
+    const { purchase, referralDropped } = parsed;
     const event = toEvent(`api_${randomUUID()}`, purchase, now);
-    const relay = purchaseRelay(purchase, now);
+    const relay = purchaseRelay(purchase, now, 'api');
     const who = `customer ${fingerprint(purchase.customerId)} (key ${fingerprint(purchase.partnerKey)})`;
+    if (referralDropped !== undefined)
+      logger.warn('collector', `api purchase ${event.id}: referral dropped (${referralDropped})`);
     let result: Awaited<ReturnType<IngestStore['recordEvent']>>;
     try {
       result = await store.recordEvent(event, relay);
@@ -57,19 +71,19 @@ export function apiPurchasesRouter(deps: ApiPurchasesDeps): Router {
       logger.error('collector', `storing api purchase ${event.id} failed: ${String(error)}`);
       return fail(res, 503, 'storage unavailable, retry later');
     }
-    const queued = result.relayQueued;
-    metrics.apiPurchase(queued ? 'accepted' : 'already_queued');
-    logger.info(
-      'collector',
-      `api purchase ${event.id} for ${who}: ${queued ? 'queued for relay' : 'relay already queued'}`,
-    );
-    if (queued) onRelayQueued();
-    res.status(queued ? 202 : 200).json({
-      status: queued ? 'queued' : 'already-queued',
+    const status = result.relayQueued ? 'queued' : (result.replaced ?? 'already-queued');
+    const taken = status !== 'already-queued';
+    metrics.apiPurchase(taken ? 'accepted' : 'already_queued');
+    logger.info('collector', `api purchase ${event.id} for ${who}: ${LOGGED[status]}`);
+    if (taken) onRelayQueued();
+    res.status(taken ? 202 : 200).json({
+      status,
       relayId: result.relay?.id,
       relayStatus: result.relay?.status,
-      // The relay keeps the first report's time; a repeat does not move it.
+      // An API relay keeps the first report's time; a repeat does not move it.
       purchasedAt: result.relay?.purchasedAt,
+      source: result.relay?.source,
+      ...(referralDropped !== undefined && { referralDropped }),
     });
   }
 

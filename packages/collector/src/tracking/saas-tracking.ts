@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RelayKindSpec } from '../outbox/kind.js';
 import { retryUntilDelivered } from '../outbox/kind.js';
-import type { NewRelay } from '../store/outbox.js';
+import type { NewRelay, RelaySource } from '../store/outbox.js';
 import type { Beacon } from './beacon-schema.js';
 
 /** Body of `POST /api/SaasTrackings`, exactly these four fields in this order. */
@@ -36,8 +36,15 @@ export interface Purchase {
   purchasedAt: number;
 }
 
-/** The SaasTracking relay for a purchase, queued at `createdAt` (ms since the epoch). */
-export function purchaseRelay(purchase: Purchase, createdAt: number): NewRelay {
+/**
+ * The SaasTracking relay for a purchase, queued at `createdAt` (ms since the epoch).
+ * `source` says who reported it: a beacon (anyone) or the authenticated API.
+ */
+export function purchaseRelay(
+  purchase: Purchase,
+  createdAt: number,
+  source: RelaySource,
+): NewRelay {
   const { partnerKey, serviceName, customerId } = purchase;
   const payload = {
     partnerKey,
@@ -57,6 +64,7 @@ export function purchaseRelay(purchase: Purchase, createdAt: number): NewRelay {
     payload,
     purchasedAt: payload.purchasedAt,
     createdAt,
+    source,
   };
 }
 
@@ -76,5 +84,6 @@ export function saasTrackingRelay(
       purchasedAt: receivedAt,
     },
     receivedAt,
+    'beacon',
   );
 }

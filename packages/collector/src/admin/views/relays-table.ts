@@ -20,25 +20,45 @@ const KIND_LABELS: Record<RelayKind, string> = {
 
 const orNone = (value: string | null) => value ?? html`<span class="muted">–</span>`;
 
+// Who reported a purchase: a beacon can come from anyone who knows the public provider key,
+// the API only from the provider's backend. Order calls always come from the API.
+function source(relay: Relay): SafeHtml {
+  if (relay.kind !== 'saas_tracking') return html`<td data-label="Source">${orNone(null)}</td>`;
+  return relay.source === 'api'
+    ? html`<td class="nowrap" data-label="Source" data-source="api" title="reported by your backend (POST /api/purchases)">API</td>`
+    : html`<td class="nowrap" data-label="Source" data-source="beacon" title="reported by a purchase beacon, which anyone can send">Beacon</td>`;
+}
+
 // Order calls carry no service name; the order and SKU say what they are about.
 function customer(relay: Relay): SafeHtml {
   const order =
     relay.orderId === null
       ? ''
       : html`<span class="order-ref">order ${relay.orderId}${relay.sku === null ? '' : html` · ${relay.sku}`}</span>`;
-  return html`<td class="customer">${relay.customerId}${order}</td>`;
+  return html`<td class="customer" data-label="Customer ID">${relay.customerId}${order}</td>`;
 }
 
+// What the marketplace last answered, in words; the raw status and body are in the tooltip.
 function lastResponse(relay: Relay): SafeHtml {
   if (relay.attempts === 0) return html`<span class="muted">not tried yet</span>`;
-  const full = [relay.lastError, relay.lastBody].filter(Boolean).join('\n');
-  // A failure's reason already names the status; a success shows status and body.
-  const status =
-    relay.lastStatus !== null && !relay.lastError?.includes(`HTTP ${relay.lastStatus}`)
-      ? html`<code>HTTP ${relay.lastStatus}</code> `
-      : '';
-  const detail = relay.lastError ?? relay.lastBody ?? '';
-  return html`<span class="response" title="${cut(full, 600)}">${status}${cut(detail, 90)}</span>`;
+  const status = relay.lastStatus === null ? '' : `HTTP ${relay.lastStatus}`;
+  const title = cut([status, relay.lastError, relay.lastBody].filter(Boolean).join('\n'), 600);
+  if (relay.lastError === null && relay.lastStatus !== null && relay.lastStatus < 300) {
+    return html`<span class="response ok" title="${title}">Accepted (${status})</span>`;
+  }
+  // A failure's reason usually names the status already.
+  const prefix = status && !relay.lastError?.includes(status) ? `${status}: ` : '';
+  const detail = relay.lastError ?? relay.lastBody ?? 'no answer';
+  return html`<span class="response" title="${title}">${prefix}${cut(detail, 90)}</span>`;
+}
+
+// The status, when it was relayed, and for a dead letter the button that retries it.
+function status(relay: Relay, days: number): SafeHtml {
+  const at =
+    relay.deliveredAt === null
+      ? ''
+      : html`<span class="status-at">${utc(relay.deliveredAt)}</span>`;
+  return html`<td data-label="Status"><span class="badge badge-${relay.status}">${STATUS_LABELS[relay.status]}</span>${at}${retryForm(relay, days)}</td>`;
 }
 
 function retryForm(relay: Relay, days: number): SafeHtml {
@@ -54,21 +74,20 @@ export function renderRelaysTable(relays: readonly Relay[], days: number): SafeH
     return html`<p class="empty">No purchases or order calls have been queued for relay yet.</p>`;
   const rows = relays.map(
     (relay) => html`<tr data-relay-id="${relay.id}" data-status="${relay.status}">
-<td class="num">${relay.id}</td>
-<td>${utc(relay.createdAt)}</td>
-<td class="nowrap" data-kind="${relay.kind}">${KIND_LABELS[relay.kind]}</td>
-<td class="nowrap">${orNone(relay.serviceName)}</td>
-<td>${relay.purchasedAt === null ? orNone(null) : utc(relay.purchasedAt)}</td>
+<td class="num" data-label="ID">${relay.id}</td>
+<td data-label="Created (UTC)">${utc(relay.createdAt)}</td>
+<td class="nowrap" data-label="Kind" data-kind="${relay.kind}">${KIND_LABELS[relay.kind]}</td>
+<td class="nowrap" data-label="Service">${orNone(relay.serviceName)}</td>
+<td data-label="Purchased (UTC)">${relay.purchasedAt === null ? orNone(null) : utc(relay.purchasedAt)}</td>
+${source(relay)}
 ${customer(relay)}
-<td><span class="badge badge-${relay.status}">${STATUS_LABELS[relay.status]}</span></td>
-<td class="num">${relay.attempts}</td>
-<td>${lastResponse(relay)}</td>
-<td>${utc(relay.deliveredAt)}</td>
-<td>${retryForm(relay, days)}</td>
+${status(relay, days)}
+<td class="num" data-label="Attempts">${relay.attempts}</td>
+<td data-label="Last response">${lastResponse(relay)}</td>
 </tr>`,
   );
   return html`<div class="table-wrap"><table class="relays">
-<thead><tr><th class="num">ID</th><th>Created (UTC)</th><th>Kind</th><th>Service</th><th>Purchased at (UTC)</th><th>Customer ID</th><th>Status</th><th class="num">Attempts</th><th>Last response</th><th>Relayed at (UTC)</th><th><span class="visually-hidden">Action</span></th></tr></thead>
+<thead><tr><th class="num">ID</th><th>Created (UTC)</th><th>Kind</th><th>Service</th><th>Purchased at (UTC)</th><th>Source</th><th>Customer ID</th><th>Status (relayed at, UTC)</th><th class="num">Attempts</th><th>Last response</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>

@@ -1,10 +1,17 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../clock.js';
 import type { GroupCommit } from '../group-commit.js';
-import type { AttemptRecord, OutboxStore, RelayStatus } from '../outbox.js';
+import type { AttemptRecord, OutboxStore } from '../outbox.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
 
-/** {@link OutboxStore} on SQLite: claims with leases, outcomes only on rows still in flight. */
+// A backend report that waited beside an attempt in flight (sqlite/ingest.ts) becomes the
+// relay's body whenever that attempt ends without delivery, or the row is claimed again
+// (its lease expired, or a restart released it).
+const takeReplacement = `payload = COALESCE(replacement, payload),
+  purchased_at = COALESCE(json_extract(replacement, '$.purchasedAt'), purchased_at),
+  source = IIF(replacement IS NULL, source, 'api'), replacement = NULL`;
+
+/** {@link OutboxStore} on SQLite: claims with leases, outcomes only under the claim sent with. */
 export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: Clock): OutboxStore {
   // Each branch walks relays_due in order and stops at @limit, so a claim costs the same
   // with 100 or 100,000 due rows (an OR over both would read and sort every due row).
@@ -18,7 +25,7 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
         AND report.status IN ('pending', 'in_flight')))`;
   const claim = db.prepare(
     `UPDATE relays SET status = 'in_flight', attempts = attempts + 1, lease_until = @leaseUntil,
-       updated_at = @now
+       updated_at = @now, ${takeReplacement}
      WHERE id IN (
        SELECT id FROM (
          SELECT id, next_attempt_at FROM (
@@ -34,26 +41,41 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
        ORDER BY next_attempt_at, id LIMIT @limit)
      RETURNING *`,
   );
-  const finish = (status: RelayStatus, extra = '') =>
+  // An outcome counts only while the row is in flight under the claim it was sent with.
+  const finish = (status: string, extra = '') =>
     db.prepare(
-      `UPDATE relays SET status = '${status}', lease_until = NULL, last_status = @status,
+      `UPDATE relays SET status = ${status}, lease_until = NULL, last_status = @status,
          last_body = @body, last_error = @error, updated_at = @at,
          late = COALESCE(@late, late) ${extra}
-       WHERE id = @id AND status = 'in_flight'`,
+       WHERE id = @id AND status = 'in_flight' AND (@claim IS NULL OR attempts = @claim)`,
     );
-  const delivered = finish('delivered', ', delivered_at = @at');
-  const retry = finish('pending', ', next_attempt_at = @next');
-  const dead = finish('dead');
-  const unconfirmed = finish('unconfirmed');
+  // The attempt carried the beacon's body and reached the marketplace: the report that
+  // waited beside it is not sent too.
+  const delivered = finish("'delivered'", ', delivered_at = @at, replacement = NULL');
+  const retry = finish("'pending'", `, next_attempt_at = @next, ${takeReplacement}`);
+  // A dead beacon attempt does not make the report that waited beside it dead: that one
+  // has not been tried. It is due now, with its own retry window.
+  const dead = finish(
+    `IIF(replacement IS NULL, 'dead', 'pending')`,
+    `, next_attempt_at = IIF(replacement IS NULL, next_attempt_at, @at),
+       replayed_at = IIF(replacement IS NULL, replayed_at, @at), ${takeReplacement}`,
+  );
+  const unconfirmed = finish("'unconfirmed'");
   const bind = (id: number, attempt: AttemptRecord) => ({
     id,
-    ...attempt,
+    claim: attempt.claim ?? null,
+    at: attempt.at,
+    status: attempt.status,
+    body: attempt.body,
+    error: attempt.error,
     late: attempt.late === undefined ? null : Number(attempt.late),
   });
   const release = db.prepare(
-    `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = @now, updated_at = @now
+    `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = @now,
+       updated_at = @now, ${takeReplacement}
      WHERE id = @id AND status = 'in_flight'`,
   );
+  const changed = (result: Database.RunResult) => result.changes > 0;
   return {
     claimDueRelays: ({ now, limit, leaseMs, holdUsage = false }) =>
       group.run(() => {
@@ -61,11 +83,11 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
         const rows = claim.all(params) as RelayRow[];
         return rows.map(toRelay).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
       }),
-    markDelivered: (id, attempt) => group.run(() => void delivered.run(bind(id, attempt))),
+    markDelivered: (id, attempt) => group.run(() => changed(delivered.run(bind(id, attempt)))),
     scheduleRetry: (id, nextAttemptAt, attempt) =>
-      group.run(() => void retry.run({ ...bind(id, attempt), next: nextAttemptAt })),
-    markDead: (id, attempt) => group.run(() => void dead.run(bind(id, attempt))),
-    markUnconfirmed: (id, attempt) => group.run(() => void unconfirmed.run(bind(id, attempt))),
+      group.run(() => changed(retry.run({ ...bind(id, attempt), next: nextAttemptAt }))),
+    markDead: (id, attempt) => group.run(() => changed(dead.run(bind(id, attempt)))),
+    markUnconfirmed: (id, attempt) => group.run(() => changed(unconfirmed.run(bind(id, attempt)))),
     releaseClaims: (ids) =>
       group.run(() => {
         const now = clock.now();

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { NewRelay, Relay, RelayStatus } from '../outbox.js';
+import type { NewRelay, Relay, RelaySource, RelayStatus } from '../outbox.js';
 
 /** A `relays` row as SQLite returns it. */
 export interface RelayRow {
@@ -26,6 +26,9 @@ export interface RelayRow {
   delivered_at: number | null;
   replayed_at: number | null;
   late: number;
+  source: string;
+  /** A backend report's payload waiting for the attempt in flight (see migration 5). */
+  replacement: string | null;
 }
 
 /** Maps a row to a {@link Relay}. */
@@ -53,6 +56,7 @@ export const toRelay = (row: RelayRow): Relay => ({
   deliveredAt: row.delivered_at,
   replayedAt: row.replayed_at,
   late: row.late === 1,
+  source: row.source as RelaySource,
 });
 
 /** The relay with a dedupe key after {@link prepareQueueRelay}'s insert. */
@@ -60,7 +64,15 @@ export interface QueuedRelay {
   queued: boolean;
   row: Pick<
     RelayRow,
-    'id' | 'status' | 'purchased_at' | 'last_error' | 'delivered_at' | 'order_id' | 'sku'
+    | 'id'
+    | 'status'
+    | 'purchased_at'
+    | 'last_error'
+    | 'delivered_at'
+    | 'order_id'
+    | 'sku'
+    | 'source'
+    | 'replacement'
   >;
 }
 
@@ -71,17 +83,18 @@ export interface QueuedRelay {
 export function prepareQueueRelay(db: Database.Database): (relay: NewRelay) => QueuedRelay {
   const insert = db.prepare(
     `INSERT INTO relays (kind, dedupe_key, partner_key, service_name, customer_id, order_id, sku,
-       period, payload, purchased_at, next_attempt_at, created_at, updated_at)
+       period, payload, purchased_at, next_attempt_at, created_at, updated_at, source)
      VALUES (@kind, @dedupeKey, @partnerKey, @serviceName, @customerId, @orderId, @sku,
-       @period, @payload, @purchasedAt, @createdAt, @createdAt, @createdAt)
+       @period, @payload, @purchasedAt, @createdAt, @createdAt, @createdAt, @source)
      ON CONFLICT (kind, dedupe_key) DO NOTHING`,
   );
   const find = db.prepare(
-    `SELECT id, status, purchased_at, last_error, delivered_at, order_id, sku FROM relays
-     WHERE kind = @kind AND dedupe_key = @dedupeKey`,
+    `SELECT id, status, purchased_at, last_error, delivered_at, order_id, sku, source, replacement
+     FROM relays WHERE kind = @kind AND dedupe_key = @dedupeKey`,
   );
   return (relay) => {
-    const added = insert.run({ ...relay, payload: JSON.stringify(relay.payload) });
+    const source = relay.source ?? 'api';
+    const added = insert.run({ ...relay, source, payload: JSON.stringify(relay.payload) });
     if (added.changes > 0) {
       const row = {
         id: Number(added.lastInsertRowid),
@@ -91,6 +104,8 @@ export function prepareQueueRelay(db: Database.Database): (relay: NewRelay) => Q
         delivered_at: null,
         order_id: relay.orderId,
         sku: relay.sku,
+        source,
+        replacement: null,
       };
       return { queued: true, row };
     }
