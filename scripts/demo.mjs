@@ -63,7 +63,8 @@ const page = (title, body) => `<!doctype html>
 input,button{font:inherit;padding:.4rem .6rem}button{background:#0b6bcb;color:#fff;border:0;border-radius:4px}
 button.danger{background:#c62828}code{background:#eef2f6;padding:0 .2rem}
 table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #d5dde5;padding:.3rem .8rem .3rem 0;text-align:left}
-.error{color:#c62828}</style>
+.error{color:#c62828}.note{background:#e8f4ec;border:1px solid #bfe0c8;border-radius:6px;padding:.5rem .75rem}
+.note.warn{background:#fdf3dc;border-color:#f0d9a0}</style>
 <script>window.clmPixel=window.clmPixel||{q:[],purchase:function(){clmPixel.q.push(['purchase',arguments])}};</script>
 <script async src="${urls.collector}/pixel.js" data-provider-key="PK-DEMO" data-service="acme-crm" data-debug></script>
 </head><body><h1>${title}</h1>${body}</body></html>`;
@@ -320,19 +321,30 @@ async function handle(req, res) {
         'Welcome aboard',
         `<p>Account <code>${customerId}</code> created.</p>
 <p id="result">Reporting the purchase…</p>
+<p id="next" hidden>Now look at the <a href="${urls.sandbox}/">marketplace sandbox</a>: the purchase arrives there within a second or two.</p>
 <script>
 // By 'load' the async pixel has replaced the stub, so the call's result can be shown.
 addEventListener('load', function () {
   var result = document.getElementById('result');
   if (!clmPixel.referral) return (result.textContent = 'The pixel did not load: is the collector running?');
   clmPixel.purchase(${JSON.stringify(customerId)}).then(function (r) {
-    result.textContent = r.sent
-      ? 'Purchase reported to the collector.'
-      : 'Purchase not reported: ' + r.reason + '.';
+    if (r.sent) {
+      result.textContent = 'Purchase reported to the collector, which relays it to the marketplace.';
+      document.getElementById('next').hidden = false;
+    } else if (r.reason === 'no-referral') {
+      result.className = 'error';
+      result.textContent = 'Purchase not reported: this browser has no marketplace referral, and the ' +
+        'marketplace pays only for accounts it drove, so nothing goes to the marketplace. To see a ' +
+        'purchase arrive, open the marketplace link the demo printed (it carries ?clm_ref=…) and sign up from there.';
+    } else if (r.reason === 'already-sent') {
+      result.textContent = 'Already reported: this browser reported this customer before.';
+    } else {
+      result.className = 'error';
+      result.textContent = 'Purchase not reported: ' + r.reason + ' (the browser console says more).';
+    }
   });
 });
-</script>
-<p>Now look at the <a href="${urls.sandbox}/">marketplace sandbox</a>: the purchase arrives there.</p>`,
+</script>`,
       ),
     );
     return;
@@ -346,8 +358,27 @@ addEventListener('load', function () {
       page(
         'Acme CRM',
         `<p>The CRM your sales team will actually use.</p>
+<p id="referral" class="note">Looking for a marketplace referral…</p>
 <form method="post" action="/signup"><label>Work email <input name="email" type="email" required value="jo@example.com"></label>
-<button>Start free trial</button></form>`,
+<button>Start free trial</button></form>
+<script>
+// What the pixel captured from the marketplace link (first-party, 30 days by default): the demo
+// shows it, a real site would not.
+addEventListener('load', function () {
+  var note = document.getElementById('referral');
+  if (!clmPixel.referral) return (note.textContent = 'The pixel did not load: is the collector running?');
+  var ref = clmPixel.referral();
+  if (!ref) {
+    note.className = 'note warn';
+    note.textContent = 'No marketplace referral in this browser: a signup now is not reported (the ' +
+      'marketplace pays only for accounts it drove). Open the marketplace link the demo printed first.';
+    return;
+  }
+  var utm = Object.keys(ref.utm).map(function (k) { return 'utm_' + k + '=' + ref.utm[k]; }).join(', ');
+  note.textContent = 'Marketplace referral captured: ' + ref.id + (utm ? ' (' + utm + ')' : '') +
+    ', ' + new Date(ref.at).toLocaleString() + '. Start a free trial and the purchase is reported.';
+});
+</script>`,
       ),
     );
     return;
@@ -366,13 +397,32 @@ const site = createServer((req, res) => {
   });
 });
 
-const stop = () => {
-  for (const child of children) child.kill('SIGTERM');
+const running = () => children.filter((c) => c.exitCode === null && c.signalCode === null);
+// Ctrl+C, or a signal sent to the whole process group, reaches the sandbox and the collector
+// too, and a second signal would cut their clean shutdown short: only those still running
+// a moment later (the demo alone was signalled) get one from here.
+const stop = (signal) => {
   site.close();
   site.closeAllConnections();
+  const late = setTimeout(
+    () => {
+      for (const child of running()) child.kill('SIGTERM');
+    },
+    signal ? 3000 : 0,
+  );
+  for (const child of running()) child.once('exit', () => running().length || clearTimeout(late));
 };
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+// pnpm passes on the SIGINT a terminal's Ctrl+C already sent the demo: a repeat within a
+// moment is the same request; a later one stops it at once.
+let stopping = 0;
+const onSignal = (signal) => {
+  if (stopping === 0) {
+    stopping = Date.now();
+    stop(signal);
+  } else if (Date.now() - stopping > 1000) process.exit(1);
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 
 try {
   await run(

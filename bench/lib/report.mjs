@@ -18,6 +18,25 @@ export function judge({ pixel, ingest, relay }) {
   };
 }
 
+/** A difference with its sign: `+1.20 ms`, `-1.21 ms` (never `+-1.21 ms`). */
+const signedMs = (value) => `${value >= 0 ? '+' : '−'}${fmt(Math.abs(value), 2)} ms`;
+
+/**
+ * What a smoke run checked, for `pnpm test`: the scripts ran end to end and the correctness
+ * checks held (they throw otherwise). No figures are judged: the counts are too small.
+ */
+export function renderSmokeSummary({ pixel, ingest, relay }) {
+  const stored = ingest.runs.map((r) => `${fmt(r.acknowledged)} of ${fmt(r.acknowledged)}`);
+  const relayed = relay.runs.map((r) => `${fmt(r.received)} of ${fmt(r.size)}`);
+  return [
+    '[bench] smoke run passed: every benchmark script ran end to end.',
+    `[bench]   pixel: measured in Chromium over ${pixel.loads} loads; a plain page view sent ${pixel.plainView.requests} requests and made ${pixel.plainView.writes} storage writes`,
+    `[bench]   ingest: ${stored.join(', ')} acknowledged beacons found in the store`,
+    `[bench]   relay: ${relayed.join(', ')} relays delivered, each customer once`,
+    '[bench] (tiny counts: no speed target is judged here; `pnpm bench` measures them and writes docs/benchmarks.md)',
+  ].join('\n');
+}
+
 /** The run as Markdown: machine, tables, verdicts and method. */
 export function renderReport({ machine, date, command, smoke, pixel, ingest, relay }) {
   const t = judge({ pixel, ingest, relay });
@@ -43,7 +62,7 @@ export function renderReport({ machine, date, command, smoke, pixel, ingest, rel
   row('Pixel ≤ 1,024 B gzip', `${fmt(pixel.size.gzip)} B`, verdict(t.gzip));
   row(
     'Pixel main-thread cost within noise of an empty inline script',
-    `+${ms(pixel.pixel.task.median - pixel.baseline.task.median)} task time (noise: IQR ${ms(pixel.baseline.task.iqr)})`,
+    `${signedMs(pixel.pixel.task.median - pixel.baseline.task.median)} task time (noise: IQR ${ms(pixel.baseline.task.iqr)})`,
     verdict(t.mainThread),
   );
   row(

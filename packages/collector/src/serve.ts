@@ -60,11 +60,12 @@ export async function startCollector(options: {
     const local = url.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:)/, (_, any: string) =>
       any === '[::]' ? 'http://[::1]' : 'http://127.0.0.1',
     );
-    logger.info(
-      'collector',
-      `pixel: ${local}/${file} integrity="${integrity}" (pages load it from the collector's public URL; ` +
-        'clm-collector pixel-info --collector <that URL> prints the tag)',
-    );
+    const hint =
+      local === url
+        ? ''
+        : " (from this machine; pages load it from the collector's public URL: " +
+          'clm-collector pixel-info --collector <that URL> prints the tag)';
+    logger.info('collector', `pixel: ${local}/${file} integrity="${integrity}"${hint}`);
   }
 
   let closing: Promise<void> | undefined;

@@ -98,7 +98,7 @@ describe('admin Orders page', () => {
     expect(text).toMatch(
       /ended <time datetime="2025-03-01T12:00:00.000Z">[^<]*<\/time> · end pending/,
     );
-    expect(text).toContain('<td class="customer">cust-ord-new</td>');
+    expect(text).toContain('<td class="customer" data-label="Customer ID">cust-ord-new</td>');
     expect(text).toContain('<time datetime="2025-03-01T11:01:00.000Z">2025-03-01 11:01:00</time>');
     expect(text).not.toMatch(/<style|style="/);
   });
@@ -159,7 +159,7 @@ describe('admin Orders page', () => {
     expect(text).toContain('<span class="badge badge-refused">refused</span>');
     expect(text).toContain('<code>HTTP 422</code>');
     expect(text).toContain('<span class="muted">no answer</span>');
-    expect(text).toContain('<td class="id">SKU-A, SKU-B</td>');
+    expect(text).toContain('<td class="id" data-label="SKUs">SKU-A, SKU-B</td>');
     const answer = /<span class="answer">(&lt;script&gt;[^<]*)<\/span>/.exec(text)?.[1] ?? '';
     expect(answer).toMatch(
       /^&lt;script&gt;alert\(1\)&lt;\/script&gt;&lt;img src=x onerror=alert\(2\)&gt;x+…$/,
@@ -275,10 +275,12 @@ describe('order calls on the dashboard and in the API', () => {
     expect(text).toContain('data-kind="start_billing">start-billing</td>');
     expect(text).toContain('data-kind="usage_end">end</td>');
     expect(text).toContain(
-      '<td class="customer">cust-ord-ended<span class="order-ref">order ord-ended · SKU-A</span></td>',
+      '<td class="customer" data-label="Customer ID">cust-ord-ended<span class="order-ref">order ord-ended · SKU-A</span></td>',
     );
-    expect(text).toContain('<td class="nowrap"><span class="muted">–</span></td>');
-    expect(text).toContain('<td class="customer">cust-p</td>');
+    expect(text).toContain(
+      '<td class="nowrap" data-label="Service"><span class="muted">–</span></td>',
+    );
+    expect(text).toContain('<td class="customer" data-label="Customer ID">cust-p</td>');
   });
 
   it('answers /admin/api/orders with the orders as the provider API shows them', async () => {

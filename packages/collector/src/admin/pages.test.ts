@@ -48,7 +48,8 @@ describe('admin dashboard', () => {
     const { text } = await page('?days=1');
     expect(kpi(text, 'visits')).toBe('4');
     expect(kpi(text, 'conversion')).toBe('50.0%');
-    expect(text.match(/data-series="visits"/g)).toHaveLength(2); // legend + the one day
+    // The legend, and the one day in the wide and the narrow drawing.
+    expect(text.match(/data-series="visits"/g)).toHaveLength(3);
     expect(text).toContain('data-day="2025-03-01" data-series="dead" data-value="1"');
     expect(text).toContain('data-day="2025-03-01" data-series="delivered" data-value="1"');
   });
@@ -82,7 +83,8 @@ describe('admin dashboard', () => {
     expect(text).toContain('<th>Kind</th>');
     expect(text.match(/data-kind="saas_tracking">SaasTracking<\/td>/g)).toHaveLength(3);
     expect(text).toContain('>onramp refused the relay: HTTP 400</span>');
-    expect(text).toContain('<code>HTTP 201</code> {}</span>');
+    expect(text).toContain('>Accepted (HTTP 201)</span>');
+    expect(text).toContain('title="HTTP 201\n{}"');
     expect(text.match(/action="\/admin\/relays\/replay"/g)).toHaveLength(2); // all + the dead row
     expect(text).toContain('Retry all dead-lettered (1)</button>');
   });

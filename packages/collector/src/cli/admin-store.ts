@@ -6,7 +6,9 @@ import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { type CliIo, UsageError } from './io.js';
 
-const isFile = (path: string) => statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+/** Whether `path` is an existing file. */
+export const isFile = (path: string) =>
+  statSync(path, { throwIfNoEntry: false })?.isFile() === true;
 
 // Opening the store migrates: a CLM_DB pointing at another file must not get our schema.
 function checkIsCollectorDb(path: string): void {

@@ -4,6 +4,7 @@ import { type ExportFormat, exportHeader, exportLine } from './export-format.js'
 import { type CliIo, EXIT } from './io.js';
 import { fileOutput, type Output, stdoutOutput } from './output.js';
 import { createProgress } from './progress.js';
+import { plural } from './table.js';
 
 const PAGE = 1000;
 
@@ -44,7 +45,9 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<numb
         await output.write(rows.map((relay) => exportLine(options.format, relay)).join(''));
         exported += rows.length;
         afterId = page.at(-1)?.id ?? lastId;
-        progress.tick(() => `exported ${exported} of ${Math.max(total, exported)} relays`);
+        progress.tick(
+          () => `exported ${exported} of ${plural(Math.max(total, exported), 'relay')}`,
+        );
       }
       await output.commit();
     } catch (error) {
@@ -53,7 +56,7 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<numb
     }
     const seconds = ((now() - started) / 1000).toFixed(1);
     progress.done(
-      `exported ${exported} relays (${options.format}) to ${output.name} in ${seconds} s`,
+      `exported ${plural(exported, 'relay')} (${options.format}) to ${output.name} in ${seconds} s`,
     );
     return EXIT.ok;
   });

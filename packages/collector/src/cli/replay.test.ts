@@ -68,12 +68,12 @@ describe('clm-collector replay', () => {
     const { io, out, path, store } = await seeded();
     expect(await runCli(['replay', '--all'], io)).toBe(0);
     expect(out.stdout).toBe(
-      'replayed 2 dead letter(s)\na running collector sends them at its next poll\n',
+      'replayed 2 dead letters\na running collector sends them at its next poll\n',
     );
     expect(await statuses(store)).toEqual(['pending', 'delivered', 'pending', 'in_flight']);
     const again = captureIo({ CLM_DB: path });
     expect(await runCli(['replay', '--all'], again.io)).toBe(0);
-    expect(again.out.stdout).toBe('replayed 0 dead letter(s)\n');
+    expect(again.out.stdout).toBe('replayed 0 dead letters\n');
   });
 
   it('hands the replayed relay to a running collector, which sends it once', async () => {

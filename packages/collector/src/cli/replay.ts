@@ -1,6 +1,7 @@
 import type { AdminStore } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
+import { plural } from './table.js';
 
 /** Relay ids as given on the command line, checked and without repeats. */
 export function parseRelayIds(values: readonly string[]): number[] {
@@ -38,7 +39,7 @@ export async function runReplay(
     const now = Date.now();
     if (options.all) {
       const replayed = await store.replayDead({ now });
-      io.stdout.write(`replayed ${replayed} dead letter(s)\n`);
+      io.stdout.write(`replayed ${plural(replayed, 'dead letter')}\n`);
       if (replayed > 0) io.stdout.write('a running collector sends them at its next poll\n');
       return EXIT.ok;
     }

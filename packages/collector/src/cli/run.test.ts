@@ -2,7 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../log.js';
 import { createSandboxApp } from '../sandbox/app.js';
+import { openSqliteStore } from '../store/sqlite.js';
+import { purchaseFixture } from '../test-support/fixtures.js';
 import { listen, postJson, waitFor } from '../test-support/http.js';
 import { tempDir } from '../test-support/tmp.js';
 import type { CliIo } from './io.js';
@@ -84,6 +87,25 @@ describe('clm-collector track', () => {
     ]);
   });
 
+  it('says what it bypasses, and refuses a customer the collector already relayed', async () => {
+    const s = await sandbox();
+    const db = join(tempDir(), 'c.sqlite');
+    const store = await openSqliteStore({ path: db, logger: silentLogger });
+    const { event, relay } = purchaseFixture({ partnerKey: 'PK-1', customerId: 'cust-9' });
+    await store.recordEvent(event, relay);
+    await store.close();
+    const env = { ...s.env, CLM_DB: db };
+    const first = io(env);
+    expect(await runCli(['track', 'PK-1', 'acme-crm', 'cust-9'], first.io)).toBe(1);
+    expect(first.out.stderr).toContain('it is not stored, retried or shown');
+    expect(first.out.stderr).toMatch(
+      /already holds this customer's purchase as relay #1 \(pending/,
+    );
+    expect(await s.received()).toEqual([]);
+    expect(await runCli(['track', 'PK-1', 'acme-crm', 'cust-9', '--force'], io(env).io)).toBe(0);
+    expect(await s.received()).toHaveLength(1);
+  });
+
   it('defaults purchased-at to now', async () => {
     const s = await sandbox();
     const before = Date.now();
@@ -115,8 +137,11 @@ describe('clm-collector track', () => {
     [['track', 'PK-1', 'acme-crm', ''], 'customer-id must not be empty'],
     [
       ['track', 'PK-1', 'acme-crm', 'c', 'last tuesday'],
-      'purchased-at "last tuesday" is not a date',
+      'purchased-at "last tuesday" is not an ISO-8601 date-time with a zone',
     ],
+    // Read in this machine's zone, 10:00 in New York would have become 15:00Z.
+    [['track', 'PK-1', 'acme-crm', 'c', '2025-01-31T10:00:00'], 'with a zone'],
+    [['track', 'PK-1', 'acme-crm', 'c', '2025-01-31'], 'with a zone'],
     [['track', 'PK-1', 'acme-crm', 'c', '2025-01-01', 'extra'], 'too many arguments'],
   ])('exits 2 on bad arguments %j', async (argv, message) => {
     const { io: cliIo, out } = io({ ONRAMP_BASE_URL: 'http://127.0.0.1:9' });

@@ -5,7 +5,7 @@ import { runExport } from './export.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-format.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import { DEFAULT_ORDERS_LIMIT, runOrders } from './orders.js';
-import { runPixelInfo } from './pixel-info.js';
+import { type PixelInfoOptions, runPixelInfo } from './pixel-info.js';
 import { runReplay } from './replay.js';
 import { runSandbox } from './sandbox.js';
 import { runServe } from './serve.js';
@@ -42,20 +42,21 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .argument('<partner-key>', 'provider key issued at onboarding')
     .argument('<service-name>', 'service name')
     .argument('<customer-id>', "the customer's id on your platform")
-    .argument('[purchased-at]', 'purchase time, ISO-8601 (default: now); sent as UTC')
+    .argument('[purchased-at]', 'purchase time, ISO-8601 with a zone (default: now); sent as UTC')
     .option('--timeout <ms>', 'give up after this many ms', integer(1, 600_000), 10_000)
+    .option('--force', "send even when $CLM_DB already holds this customer's purchase")
     .action(
       async (
         partnerKey: string,
         serviceName: string,
         customerId: string,
         purchasedAt: string | undefined,
-        options: { timeout: number },
+        options: { timeout: number; force?: boolean },
       ) => {
         setExit(
           await runTrack(
             { partnerKey, serviceName, customerId, purchasedAt },
-            { timeoutMs: options.timeout },
+            { timeoutMs: options.timeout, force: options.force === true },
             io,
           ),
         );
@@ -85,13 +86,17 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('pixel-info')
-    .description('Print the versioned pixel file (pixel.<hash>.js) and its integrity (SRI) value')
+    .description(
+      'Print the two lines to paste on every page (the stub and the pinned pixel tag), then the ' +
+        'versioned pixel file (pixel.<hash>.js) and its integrity (SRI) value',
+    )
     .option(
       '--collector <url>',
-      "the collector's public base URL, for the printed tag",
-      'https://collect.provider.example',
+      "the collector's public base URL (default: this machine's, from $PORT and $HOST)",
     )
-    .action((options: { collector: string }) => setExit(runPixelInfo(options, io)));
+    .option('--provider-key <key>', 'data-provider-key (default: the one of $CLM_PARTNER_KEYS)')
+    .option('--service <name>', 'data-service (default: $CLM_SERVICE_NAME)')
+    .action((options: PixelInfoOptions) => setExit(runPixelInfo(options, io)));
 
   const dbHelp =
     '\nReads the database at $CLM_DB (default ./data/collector.sqlite). Safe while\n' +

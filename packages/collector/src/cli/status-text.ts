@@ -49,7 +49,7 @@ export function renderStatus(report: StatusReport): string {
     `database:       ${report.database}`,
     `relays:         ${relays.pending} pending, ${relays.in_flight} in flight, ` +
       `${relays.delivered} delivered, ${relays.dead} dead${unconfirmed} (${relays.total} total)`,
-    `events:         ${events.visits} visits, ${events.purchaseBeacons} purchase beacons`,
+    `events:         ${plural(events.visits, 'visit')}, ${plural(events.purchaseBeacons, 'purchase beacon')}`,
     `oldest pending: ${
       oldestPending
         ? `queued ${oldestPending.since} (${formatAge(oldestPending.ageSeconds)} ago)`

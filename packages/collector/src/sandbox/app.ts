@@ -26,7 +26,7 @@ export function createSandboxApp(options: SandboxOptions = {}): Express {
   app.use(controlRouter(state));
   app.use(buyRouter(state, product, options.provisioning));
   app.get('/', pageHeaders(), (_req, res) => {
-    res.type('html').send(renderSandboxPage(state));
+    res.type('html').send(renderSandboxPage(state, options.provisioning?.url));
   });
   const onError: ErrorRequestHandler = (
     error: { status?: number; type?: string },

@@ -1,4 +1,4 @@
-import { escapeHtml, htmlPage, htmlTable } from './html.js';
+import { counted, escapeHtml, htmlPage, htmlTable, timeCell } from './html.js';
 import { NOT_CONFIGURED, type SandboxProduct } from './options.js';
 import type { ProvisioningOutcome, ProvisioningRequest } from './provision-client.js';
 import type { ProvisioningAttempt } from './state.js';
@@ -21,12 +21,13 @@ export interface MarketplaceView {
 // The seed: "50x - Server Side Error - A generic error message will be displayed".
 const GENERIC_FAILURE = 'The provider could not complete your order. Please try again later.';
 
-const links = '<p><a href="/marketplace">Back to the marketplace</a> · <a href="/">Sandbox</a></p>';
+const links =
+  '<p><a href="/marketplace">Back to the marketplace</a> · <a href="/">Calls received</a></p>';
 
 /** The table of Buy attempts (never the buyer's email or alias: they are not recorded). */
 export function renderProvisionings(attempts: readonly ProvisioningAttempt[]): string {
   const rows = attempts.map((a) => [
-    a.at,
+    timeCell(a.at),
     a.provisioningId,
     a.productId,
     a.productSkus,
@@ -37,7 +38,7 @@ export function renderProvisionings(attempts: readonly ProvisioningAttempt[]): s
   const headings = ['At', 'provisioningId', 'productId', 'SKUs', 'Outcome', 'HTTP status'];
   return `<section id="provisionings">
 <h2>Provisioning attempts</h2>
-<p id="count-provisionings">${attempts.length} attempt(s).</p>
+<p id="count-provisionings">${counted(attempts.length, 'attempt')}.</p>
 ${htmlTable([...headings, 'customerId or message'], rows)}
 </section>`;
 }
@@ -60,6 +61,7 @@ export function renderMarketplacePage(view: MarketplaceView): string {
   return htmlPage(
     `${product.name} · Marketplace sandbox`,
     `<h1>Cloud Marketplace (sandbox)</h1>
+<section>
 <h2 id="product-name">${escapeHtml(product.name)}</h2>
 ${notice}
 ${error}
@@ -70,7 +72,7 @@ ${field('Contact email', `<input id="contact-email" name="contactEmail" type="em
 ${field('User alias (optional)', `<input id="user-alias" name="userAlias" ${value('userAlias', '')}>`)}
 <button id="buy" type="submit"${provisioningUrl === undefined ? ' disabled' : ''}>Buy</button>
 </form>
-<p><a href="/">Sandbox: calls received</a></p>
+</section>
 ${renderProvisionings(view.attempts)}`,
   );
 }

@@ -19,15 +19,18 @@ describe('sandbox page', () => {
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     const html = await res.text();
     expect(html).toContain('<meta http-equiv="refresh" content="2">');
+    expect(html).toContain('This page refreshes every 2 s.');
+    expect(html).toContain('<link rel="icon" href="data:,">');
+    expect(html).not.toContain('dashboard-link');
     expect(html).toContain('<a href="/marketplace">');
-    expect(html).toContain('<p id="count">0 purchase(s) received.</p>');
-    expect(html).toContain('<p id="count-start-billing">1 start-billing call(s) received.</p>');
-    expect(html).toContain('<p id="count-saas-usage">2 usage report(s) received.</p>');
-    expect(html).toContain('<p id="count-saas-usage-end">0 termination(s) received.</p>');
-    expect(html).toContain('<p id="count-provisionings">0 attempt(s).</p>');
-    expect(html).toContain('<td>&lt;b&gt;SKU-1&lt;/b&gt;, SKU-2</td>');
+    expect(html).toContain('<p id="count">0 purchases received.</p>');
+    expect(html).toContain('<p id="count-start-billing">1 start-billing call received.</p>');
+    expect(html).toContain('<p id="count-saas-usage">2 usage reports received.</p>');
+    expect(html).toContain('<p id="count-saas-usage-end">0 terminations received.</p>');
+    expect(html).toContain('<p id="count-provisionings">0 attempts.</p>');
+    expect(html).toContain('<td data-label="productSkus">&lt;b&gt;SKU-1&lt;/b&gt;, SKU-2</td>');
     expect(html).not.toContain('<b>SKU-1');
-    expect(html).toContain('<td>0.3</td>');
+    expect(html).toContain('<td data-label="usageCount">0.3</td>');
     const order = [
       'calls-SaasTrackings',
       'calls-start-billing',
@@ -37,5 +40,19 @@ describe('sandbox page', () => {
     const positions = order.map((id) => html.indexOf(`<section id="${id}`));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  it('shows times readably and links to the dashboard of the collector Buy sends orders to', async () => {
+    const url = await listen(
+      createSandboxApp({
+        provisioning: { url: 'http://127.0.0.1:5101/marketplace/provision', token: 't' },
+      }),
+    );
+    await postJson(`${url}/start-billing/`, { ...base, productSkus: ['SKU-1'] });
+    const html = await (await fetch(url)).text();
+    expect(html).toContain('<a href="http://127.0.0.1:5101/admin" id="dashboard-link">');
+    expect(html).toMatch(
+      /<td data-label="Received at"><time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z">\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC<\/time><\/td>/,
+    );
   });
 });

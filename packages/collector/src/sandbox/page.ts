@@ -1,74 +1,96 @@
-import { htmlPage, htmlTable } from './html.js';
+import { counted, htmlPage, htmlTable, type SandboxLinks, timeCell } from './html.js';
 import { ENDPOINT_PATHS } from './marketplace-endpoints.js';
 import { renderProvisionings } from './marketplace-page.js';
 import type { Endpoint, SandboxState } from './state.js';
 
 // Per endpoint: its heading, what one call is called, and the body fields shown.
-const SECTIONS: readonly { endpoint: Endpoint; heading: string; noun: string; fields: string[] }[] =
-  [
-    {
-      endpoint: 'SaasTrackings',
-      heading: 'Purchases received by the marketplace sandbox',
-      noun: 'purchase(s)',
-      fields: ['partnerKey', 'serviceName', 'customerId', 'purchasedAt'],
-    },
-    {
-      endpoint: 'start-billing',
-      heading: 'Billing starts',
-      noun: 'start-billing call(s)',
-      fields: ['providerKey', 'customerId', 'provisioningId', 'productId', 'productSkus'],
-    },
-    {
-      endpoint: 'saas-usage',
-      heading: 'Usage reports',
-      noun: 'usage report(s)',
-      fields: [
-        'providerKey',
-        'customerId',
-        'provisioningId',
-        'productId',
-        'productSku',
-        'usageCount',
-      ],
-    },
-    {
-      endpoint: 'saas-usage-end',
-      heading: 'Terminations',
-      noun: 'termination(s)',
-      fields: ['providerKey', 'customerId', 'provisioningId', 'productId', 'productSkus'],
-    },
-    {
-      endpoint: 'update-subscription',
-      heading: 'Subscription updates (v1)',
-      noun: 'update(s)',
-      fields: ['coid', 'expired', 'expired-date', 'sku', 'count', 'providerkey'],
-    },
-  ];
+const SECTIONS: readonly {
+  endpoint: Endpoint;
+  heading: string;
+  noun: [string, string];
+  fields: string[];
+}[] = [
+  {
+    endpoint: 'SaasTrackings',
+    heading: 'Purchases',
+    noun: ['purchase', 'purchases'],
+    fields: ['partnerKey', 'serviceName', 'customerId', 'purchasedAt'],
+  },
+  {
+    endpoint: 'start-billing',
+    heading: 'Billing starts',
+    noun: ['start-billing call', 'start-billing calls'],
+    fields: ['providerKey', 'customerId', 'provisioningId', 'productId', 'productSkus'],
+  },
+  {
+    endpoint: 'saas-usage',
+    heading: 'Usage reports',
+    noun: ['usage report', 'usage reports'],
+    fields: [
+      'providerKey',
+      'customerId',
+      'provisioningId',
+      'productId',
+      'productSku',
+      'usageCount',
+    ],
+  },
+  {
+    endpoint: 'saas-usage-end',
+    heading: 'Terminations',
+    noun: ['termination', 'terminations'],
+    fields: ['providerKey', 'customerId', 'provisioningId', 'productId', 'productSkus'],
+  },
+  {
+    endpoint: 'update-subscription',
+    heading: 'Subscription updates (v1)',
+    noun: ['update', 'updates'],
+    fields: ['coid', 'expired', 'expired-date', 'sku', 'count', 'providerkey'],
+  },
+];
 
-/** The sandbox's HTML page: the calls it received, per endpoint, and the Buy attempts. */
-export function renderSandboxPage(state: SandboxState): string {
+// Where the collector's dashboard is, when Buy sends orders to a collector's
+// /marketplace/provision (as in `pnpm demo`): the same origin and base path, then /admin.
+const dashboardOf = (provisionUrl: string | undefined): string | undefined => {
+  if (provisionUrl === undefined) return undefined;
+  const url = new URL(provisionUrl);
+  if (!url.pathname.endsWith('/marketplace/provision')) return undefined;
+  url.pathname = `${url.pathname.slice(0, -'/marketplace/provision'.length)}/admin`;
+  url.search = '';
+  return url.href;
+};
+
+const REFRESH_SECONDS = 2;
+
+/**
+ * The sandbox's HTML page: the calls it received, per endpoint, and the Buy attempts.
+ * `provisionUrl` is where Buy sends orders, for a link to that collector's dashboard.
+ */
+export function renderSandboxPage(state: SandboxState, provisionUrl?: string): string {
   const sections = SECTIONS.map(({ endpoint, heading, noun, fields }) => {
     const calls = state.calls.filter((call) => call.endpoint === endpoint);
     // The SaasTrackings ids predate the other sections; tests and scripts rely on them.
     const countId = endpoint === 'SaasTrackings' ? 'count' : `count-${endpoint}`;
     const rows = calls.map(({ id, receivedAt, body }) => [
       id,
-      receivedAt,
-      ...fields.map((field) => body[field]),
+      timeCell(receivedAt),
+      ...fields.map((field) => (field === 'purchasedAt' ? timeCell(body[field]) : body[field])),
     ]);
     return `<section id="calls-${endpoint}">
-<h2>${heading}</h2>
-<p><code>POST ${ENDPOINT_PATHS[endpoint]}</code></p>
-<p id="${countId}">${calls.length} ${noun} received.</p>
+<div class="section-head"><h2>${heading}</h2><code>POST ${ENDPOINT_PATHS[endpoint]}</code></div>
+<p id="${countId}">${counted(calls.length, ...noun)} received.</p>
 ${htmlTable(['#', 'Received at', ...fields], rows)}
 </section>`;
   });
+  const links: SandboxLinks = { dashboard: dashboardOf(provisionUrl) };
   return htmlPage(
     'Marketplace sandbox',
-    `<h1>Marketplace sandbox</h1>
-<p>Buy a product as a marketplace customer would: <a href="/marketplace">marketplace page</a>.</p>
+    `<h1>Calls the marketplace received</h1>
+<p>This sandbox stands in for the marketplace: it records every call a collector makes. Buy a product as a marketplace customer would on the <a href="/marketplace">marketplace page</a>.</p>
+<p class="muted" id="refresh-note">This page refreshes every ${REFRESH_SECONDS} s.</p>
 ${sections.join('\n')}
 ${renderProvisionings(state.provisionings)}`,
-    2,
+    REFRESH_SECONDS,
+    links,
   );
 }

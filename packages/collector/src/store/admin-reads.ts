@@ -25,6 +25,8 @@ export interface AdminStore {
     limit: number;
     status?: RelayStatus | undefined;
   }): Promise<Relay[]>;
+  /** The relay of a kind with a dedupe key, if one was ever queued. */
+  findRelay(kind: Relay['kind'], dedupeKey: string): Promise<Relay | null>;
   countEvents(): Promise<number>;
   countEventsByType(): Promise<Record<NewEvent['type'], number>>;
   /**

@@ -33,7 +33,7 @@ export function usageRows(page: string) {
     ),
   ].map(([, period, id, sku, cells = '']) => [
     `${period} ${id} ${sku}`,
-    /<td class="num quantity">([^<]*)</.exec(cells)?.[1],
+    /<td class="num quantity"[^>]*>([^<]*)</.exec(cells)?.[1],
     /<span class="report-state"[^>]*>([^<]*)</.exec(cells)?.[1],
     [...cells.matchAll(/<button type="submit">([^<]*)<\/button>/g)].map((m) => m[1]).join(','),
   ]);

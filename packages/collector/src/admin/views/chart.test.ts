@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DayStats } from '../../store/types.js';
-import { renderFunnelChart } from './chart.js';
+import { NARROW, renderChartLegend, renderFunnelChart } from './chart.js';
 import { countAxis, labelledDays, shortDay } from './chart-scale.js';
 
 const day = (d: string, v: number, delivered = 0, pending = 0, dead = 0): DayStats => ({
@@ -67,12 +67,14 @@ describe('renderFunnelChart', () => {
     );
   });
 
-  it('is an image with a summary for screen readers, a legend, ticks and day labels', () => {
+  it('is an image with a summary for screen readers, panel titles, ticks and day labels', () => {
     expect(svg).toMatch(
-      /^<svg class="chart" role="img" aria-label="Marketplace funnel per day, 2025-02-27 to 2025-03-01 \(UTC\): 12 visits, 5 purchases: 3 relayed, 1 pending, 1 dead-lettered\."/,
+      /^<svg class="chart chart-wide" role="img" aria-label="Marketplace funnel per day, 2025-02-27 to 2025-03-01 \(UTC\): 12 visits, 5 purchases: 3 relayed, 1 pending, 1 dead-lettered\."/,
     );
-    for (const label of ['Marketplace visits', 'Relayed', 'Pending', 'Dead-lettered'])
-      expect(svg).toContain(`>${label}</text>`);
+    for (const title of ['Visits per day', 'Purchases per day, by relay outcome'])
+      expect(svg).toContain(
+        `<text class="panel-title" x="52" y="${title === 'Visits per day' ? 18 : 168}">${title}</text>`,
+      );
     expect([...svg.matchAll(/class="day"[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual([
       'Feb 27',
       'Feb 28',
@@ -88,6 +90,35 @@ describe('renderFunnelChart', () => {
       '1',
       '2',
       '3',
+    ]);
+  });
+
+  it('has its legend in HTML, where it wraps, with a swatch per series', () => {
+    const legend = renderChartLegend().value;
+    for (const [series, label] of [
+      ['visits', 'Marketplace visits'],
+      ['delivered', 'Relayed'],
+      ['pending', 'Pending'],
+      ['dead', 'Dead-lettered'],
+    ])
+      expect(legend).toContain(
+        `<li data-series="${series}"><span class="swatch swatch-${series}" aria-hidden="true"></span>${label}</li>`,
+      );
+    expect(svg).not.toContain('legend');
+  });
+
+  it('draws a narrow version for phones: the same marks, fewer day labels', () => {
+    const month = Array.from({ length: 30 }, (_, i) =>
+      day(`2025-03-${String(i + 1).padStart(2, '0')}`, i % 3, i % 2),
+    );
+    const narrow = renderFunnelChart(month, NARROW).value;
+    expect(narrow).toMatch(/^<svg class="chart chart-narrow" role="img"[^>]* viewBox="0 0 360 /);
+    expect(marks(narrow)).toHaveLength(30 + 15);
+    expect([...narrow.matchAll(/class="day"[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual([
+      'Mar 6',
+      'Mar 14',
+      'Mar 22',
+      'Mar 30',
     ]);
   });
 

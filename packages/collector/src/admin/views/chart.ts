@@ -12,39 +12,59 @@ export const SERIES = {
 
 const OUTCOMES = ['delivered', 'pending', 'dead'] as const;
 
-const W = 960;
-const LEFT = 52;
-const RIGHT = 16;
-const PLOT_W = W - LEFT - RIGHT;
+/** The drawing's size and margins, in SVG units; text is 12–13 units either way. */
+export interface ChartSize {
+  name: 'wide' | 'narrow';
+  width: number;
+  left: number;
+  right: number;
+  visits: { top: number; height: number };
+  bars: { top: number; height: number };
+}
+
 // Two panels share the day axis: visits above, purchases by outcome below. Purchases are
-// usually a small fraction of visits, so one shared scale would flatten the bars.
-const VISITS = { top: 44, height: 110 };
-const BARS = { top: 190, height: 150 };
-const H = BARS.top + BARS.height + 30;
+// usually a small fraction of visits, so one shared scale would flatten the bars. The
+// dashboard draws the chart twice and shows one: scaled down to a phone, the wide drawing's
+// text would be a few pixels high.
+export const WIDE: ChartSize = {
+  name: 'wide',
+  width: 960,
+  left: 52,
+  right: 16,
+  visits: { top: 30, height: 110 },
+  bars: { top: 180, height: 150 },
+};
+export const NARROW: ChartSize = {
+  name: 'narrow',
+  width: 360,
+  left: 34,
+  right: 20,
+  visits: { top: 30, height: 90 },
+  bars: { top: 160, height: 110 },
+};
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-function gridAndTicks(panel: { top: number; height: number }, ticks: number[], top: number) {
+function gridAndTicks(
+  size: ChartSize,
+  panel: { top: number; height: number },
+  ticks: number[],
+  top: number,
+) {
   return ticks.map((tick) => {
     const y = r1(panel.top + panel.height - (tick / top) * panel.height);
-    return html`<line class="grid${tick === 0 ? ' baseline' : ''}" x1="${LEFT}" x2="${W - RIGHT}" y1="${y}" y2="${y}"/><text class="tick" x="${LEFT - 8}" y="${y + 4}" text-anchor="end">${tick}</text>`;
+    return html`<line class="grid${tick === 0 ? ' baseline' : ''}" x1="${size.left}" x2="${size.width - size.right}" y1="${y}" y2="${y}"/><text class="tick" x="${size.left - 6}" y="${y + 4}" text-anchor="end">${tick}</text>`;
   });
 }
 
-function legend(): SafeHtml {
-  let next = LEFT;
-  const items = (['visits', ...OUTCOMES] as const).map((key) => {
-    const x = next;
-    // Text is not measured in an SVG string: ~7.5 px per character of 13 px type.
-    next += 26 + SERIES[key].label.length * 7.5 + 24;
-    const swatch =
-      key === 'visits'
-        ? html`<line x1="${x}" x2="${x + 18}" y1="10" y2="10" stroke="${SERIES.visits.color}" stroke-width="3"/>`
-        : html`<rect x="${x + 3}" y="4" width="12" height="12" rx="2" fill="${SERIES[key].color}"/>`;
-    return html`<g class="legend-item" data-series="${key}">${swatch}<text x="${x + 26}" y="14">${SERIES[key].label}</text></g>`;
-  });
-  return html`<g class="legend">${items}</g>`;
+/** The chart's legend, in HTML so that it wraps on a narrow screen; one for both drawings. */
+export function renderChartLegend(): SafeHtml {
+  const items = (['visits', ...OUTCOMES] as const).map(
+    (key) =>
+      html`<li data-series="${key}"><span class="swatch swatch-${key}" aria-hidden="true"></span>${SERIES[key].label}</li>`,
+  );
+  return html`<ul class="chart-legend" aria-label="Legend">${items}</ul>`;
 }
 
 const dayTitle = (d: DayStats) =>
@@ -56,11 +76,15 @@ const dayTitle = (d: DayStats) =>
  * as bars stacked by relay outcome. Every drawn point and bar segment carries
  * `data-day`, `data-series` and `data-value` and a `<title>` tooltip.
  */
-export function renderFunnelChart(days: readonly DayStats[]): SafeHtml {
+export function renderFunnelChart(days: readonly DayStats[], size: ChartSize = WIDE): SafeHtml {
+  const { width: W, left: LEFT, visits: VISITS, bars: BARS } = size;
+  const PLOT_W = W - LEFT - size.right;
+  const H = BARS.top + BARS.height + 30;
   const n = Math.max(days.length, 1);
   const band = PLOT_W / n;
   const barW = r1(Math.min(28, Math.max(1, band * 0.7)));
   const cx = (i: number) => r1(LEFT + band * (i + 0.5));
+  const radius = band > 12 ? 3.5 : band > 6 ? 2 : 1.2;
 
   const visitAxis = countAxis(Math.max(0, ...days.map((d) => d.visits)));
   const barAxis = countAxis(Math.max(0, ...days.map((d) => d.purchases)));
@@ -75,7 +99,7 @@ export function renderFunnelChart(days: readonly DayStats[]): SafeHtml {
       : '';
   const dots = days.map(
     (d, i) =>
-      html`<circle class="point" data-day="${d.day}" data-series="visits" data-value="${d.visits}" cx="${cx(i)}" cy="${vy(d.visits)}" r="${n > 45 ? 2 : 3.5}" fill="${SERIES.visits.color}"><title>${d.day}: ${plural(d.visits, 'visit')}</title></circle>`,
+      html`<circle class="point" data-day="${d.day}" data-series="visits" data-value="${d.visits}" cx="${cx(i)}" cy="${vy(d.visits)}" r="${radius}" fill="${SERIES.visits.color}"><title>${d.day}: ${plural(d.visits, 'visit')}</title></circle>`,
   );
 
   const bars = days.map((d, i) => {
@@ -106,12 +130,11 @@ export function renderFunnelChart(days: readonly DayStats[]): SafeHtml {
     `${plural(sum('purchases'), 'purchase')}: ${sum('delivered')} relayed, ` +
     `${sum('pending')} pending, ${sum('dead')} dead-lettered.`;
 
-  return html`<svg class="chart" role="img" aria-label="${label}" viewBox="0 0 ${W} ${H}" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">
-${legend()}
-<text class="panel-title" x="${LEFT}" y="${VISITS.top - 10}">Visits per day</text>
-<text class="panel-title" x="${LEFT}" y="${BARS.top - 10}">Purchases per day, by relay outcome</text>
-${gridAndTicks(VISITS, visitAxis.ticks, visitAxis.top)}
-${gridAndTicks(BARS, barAxis.ticks, barAxis.top)}
+  return html`<svg class="chart chart-${size.name}" role="img" aria-label="${label}" viewBox="0 0 ${W} ${H}" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">
+<text class="panel-title" x="${LEFT}" y="${VISITS.top - 12}">Visits per day</text>
+<text class="panel-title" x="${LEFT}" y="${BARS.top - 12}">Purchases per day, by relay outcome</text>
+${gridAndTicks(size, VISITS, visitAxis.ticks, visitAxis.top)}
+${gridAndTicks(size, BARS, barAxis.ticks, barAxis.top)}
 <g class="hits">${hits}</g>
 <g class="visits">${area}${dots}</g>
 <g class="bars">${bars}</g>

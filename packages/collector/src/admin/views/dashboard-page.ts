@@ -1,7 +1,7 @@
 import type { Relay } from '../../store/types.js';
 import { WINDOW_CHOICES } from '../query.js';
 import type { Summary } from '../summary.js';
-import { renderFunnelChart } from './chart.js';
+import { NARROW, renderChartLegend, renderFunnelChart, WIDE } from './chart.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
 import { pageNav, signOutForm } from './page-nav.js';
@@ -78,7 +78,7 @@ ${signOutForm()}
 <main>
 ${notice(view.replayed)}
 ${kpis(summary)}
-<section class="card chart-card">${renderFunnelChart(summary.days)}</section>
+<section class="card chart-card">${renderChartLegend()}${renderFunnelChart(summary.days, WIDE)}${renderFunnelChart(summary.days, NARROW)}</section>
 <section class="card">
 <div class="section-head">
 <div><h2>Recent relays</h2>${allTime(summary)}</div>

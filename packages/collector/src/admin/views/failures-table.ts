@@ -20,13 +20,13 @@ export function renderFailuresTable(failures: readonly FailureView[]): SafeHtml 
     return html`<p class="empty">No failed provisioning attempts. When the provider refuses an order or cannot be reached, the attempt is listed here.</p>`;
   const rows = failures.map(
     (failure) => html`<tr data-failure-id="${failure.id}" data-outcome="${failure.outcome}">
-<td>${utcTime(failure.at)}</td>
-<td class="id"><code>${failure.provisioningId}</code></td>
-<td class="num">${failure.productId}</td>
-<td class="id">${failure.productSkus.join(', ')}</td>
-<td><span class="badge badge-${failure.outcome}">${failure.outcome}</span></td>
-<td class="nowrap">${status(failure)}</td>
-<td><span class="answer">${cut(visible(failure.message), 300)}</span></td>
+<td data-label="Time (UTC)">${utcTime(failure.at)}</td>
+<td class="id" data-label="Provisioning ID"><code>${failure.provisioningId}</code></td>
+<td class="num" data-label="Product">${failure.productId}</td>
+<td class="id" data-label="SKUs">${failure.productSkus.join(', ')}</td>
+<td data-label="Outcome"><span class="badge badge-${failure.outcome}">${failure.outcome}</span></td>
+<td class="nowrap" data-label="Provider status">${status(failure)}</td>
+<td data-label="Provider's answer"><span class="answer">${cut(visible(failure.message), 300)}</span></td>
 </tr>`,
   );
   return html`<div class="table-wrap"><table class="relays failures">

@@ -47,12 +47,12 @@ export function renderOrdersTable(orders: readonly OrderView[]): SafeHtml {
   const rows = orders.map((order) => {
     const terminated = order.terminatedAt !== null;
     return html`<tr data-provisioning-id="${order.provisioningId}"${terminated ? html` class="terminated"` : ''}>
-<td class="id"><code>${order.provisioningId}</code>${terminated ? html` <span class="badge badge-terminated">terminated</span>` : ''}</td>
-<td>${utcTime(order.createdAt)}</td>
-<td class="customer">${order.customerId}</td>
-<td class="num">${order.productId}</td>
-<td>${skuList(order)}</td>
-<td>${startBillingForm(order)}</td>
+<td class="id" data-label="Provisioning ID"><code>${order.provisioningId}</code>${terminated ? html` <span class="badge badge-terminated">terminated</span>` : ''}</td>
+<td data-label="Created (UTC)">${utcTime(order.createdAt)}</td>
+<td class="customer" data-label="Customer ID">${order.customerId}</td>
+<td class="num" data-label="Product">${order.productId}</td>
+<td data-label="SKUs">${skuList(order)}</td>
+<td class="action">${startBillingForm(order)}</td>
 </tr>`;
   });
   return html`<div class="table-wrap"><table class="relays orders">

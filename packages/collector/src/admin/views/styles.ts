@@ -53,8 +53,15 @@ button.quiet { color: var(--muted); }
 .kpi-note { font-size: .8rem; color: var(--muted); }
 .chart-card { padding: 1rem 1rem .5rem; }
 .chart { width: 100%; height: auto; display: block; font-size: 12px; }
+.chart-narrow { display: none; }
 .chart text { fill: var(--muted); }
-.chart .legend text { fill: var(--ink); font-size: 13px; }
+.chart-legend { list-style: none; display: flex; flex-wrap: wrap; gap: .35rem 1.25rem; margin: 0 0 .5rem; padding: 0 0 0 3.25rem; font-size: .85rem; }
+.chart-legend li { display: flex; align-items: center; gap: .4rem; }
+.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; }
+.swatch-visits { height: 3px; width: 18px; background: var(--blue); }
+.swatch-delivered { background: var(--green); }
+.swatch-pending { background: var(--amber); }
+.swatch-dead { background: var(--red); }
 .chart .panel-title { fill: var(--ink); font-weight: 600; font-size: 13px; }
 .chart .grid { stroke: var(--line); stroke-width: 1; }
 .chart .grid.baseline { stroke: #b8c0c9; }
@@ -66,13 +73,17 @@ button.quiet { color: var(--muted); }
    table instead of widening the page beyond a phone's width. */
 .table-wrap { overflow-x: auto; position: relative; }
 table.relays { width: 100%; border-collapse: collapse; font-size: .9rem; }
-.relays th { text-align: left; font-size: .78rem; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); border-bottom: 2px solid var(--line); padding: .4rem .6rem; white-space: nowrap; }
+.relays th { text-align: left; font-size: .78rem; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); border-bottom: 2px solid var(--line); padding: .4rem .6rem; vertical-align: bottom; }
 .relays td { border-bottom: 1px solid var(--line); padding: .45rem .6rem; vertical-align: middle; }
 .relays tr[data-status="dead"] td { background: #fff8f8; }
 .relays .num { text-align: right; font-variant-numeric: tabular-nums; }
-.relays time { white-space: nowrap; font-variant-numeric: tabular-nums; }
-.relays .customer { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85rem; word-break: break-all; max-width: 16rem; }
-.relays .response { color: var(--muted); }
+/* Date and time on one line each when the column is narrow, never broken at a hyphen. */
+.relays time { display: inline-block; min-width: 5.6em; font-variant-numeric: tabular-nums; }
+.relays .status-at { display: block; margin-top: .2rem; font-size: .8rem; color: var(--muted); }
+.relays td > form { margin-top: .3rem; }
+.relays .customer { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85rem; word-break: break-all; min-width: 10rem; max-width: 16rem; }
+.relays .response { color: var(--muted); display: inline-block; min-width: 8rem; }
+.relays .response.ok { color: #1e6b30; }
 .relays .nowrap { white-space: nowrap; }
 .relays form { margin: 0; }
 .badge { display: inline-block; padding: .1rem .55rem; border-radius: 999px; font-size: .78rem; font-weight: 600; white-space: nowrap; }
@@ -120,6 +131,26 @@ table.relays { width: 100%; border-collapse: collapse; font-size: .9rem; }
   .topbar { padding: 1rem .75rem .5rem; gap: .75rem; }
   main { padding: 0 .75rem 1.5rem; }
   .card { padding: 1rem; }
-  .kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem; }
+  .kpi { padding: .7rem .8rem; min-width: 0; overflow-wrap: anywhere; }
+  .kpi-value { font-size: 1.5rem; }
+  .chart-wide { display: none; }
+  .chart-narrow { display: block; }
+  .chart-legend { padding-left: 0; }
+  /* Tables become one block per row, each cell under its column's name: a phone has no
+     room for ten columns, and a table scrolling sideways hides the ones that matter. */
+  .table-wrap { overflow: visible; }
+  table.relays, .relays tbody, .relays tr { display: block; width: 100%; }
+  .relays thead { display: none; }
+  .relays tr { padding: .5rem 0; border-bottom: 1px solid var(--line); }
+  /* flow-root: a label that wraps to two lines makes its row taller instead of overlapping. */
+  .relays td { display: flow-root; border: 0; padding: .15rem 0 .15rem 7.5rem; text-align: left; max-width: none; min-width: 0; overflow-wrap: anywhere; }
+  .relays td.num { text-align: left; }
+  .relays td[data-label]::before { content: attr(data-label); float: left; width: 7rem; margin-left: -7.5rem; padding-top: .1rem; font: 600 .8rem/1.3 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--muted); overflow-wrap: normal; }
+  .relays time { min-width: 0; }
+  .relays td.action { padding-left: 0; min-height: 0; }
+  .relays td.action:empty { display: none; }
+  .relays .answer, .skus, .relays .id { min-width: 0; }
+  .usage .hint { white-space: normal; }
 }
 `;

@@ -48,13 +48,13 @@ export function renderUsageTable(lines: readonly UsageLineView[], period: string
     (
       line,
     ) => html`<tr data-period="${line.period}" data-provisioning-id="${line.provisioningId}" data-sku="${line.sku}">
-<td class="nowrap">${line.period}</td>
-<td class="id"><code>${line.provisioningId}</code><span class="order-ref">customer ${line.customerId}</span></td>
-<td class="id"><code>${line.sku}</code></td>
-<td class="num quantity">${line.quantity}</td>
-<td class="num">${line.events}</td>
-<td>${reportState(line)}${reportRef(line)}</td>
-<td class="actions">${actions(line)}</td>
+<td class="nowrap" data-label="Period">${line.period}</td>
+<td class="id" data-label="Provisioning ID"><code>${line.provisioningId}</code><span class="order-ref">customer ${line.customerId}</span></td>
+<td class="id" data-label="SKU"><code>${line.sku}</code></td>
+<td class="num quantity" data-label="Quantity">${line.quantity}</td>
+<td class="num" data-label="Events">${line.events}</td>
+<td data-label="Report">${reportState(line)}${reportRef(line)}</td>
+<td class="actions action">${actions(line)}</td>
 </tr>`,
   );
   return html`<div class="table-wrap"><table class="relays usage">

@@ -17,6 +17,7 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
     `SELECT * FROM relays WHERE id > @afterId AND (@status IS NULL OR status = @status)
      ORDER BY id LIMIT @limit`,
   );
+  const findOne = db.prepare('SELECT * FROM relays WHERE kind = ? AND dedupe_key = ?');
   const countAll = db.prepare('SELECT COUNT(*) AS n FROM events');
   const countByType = db.prepare('SELECT type, COUNT(*) AS n FROM events GROUP BY type');
   const visitsPerDay = db.prepare(
@@ -66,6 +67,11 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
       group.run(() =>
         (page.all({ afterId, limit, status: status ?? null }) as RelayRow[]).map(toRelay),
       ),
+    findRelay: (kind, dedupeKey) =>
+      group.run(() => {
+        const row = findOne.get(kind, dedupeKey) as RelayRow | undefined;
+        return row ? toRelay(row) : null;
+      }),
     countEvents: () => group.run(() => (countAll.get() as { n: number }).n),
     countEventsByType: () =>
       group.run(() => {
