@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { AdminStore, DayStats } from '../admin-reads.js';
 import type { GroupCommit } from '../group-commit.js';
 import type { RelayStatus } from '../outbox.js';
-import { type RelayRow, toRelay } from './relay-rows.js';
+import { countsByStatus, type RelayRow, toRelay } from './relay-rows.js';
 
 const DAY_MS = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -48,19 +48,7 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
 
   return {
     countRelays: () =>
-      group.run(() => {
-        const counts: Record<RelayStatus, number> = {
-          pending: 0,
-          in_flight: 0,
-          delivered: 0,
-          dead: 0,
-          unconfirmed: 0,
-        };
-        for (const row of count.all() as { status: RelayStatus; n: number }[]) {
-          counts[row.status] = row.n;
-        }
-        return counts;
-      }),
+      group.run(() => countsByStatus(count.all() as { status: RelayStatus; n: number }[])),
     listRelays: ({ status, limit = 100 } = {}) =>
       group.run(() => (list.all({ status: status ?? null, limit }) as RelayRow[]).map(toRelay)),
     pageRelays: ({ afterId, limit, status }) =>

@@ -3,7 +3,7 @@ import { nextPeriod } from '../../usage/calendar.js';
 import type { GroupCommit } from '../group-commit.js';
 import type { RelayStatus } from '../outbox.js';
 import type { UsageBucket, UsageLine, UsageRecord, UsageStore } from '../usage.js';
-import { prepareQueueRelay } from './relay-rows.js';
+import { countsByStatus, prepareQueueRelay } from './relay-rows.js';
 
 interface BucketRow {
   provisioning_id: string;
@@ -187,18 +187,6 @@ export function sqliteUsage(db: Database.Database, group: GroupCommit): UsageSto
     confirmReport: (id, now) => group.run(() => confirm.run({ id, now }).changes > 0),
     resendReport: (id, now) => group.run(() => resend.run({ id, now }).changes > 0),
     countReports: () =>
-      group.run(() => {
-        const counts: Record<RelayStatus, number> = {
-          pending: 0,
-          in_flight: 0,
-          delivered: 0,
-          dead: 0,
-          unconfirmed: 0,
-        };
-        for (const row of countReports.all() as { status: RelayStatus; n: number }[]) {
-          counts[row.status] = row.n;
-        }
-        return counts;
-      }),
+      group.run(() => countsByStatus(countReports.all() as { status: RelayStatus; n: number }[])),
   };
 }
