@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { test as base, expect } from '@playwright/test';
 import { type CollectorProcess, startCollector } from './collector.js';
 import { type Answer, providerApi, subscription, TOKENS } from './orders.js';
@@ -80,9 +81,12 @@ export const test = base.extend<UsageFixtures>({
       };
       return collector;
     });
-    for (const collector of started) {
+    for (const [i, collector] of started.entries()) {
+      // Written to a file: the list reporter prints only the first 300 characters of a body.
       if (testInfo.status !== testInfo.expectedStatus) {
-        await testInfo.attach('collector.log', { body: collector.output() });
+        const path = testInfo.outputPath(`collector-${i + 1}.log`);
+        writeFileSync(path, collector.output());
+        await testInfo.attach(`collector-${i + 1}.log`, { path, contentType: 'text/plain' });
       }
       await collector.stop();
     }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { silentLogger } from '../log.js';
 import { usageEndRelay } from '../orders/relay-kinds.js';
 import { openSqliteStore } from '../store/sqlite.js';
@@ -91,6 +91,40 @@ describe('usage scheduler', () => {
     await s.tick();
     await s.stop();
     expect((await reports(store)).map((r) => r.period)).toEqual(['2026-05']);
+  });
+
+  it('closes at once when a check that began before the close ended after it', async () => {
+    const store = await storeWithUsage('2026-07-10T12:00:00Z');
+    // A slow check on a busy host: it looks at 18:59:59.900 and is done at 19:00:00.300. The
+    // scheduler checks again at most every minute (default), so only looking again at once
+    // closes July within the second.
+    let now = at('2026-07-31T18:59:59.900Z');
+    const clock = () => {
+      const seen = now;
+      now = at('2026-07-31T19:00:00.300Z');
+      return seen;
+    };
+    const { s } = scheduler(store, clock);
+    s.start();
+    onTestFinished(() => s.stop());
+    await vi.waitFor(async () => expect(await reports(store)).toHaveLength(1), { timeout: 2000 });
+    expect(await store.lastClosedPeriod()).toBe('2026-07');
+  });
+
+  it('closes at once when a check inside the blackout ended after it', async () => {
+    const store = await storeWithUsage('2026-06-10T12:00:00Z');
+    // Down through the June close; started a moment before the blackout ends (00:00Z).
+    let now = at('2026-06-30T23:59:59.900Z');
+    const clock = () => {
+      const seen = now;
+      now = at('2026-07-01T00:00:00.300Z');
+      return seen;
+    };
+    const { s } = scheduler(store, clock);
+    s.start();
+    onTestFinished(() => s.stop());
+    await vi.waitFor(async () => expect(await reports(store)).toHaveLength(1), { timeout: 2000 });
+    expect(await reports(store)).toMatchObject([{ period: '2026-06' }]);
   });
 
   it('closes by hand up to the period named and no further', async () => {

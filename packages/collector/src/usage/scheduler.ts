@@ -38,17 +38,21 @@ export function createUsageScheduler(deps: UsageSchedulerDeps): UsageScheduler {
   let deferredIn: number | null = null;
   let running: Promise<void> | null = null;
   let stopped = true;
+  // When the last check said to look again: the end of the blackout it was in, else the
+  // first close after it. Every close up to that check was handled (or deferred) by it.
+  let nextCheck: number | null = null;
 
-  const nextClose = () => {
-    const now = clock.now();
-    const period = periodOf(now, calendar.zone);
+  /** The first close after `at`. */
+  const closeAfter = (at: number) => {
+    const period = periodOf(at, calendar.zone);
     const close = closeTime(period, calendar.zone, calendar.closeAt);
-    return close > now ? close : closeTime(nextPeriod(period), calendar.zone, calendar.closeAt);
+    return close > at ? close : closeTime(nextPeriod(period), calendar.zone, calendar.closeAt);
   };
 
   async function closeDue(): Promise<void> {
     const now = clock.now();
     const window = blackoutAt(now);
+    nextCheck = window ? window.end : closeAfter(now);
     if (window) {
       const last = await store.lastClosedPeriod();
       const open = last === null ? await store.firstOpenUsagePeriod() : nextPeriod(last);
@@ -73,7 +77,10 @@ export function createUsageScheduler(deps: UsageSchedulerDeps): UsageScheduler {
     if (stopped) return;
     const now = clock.now();
     const window = blackoutAt(now);
-    const wait = Math.min(checkMs, Math.max(0, (window?.end ?? nextClose()) - now));
+    // From the last check, not from now: a check that began before a close (or inside the
+    // blackout) and ended after it must not put that close off for a whole `checkMs`.
+    const next = window?.end ?? nextCheck ?? closeAfter(now);
+    const wait = Math.min(checkMs, Math.max(0, next - now));
     timer = setTimeout(() => void tick().finally(schedule), wait);
   }
 
@@ -98,6 +105,6 @@ export function createUsageScheduler(deps: UsageSchedulerDeps): UsageScheduler {
       await running;
     },
     tick,
-    nextClose,
+    nextClose: () => closeAfter(clock.now()),
   };
 }
