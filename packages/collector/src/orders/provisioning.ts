@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import { fingerprint, type Logger } from '../log.js';
 import type { ProvisionOutcome } from '../metrics/outcomes.js';
@@ -31,7 +33,12 @@ export interface ProvisioningDeps {
   api?: MarketplaceApi;
   /** Told of each call's outcome, and the forward's duration when one was made. */
   onOutcome?: (outcome: ProvisionOutcome, seconds?: number) => void;
+  /** How often a repeat looks again while another collector forwards the order. Default 100 ms. */
+  waitPollMs?: number;
 }
+
+/** How long a claim to forward an order outlives the forward's own timeout (storing it). */
+const CLAIM_MARGIN_MS = 10_000;
 
 /** Provisioning, idempotent on `provisioningId`. */
 export interface Provisioning {
@@ -42,16 +49,20 @@ export interface Provisioning {
  * Forwards each new order to the provider once: a repeat of an order that succeeded gets
  * the stored answer without a call; a repeat while the first is in flight waits for and
  * gets its outcome; a repeat after a failure tries again. Only a 2xx creates an order,
- * stored before the marketplace is answered.
+ * stored before the marketplace is answered. "In flight" holds across every collector on
+ * the database: the forward is claimed in the store (see `OrdersStore.claimProvisioning`),
+ * and a repeat that reached another collector waits for the order, or for the claim to be
+ * released or to expire (a collector that died while forwarding), and then tries itself.
  */
 export function createProvisioning(deps: ProvisioningDeps): Provisioning {
-  const { store, clock, logger, forward, providerKey, onOutcome } = deps;
+  const { store, clock, logger, forward, providerKey, onOutcome, waitPollMs = 100 } = deps;
+  const leaseMs = forward.timeoutMs + CLAIM_MARGIN_MS;
   // The marketplace's success answer: v2 shows the provider's fields, v1 wants the Co ID.
   const created = (answer: Record<string, unknown>): ProvisionAnswer =>
     deps.api === 'v1'
       ? { status: 201, body: { coid: answer.customerId } }
       : { status: 200, body: answer };
-  // One collector per database (the writer lock), so in-flight calls are known here.
+  // Repeats reaching this collector share the call in flight here.
   const inFlight = new Map<string, Promise<ProvisionAnswer>>();
 
   async function attempt(request: ProvisionRequest, rawBody: string): Promise<ProvisionAnswer> {
@@ -97,10 +108,32 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
   }
 
   async function once(request: ProvisionRequest, rawBody: string): Promise<ProvisionAnswer> {
-    const existing = await store.getOrder(request.provisioningId);
-    if (!existing) return attempt(request, rawBody);
-    onOutcome?.('repeat');
-    return created(existing.answer);
+    const { provisioningId } = request;
+    const owner = randomUUID();
+    for (;;) {
+      const claim = await store.claimProvisioning({
+        provisioningId,
+        owner,
+        now: clock.now(),
+        leaseMs,
+      });
+      if (claim.state === 'ordered') {
+        onOutcome?.('repeat');
+        return created(claim.order.answer);
+      }
+      if (claim.state === 'claimed') {
+        try {
+          return await attempt(request, rawBody);
+        } finally {
+          // Not released, the claim expires by itself: a repeat then tries again.
+          await store.releaseProvisioning(provisioningId, owner).catch((error: unknown) => {
+            logger.warn('orders', `releasing the claim on an order failed: ${String(error)}`);
+          });
+        }
+      }
+      // Another collector is forwarding it.
+      await sleep(waitPollMs);
+    }
   }
 
   return {

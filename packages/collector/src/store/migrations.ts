@@ -157,4 +157,13 @@ export const migrations: readonly string[] = [
       AND substr(events.id, 1, 4) = 'api_' AND events.partner_key = relays.partner_key
       AND events.service_name = relays.service_name AND events.customer_id = relays.customer_id);
   `,
+  // Who is forwarding an order to the provider right now, until when: one collector at a
+  // time per provisioningId, whichever of several on one database the marketplace reached.
+  `
+  CREATE TABLE provisioning_claims (
+    provisioning_id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    lease_until INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];

@@ -57,6 +57,15 @@ export interface ProvisioningFailure extends NewProvisioningFailure {
   id: number;
 }
 
+/** What {@link OrdersStore.claimProvisioning} found. */
+export type ProvisioningClaim =
+  /** The caller forwards the order now, then calls `releaseProvisioning`. */
+  | { state: 'claimed' }
+  /** The order exists: answer with it. */
+  | { state: 'ordered'; order: Order }
+  /** Another caller (this collector or another one on the database) is forwarding it. */
+  | { state: 'busy'; until: number };
+
 /** Orders, their SKUs and the relays made for them. */
 export interface OrdersStore {
   getOrder(provisioningId: string): Promise<Order | null>;
@@ -67,6 +76,20 @@ export interface OrdersStore {
    * one is kept and returned with `created: false`.
    */
   createOrder(order: NewOrder): Promise<{ order: Order; created: boolean }>;
+  /**
+   * Claims forwarding order `provisioningId` to the provider for `owner` until
+   * `now + leaseMs`, so that however many collectors share the database, one forwards it
+   * at a time: `claimed` unless the order exists (`ordered`) or another owner's claim has
+   * not expired (`busy`, until when). An expired claim is taken over.
+   */
+  claimProvisioning(options: {
+    provisioningId: string;
+    owner: string;
+    now: number;
+    leaseMs: number;
+  }): Promise<ProvisioningClaim>;
+  /** Ends `owner`'s claim on `provisioningId` (after the order was stored, or not made). */
+  releaseProvisioning(provisioningId: string, owner: string): Promise<void>;
   recordProvisioningFailure(failure: NewProvisioningFailure): Promise<void>;
   /** Newest first. */
   listProvisioningFailures(options?: { limit?: number }): Promise<ProvisioningFailure[]>;

@@ -12,6 +12,7 @@ export type {
   Order,
   OrderSku,
   OrdersStore,
+  ProvisioningClaim,
   ProvisioningFailure,
   RelayRef,
 } from './orders.js';

@@ -1,6 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { GroupCommit } from '../group-commit.js';
-import type { Order, OrderSku, OrdersStore, ProvisioningFailure, RelayRef } from '../orders.js';
+import type {
+  Order,
+  OrderSku,
+  OrdersStore,
+  ProvisioningClaim,
+  ProvisioningFailure,
+  RelayRef,
+} from '../orders.js';
 import type { RelayStatus } from '../outbox.js';
 import { prepareQueueRelay, type QueuedRelay } from './relay-rows.js';
 import { prepareOpenBuckets } from './usage.js';
@@ -69,6 +76,19 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
   const selectFailures = db.prepare(
     'SELECT * FROM provisioning_failures ORDER BY at DESC, id DESC LIMIT ?',
   );
+  const claimRow = db.prepare(
+    `INSERT INTO provisioning_claims (provisioning_id, owner, lease_until)
+     VALUES (@provisioningId, @owner, @leaseUntil)
+     ON CONFLICT (provisioning_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
+     WHERE lease_until <= @now
+     RETURNING owner`,
+  );
+  const selectClaim = db.prepare(
+    'SELECT lease_until FROM provisioning_claims WHERE provisioning_id = ?',
+  );
+  const deleteClaim = db.prepare(
+    'DELETE FROM provisioning_claims WHERE provisioning_id = ? AND owner = ?',
+  );
   const queueRelay = prepareQueueRelay(db);
   const openBuckets = prepareOpenBuckets(db);
 
@@ -114,6 +134,18 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
         }
         return { order: get(order.provisioningId) as Order, created: added.changes > 0 };
       }),
+    claimProvisioning: ({ provisioningId, owner, now, leaseMs }) =>
+      group.run((): ProvisioningClaim => {
+        const order = get(provisioningId);
+        if (order) return { state: 'ordered', order };
+        if (claimRow.get({ provisioningId, owner, now, leaseUntil: now + leaseMs })) {
+          return { state: 'claimed' };
+        }
+        const held = selectClaim.get(provisioningId) as { lease_until: number };
+        return { state: 'busy', until: held.lease_until };
+      }),
+    releaseProvisioning: (provisioningId, owner) =>
+      group.run(() => void deleteClaim.run(provisioningId, owner)),
     recordProvisioningFailure: (failure) =>
       group.run(
         () =>

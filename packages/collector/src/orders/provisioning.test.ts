@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { silentLogger } from '../log.js';
+import { openSqliteStore } from '../store/sqlite.js';
+import type { Store } from '../store/types.js';
+import { tempDir } from '../test-support/tmp.js';
+import type { ProvisionRequest } from './provision-request.js';
+import { createProvisioning } from './provisioning.js';
+
+const REQUEST: ProvisionRequest = {
+  provisioningId: 'prov-1',
+  productId: 7,
+  productSkus: ['SKU-A'],
+} as ProvisionRequest;
+const RAW = JSON.stringify(REQUEST);
+
+/** A provider that answers each call with a new customer after `delayMs`. */
+function slowProvider(delayMs: number) {
+  const calls: string[] = [];
+  const fetch = (async (_url: string, init: RequestInit) => {
+    calls.push(String(init.body));
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return Response.json({ customerId: `acct-${calls.length}` });
+  }) as typeof globalThis.fetch;
+  return { calls, fetch };
+}
+
+async function openStore(): Promise<Store> {
+  const store = await openSqliteStore({ path: join(tempDir(), 'c.sqlite'), logger: silentLogger });
+  onTestFinished(() => store.close());
+  return store;
+}
+
+/** One collector's provisioning over `store`. */
+const collector = (store: Store, fetch: typeof globalThis.fetch, now: () => number = Date.now) =>
+  createProvisioning({
+    store,
+    clock: { now },
+    logger: silentLogger,
+    providerKey: 'PK-1',
+    forward: { url: 'http://provider.invalid/accounts', secret: 's', timeoutMs: 1000, fetch },
+    waitPollMs: 10,
+  });
+
+describe('provisioning across collectors on one database', () => {
+  it('calls the provider once when repeats reach two collectors at once, and answers each the same', async () => {
+    const store = await openStore();
+    const provider = slowProvider(100);
+    const [a, b] = [collector(store, provider.fetch), collector(store, provider.fetch)];
+    const answers = await Promise.all([a, b, a, b].map((c) => c.provision(REQUEST, RAW)));
+    expect(answers).toEqual(answers.map(() => ({ status: 200, body: { customerId: 'acct-1' } })));
+    expect(provider.calls).toEqual([RAW]);
+    expect(await store.getOrder('prov-1')).toMatchObject({ customerId: 'acct-1' });
+  });
+
+  it('takes over the claim of a collector that died while forwarding, once it expires', async () => {
+    const store = await openStore();
+    let now = 1_000_000;
+    // A collector claimed the order and never came back.
+    expect(
+      await store.claimProvisioning({ provisioningId: 'prov-1', owner: 'dead', now, leaseMs: 500 }),
+    ).toEqual({ state: 'claimed' });
+    const provider = slowProvider(0);
+    const answer = collector(store, provider.fetch, () => now).provision(REQUEST, RAW);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Still within the dead collector's claim: waiting, the provider not called.
+    expect(provider.calls).toEqual([]);
+    now += 500;
+    expect(await answer).toEqual({ status: 200, body: { customerId: 'acct-1' } });
+    expect(provider.calls).toEqual([RAW]);
+  });
+
+  it('releases the claim after a failure, so a repeat at the other collector tries again', async () => {
+    const store = await openStore();
+    const failing = (async () => new Response('down', { status: 503 })) as typeof fetch;
+    const first = await collector(store, failing).provision(REQUEST, RAW);
+    expect(first.status).toBe(502);
+    const provider = slowProvider(0);
+    const again = await collector(store, provider.fetch).provision(REQUEST, RAW);
+    expect(again).toEqual({ status: 200, body: { customerId: 'acct-1' } });
+    expect(provider.calls).toEqual([RAW]);
+  });
+});
+
+describe('OrdersStore.claimProvisioning', () => {
+  it('is claimed by one owner at a time, ordered once the order exists', async () => {
+    const store = await openStore();
+    const claim = (owner: string, now: number) =>
+      store.claimProvisioning({ provisioningId: 'prov-1', owner, now, leaseMs: 1000 });
+    expect(await claim('a', 0)).toEqual({ state: 'claimed' });
+    expect(await claim('b', 10)).toEqual({ state: 'busy', until: 1000 });
+    await store.releaseProvisioning('prov-1', 'b'); // not b's: nothing changes
+    expect(await claim('b', 20)).toEqual({ state: 'busy', until: 1000 });
+    await store.releaseProvisioning('prov-1', 'a');
+    expect(await claim('b', 30)).toEqual({ state: 'claimed' });
+    await store.createOrder({
+      provisioningId: 'prov-1',
+      productId: 7,
+      productSkus: ['SKU-A'],
+      customerId: 'acct-1',
+      providerKey: 'PK-1',
+      answer: { customerId: 'acct-1' },
+      createdAt: 40,
+    });
+    expect(await claim('c', 50)).toMatchObject({
+      state: 'ordered',
+      order: { customerId: 'acct-1' },
+    });
+  });
+});
