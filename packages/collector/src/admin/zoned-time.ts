@@ -1,35 +1,10 @@
-import type { TimeOfDay } from '../usage/calendar.js';
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function format(zone: string): Intl.DateTimeFormat {
-  let found = formats.get(zone);
-  if (!found) {
-    // en-US names the US zones (CDT, EST) and writes others as an offset (GMT+2), which
-    // is what an operator can check against the marketplace's "CST".
-    found = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZoneName: 'short',
-    });
-    formats.set(zone, found);
-  }
-  return found;
-}
+import { type TimeOfDay, wallTime } from '../usage/calendar.js';
 
 /** An instant as wall time in `zone` with the zone's abbreviation or offset: `2026-07-31 14:00 CDT`. */
 export function zonedLabel(ms: number, zone: string): string {
-  const parts = Object.fromEntries(
-    format(zone)
-      .formatToParts(new Date(ms))
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
+  const { year, month, day, hour, minute, zoneName } = wallTime(ms, zone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${year}-${two(month)}-${two(day)} ${two(hour)}:${two(minute)} ${zoneName}`;
 }
 
 /** An instant in UTC to the minute: `2026-07-31T19:00Z`. */

@@ -35,6 +35,9 @@ function formatter(zone: string): Intl.DateTimeFormat {
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
+      // en-US names the US zones (CDT, EST) and writes others as an offset (GMT+2), which
+      // is what an operator can check against the marketplace's "CST".
+      timeZoneName: 'short',
     });
     formatters.set(zone, format);
   }
@@ -51,7 +54,7 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-/** The wall-clock fields of an instant in a zone. */
+/** The wall-clock fields of an instant in a zone, and the zone's abbreviation or offset then. */
 export function wallTime(ms: number, zone: string) {
   const parts = Object.fromEntries(
     formatter(zone)
@@ -65,6 +68,7 @@ export function wallTime(ms: number, zone: string) {
     hour: Number(parts.hour),
     minute: Number(parts.minute),
     second: Number(parts.second),
+    zoneName: String(parts.timeZoneName),
   };
 }
 
