@@ -180,16 +180,25 @@ test.describe('pnpm start', () => {
     return { pnpm, url, collector: collector as number };
   };
 
+  /** pnpm exited 0, and the collector under it stopped after finishing its shutdown. */
+  const expectStoppedCleanly = async ({
+    pnpm,
+    url,
+    collector,
+  }: Awaited<ReturnType<typeof start>>) => {
+    const [code] = await pnpm.exited;
+    expect(code, pnpm.output()).toBe(0);
+    expect(isRunning(collector)).toBe(false);
+    expect(await healthy(url)).toBe(false);
+    expect(pnpm.output()).toContain('"msg":"stopped"');
+  };
+
   test('stops the collector when pnpm gets SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clm-start-'));
     try {
-      const { pnpm, url, collector } = await start(dir);
-      pnpm.child.kill('SIGTERM');
-      const [code] = await pnpm.exited;
-      expect(code, pnpm.output()).toBe(0);
-      expect(isRunning(collector)).toBe(false);
-      expect(await healthy(url)).toBe(false);
-      expect(pnpm.output()).toContain('"msg":"stopped"');
+      const started = await start(dir);
+      started.pnpm.child.kill('SIGTERM');
+      await expectStoppedCleanly(started);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -199,14 +208,10 @@ test.describe('pnpm start', () => {
     const dir = mkdtempSync(join(tmpdir(), 'clm-start-'));
     try {
       // Its own process group, as a terminal's foreground job: Ctrl+C sends SIGINT to all of it.
-      const { pnpm, url, collector } = await start(dir, true);
-      process.kill(-(pnpm.child.pid ?? 0), 'SIGINT');
-      const [code] = await pnpm.exited;
-      expect(code, pnpm.output()).toBe(0);
-      expect(isRunning(collector)).toBe(false);
-      expect(await healthy(url)).toBe(false);
+      const started = await start(dir, true);
+      process.kill(-(started.pnpm.child.pid ?? 0), 'SIGINT');
       // Not cut short by pnpm passing the same SIGINT on.
-      expect(pnpm.output()).toContain('"msg":"stopped"');
+      await expectStoppedCleanly(started);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
