@@ -20,6 +20,8 @@ export default defineConfig({
           include: ['src/**/*.test.ts'],
           environment: 'node',
           restoreMocks: true,
+          // A throwaway PostgreSQL cluster for the run: CLM_TEST_PG_URL (scripts/pg-cluster.mjs).
+          globalSetup: ['src/test-support/pg-global-setup.ts'],
         },
       },
     ],

@@ -1,10 +1,13 @@
 // The first step of `pnpm test`: the Debian packages the tests need, installed when missing
 // (as .ci/run does), so that a machine with only Node.js can run the README's test command.
 // Chromium drives the e2e tests and the pixel's benchmark; faketime's libfaketime runs a
-// collector at a chosen wall-clock instant (e2e/tests/usage-*.spec.ts).
+// collector at a chosen wall-clock instant (e2e/tests/usage-*.spec.ts); PostgreSQL's server
+// binaries run the throwaway clusters of the PostgreSQL store's tests (scripts/pg-cluster.mjs:
+// their own data folder, port and socket, never Debian's `main` cluster, which is not
+// created); wrk is the benchmark's HTTP load generator.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const say = (message) => console.log(`[setup] ${message}`);
 
@@ -25,50 +28,79 @@ function faketimeFound() {
   );
 }
 
+// Where scripts/pg-cluster.mjs looks for initdb and pg_ctl (Debian's layout).
+function postgresFound() {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return false;
+  return readdirSync(root).some((version) =>
+    ['initdb', 'pg_ctl'].every((bin) => existsSync(join(root, version, 'bin', bin))),
+  );
+}
+
 const onPath = (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 
-const missing = [];
-if (!chromiumFound()) missing.push('chromium');
-if (!faketimeFound()) missing.push('faketime');
+const found = {
+  chromium: chromiumFound,
+  faketime: faketimeFound,
+  postgresql: postgresFound,
+  wrk: () => onPath('wrk'),
+};
+const missing = Object.keys(found).filter((name) => !found[name]());
+const list = (names) =>
+  names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 if (missing.length === 0) {
-  say('Chromium and faketime are installed');
+  say('Chromium, faketime, PostgreSQL and wrk are installed');
   process.exit(0);
 }
 
 const install = `apt-get install -y ${missing.join(' ')}`;
 if (!onPath('apt-get')) {
   console.error(
-    `[setup] the tests need ${missing.join(' and ')}, and this is not a Debian-like system: ` +
-      'install them with your package manager (or set CHROMIUM_PATH and FAKETIME_LIB), then ' +
-      'run the tests again',
+    `[setup] the tests need ${list(missing)}, and this is not a Debian-like system: ` +
+      'install them with your package manager (or set CHROMIUM_PATH and FAKETIME_LIB; the ' +
+      'PostgreSQL tests look for /usr/lib/postgresql/<version>/bin, or use the server ' +
+      'CLM_TEST_PG_URL names), then run the tests again',
   );
   process.exit(1);
 }
 const root = process.getuid?.() === 0;
 if (!root && !onPath('sudo')) {
   console.error(
-    `[setup] the tests need ${missing.join(' and ')}: run \`apt-get update && ${install}\` as root, then the tests again`,
+    `[setup] the tests need ${list(missing)}: run \`apt-get update && ${install}\` as root, then the tests again`,
   );
   process.exit(1);
 }
 const sudo = root ? [] : ['sudo'];
-say(
-  `${missing.join(' and ')} missing: ${sudo.join('')}${sudo.length ? ' ' : ''}apt-get update && ${install}`,
-);
+const prefix = `${sudo.join('')}${sudo.length ? ' ' : ''}`;
 const run = (args) =>
   execFileSync(args[0], args.slice(1), {
     stdio: 'inherit',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
+// The tests need the binaries only. Installed, Debian's package would create a `main`
+// cluster and start it as a service on port 5432; this setting (postgresql-common's, read
+// when the package is installed) leaves it out. `pg_createcluster` still makes one later.
+const NO_MAIN_CLUSTER = '/etc/postgresql-common/createcluster.d/clm-no-main-cluster.conf';
+const skipMainCluster = [
+  'sh',
+  '-c',
+  `mkdir -p ${dirname(NO_MAIN_CLUSTER)} && echo 'create_main_cluster = false' > ${NO_MAIN_CLUSTER}`,
+];
+say(
+  `${list(missing)} missing: ${prefix}apt-get update && ${install}` +
+    (missing.includes('postgresql') ? ` (without a main cluster: ${NO_MAIN_CLUSTER})` : ''),
+);
 try {
+  if (missing.includes('postgresql')) run([...sudo, ...skipMainCluster]);
   run([...sudo, 'apt-get', 'update', '-qq']);
   run([...sudo, 'apt-get', 'install', '-y', '-qq', ...missing]);
 } catch {
-  console.error(`[setup] installing ${missing.join(' and ')} failed (see above)`);
+  console.error(`[setup] installing ${list(missing)} failed (see above)`);
   process.exit(1);
 }
-if (!chromiumFound() || !faketimeFound()) {
-  console.error('[setup] installed, but Chromium or libfaketime is still not where the tests look');
+const still = missing.filter((name) => !found[name]());
+if (still.length > 0) {
+  console.error(`[setup] installed, but ${list(still)} is still not where the tests look`);
   process.exit(1);
 }
-say(`installed ${missing.join(' and ')}`);
+say(`installed ${list(missing)}`);

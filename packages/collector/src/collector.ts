@@ -7,7 +7,7 @@ import { type CollectorMetrics, createMetrics } from './metrics/collector-metric
 import { createProvisioning } from './orders/provisioning.js';
 import { createOnrampClient } from './outbox/onramp-client.js';
 import { createRelayWorker, type RelayWorker } from './outbox/worker.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
 import { blackoutAt } from './usage/calendar.js';
 import { createUsageScheduler, type UsageScheduler } from './usage/scheduler.js';
@@ -48,7 +48,12 @@ export async function createCollector(
 ): Promise<Collector> {
   const { logger, clock = systemClock } = options;
   const fetchOption = options.fetch ? { fetch: options.fetch } : {};
-  const store = await openSqliteStore({ path: config.dbPath, logger, clock });
+  const store = await openStore({
+    db: config.dbPath,
+    logger,
+    clock,
+    poolSize: config.dbPoolSize,
+  });
   const metrics = createMetrics({
     store,
     clock,

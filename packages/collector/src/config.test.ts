@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       partnerKeys: ['PK-1', 'PK-2'],
       allowedOrigins: [],
       dbPath: './data/collector.sqlite',
+      dbPoolSize: 10,
       adminToken: null,
       apiToken: null,
       serviceName: null,
@@ -200,6 +201,40 @@ describe('loadConfig', () => {
       expect(() => express().set('trust proxy', [value])).toThrow();
     },
   );
+
+  it('reads a PostgreSQL CLM_DB and CLM_DB_POOL_SIZE', () => {
+    const url = 'postgresql://clm:s3cret%2F@db.internal:5432/clm?sslmode=require';
+    const config = loadConfig({ ...valid, CLM_DB: url, CLM_DB_POOL_SIZE: '25' });
+    expect(config.dbPath).toBe(url);
+    expect(config.dbPoolSize).toBe(25);
+    expect(loadConfig({ ...valid, CLM_DB_POOL_SIZE: '1' }).dbPoolSize).toBe(1);
+    expect(loadConfig({ ...valid, CLM_DB_POOL_SIZE: '100' }).dbPoolSize).toBe(100);
+  });
+
+  it.each([
+    ['0', 'CLM_DB_POOL_SIZE must be at least 1'],
+    ['101', 'CLM_DB_POOL_SIZE must be at most 100'],
+    ['ten', 'CLM_DB_POOL_SIZE must be a whole number'],
+    ['2.5', 'CLM_DB_POOL_SIZE must be a whole number'],
+  ])('refuses CLM_DB_POOL_SIZE=%s', (value, message) => {
+    expect(() => loadConfig({ ...valid, CLM_DB_POOL_SIZE: value })).toThrow(
+      `invalid configuration: ${message}`,
+    );
+  });
+
+  it('refuses a PostgreSQL CLM_DB it cannot read without showing it', () => {
+    const url = 'postgres://clm:pa/ss-s3cret@db.internal/clm';
+    const error = (() => {
+      try {
+        loadConfig({ ...valid, CLM_DB: url });
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.message).toMatch(/^invalid configuration: CLM_DB is not a valid PostgreSQL URL/);
+    expect(error?.message).not.toContain('s3cret');
+  });
 
   it('reads CLM_RATE_LIMIT_PER_MINUTE', () => {
     expect(loadConfig({ ...valid, CLM_RATE_LIMIT_PER_MINUTE: '5' }).rateLimitPerMinute).toBe(5);

@@ -2,6 +2,7 @@ import { isIP, isIPv4 } from 'node:net';
 import { z } from 'zod';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
 import { endpointsUnder, type MarketplaceEndpoints } from './outbox/kind.js';
+import { isPostgresUrl } from './store/db-location.js';
 import { tokenSchema } from './tracking/beacon-schema.js';
 import { isTimeZone, type TimeOfDay } from './usage/calendar.js';
 
@@ -56,7 +57,10 @@ export interface Config {
   partnerKeys: readonly string[];
   /** Page origins allowed to send beacons; empty means any. */
   allowedOrigins: readonly string[];
+  /** `CLM_DB`: the SQLite file, or a `postgres://` / `postgresql://` URL (see `openStore`). */
   dbPath: string;
+  /** PostgreSQL connections the collector opens at most (`CLM_DB_POOL_SIZE`). */
+  dbPoolSize: number;
   adminToken: string | null;
   /** Bearer token of `POST /api/purchases`; null disables that endpoint. */
   apiToken: string | null;
@@ -225,6 +229,15 @@ const trustProxy = z
   })
   .default(false);
 
+// A SQLite path, or a PostgreSQL URL. The value is never echoed: a URL may hold a password.
+const dbLocation = z
+  .string()
+  .refine((value) => !isPostgresUrl(value) || URL.canParse(value.trim()), {
+    error:
+      'is not a valid PostgreSQL URL (postgres://user:password@host:5432/database, special characters of the password percent-encoded); the value is not shown, it may hold a password',
+  })
+  .default('./data/collector.sqlite');
+
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
@@ -243,7 +256,8 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   CLM_PARTNER_KEYS: partnerKeys,
   CLM_ALLOWED_ORIGINS: origins,
-  CLM_DB: z.string().default('./data/collector.sqlite'),
+  CLM_DB: dbLocation,
+  CLM_DB_POOL_SIZE: int(1, 100, 10),
   CLM_ADMIN_TOKEN: bearerToken.optional(),
   CLM_API_TOKEN: bearerToken.optional(),
   CLM_SERVICE_NAME: tokenSchema.optional(),
@@ -356,6 +370,7 @@ export function loadConfig(env: Env = process.env, terminal: Terminal = {}): Con
     partnerKeys: e.CLM_PARTNER_KEYS,
     allowedOrigins: e.CLM_ALLOWED_ORIGINS,
     dbPath: e.CLM_DB,
+    dbPoolSize: e.CLM_DB_POOL_SIZE,
     adminToken: e.CLM_ADMIN_TOKEN ?? null,
     apiToken: e.CLM_API_TOKEN ?? null,
     serviceName: e.CLM_SERVICE_NAME ?? null,

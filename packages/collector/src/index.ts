@@ -37,6 +37,9 @@ export { createRelayWorker, type RelayWorker, type RelayWorkerDeps } from './out
 export { createSandboxApp } from './sandbox/app.js';
 export { type RunningCollector, startCollector } from './serve.js';
 // Storage
+export { type OpenStoreOptions, openStore } from './store/open.js';
+export { openPostgresStore } from './store/postgres.js';
+export { NewerSchemaError } from './store/schema-version.js';
 export { openSqliteStore } from './store/sqlite.js';
 export type {
   AttemptRecord,

@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { loadDbPath } from '../config.js';
 import { silentLogger } from '../log.js';
-import { openSqliteStore } from '../store/sqlite.js';
+import { isPostgresUrl, redactDbUrl } from '../store/db-location.js';
+import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 import { type CliIo, UsageError } from './io.js';
 
@@ -29,20 +30,24 @@ function checkIsCollectorDb(path: string): void {
 }
 
 /**
- * Runs `work` on the store at `$CLM_DB` and closes it. Refuses (usage error) when the file
- * does not exist rather than creating an empty one, and never touches in_flight relays:
- * a collector running on the same file may be sending them.
+ * Runs `work` on the store at `$CLM_DB` and closes it; `work` is told where that is, as it
+ * may be shown (a PostgreSQL URL without its password). Never touches in_flight relays: a
+ * collector running on the same database may be sending them. A SQLite file that does not
+ * exist is refused (usage error) rather than created empty; a PostgreSQL database is
+ * opened as a collector opens it (its schema brought up to date).
  */
 export async function withAdminStore<T>(
   io: CliIo,
   work: (store: Store, path: string) => Promise<T>,
 ): Promise<T> {
-  const path = loadDbPath(io.env);
-  if (!isFile(path)) throw new UsageError(`no collector database at ${path} (set CLM_DB)`);
-  checkIsCollectorDb(path);
-  const store = await openSqliteStore({ path, logger: silentLogger, releaseInterrupted: false });
+  const db = loadDbPath(io.env);
+  if (!isPostgresUrl(db)) {
+    if (!isFile(db)) throw new UsageError(`no collector database at ${db} (set CLM_DB)`);
+    checkIsCollectorDb(db);
+  }
+  const store = await openStore({ db, logger: silentLogger, releaseInterrupted: false });
   try {
-    return await work(store, path);
+    return await work(store, redactDbUrl(db));
   } finally {
     await store.close();
   }

@@ -81,30 +81,3 @@ describe('provisioning across collectors on one database', () => {
     expect(provider.calls).toEqual([RAW]);
   });
 });
-
-describe('OrdersStore.claimProvisioning', () => {
-  it('is claimed by one owner at a time, ordered once the order exists', async () => {
-    const store = await openStore();
-    const claim = (owner: string, now: number) =>
-      store.claimProvisioning({ provisioningId: 'prov-1', owner, now, leaseMs: 1000 });
-    expect(await claim('a', 0)).toEqual({ state: 'claimed' });
-    expect(await claim('b', 10)).toEqual({ state: 'busy', until: 1000 });
-    await store.releaseProvisioning('prov-1', 'b'); // not b's: nothing changes
-    expect(await claim('b', 20)).toEqual({ state: 'busy', until: 1000 });
-    await store.releaseProvisioning('prov-1', 'a');
-    expect(await claim('b', 30)).toEqual({ state: 'claimed' });
-    await store.createOrder({
-      provisioningId: 'prov-1',
-      productId: 7,
-      productSkus: ['SKU-A'],
-      customerId: 'acct-1',
-      providerKey: 'PK-1',
-      answer: { customerId: 'acct-1' },
-      createdAt: 40,
-    });
-    expect(await claim('c', 50)).toMatchObject({
-      state: 'ordered',
-      order: { customerId: 'acct-1' },
-    });
-  });
-});

@@ -61,3 +61,26 @@ describe('migration 3: the outbox keyed per kind', () => {
     });
   });
 });
+
+describe('a database from a newer collector', () => {
+  it('is refused, and left as it was', async () => {
+    const path = join(tempDir(), 'c.sqlite');
+    const newer = migrations.length + 1;
+    const db = new Database(path);
+    db.pragma(`user_version = ${newer}`);
+    db.close();
+    await expect(openSqliteStore({ path, logger: silentLogger })).rejects.toThrow(
+      `database schema version ${newer} is newer than this collector (${migrations.length}): upgrade the collector`,
+    );
+    const after = new Database(path, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(newer);
+    expect(
+      after.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get(),
+    ).toEqual({ n: 0 });
+    after.close();
+    // The writer lock went with the refusal: a fixed collector can open the file.
+    const lock = new Database(`${path}.lock`, { timeout: 0 });
+    expect(() => lock.exec('BEGIN EXCLUSIVE')).not.toThrow();
+    lock.close();
+  });
+});

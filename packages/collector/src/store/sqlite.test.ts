@@ -17,13 +17,6 @@ async function open(path: string) {
   return store;
 }
 
-const attempt = (status: number | null, error: string | null = null) => ({
-  at: T0 + 10,
-  status,
-  body: status === null ? null : `{"status":${status}}`,
-  error,
-});
-
 describe('openSqliteStore', () => {
   it('names the file and CLM_DB when it cannot open it', async () => {
     const dir = tempDir();
@@ -47,57 +40,6 @@ describe('openSqliteStore', () => {
     raw.close();
   });
 
-  it('keeps events and relays across close and reopen', async () => {
-    const path = join(tempDir(), 'c.sqlite');
-    const first = await openSqliteStore({ path, logger: silentLogger, clock });
-    const { event, relay } = purchaseFixture();
-    expect(await first.recordEvent(event, relay)).toEqual({
-      duplicate: false,
-      relayQueued: true,
-      relay: { id: 1, status: 'pending', purchasedAt: relay.purchasedAt, source: 'beacon' },
-    });
-    await first.recordEvent(purchaseFixture({ type: 'visit', customerId: null }).event);
-    await first.close();
-
-    const second = await open(path);
-    expect(await second.countEvents()).toBe(2);
-    const [stored] = await second.listRelays();
-    expect(stored).toMatchObject({
-      kind: 'saas_tracking',
-      partnerKey: 'PK-1',
-      customerId: 'cust-1',
-      status: 'pending',
-      attempts: 0,
-      payload: relay.payload,
-      purchasedAt: relay.purchasedAt,
-    });
-  });
-
-  it('ignores a repeated event id', async () => {
-    const store = await open(join(tempDir(), 'c.sqlite'));
-    const { event, relay } = purchaseFixture();
-    await store.recordEvent(event, relay);
-    expect(await store.recordEvent(event, relay)).toEqual({ duplicate: true, relayQueued: false });
-    expect(await store.countEvents()).toBe(1);
-  });
-
-  it('queues one relay per customer, keeping the first receipt time', async () => {
-    const store = await open(join(tempDir(), 'c.sqlite'));
-    const first = purchaseFixture();
-    const second = purchaseFixture({ receivedAt: T0 + 60_000 });
-    await store.recordEvent(first.event, first.relay);
-    // The answer names the customer's existing relay and its first receipt time.
-    expect(await store.recordEvent(second.event, second.relay)).toEqual({
-      duplicate: false,
-      relayQueued: false,
-      relay: { id: 1, status: 'pending', purchasedAt: first.relay.purchasedAt, source: 'beacon' },
-    });
-    expect(await store.countEvents()).toBe(2);
-    const relays = await store.listRelays();
-    expect(relays).toHaveLength(1);
-    expect(relays[0]?.purchasedAt).toBe(first.relay.purchasedAt);
-  });
-
   it('enforces relay uniqueness in the database itself, on the key the migration derives', async () => {
     const path = join(tempDir(), 'c.sqlite');
     const store = await open(path);
@@ -117,66 +59,6 @@ describe('openSqliteStore', () => {
         )
         .run();
     expect(insert).toThrow(/UNIQUE constraint failed/);
-  });
-
-  it('claims due relays once and honours next attempt times', async () => {
-    const store = await open(join(tempDir(), 'c.sqlite'));
-    for (const customerId of ['a', 'b', 'c']) {
-      const { event, relay } = purchaseFixture({ customerId });
-      await store.recordEvent(event, relay);
-    }
-    const claimed = await store.claimDueRelays({ now: T0, limit: 2, leaseMs: 60_000 });
-    expect(claimed.map((r) => [r.customerId, r.status, r.attempts])).toEqual([
-      ['a', 'in_flight', 1],
-      ['b', 'in_flight', 1],
-    ]);
-    expect(
-      (await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 60_000 })).map((r) => r.customerId),
-    ).toEqual(['c']);
-    expect(await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 60_000 })).toEqual([]);
-
-    const [a, b] = claimed as [(typeof claimed)[0], (typeof claimed)[0]];
-    await store.markDelivered(a.id, attempt(200));
-    await store.scheduleRetry(b.id, T0 + 5000, attempt(503, 'HTTP 503'));
-    expect(await store.countRelays()).toEqual({
-      pending: 1,
-      in_flight: 1,
-      delivered: 1,
-      dead: 0,
-      unconfirmed: 0,
-    });
-    expect(await store.claimDueRelays({ now: T0 + 4999, limit: 5, leaseMs: 60_000 })).toEqual([]);
-    const again = await store.claimDueRelays({ now: T0 + 5000, limit: 5, leaseMs: 60_000 });
-    expect(again.map((r) => [r.customerId, r.attempts, r.lastStatus, r.lastError])).toEqual([
-      ['b', 2, 503, 'HTTP 503'],
-    ]);
-    await store.markDead(b.id, attempt(400, 'rejected'));
-    const [dead] = await store.listRelays({ status: 'dead' });
-    expect(dead).toMatchObject({
-      lastStatus: 400,
-      lastBody: '{"status":400}',
-      lastError: 'rejected',
-    });
-    const [delivered] = await store.listRelays({ status: 'delivered' });
-    expect(delivered).toMatchObject({ customerId: 'a', deliveredAt: T0 + 10 });
-  });
-
-  it('re-claims an in_flight relay whose lease expired', async () => {
-    const store = await open(join(tempDir(), 'c.sqlite'));
-    const { event, relay } = purchaseFixture();
-    await store.recordEvent(event, relay);
-    await store.claimDueRelays({ now: T0, limit: 1, leaseMs: 1000 });
-    expect(await store.claimDueRelays({ now: T0 + 999, limit: 1, leaseMs: 1000 })).toEqual([]);
-    expect(await store.claimDueRelays({ now: T0 + 1000, limit: 1, leaseMs: 1000 })).toHaveLength(1);
-  });
-
-  it('releases claims on request', async () => {
-    const store = await open(join(tempDir(), 'c.sqlite'));
-    const { event, relay } = purchaseFixture();
-    await store.recordEvent(event, relay);
-    const [claimed] = await store.claimDueRelays({ now: T0, limit: 1, leaseMs: 60_000 });
-    await store.releaseClaims([claimed?.id ?? -1]);
-    expect(await store.countRelays()).toMatchObject({ pending: 1, in_flight: 0 });
   });
 
   it('returns relays left in_flight by a crashed process to pending on open', async () => {
@@ -277,32 +159,5 @@ describe('group commit', () => {
     await recorded;
     expect(await claimed).toHaveLength(1);
     expect(await counted).toMatchObject({ pending: 0, in_flight: 1 });
-  });
-
-  it('commits what is queued when the store closes', async () => {
-    const path = join(tempDir(), 'c.sqlite');
-    const store = await openSqliteStore({ path, logger: silentLogger, clock });
-    const { event, relay } = purchaseFixture();
-    const recorded = store.recordEvent(event, relay);
-    await store.close();
-    expect(await recorded).toEqual({
-      duplicate: false,
-      relayQueued: true,
-      relay: { id: 1, status: 'pending', purchasedAt: relay.purchasedAt, source: 'beacon' },
-    });
-    const reopened = await open(path);
-    expect(await reopened.countEvents()).toBe(1);
-  });
-
-  it('claims in due order with a large backlog', async () => {
-    const store = await open(join(tempDir(), 'c.sqlite'));
-    await Promise.all(
-      Array.from({ length: 500 }, (_, i) => {
-        const { event, relay } = purchaseFixture({ customerId: `c${i}` });
-        return store.recordEvent(event, { ...relay, createdAt: T0 - i });
-      }),
-    );
-    const claimed = await store.claimDueRelays({ now: T0, limit: 3, leaseMs: 60_000 });
-    expect(claimed.map((r) => r.customerId)).toEqual(['c499', 'c498', 'c497']);
   });
 });

@@ -5,6 +5,8 @@ import { type Clock, systemClock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { createGroupCommit } from './group-commit.js';
 import { migrations } from './migrations.js';
+import { INTERRUPTED_REPORT_ERROR } from './relay-states.js';
+import { NewerSchemaError } from './schema-version.js';
 import { sqliteAdminReads } from './sqlite/admin-reads.js';
 import { sqliteIngest } from './sqlite/ingest.js';
 import { sqliteOrders } from './sqlite/orders.js';
@@ -39,6 +41,7 @@ function openFile(path: string): Database.Database {
 
 function migrate(db: Database.Database, logger: Logger): void {
   const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) throw new NewerSchemaError(current, migrations.length);
   for (let version = current; version < migrations.length; version++) {
     db.transaction(() => {
       db.exec(migrations[version] as string);
@@ -85,10 +88,10 @@ export async function openSqliteStore(options: {
     const unsure = db
       .prepare(
         `UPDATE relays SET status = 'unconfirmed', lease_until = NULL, updated_at = @now,
-           last_error = 'interrupted while sending: the marketplace may have received it'
+           last_error = @error
          WHERE status = 'in_flight' AND kind = 'usage_report'`,
       )
-      .run({ now }).changes;
+      .run({ now, error: INTERRUPTED_REPORT_ERROR }).changes;
     if (unsure > 0)
       logger.warn('store', `${unsure} usage report(s) interrupted while sending are unconfirmed`);
     const released = db

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import type { AdminStore, DayStats } from '../admin-reads.js';
 import type { GroupCommit } from '../group-commit.js';
 import type { RelayStatus } from '../outbox.js';
-import { countsByStatus, type RelayRow, toRelay } from './relay-rows.js';
+import { countsByStatus } from '../relay-states.js';
+import { type RelayRow, toRelay } from './relay-rows.js';
 
 const DAY_MS = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);

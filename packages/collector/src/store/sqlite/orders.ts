@@ -80,7 +80,7 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
     `INSERT INTO provisioning_claims (provisioning_id, owner, lease_until)
      VALUES (@provisioningId, @owner, @leaseUntil)
      ON CONFLICT (provisioning_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
-     WHERE lease_until <= @now
+     WHERE lease_until <= @now OR owner = @owner
      RETURNING owner`,
   );
   const selectClaim = db.prepare(

@@ -112,16 +112,3 @@ export function prepareQueueRelay(db: Database.Database): (relay: NewRelay) => Q
     return { queued: false, row: find.get(relay) as QueuedRelay['row'] };
   };
 }
-
-/** Relay counts per status from `SELECT status, COUNT(*) AS n … GROUP BY status` rows. */
-export function countsByStatus(rows: readonly { status: RelayStatus; n: number }[]) {
-  const counts: Record<RelayStatus, number> = {
-    pending: 0,
-    in_flight: 0,
-    delivered: 0,
-    dead: 0,
-    unconfirmed: 0,
-  };
-  for (const row of rows) counts[row.status] = row.n;
-  return counts;
-}

@@ -2,8 +2,9 @@ import type Database from 'better-sqlite3';
 import { nextPeriod } from '../../usage/calendar.js';
 import type { GroupCommit } from '../group-commit.js';
 import type { RelayStatus } from '../outbox.js';
+import { countsByStatus } from '../relay-states.js';
 import type { UsageBucket, UsageLine, UsageRecord, UsageStore } from '../usage.js';
-import { countsByStatus, prepareQueueRelay } from './relay-rows.js';
+import { prepareQueueRelay } from './relay-rows.js';
 
 interface BucketRow {
   provisioning_id: string;

@@ -1,0 +1,111 @@
+import type pg from 'pg';
+import type { AdminStore, DayStats } from '../admin-reads.js';
+import type { NewEvent } from '../ingest.js';
+import type { RelayStatus } from '../outbox.js';
+import { countsByStatus } from '../relay-states.js';
+import { inTransaction } from './db.js';
+import { type RelayRow, toRelay } from './relay-rows.js';
+
+const DAY_MS = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** {@link AdminStore} on PostgreSQL. */
+export function postgresAdminReads(pool: pg.Pool): AdminStore {
+  const relays = async (sql: string, params: unknown[]) =>
+    (await pool.query<RelayRow>(sql, params)).rows.map(toRelay);
+  const replay = async (sql: string, params: unknown[]) =>
+    (await pool.query(sql, params)).rowCount ?? 0;
+  return {
+    countRelays: async () => {
+      const rows = await pool.query<{ status: RelayStatus; n: number }>(
+        'SELECT status, COUNT(*) AS n FROM relays GROUP BY status',
+      );
+      return countsByStatus(rows.rows);
+    },
+    listRelays: ({ status, limit = 100 } = {}) =>
+      relays(
+        `SELECT * FROM relays WHERE $1::text IS NULL OR status = $1::text
+         ORDER BY id DESC LIMIT $2`,
+        [status ?? null, limit],
+      ),
+    pageRelays: ({ afterId, limit, status }) =>
+      relays(
+        `SELECT * FROM relays WHERE id > $1 AND ($2::text IS NULL OR status = $2::text)
+         ORDER BY id LIMIT $3`,
+        [afterId, status ?? null, limit],
+      ),
+    findRelay: async (kind, dedupeKey) =>
+      (
+        await relays('SELECT * FROM relays WHERE kind = $1 AND dedupe_key = $2', [kind, dedupeKey])
+      )[0] ?? null,
+    countEvents: async () =>
+      (await pool.query<{ n: number }>('SELECT COUNT(*) AS n FROM events')).rows[0]?.n ?? 0,
+    countEventsByType: async () => {
+      const counts = { visit: 0, purchase: 0 };
+      const rows = await pool.query<{ type: NewEvent['type']; n: number }>(
+        'SELECT type, COUNT(*) AS n FROM events GROUP BY type',
+      );
+      for (const row of rows.rows) counts[row.type] = row.n;
+      return counts;
+    },
+    dailyStats: ({ since, until }) =>
+      inTransaction(
+        pool,
+        async (client) => {
+          const days = new Map<number, DayStats>();
+          for (let t = Math.floor(since / DAY_MS) * DAY_MS; t < until; t += DAY_MS) {
+            const day = {
+              day: isoDay(t),
+              visits: 0,
+              purchases: 0,
+              delivered: 0,
+              pending: 0,
+              dead: 0,
+            };
+            days.set(t / DAY_MS, day);
+          }
+          const visits = await client.query<{ d: number; n: number }>(
+            `SELECT received_at / ${DAY_MS} AS d, COUNT(*) AS n FROM events
+             WHERE type = 'visit' AND received_at >= $1 AND received_at < $2 GROUP BY d`,
+            [since, until],
+          );
+          for (const row of visits.rows) {
+            const day = days.get(row.d);
+            if (day) day.visits = row.n;
+          }
+          // The funnel counts purchases: SaasTracking relays, not the order calls beside them.
+          type Row = Omit<DayStats, 'day' | 'visits'> & { d: number };
+          const purchases = await client.query<Row>(
+            `SELECT created_at / ${DAY_MS} AS d, COUNT(*) AS purchases,
+               COUNT(*) FILTER (WHERE status = 'delivered') AS delivered,
+               COUNT(*) FILTER (WHERE status IN ('pending', 'in_flight')) AS pending,
+               COUNT(*) FILTER (WHERE status = 'dead') AS dead
+             FROM relays
+             WHERE created_at >= $1 AND created_at < $2 AND kind = 'saas_tracking'
+             GROUP BY d`,
+            [since, until],
+          );
+          for (const { d, ...counts } of purchases.rows) {
+            const day = days.get(d);
+            if (day) Object.assign(day, counts);
+          }
+          return [...days.values()];
+        },
+        { readOnly: true },
+      ),
+    oldestPendingSince: async () =>
+      (
+        await pool.query<{ t: number | null }>(
+          `SELECT MIN(COALESCE(replayed_at, created_at)) AS t FROM relays
+           WHERE status IN ('pending', 'in_flight')`,
+        )
+      ).rows[0]?.t ?? null,
+    replayDead: ({ now, ids }) =>
+      replay(
+        `UPDATE relays SET status = 'pending', next_attempt_at = $1, replayed_at = $1,
+           updated_at = $1
+         WHERE status = 'dead' AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))`,
+        [now, ids ? [...ids] : null],
+      ),
+  };
+}

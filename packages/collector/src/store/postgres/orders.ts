@@ -1,0 +1,242 @@
+import type pg from 'pg';
+import type {
+  Order,
+  OrderSku,
+  OrdersStore,
+  ProvisioningClaim,
+  ProvisioningFailure,
+  RelayRef,
+} from '../orders.js';
+import type { RelayStatus } from '../outbox.js';
+import { inTransaction, LOCKS, type Queryable, storable } from './db.js';
+import { type QueuedRelay, queueRelay } from './relay-rows.js';
+import { openBuckets } from './usage.js';
+
+interface OrderRow {
+  provisioning_id: string;
+  product_id: number;
+  customer_id: string;
+  provider_key: string;
+  answer: string;
+  created_at: number;
+}
+
+interface SkuRow {
+  provisioning_id: string;
+  sku: string;
+  ended_at: number | null;
+}
+
+type OrderRelayRow = QueuedRelay['row'] & { kind: string };
+
+interface FailureRow {
+  id: number;
+  provisioning_id: string;
+  product_id: number;
+  product_skus: string;
+  at: number;
+  outcome: 'refused' | 'failed';
+  status: number | null;
+  message: string;
+}
+
+const toRef = (row: QueuedRelay['row']): RelayRef => ({
+  id: row.id,
+  status: row.status as RelayStatus,
+  lastError: row.last_error,
+  deliveredAt: row.delivered_at,
+});
+
+/** The orders of `rows`, in that order, each with its SKUs and their billing and end relays. */
+async function load(client: Queryable, rows: readonly OrderRow[]): Promise<Order[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.provisioning_id);
+  const skuRows = await client.query<SkuRow>(
+    `SELECT provisioning_id, sku, ended_at FROM order_skus
+     WHERE provisioning_id = ANY($1::text[]) ORDER BY provisioning_id, position`,
+    [ids],
+  );
+  const relayRows = await client.query<OrderRelayRow & { order_id: string }>(
+    `SELECT id, kind, order_id, sku, status, last_error, delivered_at FROM relays
+     WHERE order_id = ANY($1::text[]) AND kind IN ('start_billing', 'usage_end')`,
+    [ids],
+  );
+  const skusOf = new Map<string, Map<string, OrderSku>>(ids.map((id) => [id, new Map()]));
+  for (const { provisioning_id, sku, ended_at } of skuRows.rows) {
+    skusOf.get(provisioning_id)?.set(sku, { sku, billing: null, end: null, endedAt: ended_at });
+  }
+  for (const relay of relayRows.rows) {
+    const sku = relay.sku === null ? undefined : skusOf.get(relay.order_id)?.get(relay.sku);
+    if (!sku) continue;
+    sku[relay.kind === 'start_billing' ? 'billing' : 'end'] = toRef(relay);
+  }
+  return rows.map((row) => {
+    const list = [...(skusOf.get(row.provisioning_id)?.values() ?? [])];
+    const ends = list.map((sku) => sku.endedAt);
+    return {
+      provisioningId: row.provisioning_id,
+      productId: row.product_id,
+      productSkus: list.map((sku) => sku.sku),
+      customerId: row.customer_id,
+      providerKey: row.provider_key,
+      answer: JSON.parse(row.answer),
+      createdAt: row.created_at,
+      terminatedAt: ends.some((at) => at === null) ? null : Math.max(...(ends as number[])),
+      skus: list,
+    };
+  });
+}
+
+async function getOrder(client: Queryable, provisioningId: string): Promise<Order | null> {
+  const found = await client.query<OrderRow>('SELECT * FROM orders WHERE provisioning_id = $1', [
+    provisioningId,
+  ]);
+  const [order] = await load(client, found.rows);
+  return order ?? null;
+}
+
+/**
+ * {@link OrdersStore} on PostgreSQL. An order is created once whichever instance stores it
+ * first (its primary key); a termination holds the usage calendar's lock, as a close does.
+ */
+export function postgresOrders(pool: pg.Pool): OrdersStore {
+  const read = <T>(work: (client: Queryable) => Promise<T>) =>
+    inTransaction(pool, work, { readOnly: true });
+  return {
+    getOrder: (provisioningId) => read((client) => getOrder(client, provisioningId)),
+    listOrders: ({ limit = 100 } = {}) =>
+      read(async (client) => {
+        const rows = await client.query<OrderRow>(
+          'SELECT * FROM orders ORDER BY created_at DESC, seq DESC LIMIT $1',
+          [limit],
+        );
+        return load(client, rows.rows);
+      }),
+    createOrder: (order) =>
+      inTransaction(pool, async (client) => {
+        const added = await client.query(
+          `INSERT INTO orders (provisioning_id, product_id, customer_id, provider_key, answer, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (provisioning_id) DO NOTHING`,
+          [
+            order.provisioningId,
+            order.productId,
+            order.customerId,
+            order.providerKey,
+            JSON.stringify(order.answer),
+            order.createdAt,
+          ],
+        );
+        const created = added.rowCount === 1;
+        if (created) {
+          await client.query(
+            `INSERT INTO order_skus (provisioning_id, position, sku)
+             SELECT $1, position - 1, sku FROM unnest($2::text[]) WITH ORDINALITY AS s (sku, position)`,
+            [order.provisioningId, order.productSkus],
+          );
+        }
+        return { order: (await getOrder(client, order.provisioningId)) as Order, created };
+      }),
+    claimProvisioning: ({ provisioningId, owner, now, leaseMs }) =>
+      inTransaction(pool, async (client): Promise<ProvisioningClaim> => {
+        const existing = await getOrder(client, provisioningId);
+        if (existing) return { state: 'ordered', order: existing };
+        // Waits for a competing claim's transaction, then takes the row only if that claim
+        // expired (or is the caller's own).
+        const claimed = await client.query(
+          `INSERT INTO provisioning_claims (provisioning_id, owner, lease_until) VALUES ($1, $2, $3)
+           ON CONFLICT (provisioning_id) DO UPDATE
+             SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until
+             WHERE provisioning_claims.lease_until <= $4 OR provisioning_claims.owner = $2`,
+          [provisioningId, owner, now + leaseMs, now],
+        );
+        if (claimed.rowCount === 1) {
+          // An order stored (and its claim released) since the read above: answer with it.
+          const stored = await getOrder(client, provisioningId);
+          if (!stored) return { state: 'claimed' };
+          await client.query(
+            'DELETE FROM provisioning_claims WHERE provisioning_id = $1 AND owner = $2',
+            [provisioningId, owner],
+          );
+          return { state: 'ordered', order: stored };
+        }
+        const held = await client.query<{ lease_until: number }>(
+          'SELECT lease_until FROM provisioning_claims WHERE provisioning_id = $1',
+          [provisioningId],
+        );
+        // Released in the meantime: busy until now, so the caller looks again at once.
+        return { state: 'busy', until: held.rows[0]?.lease_until ?? now };
+      }),
+    releaseProvisioning: async (provisioningId, owner) => {
+      await pool.query(
+        'DELETE FROM provisioning_claims WHERE provisioning_id = $1 AND owner = $2',
+        [provisioningId, owner],
+      );
+    },
+    recordProvisioningFailure: async (failure) => {
+      await pool.query(
+        `INSERT INTO provisioning_failures (provisioning_id, product_id, product_skus, at, outcome, status, message)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          failure.provisioningId,
+          failure.productId,
+          JSON.stringify(failure.productSkus),
+          failure.at,
+          failure.outcome,
+          failure.status,
+          storable(failure.message),
+        ],
+      );
+    },
+    listProvisioningFailures: async ({ limit = 50 } = {}) => {
+      const rows = await pool.query<FailureRow>(
+        'SELECT * FROM provisioning_failures ORDER BY at DESC, id DESC LIMIT $1',
+        [limit],
+      );
+      return rows.rows.map(
+        (row): ProvisioningFailure => ({
+          id: row.id,
+          provisioningId: row.provisioning_id,
+          productId: row.product_id,
+          productSkus: JSON.parse(row.product_skus),
+          at: row.at,
+          outcome: row.outcome,
+          status: row.status,
+          message: row.message,
+        }),
+      );
+    },
+    queueOrderRelays: (relays) =>
+      inTransaction(pool, async (client) => {
+        const results: { relay: RelayRef; queued: boolean }[] = [];
+        for (const relay of relays) {
+          const { queued, row } = await queueRelay(client, relay);
+          results.push({ queued, relay: toRef(row) });
+        }
+        return results;
+      }),
+    terminateSkus: ({ provisioningId, skus, now, usageReport, end }) =>
+      inTransaction(pool, async (client) => {
+        // No usage is written, and no period closed, until this commits: the open usage
+        // read below is all there is, and is reported once (relays are unique per period).
+        await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.close]);
+        const ended: string[] = [];
+        for (const sku of skus) {
+          const result = await client.query(
+            `UPDATE order_skus SET ended_at = $3
+             WHERE provisioning_id = $1 AND sku = $2 AND ended_at IS NULL`,
+            [provisioningId, sku, now],
+          );
+          if (result.rowCount === 1) ended.push(sku);
+        }
+        for (const sku of ended) {
+          // The open usage first, so its reports are queued before the end.
+          for (const bucket of await openBuckets(client, provisioningId, sku)) {
+            await queueRelay(client, usageReport(bucket));
+          }
+          await queueRelay(client, end(sku));
+        }
+        return ended;
+      }),
+  };
+}

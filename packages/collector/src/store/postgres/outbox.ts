@@ -1,0 +1,124 @@
+import type pg from 'pg';
+import type { Clock } from '../../clock.js';
+import type { AttemptRecord, OutboxStore } from '../outbox.js';
+import { INTERRUPTED_REPORT_ERROR } from '../relay-states.js';
+import { inTransaction, type Queryable, storable } from './db.js';
+import { type RelayRow, toRelay } from './relay-rows.js';
+
+// A backend report that waited beside an attempt in flight (postgres/ingest.ts) becomes the
+// relay's body whenever that attempt ends without delivery, or the row is claimed again.
+const takeReplacement = `payload = COALESCE(replacement, payload),
+  purchased_at = COALESCE(replacement::jsonb ->> 'purchasedAt', purchased_at),
+  source = CASE WHEN replacement IS NULL THEN source ELSE 'api' END, replacement = NULL`;
+
+// Usage reports are held in the blackout ($3); an end waits for the usage reports of its
+// order and SKU still pending or being sent.
+const ready = `($3::boolean = false OR kind <> 'usage_report')
+  AND (kind <> 'usage_end' OR NOT EXISTS (
+    SELECT 1 FROM relays AS report WHERE report.kind = 'usage_report'
+      AND report.order_id = relays.order_id AND report.sku = relays.sku
+      AND report.status IN ('pending', 'in_flight')))`;
+
+// Each branch walks relays_due in order, stops at the limit ($2) and skips rows another
+// instance is claiming right now, so a claim costs the same with 100 or 100,000 due rows
+// and two instances never claim the same row. Rows a branch locked but the final cut left
+// out are claimed by a later call. The lease ($4) is set in the same statement, committed
+// before anything is sent.
+const CLAIM = `
+  WITH due_pending AS (
+    SELECT id, next_attempt_at FROM relays
+    WHERE status = 'pending' AND next_attempt_at <= $1 AND ${ready}
+    ORDER BY next_attempt_at, id LIMIT $2
+    FOR UPDATE SKIP LOCKED
+  ), due_expired AS (
+    SELECT id, next_attempt_at FROM relays
+    WHERE status = 'in_flight' AND lease_until <= $1 AND kind <> 'usage_report' AND ${ready}
+    ORDER BY next_attempt_at, id LIMIT $2
+    FOR UPDATE SKIP LOCKED
+  ), chosen AS (
+    SELECT id FROM (SELECT * FROM due_pending UNION ALL SELECT * FROM due_expired) AS due
+    ORDER BY next_attempt_at, id LIMIT $2
+  )
+  UPDATE relays SET status = 'in_flight', attempts = attempts + 1, lease_until = $4,
+    updated_at = $1, ${takeReplacement}
+  FROM chosen WHERE relays.id = chosen.id
+  RETURNING relays.*`;
+
+// A usage report whose lease expired may have been billed: it is never sent again by
+// itself, whoever sent it; it is unconfirmed until an operator confirms or resends it.
+const SETTLE_EXPIRED_REPORTS = `
+  UPDATE relays SET status = 'unconfirmed', lease_until = NULL, updated_at = $1, last_error = $2
+  WHERE id IN (
+    SELECT id FROM relays
+    WHERE status = 'in_flight' AND kind = 'usage_report' AND lease_until <= $1
+    FOR UPDATE SKIP LOCKED)`;
+
+/**
+ * Turns every in-flight usage report whose lease expired before `now` unconfirmed; resolves
+ * with how many. Run in the claim's transaction and when a store opens.
+ */
+export async function settleExpiredReports(client: Queryable, now: number): Promise<number> {
+  const settled = await client.query(SETTLE_EXPIRED_REPORTS, [now, INTERRUPTED_REPORT_ERROR]);
+  return settled.rowCount ?? 0;
+}
+
+// An outcome counts only while the row is in flight under the claim it was sent with.
+const finish = (status: string, extra = '') =>
+  `UPDATE relays SET status = ${status}, lease_until = NULL, last_status = $3,
+     last_body = $4, last_error = $5, updated_at = $6, late = COALESCE($7, late) ${extra}
+   WHERE id = $1 AND status = 'in_flight' AND ($2::integer IS NULL OR attempts = $2::integer)`;
+
+// The attempt carried the beacon's body and reached the marketplace: the report that
+// waited beside it is not sent too.
+const DELIVERED = finish("'delivered'", ', delivered_at = $6, replacement = NULL');
+const RETRY = finish("'pending'", `, next_attempt_at = $8, ${takeReplacement}`);
+// A dead beacon attempt does not make the report that waited beside it dead: that one has
+// not been tried. It is due now, with its own retry window.
+const DEAD = finish(
+  `CASE WHEN replacement IS NULL THEN 'dead' ELSE 'pending' END`,
+  `, next_attempt_at = CASE WHEN replacement IS NULL THEN next_attempt_at ELSE $6 END,
+     replayed_at = CASE WHEN replacement IS NULL THEN replayed_at ELSE $6 END, ${takeReplacement}`,
+);
+const UNCONFIRMED = finish("'unconfirmed'");
+
+const RELEASE = `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = $2,
+    updated_at = $2, ${takeReplacement}
+  WHERE id = ANY($1::bigint[]) AND status = 'in_flight'`;
+
+const bind = (id: number, attempt: AttemptRecord) => [
+  id,
+  attempt.claim ?? null,
+  attempt.status,
+  storable(attempt.body),
+  storable(attempt.error),
+  attempt.at,
+  attempt.late ?? null,
+];
+
+/**
+ * {@link OutboxStore} on PostgreSQL, for any number of instances on one database: claims
+ * skip rows another instance is claiming, and outcomes count only under the claim sent with.
+ */
+export function postgresOutbox(pool: pg.Pool, clock: Clock): OutboxStore {
+  const changed = async (sql: string, params: unknown[]) =>
+    ((await pool.query(sql, params)).rowCount ?? 0) > 0;
+  return {
+    claimDueRelays: ({ now, limit, leaseMs, holdUsage = false }) =>
+      inTransaction(pool, async (client) => {
+        await settleExpiredReports(client, now);
+        const claimed = await client.query<RelayRow>(CLAIM, [now, limit, holdUsage, now + leaseMs]);
+        return claimed.rows
+          .map(toRelay)
+          .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+      }),
+    markDelivered: (id, attempt) => changed(DELIVERED, bind(id, attempt)),
+    scheduleRetry: (id, nextAttemptAt, attempt) =>
+      changed(RETRY, [...bind(id, attempt), nextAttemptAt]),
+    markDead: (id, attempt) => changed(DEAD, bind(id, attempt)),
+    markUnconfirmed: (id, attempt) => changed(UNCONFIRMED, bind(id, attempt)),
+    releaseClaims: async (ids) => {
+      if (ids.length === 0) return;
+      await pool.query(RELEASE, [ids, clock.now()]);
+    },
+  };
+}

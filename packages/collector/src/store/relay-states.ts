@@ -1,0 +1,24 @@
+import type { RelayStatus } from './outbox.js';
+
+/**
+ * `last_error` of a usage report found in flight by a store that knows its sender is gone
+ * (a restart, or a lease that expired): it may have been billed, so it is unconfirmed,
+ * never sent again by itself.
+ */
+export const INTERRUPTED_REPORT_ERROR =
+  'interrupted while sending: the marketplace may have received it';
+
+/** Relay counts per status, every status present, from `(status, n)` rows. */
+export function countsByStatus(
+  rows: readonly { status: RelayStatus; n: number }[],
+): Record<RelayStatus, number> {
+  const counts: Record<RelayStatus, number> = {
+    pending: 0,
+    in_flight: 0,
+    delivered: 0,
+    dead: 0,
+    unconfirmed: 0,
+  };
+  for (const row of rows) counts[row.status] = row.n;
+  return counts;
+}

@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import { startBillingRelay, usageEndRelay } from '../../orders/relay-kinds.js';
+import type { NewOrder, Order, Store } from '../../store/types.js';
+import { usageReportRelay } from '../../usage/report-kind.js';
+import { attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
+
+const clock = fixedClock(T0);
+
+/** An order as the provider accepted it. */
+export const orderFixture = (overrides: Partial<NewOrder> = {}): NewOrder => ({
+  provisioningId: 'prov-1',
+  productId: 4242,
+  productSkus: ['SKU-A', 'SKU-B'],
+  customerId: 'cust-9',
+  providerKey: 'PK-1',
+  answer: { customerId: 'cust-9', zeta: 1, alpha: { nested: ['x', 'ü'] } },
+  createdAt: T0,
+  ...overrides,
+});
+
+/** Creates the order and resolves with it as stored. */
+export async function createOrder(store: Store, overrides: Partial<NewOrder> = {}) {
+  return (await store.createOrder(orderFixture(overrides))).order;
+}
+
+/** Terminates `skus` of `order` at `now` with the real report and end relays. */
+export const terminate = (store: Store, order: Order, skus: readonly string[], now: number) =>
+  store.terminateSkus({
+    provisioningId: order.provisioningId,
+    skus,
+    now,
+    usageReport: (bucket) => usageReportRelay(bucket, now),
+    end: (sku) => usageEndRelay(order, sku, now),
+  });
+
+/** Orders, their SKUs, the relays made for them, and provisioning failures. */
+export function describeOrders(harness: StoreHarness): void {
+  describe('orders', () => {
+    it('creates an order once and keeps the first on a repeat', async () => {
+      const store = await harness.fresh({ clock });
+      expect(await store.getOrder('prov-1')).toBeNull();
+      const first = await store.createOrder(orderFixture());
+      const expected = {
+        ...orderFixture(),
+        productSkus: ['SKU-A', 'SKU-B'],
+        terminatedAt: null,
+        skus: [
+          { sku: 'SKU-A', billing: null, end: null, endedAt: null },
+          { sku: 'SKU-B', billing: null, end: null, endedAt: null },
+        ],
+      };
+      expect(first).toEqual({ created: true, order: expected });
+      // The provider's answer reads back as it was written, key order included.
+      expect(JSON.stringify(first.order.answer)).toBe(JSON.stringify(orderFixture().answer));
+      const repeat = await store.createOrder(
+        orderFixture({ customerId: 'other', productSkus: ['SKU-C'], createdAt: T0 + 5 }),
+      );
+      expect(repeat).toEqual({ created: false, order: expected });
+      expect(await store.getOrder('prov-1')).toEqual(expected);
+    });
+
+    it('creates an order once when the same one is stored concurrently', async () => {
+      const store = await harness.fresh({ clock });
+      const results = await Promise.all(
+        ['c-1', 'c-2', 'c-3'].map((customerId) =>
+          store.createOrder(orderFixture({ customerId, answer: { customerId } })),
+        ),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      const kept = results.find((r) => r.created)?.order;
+      for (const result of results) expect(result.order).toEqual(kept);
+    });
+
+    it('lists orders newest first', async () => {
+      const store = await harness.fresh({ clock });
+      await createOrder(store, { provisioningId: 'old', createdAt: T0 });
+      await createOrder(store, { provisioningId: 'new', createdAt: T0 + 10 });
+      await createOrder(store, { provisioningId: 'same-time', createdAt: T0 + 10 });
+      expect((await store.listOrders()).map((o) => o.provisioningId)).toEqual([
+        'same-time',
+        'new',
+        'old',
+      ]);
+      expect((await store.listOrders({ limit: 1 })).map((o) => o.provisioningId)).toEqual([
+        'same-time',
+      ]);
+    });
+
+    it('lets one owner at a time forward an order, until it exists', async () => {
+      const store = await harness.fresh({ clock });
+      const claim = (owner: string, now: number) =>
+        store.claimProvisioning({ provisioningId: 'prov-1', owner, now, leaseMs: 1000 });
+      expect(await claim('a', T0)).toEqual({ state: 'claimed' });
+      expect(await claim('b', T0 + 10)).toEqual({ state: 'busy', until: T0 + 1000 });
+      // Its owner may claim it again (the lease is renewed).
+      expect(await claim('a', T0)).toEqual({ state: 'claimed' });
+      // Only its owner ends a claim.
+      await store.releaseProvisioning('prov-1', 'b');
+      expect(await claim('b', T0 + 20)).toEqual({ state: 'busy', until: T0 + 1000 });
+      await store.releaseProvisioning('prov-1', 'a');
+      expect(await claim('b', T0 + 30)).toEqual({ state: 'claimed' });
+      // A claim whose owner died expires and is taken over.
+      expect(await claim('c', T0 + 1029)).toEqual({ state: 'busy', until: T0 + 1030 });
+      expect(await claim('c', T0 + 1030)).toEqual({ state: 'claimed' });
+      const order = await createOrder(store);
+      expect(await claim('d', T0 + 1031)).toEqual({ state: 'ordered', order });
+      await store.releaseProvisioning('prov-1', 'c');
+      expect(await claim('d', T0 + 1032)).toEqual({ state: 'ordered', order });
+    });
+
+    it('lets one of many concurrent claims forward an order', async () => {
+      const store = await harness.fresh({ clock });
+      const claims = await Promise.all(
+        ['a', 'b', 'c', 'd'].map((owner) =>
+          store.claimProvisioning({ provisioningId: 'prov-1', owner, now: T0, leaseMs: 1000 }),
+        ),
+      );
+      expect(claims.filter((c) => c.state === 'claimed')).toHaveLength(1);
+      expect(claims.filter((c) => c.state === 'busy')).toHaveLength(3);
+    });
+
+    it('keeps provisioning failures, newest first', async () => {
+      const store = await harness.fresh({ clock });
+      const failure = {
+        provisioningId: 'prov-x',
+        productId: 7,
+        productSkus: ['S-1', 'S-2'],
+        at: T0,
+        outcome: 'refused' as const,
+        status: 422,
+        message: 'the e-mail is taken\nchoose another',
+      };
+      await store.recordProvisioningFailure(failure);
+      await store.recordProvisioningFailure({
+        ...failure,
+        at: T0 + 1,
+        outcome: 'failed',
+        status: null,
+        message: 'timeout',
+      });
+      const listed = await store.listProvisioningFailures();
+      expect(listed.map((f) => [f.outcome, f.status, f.message])).toEqual([
+        ['failed', null, 'timeout'],
+        ['refused', 422, 'the e-mail is taken\nchoose another'],
+      ]);
+      expect(listed[1]).toEqual({ ...failure, id: expect.any(Number) });
+      expect(await store.listProvisioningFailures({ limit: 1 })).toHaveLength(1);
+    });
+
+    it('queues order relays once and shows them on the SKUs', async () => {
+      const store = await harness.fresh({ clock });
+      const order = await createOrder(store);
+      const relays = order.productSkus.map((sku) => startBillingRelay(order, sku, T0));
+      const queued = await store.queueOrderRelays(relays);
+      expect(queued.map((q) => [q.queued, q.relay.status])).toEqual([
+        [true, 'pending'],
+        [true, 'pending'],
+      ]);
+      const again = await store.queueOrderRelays(relays.slice(0, 1));
+      expect(again).toEqual([{ queued: false, relay: queued[0]?.relay }]);
+
+      const [claimed] = await store.claimDueRelays({ now: T0, limit: 1, leaseMs: 1000 });
+      await store.markDelivered(claimed?.id ?? -1, attemptAt(T0 + 3, 200));
+      const stored = await store.getOrder(order.provisioningId);
+      expect(stored?.skus.map((s) => [s.sku, s.billing])).toEqual([
+        [
+          'SKU-A',
+          { id: queued[0]?.relay.id, status: 'delivered', lastError: null, deliveredAt: T0 + 3 },
+        ],
+        [
+          'SKU-B',
+          { id: queued[1]?.relay.id, status: 'pending', lastError: null, deliveredAt: null },
+        ],
+      ]);
+    });
+
+    it('terminates SKUs once: their open usage is reported, then their end', async () => {
+      const store = await harness.fresh({ clock });
+      const order = await createOrder(store);
+      await store.recordUsage([
+        usageEvent('u-1', 'SKU-A', '2026-06', 1_500_000n),
+        usageEvent('u-2', 'SKU-A', '2026-07', 250_000n),
+        usageEvent('u-3', 'SKU-B', '2026-07', 1n),
+      ]);
+      expect(await terminate(store, order, ['SKU-A', 'SKU-C'], T0 + 100)).toEqual(['SKU-A']);
+      expect(await terminate(store, order, ['SKU-A'], T0 + 200)).toEqual([]);
+
+      const relays = (await store.pageRelays({ afterId: 0, limit: 10 })).map((r) => [
+        r.kind,
+        r.sku,
+        r.period,
+        r.kind === 'usage_report' ? (r.payload as { usageCount: string }).usageCount : null,
+      ]);
+      expect(relays).toEqual([
+        ['usage_report', 'SKU-A', '2026-06', '1.5'],
+        ['usage_report', 'SKU-A', '2026-07', '0.25'],
+        ['usage_end', 'SKU-A', null, null],
+      ]);
+      const stored = await store.getOrder(order.provisioningId);
+      expect(stored?.terminatedAt).toBeNull();
+      expect(stored?.skus.map((s) => [s.sku, s.endedAt, s.end?.status ?? null])).toEqual([
+        ['SKU-A', T0 + 100, 'pending'],
+        ['SKU-B', null, null],
+      ]);
+      expect(await terminate(store, order, ['SKU-B'], T0 + 300)).toEqual(['SKU-B']);
+      expect((await store.getOrder(order.provisioningId))?.terminatedAt).toBe(T0 + 300);
+    });
+  });
+}
+
+/** A usage event of `prov-1`. */
+export const usageEvent = (eventId: string, sku: string, period: string, micros: bigint) => ({
+  eventId,
+  provisioningId: 'prov-1',
+  sku,
+  micros,
+  occurredAt: T0,
+  receivedAt: T0,
+  period,
+});
