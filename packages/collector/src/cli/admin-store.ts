@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadDbPath } from '../config.js';
 import { silentLogger } from '../log.js';
@@ -29,9 +30,12 @@ function checkIsCollectorDb(path: string): void {
     throw new UsageError(`${path} is not a collector database (no schema; check CLM_DB)`);
 }
 
+/** Whether `$CLM_DB` names a database that exists to look in (a PostgreSQL URL, or a file). */
+export const dbExists = (db: string) => isPostgresUrl(db) || isFile(db);
+
 /**
  * Runs `work` on the store at `$CLM_DB` and closes it; `work` is told where that is, as it
- * may be shown (a PostgreSQL URL without its password). Never touches in_flight relays: a
+ * may be shown (a SQLite file's absolute path, a PostgreSQL URL without its password). Never touches in_flight relays: a
  * collector running on the same database may be sending them. A SQLite file that does not
  * exist is refused (usage error) rather than created empty; a PostgreSQL database is
  * opened as a collector opens it (its schema brought up to date).
@@ -47,7 +51,7 @@ export async function withAdminStore<T>(
   }
   const store = await openStore({ db, logger: silentLogger, releaseInterrupted: false });
   try {
-    return await work(store, redactDbUrl(db));
+    return await work(store, isPostgresUrl(db) ? redactDbUrl(db) : resolve(db));
   } finally {
     await store.close();
   }

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { describeFailure, type FailureView, type OrderView } from '../admin/orders-data.js';
 import { describeOrder } from '../orders/subscription-view.js';
 import type { Store } from '../store/types.js';
@@ -35,9 +34,7 @@ async function collect(store: Store, database: string, limit: number): Promise<O
 
 /** `orders`: the newest orders with each SKU's billing and end, then failed provisioning. */
 export async function runOrders(options: { json: boolean; limit: number }, io: CliIo) {
-  const report = await withAdminStore(io, (store, path) =>
-    collect(store, resolve(path), options.limit),
-  );
+  const report = await withAdminStore(io, (store, path) => collect(store, path, options.limit));
   io.stdout.write(
     options.json ? `${JSON.stringify(report, null, 2)}\n` : renderOrders(report, options.limit),
   );

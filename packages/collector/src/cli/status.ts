@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { systemClock } from '../clock.js';
 import type { AdminStore, Relay, RelayKind, RelayStatus, UsageStore } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';
@@ -96,7 +95,7 @@ async function collect(
  */
 export async function runStatus(options: { json: boolean }, io: CliIo): Promise<number> {
   const now = (io.clock ?? systemClock).now();
-  const report = await withAdminStore(io, (store, path) => collect(store, resolve(path), now));
+  const report = await withAdminStore(io, (store, path) => collect(store, path, now));
   io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
   return EXIT.ok;
 }

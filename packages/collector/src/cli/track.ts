@@ -3,7 +3,7 @@ import { loadDbPath, loadOnrampBaseUrl } from '../config.js';
 import { createOnrampClient } from '../outbox/onramp-client.js';
 import { customerIdSchema, tokenSchema } from '../tracking/beacon-schema.js';
 import { type SaasTracking, saasTrackingKind } from '../tracking/saas-tracking.js';
-import { isFile, withAdminStore } from './admin-store.js';
+import { dbExists, withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 
 const check = (name: string, schema: z.ZodType<string>, value: string) => {
@@ -45,7 +45,7 @@ const BYPASS =
  * exists: sending again would report the purchase twice.
  */
 async function alreadyRelayed(io: CliIo, tracking: SaasTracking): Promise<string | null> {
-  if (!isFile(loadDbPath(io.env))) return null;
+  if (!dbExists(loadDbPath(io.env))) return null;
   const relay = await withAdminStore(io, (store) =>
     store.findRelay('saas_tracking', saasTrackingKind.dedupeKey(tracking)),
   );

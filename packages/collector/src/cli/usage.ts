@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { loadUsage, type UsageView } from '../admin/usage-data.js';
 import { systemClock } from '../clock.js';
 import { loadBillingCalendar } from '../config.js';
@@ -25,7 +24,7 @@ export async function runUsage(options: { period?: string; json: boolean }, io: 
   const calendar = loadBillingCalendar(io.env);
   const now = (io.clock ?? systemClock).now();
   const report: UsageReport = await withAdminStore(io, async (store, path) => ({
-    database: resolve(path),
+    database: path,
     ...(await loadUsage(store, calendar, now, period)),
   }));
   io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderUsage(report));
