@@ -5,6 +5,8 @@ const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: './tests',
+  // A throwaway PostgreSQL cluster for the run (CLM_TEST_PG_URL); stopped when it ends.
+  globalSetup: './support/pg-global-setup.ts',
   timeout: 30_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,

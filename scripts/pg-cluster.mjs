@@ -140,8 +140,9 @@ const accepts = (port) =>
 /**
  * Stops a cluster now, blocking (for exit handlers and the watchdog), and removes its folder.
  * @param {{ bin: string, dir: string, asPostgres: boolean }} cluster
+ * @param {'fast' | 'immediate'} [mode] `immediate` when its owner is gone (nothing to wait for)
  */
-function stopNow({ bin, dir, asPostgres }) {
+function stopNow({ bin, dir, asPostgres }, mode = 'fast') {
   const data = join(dir, 'data');
   if (existsSync(join(data, 'postmaster.pid'))) {
     const [file, args] = command(asPostgres, join(bin, 'pg_ctl'), [
@@ -149,7 +150,7 @@ function stopNow({ bin, dir, asPostgres }) {
       '-D',
       data,
       '-m',
-      'immediate',
+      mode,
       '-s',
       '-w',
       '-t',
@@ -239,7 +240,7 @@ export async function startPgCluster({ log = () => {} } = {}) {
               dir,
             ).catch((error) => {
               log(`[pg] pg_ctl stop failed, stopping it immediately: ${error.message}`);
-              stopNow(cluster);
+              stopNow(cluster, 'immediate');
             });
           }
           rmSync(dir, { recursive: true, force: true });
@@ -363,9 +364,9 @@ function watchdog([owner, dir, bin, user]) {
     if (alive()) return;
     clearInterval(timer);
     const cluster = { bin, dir, asPostgres: user === 'postgres' };
-    stopNow(cluster);
+    stopNow(cluster, 'immediate');
     // The owner may have died while initdb or pg_ctl start ran: once more when they are done.
-    setTimeout(() => stopNow(cluster), 2000);
+    setTimeout(() => stopNow(cluster, 'immediate'), 2000);
   }, 500);
   process.on('SIGTERM', () => {
     clearInterval(timer);

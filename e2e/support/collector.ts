@@ -22,6 +22,11 @@ export interface CollectorOptions {
    * or {@link CollectorProcess.logs}.
    */
   fakeTime?: string;
+  /**
+   * Its database (`CLM_DB`) instead of a SQLite file of its own: a PostgreSQL URL
+   * (`postgres://…`), which several collectors may share (support/postgres.ts makes one).
+   */
+  db?: string;
 }
 
 /** One log line of the collector, its `time` read from the process's (maybe faked) clock. */
@@ -36,6 +41,7 @@ export interface LogEntry {
 /** A real collector process (`clm-collector serve`) with its own SQLite file. */
 export interface CollectorProcess {
   url: string;
+  /** Its `CLM_DB`: its own SQLite file, or the `db` it was started with. */
   dbPath: string;
   output: () => string;
   /** Kills the process with a signal and waits for it to exit. */
@@ -145,7 +151,7 @@ const waitForListening = (child: ChildProcess, log: string[]): Promise<string> =
 /** Starts the collector on 127.0.0.1 and a random port. */
 export async function startCollector(options: CollectorOptions): Promise<CollectorProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'clm-e2e-'));
-  const dbPath = join(dir, 'collector.sqlite');
+  const dbPath = options.db ?? join(dir, 'collector.sqlite');
   const log: string[] = [];
   let port = '0';
   let child: ChildProcess;
