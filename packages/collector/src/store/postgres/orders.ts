@@ -1,51 +1,23 @@
 import type pg from 'pg';
-import type {
-  Order,
-  OrderSku,
-  OrdersStore,
-  ProvisioningClaim,
-  ProvisioningFailure,
-  RelayRef,
-} from '../orders.js';
-import type { RelayStatus } from '../outbox.js';
+import {
+  attachRelays,
+  type FailureRow,
+  type OrderRelayRow,
+  type OrderRow,
+  toFailure,
+  toOrder,
+  toRelayRef,
+} from '../order-rows.js';
+import type { Order, OrderSku, OrdersStore, ProvisioningClaim, RelayRef } from '../orders.js';
 import { inTransaction, LOCKS, type Queryable, storable } from './db.js';
-import { type QueuedRelay, queueRelay } from './relay-rows.js';
+import { queueRelay } from './relay-rows.js';
 import { openBuckets } from './usage.js';
-
-interface OrderRow {
-  provisioning_id: string;
-  product_id: number;
-  customer_id: string;
-  provider_key: string;
-  answer: string;
-  created_at: number;
-}
 
 interface SkuRow {
   provisioning_id: string;
   sku: string;
   ended_at: number | null;
 }
-
-type OrderRelayRow = QueuedRelay['row'] & { kind: string };
-
-interface FailureRow {
-  id: number;
-  provisioning_id: string;
-  product_id: number;
-  product_skus: string;
-  at: number;
-  outcome: 'refused' | 'failed';
-  status: number | null;
-  message: string;
-}
-
-const toRef = (row: QueuedRelay['row']): RelayRef => ({
-  id: row.id,
-  status: row.status as RelayStatus,
-  lastError: row.last_error,
-  deliveredAt: row.delivered_at,
-});
 
 /** The orders of `rows`, in that order, each with its SKUs and their billing and end relays. */
 async function load(client: Queryable, rows: readonly OrderRow[]): Promise<Order[]> {
@@ -65,25 +37,16 @@ async function load(client: Queryable, rows: readonly OrderRow[]): Promise<Order
   for (const { provisioning_id, sku, ended_at } of skuRows.rows) {
     skusOf.get(provisioning_id)?.set(sku, { sku, billing: null, end: null, endedAt: ended_at });
   }
+  const relaysOf = new Map<string, OrderRelayRow[]>();
   for (const relay of relayRows.rows) {
-    const sku = relay.sku === null ? undefined : skusOf.get(relay.order_id)?.get(relay.sku);
-    if (!sku) continue;
-    sku[relay.kind === 'start_billing' ? 'billing' : 'end'] = toRef(relay);
+    const list = relaysOf.get(relay.order_id);
+    if (list) list.push(relay);
+    else relaysOf.set(relay.order_id, [relay]);
   }
   return rows.map((row) => {
-    const list = [...(skusOf.get(row.provisioning_id)?.values() ?? [])];
-    const ends = list.map((sku) => sku.endedAt);
-    return {
-      provisioningId: row.provisioning_id,
-      productId: row.product_id,
-      productSkus: list.map((sku) => sku.sku),
-      customerId: row.customer_id,
-      providerKey: row.provider_key,
-      answer: JSON.parse(row.answer),
-      createdAt: row.created_at,
-      terminatedAt: ends.some((at) => at === null) ? null : Math.max(...(ends as number[])),
-      skus: list,
-    };
+    const skus = skusOf.get(row.provisioning_id) ?? new Map<string, OrderSku>();
+    attachRelays(skus, relaysOf.get(row.provisioning_id) ?? []);
+    return toOrder(row, [...skus.values()]);
   });
 }
 
@@ -193,25 +156,14 @@ export function postgresOrders(pool: pg.Pool): OrdersStore {
         'SELECT * FROM provisioning_failures ORDER BY at DESC, id DESC LIMIT $1',
         [limit],
       );
-      return rows.rows.map(
-        (row): ProvisioningFailure => ({
-          id: row.id,
-          provisioningId: row.provisioning_id,
-          productId: row.product_id,
-          productSkus: JSON.parse(row.product_skus),
-          at: row.at,
-          outcome: row.outcome,
-          status: row.status,
-          message: row.message,
-        }),
-      );
+      return rows.rows.map(toFailure);
     },
     queueOrderRelays: (relays) =>
       inTransaction(pool, async (client) => {
         const results: { relay: RelayRef; queued: boolean }[] = [];
         for (const relay of relays) {
           const { queued, row } = await queueRelay(client, relay);
-          results.push({ queued, relay: toRef(row) });
+          results.push({ queued, relay: toRelayRef(row) });
         }
         return results;
       }),

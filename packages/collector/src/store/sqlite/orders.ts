@@ -1,48 +1,22 @@
 import type Database from 'better-sqlite3';
 import type { GroupCommit } from '../group-commit.js';
-import type {
-  Order,
-  OrderSku,
-  OrdersStore,
-  ProvisioningClaim,
-  ProvisioningFailure,
-  RelayRef,
-} from '../orders.js';
-import type { RelayStatus } from '../outbox.js';
-import { prepareQueueRelay, type QueuedRelay } from './relay-rows.js';
+import {
+  attachRelays,
+  type FailureRow,
+  type OrderRelayRow,
+  type OrderRow,
+  toFailure,
+  toOrder,
+  toRelayRef,
+} from '../order-rows.js';
+import type { Order, OrderSku, OrdersStore, ProvisioningClaim } from '../orders.js';
+import { prepareQueueRelay } from './relay-rows.js';
 import { prepareOpenBuckets } from './usage.js';
-
-interface OrderRow {
-  provisioning_id: string;
-  product_id: number;
-  customer_id: string;
-  provider_key: string;
-  answer: string;
-  created_at: number;
-}
 
 interface SkuRow {
   sku: string;
   ended_at: number | null;
 }
-
-interface FailureRow {
-  id: number;
-  provisioning_id: string;
-  product_id: number;
-  product_skus: string;
-  at: number;
-  outcome: 'refused' | 'failed';
-  status: number | null;
-  message: string;
-}
-
-const toRef = (row: QueuedRelay['row']): RelayRef => ({
-  id: row.id,
-  status: row.status as RelayStatus,
-  lastError: row.last_error,
-  deliveredAt: row.delivered_at,
-});
 
 /** {@link OrdersStore} on SQLite. */
 export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersStore {
@@ -98,25 +72,8 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
     for (const { sku, ended_at } of selectSkus.all(row.provisioning_id) as SkuRow[]) {
       skus.set(sku, { sku, billing: null, end: null, endedAt: ended_at });
     }
-    type Row = QueuedRelay['row'] & { kind: string };
-    for (const relay of selectRelays.all(row.provisioning_id) as Row[]) {
-      const sku = relay.sku === null ? undefined : skus.get(relay.sku);
-      if (!sku) continue;
-      sku[relay.kind === 'start_billing' ? 'billing' : 'end'] = toRef(relay);
-    }
-    const list = [...skus.values()];
-    const ends = list.map((sku) => sku.endedAt);
-    return {
-      provisioningId: row.provisioning_id,
-      productId: row.product_id,
-      productSkus: list.map((sku) => sku.sku),
-      customerId: row.customer_id,
-      providerKey: row.provider_key,
-      answer: JSON.parse(row.answer),
-      createdAt: row.created_at,
-      terminatedAt: ends.some((at) => at === null) ? null : Math.max(...(ends as number[])),
-      skus: list,
-    };
+    attachRelays(skus, selectRelays.all(row.provisioning_id) as OrderRelayRow[]);
+    return toOrder(row, [...skus.values()]);
   }
   const get = (id: string) => load(selectOrder.get(id) as OrderRow | undefined);
 
@@ -152,25 +109,12 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
           void insertFailure.run({ ...failure, productSkus: JSON.stringify(failure.productSkus) }),
       ),
     listProvisioningFailures: ({ limit = 50 } = {}) =>
-      group.run(() =>
-        (selectFailures.all(limit) as FailureRow[]).map(
-          (row): ProvisioningFailure => ({
-            id: row.id,
-            provisioningId: row.provisioning_id,
-            productId: row.product_id,
-            productSkus: JSON.parse(row.product_skus),
-            at: row.at,
-            outcome: row.outcome,
-            status: row.status,
-            message: row.message,
-          }),
-        ),
-      ),
+      group.run(() => (selectFailures.all(limit) as FailureRow[]).map(toFailure)),
     queueOrderRelays: (relays) =>
       group.run(() =>
         relays.map((relay) => {
           const { queued, row } = queueRelay(relay);
-          return { queued, relay: toRef(row) };
+          return { queued, relay: toRelayRef(row) };
         }),
       ),
     terminateSkus: ({ provisioningId, skus, now, usageReport, end }) =>

@@ -1,0 +1,77 @@
+import type { Relay, RelaySource, RelayStatus } from './outbox.js';
+
+/** A `relays` row as either store reads it (BIGINT read as a number). */
+export interface RelayRow {
+  id: number;
+  kind: string;
+  dedupe_key: string;
+  partner_key: string;
+  service_name: string | null;
+  customer_id: string;
+  order_id: string | null;
+  sku: string | null;
+  period: string | null;
+  payload: string;
+  purchased_at: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_error: string | null;
+  last_status: number | null;
+  last_body: string | null;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+  replayed_at: number | null;
+  /** SQLite: 0 or 1; PostgreSQL: a boolean. */
+  late: number | boolean;
+  source: string;
+  /** A backend report's payload waiting for the attempt in flight (see the ingest role). */
+  replacement: string | null;
+}
+
+/** Maps a row to a {@link Relay}. */
+export const toRelay = (row: RelayRow): Relay => ({
+  id: row.id,
+  kind: row.kind as Relay['kind'],
+  dedupeKey: row.dedupe_key,
+  partnerKey: row.partner_key,
+  serviceName: row.service_name,
+  customerId: row.customer_id,
+  orderId: row.order_id,
+  sku: row.sku,
+  period: row.period,
+  payload: JSON.parse(row.payload),
+  purchasedAt: row.purchased_at,
+  status: row.status as RelayStatus,
+  attempts: row.attempts,
+  nextAttemptAt: row.next_attempt_at,
+  leaseUntil: row.lease_until,
+  lastError: row.last_error,
+  lastStatus: row.last_status,
+  lastBody: row.last_body,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  deliveredAt: row.delivered_at,
+  replayedAt: row.replayed_at,
+  late: row.late === true || row.late === 1,
+  source: row.source as RelaySource,
+});
+
+/** The relay with a dedupe key after it was queued, and whether it is new. */
+export interface QueuedRelay {
+  queued: boolean;
+  row: Pick<
+    RelayRow,
+    | 'id'
+    | 'status'
+    | 'purchased_at'
+    | 'last_error'
+    | 'delivered_at'
+    | 'order_id'
+    | 'sku'
+    | 'source'
+    | 'replacement'
+  >;
+}
