@@ -124,17 +124,20 @@ export async function providerApi(
 export const subscription = (collector: CollectorProcess, provisioningId: string) =>
   providerApi(collector, 'GET', `/api/subscriptions/${encodeURIComponent(provisioningId)}`);
 
-/** A counter of the collector's `/metrics` (admin token), e.g. `clm_provisioning_total`. */
+/**
+ * A metric of the collector's `/metrics` (admin token): a counter with its labels
+ * (`clm_provisioning_total`, `outcome="created"`) or a gauge without (`clm_relays_pending`).
+ */
 export async function metric(
   collector: CollectorProcess,
   name: string,
-  labels: string,
+  labels = '',
 ): Promise<number> {
   const res = await fetch(`${collector.url}/metrics`, {
     headers: { authorization: `Bearer ${TOKENS.admin}` },
   });
   const text = await res.text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}} `));
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels && `{${labels}}`} `));
   return line === undefined ? Number.NaN : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 

@@ -23,7 +23,12 @@ export interface LaunchOptions {
   env?: Record<string, string>;
 }
 
-interface UsageFixtures {
+export interface UsageFixtures {
+  /**
+   * The collectors' `CLM_DB` when set (a PostgreSQL URL several may share); by default each
+   * collector has a SQLite file of its own.
+   */
+  collectorDb: string | undefined;
   sandbox: Sandbox;
   provider: Provider;
   /** In front of the sandbox's `/saas-usage/`: every report that reached the marketplace. */
@@ -33,6 +38,7 @@ interface UsageFixtures {
 }
 
 export const test = base.extend<UsageFixtures>({
+  collectorDb: [undefined, { option: true }],
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture names from this pattern.
   sandbox: async ({}, use) => {
     const sandbox = await startSandbox();
@@ -50,7 +56,7 @@ export const test = base.extend<UsageFixtures>({
     await use(wire);
     await wire.close();
   },
-  launch: async ({ sandbox, provider, wire }, use, testInfo) => {
+  launch: async ({ collectorDb, sandbox, provider, wire }, use, testInfo) => {
     const started: CollectorProcess[] = [];
     // The provider's server keeps the same time as the collector's (the forward's
     // signature carries a timestamp): it follows the faked clock of the latest start.
@@ -61,6 +67,7 @@ export const test = base.extend<UsageFixtures>({
       follow(options.fakeTime);
       const collector = await startCollector({
         onrampBaseUrl: sandbox.url,
+        ...(collectorDb !== undefined && { db: collectorDb }),
         ...(options.fakeTime !== undefined && { fakeTime: options.fakeTime }),
         env: {
           CLM_ADMIN_TOKEN: TOKENS.admin,

@@ -4,7 +4,7 @@ import { metric, orderBody, provision, TOKENS } from '../support/orders.js';
 import { readPgRelays } from '../support/postgres.js';
 import { gate } from '../support/provider.js';
 import { startProxy } from '../support/proxy.js';
-import { expect, gauge, test } from '../support/two-instances.js';
+import { expect, test } from '../support/two-instances.js';
 import {
   buyOrder,
   countBy,
@@ -144,7 +144,8 @@ test('1,000 purchases through a load balancer, one instance SIGKILLed midway: ev
     const started = Date.now();
     await expect
       .poll(
-        async () => (await gauge(b, 'clm_relays_pending')) + (await gauge(a, 'clm_relays_pending')),
+        async () =>
+          (await metric(b, 'clm_relays_pending')) + (await metric(a, 'clm_relays_pending')),
         {
           timeout: 150_000,
           intervals: [1000],
@@ -187,7 +188,7 @@ test('1,000 purchases through a load balancer, one instance SIGKILLed midway: ev
     expect([...received].sort()).toEqual([...stored].sort());
     for (const customer of received) expect(customers).toContain(customer);
     expect(countBy(relays, (r) => r.status)).toEqual(new Map([['delivered', stored.length]]));
-    expect(await gauge(a, 'clm_relays_dead')).toBe(0);
+    expect(await metric(a, 'clm_relays_dead')).toBe(0);
   } finally {
     await proxy.close();
   }
