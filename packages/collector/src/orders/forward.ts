@@ -33,7 +33,11 @@ const cut = (text: string) =>
 // "YOUR-CUSTOMERID-STRING can be a number, but you must pass it as a string" (seed 002).
 function customerIdOf(value: unknown): string | null {
   const id = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
-  return typeof id === 'string' && id.trim() !== '' && id.length <= 256 ? id : null;
+  // Shown on the marketplace, the dashboard and in CSV exports: no control characters (a
+  // NUL cannot even be stored in PostgreSQL).
+  return typeof id === 'string' && id.trim() !== '' && id.length <= 256 && !/\p{Cc}/u.test(id)
+    ? id
+    : null;
 }
 
 /**

@@ -99,6 +99,8 @@ describe('POST /marketplace/provision', () => {
   it.each([
     ['no customerId', { status: 200, body: { plan: 'trial' } }],
     ['an empty customerId', { status: 200, body: { customerId: ' ' } }],
+    ['a customerId with a NUL', { status: 200, body: { customerId: 'acct\u00001' } }],
+    ['a customerId with a line break', { status: 200, body: { customerId: 'acct\n1' } }],
     ['a customerId object', { status: 200, body: { customerId: { id: 1 } } }],
     ['a 3xx', { status: 302, body: {} }],
   ])('answers 502 when the provider answers %s', async (_name, answer) => {
