@@ -1,13 +1,11 @@
 import type pg from 'pg';
 import type { AdminStore, DayStats } from '../admin-reads.js';
+import { DAY_MS, emptyDays } from '../day-stats.js';
 import type { NewEvent } from '../ingest.js';
 import type { RelayStatus } from '../outbox.js';
 import { countsByStatus } from '../relay-states.js';
 import { inTransaction } from './db.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
-
-const DAY_MS = 86_400_000;
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** {@link AdminStore} on PostgreSQL. */
 export function postgresAdminReads(pool: pg.Pool): AdminStore {
@@ -52,18 +50,7 @@ export function postgresAdminReads(pool: pg.Pool): AdminStore {
       inTransaction(
         pool,
         async (client) => {
-          const days = new Map<number, DayStats>();
-          for (let t = Math.floor(since / DAY_MS) * DAY_MS; t < until; t += DAY_MS) {
-            const day = {
-              day: isoDay(t),
-              visits: 0,
-              purchases: 0,
-              delivered: 0,
-              pending: 0,
-              dead: 0,
-            };
-            days.set(t / DAY_MS, day);
-          }
+          const days = emptyDays(since, until);
           const visits = await client.query<{ d: number; n: number }>(
             `SELECT received_at / ${DAY_MS} AS d, COUNT(*) AS n FROM events
              WHERE type = 'visit' AND received_at >= $1 AND received_at < $2 GROUP BY d`,

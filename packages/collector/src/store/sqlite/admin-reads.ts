@@ -1,12 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { AdminStore, DayStats } from '../admin-reads.js';
+import { DAY_MS, emptyDays } from '../day-stats.js';
 import type { GroupCommit } from '../group-commit.js';
 import type { RelayStatus } from '../outbox.js';
 import { countsByStatus } from '../relay-states.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
-
-const DAY_MS = 86_400_000;
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** {@link AdminStore} on SQLite. */
 export function sqliteAdminReads(db: Database.Database, group: GroupCommit): AdminStore {
@@ -72,18 +70,7 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
       }),
     dailyStats: ({ since, until }) =>
       group.run(() => {
-        const days = new Map<number, DayStats>();
-        for (let t = Math.floor(since / DAY_MS) * DAY_MS; t < until; t += DAY_MS) {
-          const day = {
-            day: isoDay(t),
-            visits: 0,
-            purchases: 0,
-            delivered: 0,
-            pending: 0,
-            dead: 0,
-          };
-          days.set(t / DAY_MS, day);
-        }
+        const days = emptyDays(since, until);
         for (const row of visitsPerDay.all({ since, until }) as { d: number; n: number }[]) {
           const day = days.get(row.d);
           if (day) day.visits = row.n;
