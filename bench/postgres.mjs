@@ -18,7 +18,7 @@
 // ends, however it ends.
 //
 // Self-contained on purpose (bench/lib is being reworked): its own wrk script, onramps,
-// process handling and report; only bench/lib/bare-server.mjs and describeMachine are shared.
+// process handling, baseline server and report; only describeMachine is shared.
 import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -79,14 +79,14 @@ const plan = smoke
       drainRounds: 1,
     }
   : {
-      limitMs: 30 * 60_000,
+      limitMs: 45 * 60_000,
       connections: 50,
       warmup: 3,
       duration: 10,
       backlog: 10_000,
       drainLimitMs: 180_000,
       idleMs: 5000,
-      quietLimitMs: 60_000,
+      quietLimitMs: 30_000,
       ingestRounds: 3,
       drainRounds: 3,
     };
@@ -102,14 +102,16 @@ const RELAY_CONCURRENCY = 64;
 const POOL_SIZE = 10;
 /** wrk threads: one, as in bench/lib, so the load takes one core at most of the two. */
 const WRK_THREADS = 1;
-/** A run is set aside (and done again, up to 3 times) when other work took this many cores. */
+/** A run is set aside (and done again) when other work took this many cores meanwhile. */
 const MAX_FOREIGN_CORES = 0.3;
+/** Attempts at a disturbed run or drain; the least disturbed one is kept. */
+const MAX_ATTEMPTS = 2;
 const TICKS_PER_SECOND = 100;
 
 const require = createRequire(import.meta.url);
 const collectorDir = dirname(require.resolve('@clm/collector/package.json'));
 const builtCli = join(collectorDir, 'dist/cli.js');
-const bareServer = fileURLToPath(new URL('./lib/bare-server.mjs', import.meta.url));
+const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const workDir = mkdtempSync(join(tmpdir(), 'clm-bench-pg-'));
 /**
  * The collector every target runs: a copy of packages/collector/dist taken when the run
@@ -415,13 +417,14 @@ async function startFastOnramp() {
  * @param {string} name
  * @param {string[]} args
  * @param {Record<string, string>} env
- * @param {{ url?: string, probe?: string }} where A fixed URL (the port was given), else
- *   the `listening on <url>` line is awaited.
+ * @param {{ url?: string, probe?: string, cwd?: string }} where A fixed URL (the port was
+ *   given), else the `listening on <url>` line is awaited; the folder to run in.
  * @returns {Promise<Server>}
  */
-async function startProcess(name, args, env, { url: fixedUrl, probe }) {
+async function startProcess(name, args, env, { url: fixedUrl, probe, cwd }) {
   const child = spawnChild(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', ...env },
+    ...(cwd && { cwd }),
   });
   let tail = '';
   const keep = (/** @type {Buffer} */ chunk) => {
@@ -502,8 +505,31 @@ async function startCollector(db, onrampUrl, env = {}) {
   );
 }
 
-/** Express 5 answering 204 to `POST /beacon` without reading it (bench/lib/bare-server.mjs). */
-const startBare = () => startProcess('bare express', [bareServer], {}, {});
+/**
+ * The baseline: Express 5 answering 204 to `POST /beacon` without reading the body, as
+ * bench/lib/bare-server.mjs does, but without its 10-minute self-stop (a slow run on a busy
+ * host outlasts it). Run from bench/, where `express` resolves.
+ */
+const BARE_SERVER = `
+import express from 'express';
+const app = express();
+app.disable('x-powered-by');
+app.set('etag', false);
+app.post('/beacon', (_req, res) => {
+  res.status(204).end();
+});
+const server = app.listen(0, '${HOST}', () => {
+  console.log('[bare] listening on http://${HOST}:' + server.address().port);
+});
+const stop = () => {
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
+`;
+const startBare = () =>
+  startProcess('bare express', ['--input-type=module', '-e', BARE_SERVER], {}, { cwd: benchDir });
 
 // ---------------------------------------------------------------------------------------
 // Load: wrk with a script of its own, written to the work folder. Every request is a
@@ -674,7 +700,7 @@ async function wrk(url, { tag, seconds, rate = 0, pids }) {
 }
 
 /**
- * A measured run on a quiet machine, done again (up to 3 times, keeping the least disturbed)
+ * A measured run on a quiet machine, done again (up to MAX_ATTEMPTS times, keeping the least disturbed)
  * when other work took more than {@link MAX_FOREIGN_CORES} meanwhile. Returns the kept run
  * and every attempt (all their acknowledged beacons are checked).
  * @param {string} url
@@ -683,7 +709,7 @@ async function wrk(url, { tag, seconds, rate = 0, pids }) {
 async function measured(url, options) {
   /** @type {LoadResult[]} */
   const attempts = [];
-  for (let attempt = 1; attempt <= 3; attempt++) {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     await waitForQuiet();
     const tag = attempt === 1 ? options.tag : `${options.tag}x${attempt}`;
     attempts.push(await wrk(url, { ...options, tag }));
@@ -1271,7 +1297,7 @@ const foreignOf = (/** @type {{ foreignCores: number }} */ run) => run.foreignCo
 
 /**
  * Rounds of drains, the targets' order rotated each round; a drain disturbed by other work
- * is done again on a fresh backlog (up to 3 times, keeping the least disturbed).
+ * is done again on a fresh backlog (up to MAX_ATTEMPTS times, keeping the least disturbed).
  * @param {Clusters} clusters
  * @returns {Promise<Record<Target['id'], RelayResult>>}
  */
@@ -1285,7 +1311,7 @@ async function benchRelay(clusters) {
       const result = /** @type {RelayResult} */ (results[target.id]);
       /** @type {Drain[]} */
       const attempts = [];
-      for (let attempt = 1; attempt <= 3; attempt++) {
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         console.log(
           `[pg-bench] relay drain round ${round + 1}, ${target.label}: ${fmt(plan.backlog)} ` +
             `relays${attempt > 1 ? ` (attempt ${attempt}: the last one was disturbed)` : ''}`,
@@ -1540,11 +1566,11 @@ ${relayChecks.join('\n')}
   )} s on PostgreSQL. The relay drain, where each relay also costs an onramp call, is closer.
 - **One machine, ${machine.cores} cores.** The collector (one Node thread for requests), PostgreSQL's backends, wrk and, during the drain, the onramp (in the bench process) share the same cores; a PostgreSQL commit is a round trip to other processes through the loopback, CPU that SQLite, inside the collector's process, does not spend. In the max-rate runs the collector used ${fmt(sqlite.max.serverCores, 2)} cores on SQLite; on PostgreSQL the collector and the server used ${fmt(pgFast.max.serverCores, 2)} + ${fmt(pgFast.max.postgresCores, 2)} cores with fsync off and ${fmt(pgDurable.max.serverCores, 2)} + ${fmt(pgDurable.max.postgresCores, 2)} with fsync on, wrk the rest. A PostgreSQL server on a machine of its own would leave the collector its cores but add a network round trip to each of those four.
 - **An untuned throwaway cluster.** Defaults besides the settings above (\`shared_buffers\`, \`work_mem\`, checkpoints; \`max_connections\` ${s.max_connections} from pg-cluster.mjs), a fresh database per use, small tables: these figures say nothing about a large or long-lived database.
-- **Other jobs on the host.** The machine is shared. Each measured run waited for it to be quiet and was done again (up to 3 times, keeping the least disturbed) when more than ${MAX_FOREIGN_CORES} of a core went to other work meanwhile; so was each drain, on a fresh backlog.${retried + drainsRetried > 0 ? ` This time ${retried} load run(s) and ${drainsRetried} drain(s) were set aside.` : ''} Most cores taken by other work during a kept max-rate run: ${foreign.join(', ')}; during a kept drain: ${relayForeign.join(', ')}.
+- **Other jobs on the host.** The machine is shared. Each measured run waited for it to be quiet and was done again (${MAX_ATTEMPTS} attempts at most, keeping the least disturbed) when more than ${MAX_FOREIGN_CORES} of a core went to other work meanwhile; so was each drain, on a fresh backlog.${retried + drainsRetried > 0 ? ` This time ${retried} load run(s) and ${drainsRetried} drain(s) were set aside.` : ''} Most cores taken by other work during a kept max-rate run: ${foreign.join(', ')}; during a kept drain: ${relayForeign.join(', ')}.
 
 ## Method
 
-- **Ingest**: bare Express and the three collectors are all started first (each collector on a fresh store), then loaded one at a time: a ${plan.warmup} s warm-up each, ${roundsText}, each run as fast as ${plan.connections} connections go (one request at a time each), then ${plan.duration} s each at half its median max rate (wrk's script schedules the requests; wrk 4 measures latency from when a request is written, so the half-load p99 leaves out any wait for a slot). "Range" is the lowest and highest max rate over the rounds. The collector runs as \`clm-collector serve\` does (\`dist/cli.js serve\`), \`CLM_LOG_LEVEL=warn\`, the rate limit at 1,000,000/min, one stalled onramp call at a time. The bare baseline is \`bench/lib/bare-server.mjs\` (answers 204 without reading the body). Server cores: the server process's CPU time over the run; PostgreSQL cores: the postmaster's and all its processes'.
+- **Ingest**: bare Express and the three collectors are all started first (each collector on a fresh store), then loaded one at a time: a ${plan.warmup} s warm-up each; ${rounds > 1 ? `${rounds} rounds of ${plan.duration} s max-rate runs, the targets' order rotated each round (the tables show medians)` : `one ${plan.duration} s max-rate run each`}, as fast as ${plan.connections} connections go (one request at a time each); then ${plan.duration} s each at half its median max rate (wrk's script schedules the requests; wrk 4 measures latency from when a request is written, so the half-load p99 leaves out any wait for a slot). "Range" is the lowest and highest max rate over the rounds. The collector runs as \`clm-collector serve\` does (\`dist/cli.js serve\`), \`CLM_LOG_LEVEL=warn\`, the rate limit at 1,000,000/min, one stalled onramp call at a time. The bare baseline is Express 5 answering 204 without reading the body, as \`bench/lib/bare-server.mjs\` does (inlined here, without that file's 10-minute self-stop). Server cores: the server process's CPU time over the run; PostgreSQL cores: the postmaster's and all its processes'.
 - **Relay drain**: the backlog is queued through the collector's own store API (\`openStore\`, then \`recordEvent(event, relay)\` with the SaasTracking relay a purchase beacon queues) into a fresh SQLite file or PostgreSQL database, then the collector starts with \`CLM_RELAY_CONCURRENCY=${RELAY_CONCURRENCY}\`. "First to last call" is the time between the onramp's first and last receipt, and relays/s is (backlog − 1) over it, as in \`bench/relay.mjs\`; "until 0 pending" runs from the collector answering \`/healthz\` until \`/metrics\` shows \`clm_relays_pending 0\` (polled every 100 ms, so it includes marking the last calls delivered). Peak RSS is the collector's \`VmHWM\`, idle RSS its \`VmRSS\` ${fmt(plan.idleMs / 1000)} s after the drain.
 - **Isolation**: everything listens on 127.0.0.1 only; wrk, the collectors and the bare server are processes of their own; the PostgreSQL clusters, collectors, servers and temporary files are removed when the run ends, however it ends.
 `;
