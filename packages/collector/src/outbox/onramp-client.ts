@@ -1,3 +1,8 @@
+import { BEFORE_CONNECT, cutAnswer, MAX_ANSWER_BYTES, networkError } from './onramp-answer.js';
+import { httpPost, type Post } from './onramp-http.js';
+
+export { MAX_ANSWER_BYTES } from './onramp-answer.js';
+
 /** What one onramp call came to. */
 export type OnrampResult =
   | {
@@ -29,23 +34,44 @@ export interface OnrampClient {
   post(url: string, body: unknown, options?: CallOptions): Promise<OnrampResult>;
 }
 
-/** Creates a marketplace client; `fetch` is injectable for tests. */
+/**
+ * Creates a marketplace client: node:http(s) over keep-alive connections, or `fetch` when
+ * one is given (tests inject faults that way). Both answer alike.
+ */
 export function createOnrampClient(options: {
   timeoutMs: number;
   fetch?: typeof fetch;
 }): OnrampClient {
-  const { timeoutMs, fetch: doFetch = fetch } = options;
+  const { timeoutMs } = options;
+  const send = options.fetch ? fetchPost(options.fetch, timeoutMs) : httpPost(timeoutMs);
+  return {
+    post: (url, body, { signal } = {}) =>
+      send(url, typeof body === 'string' ? body : JSON.stringify(body), signal),
+  };
+}
 
-  const post: OnrampClient['post'] = async (url, body, { signal } = {}) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
+// One controller per call, its timer cleared and its listener removed as soon as the call
+// is over: AbortSignal.timeout() would keep each call's timer (and with AbortSignal.any(),
+// its signals) alive for the whole timeout.
+function fetchPost(doFetch: typeof fetch, timeoutMs: number): Post {
+  return async (url, text, signal) => {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError'));
+    }, timeoutMs);
+    const stop = () => controller.abort(signal?.reason);
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
     try {
       const response = await doFetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
+        body: text,
         // A redirect could carry the body to a host nobody configured; report it instead.
         redirect: 'manual',
-        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+        signal: controller.signal,
       });
       return {
         type: 'response',
@@ -55,27 +81,20 @@ export function createOnrampClient(options: {
         retryAfter: response.headers.get('retry-after'),
       };
     } catch (error) {
-      const timedOut = timeout.aborted;
-      const message = timedOut ? `timed out after ${timeoutMs} ms` : describe(error);
-      return {
-        type: 'network-error',
-        ok: false,
-        error: message,
+      return networkError(timedOut ? `timed out after ${timeoutMs} ms` : describe(error), {
         timedOut,
         notSent: !timedOut && notSent(error),
-      };
+      });
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
     }
   };
-
-  return { post };
 }
 
-/** Most of an answer read, in bytes: what the relay row keeps (outbox/policy.ts). */
-export const MAX_ANSWER_BYTES = 2048;
-
-// The first 2 KB of the answer, cut between characters, with "…" when there was more. The
-// rest is never read: an onramp (or anything at its address) answering without end must
-// not hold the worker or its memory. Cancelling the stream closes the connection.
+// The first 2 KB of the answer (see cutAnswer). The rest is never read: an onramp (or
+// anything at its address) answering without end must not hold the worker or its memory.
+// Cancelling the stream closes the connection.
 async function readAnswer(response: Response): Promise<string> {
   const reader = response.body?.getReader();
   if (!reader) return '';
@@ -93,22 +112,8 @@ async function readAnswer(response: Response): Promise<string> {
       break;
     }
   }
-  const bytes = Buffer.concat(chunks);
-  // A cut inside a character backs up to its first byte (continuation bytes are 10xxxxxx).
-  let end = Math.min(bytes.length, MAX_ANSWER_BYTES);
-  if (more) while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
-  const text = new TextDecoder().decode(bytes.subarray(0, end));
-  return more ? `${text}…` : text;
+  return cutAnswer(chunks, more);
 }
-
-// Socket errors raised before a connection exists: nothing of the request was written.
-const BEFORE_CONNECT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
 
 function notSent(error: unknown): boolean {
   const cause = (error as { cause?: { code?: unknown } }).cause;
