@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
 import { prettyFactory } from 'pino-pretty';
 
@@ -34,12 +34,21 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
+/** Where log lines go. */
+export interface LogDestination {
+  write(chunk: string): unknown;
+}
+
 /** Options of {@link createLogger}. */
 export interface LogOptions {
   level: LogLevel;
   format: LogFormat;
-  /** Where lines go; default stdout. Written synchronously, so nothing is lost on exit. */
-  destination?: { write(chunk: string): unknown };
+  /**
+   * Where lines go; default stdout. Written synchronously, so nothing is lost on exit; on
+   * the process's own stdout or stderr, the lines of one tick go out in one write
+   * ({@link batchLines}).
+   */
+  destination?: LogDestination;
   /** Colour the pretty format (a terminal). */
   colorize?: boolean;
 }
@@ -47,7 +56,44 @@ export interface LogOptions {
 // Control characters (newlines above all) from user data would split or forge lines.
 const oneLine = (message: string) => message.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ');
 
-function prettyStream(destination: { write(chunk: string): unknown }, colorize: boolean) {
+const unwritten = new Set<() => void>();
+let exitHooked = false;
+
+/**
+ * `destination` with the lines written in one tick of the event loop joined into one
+ * write at its end (a `process.nextTick`, which runs once the tick's promise callbacks
+ * are done): a batch of beacons committed together logs in one system call, not one per
+ * purchase (a tenth of a beacon's cost on a pipe, measured with `--cpu-prof`). Lines still
+ * unwritten when the process exits are written then, synchronously; only a kill that
+ * leaves no exit (SIGKILL) can lose the last tick's lines.
+ */
+export function batchLines(destination: LogDestination): LogDestination {
+  let pending = '';
+  const flush = () => {
+    unwritten.delete(flush);
+    if (pending === '') return;
+    const lines = pending;
+    pending = '';
+    destination.write(lines);
+  };
+  if (!exitHooked) {
+    exitHooked = true;
+    process.once('exit', () => {
+      for (const write of unwritten) write();
+    });
+  }
+  return {
+    write(line) {
+      if (pending === '') {
+        unwritten.add(flush);
+        process.nextTick(flush);
+      }
+      pending += line;
+    },
+  };
+}
+
+function prettyStream(destination: LogDestination, colorize: boolean) {
   // prettyFactory formats a line in the caller's tick: no worker thread, no buffer to lose.
   const format = prettyFactory({
     colorize,
@@ -64,7 +110,9 @@ function prettyStream(destination: { write(chunk: string): unknown }, colorize: 
  * `msg`, or the same readably (`pretty`).
  */
 export function createLogger(options: LogOptions): Logger {
-  const destination = options.destination ?? process.stdout;
+  const given = options.destination ?? process.stdout;
+  const destination =
+    given === process.stdout || given === process.stderr ? batchLines(given) : given;
   const stream: DestinationStream =
     options.format === 'pretty'
       ? prettyStream(destination, options.colorize ?? false)
@@ -73,10 +121,23 @@ export function createLogger(options: LogOptions): Logger {
     { level: options.level, base: null, timestamp: pino.stdTimeFunctions.isoTime },
     stream,
   );
+  // One child per component: its `component` field is serialised once, not per line.
+  const children = new Map<Component, PinoLogger>();
+  const of = (component: Component) => {
+    let child = children.get(component);
+    if (child === undefined) {
+      child = base.child({ component });
+      children.set(component, child);
+    }
+    return child;
+  };
   const at =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
-    (component: Component, message: string, fields?: LogFields) =>
-      base[level]({ component, ...fields }, oneLine(message));
+    (component: Component, message: string, fields?: LogFields) => {
+      if (!base.isLevelEnabled(level)) return;
+      if (fields === undefined) of(component)[level](oneLine(message));
+      else of(component)[level](fields, oneLine(message));
+    };
   return {
     debug: at('debug'),
     info: at('info'),
@@ -94,5 +155,6 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
  * log lines can be correlated without printing the value itself.
  */
 export function fingerprint(value: string): string {
-  return createHash('sha256').update(value).digest('hex').slice(0, 10);
+  // The one-shot digest: no Hash object per call (one per logged purchase).
+  return hash('sha256', value, 'hex').slice(0, 10);
 }

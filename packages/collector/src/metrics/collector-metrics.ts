@@ -42,11 +42,20 @@ export function createMetrics(options: {
   processMetrics?: boolean;
 }): CollectorMetrics {
   const registry = new Registry();
-  const beacons = new Counter({
+  // Counted here, told to prom-client when scraped: a labelled inc() sorts and joins the
+  // labels into a key every time, on the path of every beacon. (The counter registers itself.)
+  const beaconCounts = new Map<BeaconKind, Map<IntakeOutcome, number>>();
+  new Counter({
     name: 'clm_beacons_total',
     help: 'Beacons received, by kind and outcome',
     labelNames: ['kind', 'outcome'] as const,
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const [kind, outcomes] of beaconCounts) {
+        for (const [outcome, count] of outcomes) this.inc({ kind, outcome }, count);
+      }
+    },
   });
   const apiPurchases = new Counter({
     name: 'clm_api_purchases_total',
@@ -85,7 +94,15 @@ export function createMetrics(options: {
     registers: [registry],
   });
   for (const outcome of provisionOutcomes) provisionings.inc({ outcome }, 0);
-  for (const [kind, outcome] of beaconSeries) beacons.inc({ kind, outcome }, 0);
+  const countBeacon = (kind: BeaconKind, outcome: IntakeOutcome, add: number) => {
+    let outcomes = beaconCounts.get(kind);
+    if (outcomes === undefined) {
+      outcomes = new Map();
+      beaconCounts.set(kind, outcomes);
+    }
+    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + add);
+  };
+  for (const [kind, outcome] of beaconSeries) countBeacon(kind, outcome, 0);
   for (const outcome of apiPurchaseOutcomes) apiPurchases.inc({ outcome }, 0);
   for (const outcome of relayOutcomes) {
     attempts.inc({ outcome }, 0);
@@ -98,7 +115,7 @@ export function createMetrics(options: {
 
   return {
     registry,
-    beacon: (kind, outcome) => beacons.inc({ kind, outcome }),
+    beacon: (kind, outcome) => countBeacon(kind, outcome, 1),
     apiPurchase: (outcome) => apiPurchases.inc({ outcome }),
     relayAttempt(outcome, seconds, kind) {
       attempts.inc({ outcome });

@@ -10,6 +10,17 @@ export function outcomeOf(beacon: Beacon, result: RecordResult, held: boolean): 
   return 'already_queued';
 }
 
+// Provider keys repeat on every beacon, and only allow-listed ones get this far.
+const keyPrints = new Map<string, string>();
+const keyPrint = (key: string) => {
+  let print = keyPrints.get(key);
+  if (print === undefined) {
+    print = fingerprint(key);
+    if (keyPrints.size < 256) keyPrints.set(key, print);
+  }
+  return print;
+};
+
 /** The log line of a stored purchase beacon: fingerprints only, no customer id or key. */
 export function describeBeacon(
   beacon: Extract<Beacon, { type: 'purchase' }>,
@@ -23,5 +34,5 @@ export function describeBeacon(
       : held
         ? "stored; its relay waits for the backend's report (CLM_BEACON_PURCHASES=hold)"
         : 'already relayed';
-  return `purchase ${beacon.id} for customer ${fingerprint(beacon.customerId)} (key ${fingerprint(beacon.key)}): ${what}`;
+  return `purchase ${beacon.id} for customer ${fingerprint(beacon.customerId)} (key ${keyPrint(beacon.key)}): ${what}`;
 }
