@@ -1,19 +1,28 @@
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type Request,
+  type Response,
+} from 'express';
 import { adminRouter } from './admin/router.js';
 import type { Clock } from './clock.js';
 import { type Config, loadBillingCalendar, PURCHASE_BUDGET_FACTOR } from './config.js';
 import { warnOnUntrustedForwardedFor } from './http/forwarded-for.js';
 import { healthRouter } from './http/health-route.js';
 import { metricsRouter } from './http/metrics-route.js';
-import { requestLog } from './http/request-log.js';
+import { failureLog, logsEveryRequest, requestLog } from './http/request-log.js';
+import { adopt, routeAhead } from './http/route-ahead.js';
 import type { Logger } from './log.js';
 import { type CollectorMetrics, createMetrics } from './metrics/collector-metrics.js';
 import { provisionRouter } from './orders/provision-route.js';
 import type { Provisioning } from './orders/provisioning.js';
 import { subscriptionsRouter } from './orders/subscriptions-route.js';
 import type { MarketplaceApi } from './outbox/kind.js';
-import { beaconRateLimits, tokenGuessLimit } from './security/rate-limit.js';
+import { tokenGuessLimit } from './security/rate-limit.js';
 import type { Store } from './store/types.js';
+import { isPlainBeacon, takeBeacon } from './tracking/beacon-ahead.js';
+import { beaconBudgets } from './tracking/beacon-budgets.js';
+import { createBeaconIntake } from './tracking/beacon-intake.js';
 import { beaconRouter } from './tracking/beacon-route.js';
 import { pixelRouter, readPixelScript } from './tracking/pixel-route.js';
 import { apiPurchasesRouter } from './tracking/purchases-route.js';
@@ -71,8 +80,9 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.trustProxy ?? false);
 
   // First, so every answer (rate-limited and failed ones too) carries its request id.
+  const warnForwarded = warnOnUntrustedForwardedFor(config.trustProxy ?? false, logger);
   app.use(requestLog(logger));
-  app.use(warnOnUntrustedForwardedFor(config.trustProxy ?? false, logger));
+  app.use(warnForwarded);
   app.use(pixelRouter(deps.pixelScript === undefined ? readPixelScript(logger) : deps.pixelScript));
   // Bearer-token surfaces share one budget of wrong guesses per client.
   app.use(
@@ -86,22 +96,31 @@ export function createApp(deps: AppDeps): Express {
     ],
     tokenGuessLimit(TOKEN_GUESSES_PER_MINUTE),
   );
+  const beacons = createBeaconIntake({
+    store,
+    clock,
+    logger,
+    partnerKeys: config.partnerKeys,
+    allowedOrigins: config.allowedOrigins,
+    serviceNames: config.serviceNames ?? [],
+    beaconPurchases: config.beaconPurchases ?? 'relay',
+    // Applied once a beacon is parsed: purchases have a budget of their own.
+    limits: beaconBudgets({
+      visits: visitsPerMinute,
+      purchases: config.purchaseRateLimitPerMinute ?? PURCHASE_BUDGET_FACTOR * visitsPerMinute,
+    }),
+    metrics,
+    onRelayQueued: () => relay?.notify(),
+    onError: (error, req, res) => failedBeacon(error, req, res),
+    onServerError: (res) => failures?.watch(res),
+  });
+  const countRefused = (outcome: 'invalid' | 'origin_refused') =>
+    metrics.beacon('unknown', outcome);
   app.use(
     beaconRouter({
-      store,
-      clock,
-      logger,
-      partnerKeys: config.partnerKeys,
+      intake: beacons,
       allowedOrigins: config.allowedOrigins,
-      serviceNames: config.serviceNames ?? [],
-      beaconPurchases: config.beaconPurchases ?? 'relay',
-      // Applied once a beacon is parsed: purchases have a budget of their own.
-      limits: beaconRateLimits({
-        visits: visitsPerMinute,
-        purchases: config.purchaseRateLimitPerMinute ?? PURCHASE_BUDGET_FACTOR * visitsPerMinute,
-      }),
-      metrics,
-      onRelayQueued: () => relay?.notify(),
+      onRefused: countRefused,
     }),
   );
   app.use(
@@ -185,5 +204,41 @@ export function createApp(deps: AppDeps): Express {
     });
   };
   app.use(onError);
+
+  // The failure line of the request log, for beacons answered ahead of it (below). With
+  // every request logged (debug), all take the route and the request log sees them.
+  const failures = logsEveryRequest(logger) ? null : failureLog(logger);
+  // A beacon that failed unexpectedly, or whose body could not be read: what the beacon
+  // route's error handler and then the app's do (count it, answer as the app does).
+  const none = () => {};
+  const failedBeacon = (error: unknown, req: Request, res: Response) => {
+    countRefused('invalid');
+    failures?.watch(res);
+    try {
+      onError(error, req, res, none);
+    } catch {
+      res.destroy();
+    }
+  };
+
+  // Beacons as browsers send them skip the router's walk through every route above: the
+  // same request id, origin check, size cap, budgets and key check, in the same order (see
+  // tracking/beacon-ahead.ts).
+  if (failures) {
+    routeAhead(app, (req, res) => {
+      if (!isPlainBeacon(req)) return false;
+      adopt(app, req, res);
+      const request = req as Request;
+      const response = res as Response;
+      try {
+        failures.tag(request, response);
+        warnForwarded(request, response, none);
+        takeBeacon(beacons, request, response, failedBeacon);
+      } catch (error) {
+        failedBeacon(error, request, response);
+      }
+      return true;
+    });
+  }
   return app;
 }

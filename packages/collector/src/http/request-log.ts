@@ -40,7 +40,14 @@ const message = (req: IncomingMessage, res: ServerResponse, responseTime: number
  * cookies, bodies or query strings.
  */
 export function requestLog(logger: Logger): RequestHandler {
-  return logger.pino?.isLevelEnabled('debug') ? pinoRequestLog(logger.pino) : failureLog(logger);
+  return logger.pino && logsEveryRequest(logger)
+    ? pinoRequestLog(logger.pino)
+    : failureMiddleware(logger);
+}
+
+/** Whether {@link requestLog} logs every request (level debug), not only failures. */
+export function logsEveryRequest(logger: Logger): boolean {
+  return logger.pino?.isLevelEnabled('debug') ?? false;
 }
 
 // Every request logged: pino-http, binding the id on `req.log`.
@@ -68,23 +75,63 @@ function pinoRequestLog(base: pino.Logger): RequestHandler {
   }) as RequestHandler;
 }
 
+/** The request id and failure line of {@link requestLog} at level info, in two steps. */
+export interface FailureLog {
+  /** Gives the request its id (`req.id`, `X-Request-Id`) and notes when it started. */
+  tag(req: IncomingMessage & { id?: unknown }, res: ServerResponse): void;
+  /** Logs the answer if it is a 5xx, once it is sent (once per response however called). */
+  watch(res: ServerResponse): void;
+}
+
 // Only failures logged (level info and above): the same id and the same 5xx line, without
 // pino-http's two child loggers per request, which cost a fifth of the beacon throughput
-// (measured with autocannon against the built collector, see docs/benchmarks.md).
-function failureLog(logger: Logger): RequestHandler {
-  return (req, res, next) => {
-    const id = requestIdOf(req.headers['x-request-id']);
-    req.id = id;
-    res.setHeader(REQUEST_ID_HEADER, id);
-    const started = performance.now();
-    res.once('finish', () => {
-      if (res.statusCode < 500) return;
-      const responseTime = Math.round(performance.now() - started);
-      logger.error('http', message(req, res, responseTime), {
-        reqId: id,
-        ...summary(req, res, responseTime),
-      });
+// (measured with autocannon against the built collector, see docs/benchmarks.md). One
+// listener function for every response, reading what it needs from the response itself:
+// no closure per request.
+const STARTED = Symbol('started');
+const WATCHED = Symbol('watched');
+type Timed = ServerResponse & {
+  [STARTED]?: number;
+  [WATCHED]?: boolean;
+  req: IncomingMessage & { id?: unknown };
+};
+
+/**
+ * The failure log's two steps apart: beacons taken ahead of the router are tagged, and
+ * watched only when they are about to be answered with a 5xx (a listener per response
+ * costs a beacon more than anything else the log does).
+ */
+export function failureLog(logger: Logger): FailureLog {
+  function onFinish(this: Timed) {
+    if (this.statusCode < 500) return;
+    const responseTime = Math.round(performance.now() - (this[STARTED] ?? 0));
+    const reqId = String(this.req.id);
+    logger.error('http', message(this.req, this, responseTime), {
+      reqId,
+      ...summary(this.req, this, responseTime),
     });
+  }
+  return {
+    tag(req, res) {
+      const id = requestIdOf(req.headers['x-request-id']);
+      req.id = id;
+      res.setHeader(REQUEST_ID_HEADER, id);
+      (res as Timed)[STARTED] = performance.now();
+    },
+    watch(res) {
+      const timed = res as Timed;
+      if (timed[WATCHED]) return;
+      timed[WATCHED] = true;
+      res.on('finish', onFinish);
+    },
+  };
+}
+
+function failureMiddleware(logger: Logger): RequestHandler {
+  const { tag, watch } = failureLog(logger);
+  return (req, res, next) => {
+    tag(req, res);
+    watch(res);
     next();
   };
 }

@@ -19,31 +19,6 @@ export function perClientPerMinute(limit: number, options: Partial<Options>): Re
   });
 }
 
-/** Per-client limits on beacons, one for each budget; the beacon route picks once parsed. */
-export interface BeaconLimits {
-  /** Visits, and beacons refused before anyone knew what they were. */
-  visit: RequestHandler;
-  purchase: RequestHandler;
-}
-
-/**
- * Per-client limits on beacons: `visits` a minute for visits and refused beacons, and a
- * budget of `purchases` apart. The pixel cannot see a 429, so a purchase refused is lost
- * for good: a burst of visits (many visitors behind one address) must not use up the
- * budget a new customer's purchase needs. Purchases are bounded anyway: one relay per
- * customer, however many beacons name it.
- */
-export function beaconRateLimits(perMinute: { visits: number; purchases: number }): BeaconLimits {
-  return {
-    visit: perClientPerMinute(perMinute.visits, {
-      message: { error: 'too many beacons from this address, retry later' },
-    }),
-    purchase: perClientPerMinute(perMinute.purchases, {
-      message: { error: 'too many purchases from this address, retry later' },
-    }),
-  };
-}
-
 /** What an address that used up its wrong-token budget is told. */
 export const TOO_MANY_GUESSES = 'too many refused tokens from this address, retry in a minute';
 

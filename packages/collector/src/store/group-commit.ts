@@ -44,7 +44,8 @@ export function createGroupCommit(db: Database.Database): GroupCommit {
     } catch {
       // Rolled back as a whole; fall through to one transaction per piece.
     }
-    for (const [index, pending] of batch.entries()) {
+    for (let index = 0; index < batch.length; index++) {
+      const pending = batch[index] as Pending;
       if (values) {
         pending.resolve(values[index]);
         continue;

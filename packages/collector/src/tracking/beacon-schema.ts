@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkBeacon, checkReferral } from './beacon-check.js';
 import { epochMs, readReferral, referralSchema } from './referral-schema.js';
 import { cleanText } from './text.js';
 
@@ -71,6 +72,25 @@ export function parseBeacon(text: string): ParsedBeacon {
   } catch {
     return { ok: false, error: 'body is not valid JSON' };
   }
+  // The pixel's beacons, checked by hand; anything else the schema decides, in its words.
+  const checked = checkBeacon(json);
+  if (checked) {
+    const { beacon, ref } = checked;
+    if (ref === undefined || ref === null) {
+      beacon.ref = null;
+      return { ok: true, beacon: beacon as Beacon };
+    }
+    const referral = checkReferral(ref);
+    if (referral) {
+      beacon.ref = referral;
+      return { ok: true, beacon: beacon as Beacon };
+    }
+  }
+  return parseWithSchema(json);
+}
+
+/** {@link parseBeacon} by the schema alone, for what the fast check does not take. */
+export function parseWithSchema(json: unknown): ParsedBeacon {
   const result = envelopeSchema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -6,10 +6,13 @@ import type { Request, RequestHandler, Response } from 'express';
  * `Referrer-Policy: no-referrer`, or an opaque origin).
  */
 export function getRequestOrigin(req: Request): string | null {
-  const origin = req.get('origin');
+  const { origin } = req.headers;
   if (origin && origin !== 'null') return origin;
-  const referer = req.get('referer');
-  return referer && URL.canParse(referer) ? new URL(referer).origin : null;
+  // As Express's req.get('referer') reads it.
+  const referer = req.headers.referrer ?? req.headers.referer;
+  return typeof referer === 'string' && referer && URL.canParse(referer)
+    ? new URL(referer).origin
+    : null;
 }
 
 /**
@@ -25,22 +28,24 @@ export function isOriginAllowed(req: Request, allowed: readonly string[]): boole
   if (allowed.length === 0) return true;
   const origin = getRequestOrigin(req);
   if (origin !== null) return allowed.includes(origin);
-  return req.get('sec-fetch-site') === 'same-origin';
+  return req.headers['sec-fetch-site'] === 'same-origin';
 }
 
 /** Lets the page read the answer: echoes an allowed `Origin` (never `*`, never `null`). */
 export function setCorsHeaders(req: Request, res: Response, allowed: readonly string[]): void {
-  res.vary('Origin');
-  const origin = req.get('origin');
+  // Set plainly when nothing else varies yet (every beacon): res.vary parses what is there.
+  if (res.hasHeader('Vary')) res.vary('Origin');
+  else res.setHeader('Vary', 'Origin');
+  const { origin } = req.headers;
   if (origin && origin !== 'null' && (allowed.length === 0 || allowed.includes(origin)))
-    res.set('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Allow-Origin', origin);
 }
 
 /** CORS headers, `no-store`, and 403 for a beacon from a page the allow-list does not name. */
 export function checkOrigin(allowed: readonly string[], onRefused: () => void): RequestHandler {
   return (req, res, next) => {
     setCorsHeaders(req, res, allowed);
-    res.set('Cache-Control', 'no-store');
+    res.setHeader('Cache-Control', 'no-store');
     if (isOriginAllowed(req, allowed)) return next();
     if (req.method !== 'OPTIONS') onRefused();
     res.status(403).json({ error: 'origin not allowed' });

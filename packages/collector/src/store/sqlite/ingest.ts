@@ -6,9 +6,10 @@ import { prepareQueueRelay, type QueuedRelay } from './relay-rows.js';
 
 /** {@link IngestStore} on SQLite: the event row and its relay in one transaction. */
 export function sqliteIngest(db: Database.Database, group: GroupCommit): IngestStore {
+  // Positional parameters: binding by name looks each one up in an object made per call.
   const insertEvent = db.prepare(
     `INSERT INTO events (id, type, partner_key, service_name, customer_id, referral, client_time, received_at)
-     VALUES (@id, @type, @partnerKey, @serviceName, @customerId, @referral, @clientTime, @receivedAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO NOTHING`,
   );
   const queueRelay = prepareQueueRelay(db);
@@ -65,10 +66,16 @@ export function sqliteIngest(db: Database.Database, group: GroupCommit): IngestS
   }
 
   const record = (event: NewEvent, relay: NewRelay | undefined): RecordResult => {
-    const added = insertEvent.run({
-      ...event,
-      referral: event.referral && JSON.stringify(event.referral),
-    });
+    const added = insertEvent.run(
+      event.id,
+      event.type,
+      event.partnerKey,
+      event.serviceName,
+      event.customerId,
+      event.referral && JSON.stringify(event.referral),
+      event.clientTime,
+      event.receivedAt,
+    );
     if (added.changes === 0) return { duplicate: true, relayQueued: false };
     if (!relay) return { duplicate: false, relayQueued: false };
     const { queued, row } = queueRelay(relay);

@@ -1,0 +1,140 @@
+import type { Request, Response } from 'express';
+import type { Clock } from '../clock.js';
+import type { BeaconPurchases } from '../config.js';
+import type { Logger } from '../log.js';
+import type { CollectorMetrics } from '../metrics/collector-metrics.js';
+import type { IngestStore, NewEvent } from '../store/ingest.js';
+import type { BeaconBudgets } from './beacon-budgets.js';
+import { describeBeacon, outcomeOf } from './beacon-outcome.js';
+import { type Beacon, type ParsedBeacon, parseBeacon } from './beacon-schema.js';
+import { isOriginAllowed, setCorsHeaders } from './origin.js';
+import { saasTrackingRelay } from './saas-tracking.js';
+
+/** Dependencies of {@link createBeaconIntake}. */
+export interface BeaconDeps {
+  store: IngestStore;
+  clock: Clock;
+  logger: Logger;
+  partnerKeys: readonly string[];
+  allowedOrigins: readonly string[];
+  /** `CLM_SERVICE_NAMES`; absent or empty: any service. */
+  serviceNames?: readonly string[];
+  /** `CLM_BEACON_PURCHASES`; default `relay`. */
+  beaconPurchases?: BeaconPurchases;
+  /** Per-client budgets, applied once a beacon is parsed; absent: none. */
+  limits?: BeaconBudgets;
+  metrics: Pick<CollectorMetrics, 'beacon'>;
+  /** Called after a new relay is queued, so the worker sends it without waiting. */
+  onRelayQueued: () => void;
+  /** Answers (and counts) what went wrong unexpectedly, as the app's error handler does. */
+  onError: (error: unknown, req: Request, res: Response) => void;
+  /** Told before a 5xx answer goes out (the request log's failure line). */
+  onServerError?: (res: Response) => void;
+}
+
+/** What `POST /beacon` does once the request's head says it may be a beacon. */
+export interface BeaconIntake {
+  /**
+   * Sets the CORS headers and `Cache-Control: no-store`; answers 403 (and returns false)
+   * for a beacon from a page the allow-list does not name.
+   */
+  admit(req: Request, res: Response): boolean;
+  /** Answers a beacon refused before it was parsed, and counts it. */
+  refuse(res: Response, status: number, error: string): void;
+  /**
+   * Takes the body's text from there: parses it, draws on the sender's budget, checks the
+   * key, stores it and answers 204 once it is committed. Unexpected errors go to `onError`.
+   */
+  take(text: string, req: Request, res: Response): void;
+}
+
+const fail = (res: Response, status: number, error: string) => {
+  res.status(status).json({ error });
+};
+
+const none = { admits: () => true };
+
+/** The beacon endpoint's steps, shared by its Express route and its path ahead of it. */
+export function createBeaconIntake(deps: BeaconDeps): BeaconIntake {
+  const { store, clock, logger, partnerKeys, allowedOrigins, metrics, onRelayQueued } = deps;
+  const { serviceNames = [], onError, onServerError } = deps;
+  const limits = deps.limits ?? { visit: none, purchase: none };
+  const hold = deps.beaconPurchases === 'hold';
+
+  const refuse = (res: Response, status: number, error: string) => {
+    metrics.beacon('unknown', 'invalid');
+    fail(res, status, error);
+  };
+
+  // Never rejects: what it did not expect (a clock that throws) goes to onError.
+  async function accept(parsed: Extract<ParsedBeacon, { ok: true }>, req: Request, res: Response) {
+    const { beacon, referralDropped } = parsed;
+    try {
+      if (!partnerKeys.includes(beacon.key)) {
+        metrics.beacon(beacon.type, 'unknown_key');
+        return fail(res, 403, 'unknown provider key');
+      }
+      if (serviceNames.length > 0 && !serviceNames.includes(beacon.service)) {
+        metrics.beacon(beacon.type, 'unknown_key');
+        return fail(res, 403, 'unknown service name');
+      }
+      if (referralDropped !== undefined)
+        logger.warn('collector', `beacon ${beacon.id}: referral dropped (${referralDropped})`);
+      const receivedAt = clock.now();
+      try {
+        // Held: only the backend's report relays the purchase; this beacon keeps its referral.
+        const relay =
+          beacon.type === 'purchase' && !hold ? saasTrackingRelay(beacon, receivedAt) : undefined;
+        const result = await store.recordEvent(toEvent(beacon, receivedAt), relay);
+        if (result.relayQueued) onRelayQueued();
+        metrics.beacon(beacon.type, outcomeOf(beacon, result, hold));
+        if (beacon.type === 'purchase')
+          logger.info('collector', describeBeacon(beacon, result, hold));
+      } catch (error) {
+        metrics.beacon(beacon.type, 'store_error');
+        logger.error('collector', `storing beacon ${beacon.id} failed: ${String(error)}`);
+        onServerError?.(res);
+        return fail(res, 503, 'storage unavailable, retry later');
+      }
+      res.statusCode = 204;
+      res.end();
+    } catch (error) {
+      onError(error, req, res);
+    }
+  }
+
+  return {
+    admit(req, res) {
+      setCorsHeaders(req, res, allowedOrigins);
+      res.setHeader('Cache-Control', 'no-store');
+      if (isOriginAllowed(req, allowedOrigins)) return true;
+      metrics.beacon('unknown', 'origin_refused');
+      fail(res, 403, 'origin not allowed');
+      return false;
+    },
+    refuse,
+    // Each budget is drawn on once the beacon says what it is; what cannot be read draws
+    // on the visits' budget.
+    take(text, req, res) {
+      const parsed = parseBeacon(text);
+      if (!parsed.ok) {
+        if (limits.visit.admits(req, res)) refuse(res, 400, parsed.error);
+        return;
+      }
+      if (limits[parsed.beacon.type].admits(req, res)) void accept(parsed, req, res);
+    },
+  };
+}
+
+function toEvent(beacon: Beacon, receivedAt: number): NewEvent {
+  return {
+    id: beacon.id,
+    type: beacon.type,
+    partnerKey: beacon.key,
+    serviceName: beacon.service,
+    customerId: beacon.type === 'purchase' ? beacon.customerId : null,
+    referral: beacon.ref ?? null,
+    clientTime: beacon.time,
+    receivedAt,
+  };
+}
