@@ -53,7 +53,8 @@ export async function openPostgresStore(options: {
   releaseInterrupted?: boolean;
 }): Promise<Store> {
   const { url, logger, clock = systemClock, releaseInterrupted = true } = options;
-  const pool = createPool(url, options.poolSize ?? DEFAULT_POOL_SIZE);
+  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
+  const pool = createPool(url, poolSize);
   // An idle connection that breaks (a server restart) is dropped from the pool and replaced
   // on next use; without a listener the error would end the process.
   pool.on('error', (error) => logger.warn('store', `database connection lost: ${error.message}`));
@@ -73,7 +74,8 @@ export async function openPostgresStore(options: {
   logger.info('store', `PostgreSQL store at ${redactDbUrl(url)}`);
 
   const calls = trackCalls({
-    ...postgresIngest(pool),
+    // Beacon batches take at most half the pool: the rest is the relay worker's and the API's.
+    ...postgresIngest(pool, { batches: Math.max(1, Math.floor(poolSize / 2)) }),
     ...postgresOutbox(pool, clock),
     ...postgresOrders(pool),
     ...postgresUsage(pool),

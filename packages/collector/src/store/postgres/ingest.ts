@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { IngestStore, NewEvent, RecordResult } from '../ingest.js';
 import type { NewRelay, RelaySource, RelayStatus } from '../outbox.js';
 import { inTransaction, type Queryable } from './db.js';
+import { createIngestBatches } from './ingest-batch.js';
 import { type QueuedRelay, queueRelay } from './relay-rows.js';
 
 const existing = (row: QueuedRelay['row']): NonNullable<RecordResult['relay']> => ({
@@ -92,9 +93,17 @@ async function record(
   return { duplicate: false, relayQueued: false, relay: existing(row) };
 }
 
-/** {@link IngestStore} on PostgreSQL: the event row and its relay in one transaction. */
-export function postgresIngest(pool: pg.Pool): IngestStore {
+/**
+ * {@link IngestStore} on PostgreSQL: the event row and its relay in one transaction. Beacons
+ * are written in batches (postgres/ingest-batch.ts), at most `batches` at once; a report
+ * from the API, which may take over a beacon's relay, in a transaction of its own.
+ */
+export function postgresIngest(pool: pg.Pool, options: { batches: number }): IngestStore {
+  const alone = (event: NewEvent, relay: NewRelay | undefined) =>
+    inTransaction(pool, (client) => record(client, event, relay));
+  const batched = createIngestBatches({ pool, inFlight: options.batches, alone });
   return {
-    recordEvent: (event, relay) => inTransaction(pool, (client) => record(client, event, relay)),
+    recordEvent: (event, relay) =>
+      relay?.source === 'api' ? alone(event, relay) : batched(event, relay),
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { NewEvent } from '../../store/types.js';
 import { purchaseFixture } from '../fixtures.js';
 import { attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
 
@@ -93,6 +94,67 @@ export function describeEventsAndOutbox(harness: StoreHarness): void {
       expect(named[0]).toEqual(named[1]);
       expect(await store.countEvents()).toBe(2);
       expect(await store.countRelays()).toMatchObject({ pending: 1 });
+    });
+
+    it('settles a burst made in one turn as one after the other would, in call order', async () => {
+      const store = await harness.fresh({ clock });
+      const old = purchaseFixture({ customerId: 'old' });
+      await store.recordEvent(old.event, old.relay);
+      const burst = Array.from({ length: 200 }, (_, i) => purchaseFixture({ customerId: `c${i}` }));
+      const again = purchaseFixture({ customerId: 'old' });
+      const c7Again = purchaseFixture({ customerId: 'c7' });
+      const visits = Array.from(
+        { length: 10 },
+        () => purchaseFixture({ type: 'visit', customerId: null }).event,
+      );
+      const results = await Promise.all([
+        ...burst.map(({ event, relay }) => store.recordEvent(event, relay)),
+        store.recordEvent(burst[5]?.event as NewEvent, burst[5]?.relay),
+        store.recordEvent(again.event, again.relay),
+        store.recordEvent(c7Again.event, c7Again.relay),
+        ...visits.map((visit) => store.recordEvent(visit)),
+      ]);
+      // Each new customer's relay is queued, with ids in call order after the old one's.
+      expect(results.slice(0, 200).map((r) => [r.relayQueued, r.relay?.id])).toEqual(
+        burst.map((_, i) => [true, i + 2]),
+      );
+      expect(results[200]).toEqual({ duplicate: true, relayQueued: false });
+      expect(results[201]).toEqual({
+        duplicate: false,
+        relayQueued: false,
+        relay: { id: 1, status: 'pending', purchasedAt: old.relay.purchasedAt, source: 'beacon' },
+      });
+      expect(results[202]).toEqual({
+        duplicate: false,
+        relayQueued: false,
+        relay: {
+          id: 9,
+          status: 'pending',
+          purchasedAt: burst[7]?.relay.purchasedAt,
+          source: 'beacon',
+        },
+      });
+      expect(results.slice(203)).toEqual(
+        visits.map(() => ({ duplicate: false, relayQueued: false })),
+      );
+      expect(await store.countEvents()).toBe(1 + 200 + 2 + 10);
+      expect(await store.countRelays()).toMatchObject({ pending: 201 });
+    });
+
+    it('stores every call of a burst larger than one batch, each relay once', async () => {
+      const store = await harness.fresh({ clock });
+      const burst = Array.from({ length: 1_000 }, (_, i) =>
+        purchaseFixture({ customerId: `b${i}` }),
+      );
+      const results = await Promise.all(
+        burst.map(({ event, relay }) => store.recordEvent(event, relay)),
+      );
+      expect(results.every((r) => r.relayQueued && !r.duplicate)).toBe(true);
+      expect(new Set(results.map((r) => r.relay?.id)).size).toBe(1_000);
+      expect(await store.countEvents()).toBe(1_000);
+      expect((await store.listRelays({ limit: 2_000 })).map((r) => r.customerId).sort()).toEqual(
+        burst.map((b) => b.event.customerId).sort(),
+      );
     });
 
     it('stores an event and its relay together or not at all', async () => {
