@@ -74,9 +74,10 @@ export async function openPostgresStore(options: {
   logger.info('store', `PostgreSQL store at ${redactDbUrl(url)}`);
 
   const calls = trackCalls({
-    // Beacon batches take at most half the pool: the rest is the relay worker's and the API's.
+    // Beacon batches take at most half the pool, delivered relays' at most a quarter: the
+    // rest is for claims, the API and the admin pages.
     ...postgresIngest(pool, { batches: Math.max(1, Math.floor(poolSize / 2)) }),
-    ...postgresOutbox(pool, clock),
+    ...postgresOutbox(pool, clock, { batches: Math.max(1, Math.floor(poolSize / 4)) }),
     ...postgresOrders(pool),
     ...postgresUsage(pool),
     ...postgresAdminReads(pool),

@@ -1,13 +1,12 @@
 import type pg from 'pg';
 import type { NewEvent, RecordResult } from '../ingest.js';
 import type { NewRelay, RelaySource, RelayStatus } from '../outbox.js';
+import { batched } from './batches.js';
 
-/** One beacon waiting for its batch. */
-interface Pending {
+/** One beacon of a batch. */
+interface Beacon {
   event: NewEvent;
   relay: NewRelay | undefined;
-  resolve: (result: RecordResult) => void;
-  reject: (error: unknown) => void;
 }
 
 interface RelayHead {
@@ -73,13 +72,12 @@ const headOf = (row: RelayHead): NonNullable<RecordResult['relay']> => ({
 });
 
 /**
- * Group commit for beacons on PostgreSQL: what arrives while earlier batches are being
- * written is written together, in one statement, so a busy collector pays one round trip and
- * one commit (one WAL flush) for a batch rather than four round trips and a commit per
- * beacon. At most `inFlight` batches are written at once, leaving the pool's other
- * connections to the relay worker and the API. Each promise settles once its batch has
- * committed. A batch that fails is written again one beacon at a time with `alone`, so only
- * the one at fault is refused.
+ * Group commit for beacons on PostgreSQL (see {@link batched}): a busy collector pays one
+ * round trip and one commit (one WAL flush) for a batch of beacons rather than four round
+ * trips and a commit per beacon. At most `inFlight` batches are written at once, leaving
+ * the pool's other connections to the relay worker and the API. Each promise settles once
+ * its batch has committed; a batch that fails is written again one beacon at a time with
+ * `alone`, so only the one at fault is refused.
  *
  * Only beacons come this way: their relays (source `beacon`) never take over another, so a
  * batch needs no row locks.
@@ -90,49 +88,16 @@ export function createIngestBatches(options: {
   alone: (event: NewEvent, relay: NewRelay | undefined) => Promise<RecordResult>;
 }): (event: NewEvent, relay: NewRelay | undefined) => Promise<RecordResult> {
   const { pool, inFlight, alone } = options;
-  let queue: Pending[] = [];
-  let writing = 0;
-  let scheduled = false;
-
-  const start = () => {
-    scheduled = false;
-    while (writing < inFlight && queue.length > 0) {
-      const batch = queue.slice(0, MAX_BATCH);
-      queue = queue.slice(batch.length);
-      writing++;
-      void write(batch).finally(() => {
-        writing--;
-        start();
-      });
-    }
-  };
-
-  async function write(batch: Pending[]): Promise<void> {
-    let results: RecordResult[];
-    try {
-      results = await writeBatch(pool, batch);
-    } catch {
-      // Nothing of the batch was written (one statement): each one again, on its own.
-      await Promise.all(
-        batch.map(({ event, relay, resolve, reject }) => alone(event, relay).then(resolve, reject)),
-      );
-      return;
-    }
-    for (const [index, { resolve }] of batch.entries()) resolve(results[index] as RecordResult);
-  }
-
-  return (event, relay) =>
-    new Promise((resolve, reject) => {
-      queue.push({ event, relay, resolve, reject });
-      // Every beacon parsed in this turn of the event loop joins the batch.
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(start);
-      }
-    });
+  const write = batched<Beacon, RecordResult>({
+    write: (beacons) => writeBatch(pool, beacons),
+    alone: ({ event, relay }) => alone(event, relay),
+    inFlight,
+    maxBatch: MAX_BATCH,
+  });
+  return (event, relay) => write({ event, relay });
 }
 
-async function writeBatch(pool: pg.Pool, batch: Pending[]): Promise<RecordResult[]> {
+async function writeBatch(pool: pg.Pool, batch: Beacon[]): Promise<RecordResult[]> {
   const events = batch.map(({ event }) => event);
   // A relay only for the first beacon with each event id: a repeat is a duplicate.
   const ids = new Set<string>();

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Clock } from '../../clock.js';
 import type { AttemptRecord, OutboxStore } from '../outbox.js';
 import { INTERRUPTED_REPORT_ERROR } from '../relay-states.js';
+import { batched } from './batches.js';
 import { inTransaction, type Queryable, storable } from './db.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
 
@@ -81,6 +82,20 @@ const DEAD = finish(
 );
 const UNCONFIRMED = finish("'unconfirmed'");
 
+// DELIVERED for many relays in one statement: each with its own claim and answer.
+const DELIVERED_MANY = `
+  UPDATE relays SET status = 'delivered', lease_until = NULL, last_status = o.status,
+    last_body = o.body, last_error = o.error, updated_at = o.at,
+    late = COALESCE(o.late, relays.late), delivered_at = o.at, replacement = NULL
+  FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::text[], $5::text[],
+      $6::bigint[], $7::boolean[]) AS o(id, claim, status, body, error, at, late)
+  WHERE relays.id = o.id AND relays.status = 'in_flight'
+    AND (o.claim IS NULL OR relays.attempts = o.claim)
+  RETURNING relays.id`;
+
+/** Most outcomes written by one statement. */
+const MAX_OUTCOMES = 256;
+
 const RELEASE = `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = $2,
     updated_at = $2, ${takeReplacement}
   WHERE id = ANY($1::bigint[]) AND status = 'in_flight'`;
@@ -99,9 +114,34 @@ const bind = (id: number, attempt: AttemptRecord) => [
  * {@link OutboxStore} on PostgreSQL, for any number of instances on one database: claims
  * skip rows another instance is claiming, and outcomes count only under the claim sent with.
  */
-export function postgresOutbox(pool: pg.Pool, clock: Clock): OutboxStore {
+export function postgresOutbox(
+  pool: pg.Pool,
+  clock: Clock,
+  options: { batches: number },
+): OutboxStore {
   const changed = async (sql: string, params: unknown[]) =>
     ((await pool.query(sql, params)).rowCount ?? 0) > 0;
+  // Deliveries come in streams while a backlog drains: those of one turn (and those that
+  // come while earlier ones are written) commit together.
+  const delivered = batched<{ id: number; attempt: AttemptRecord }, boolean>({
+    async write(outcomes) {
+      const column = <T>(value: (row: (typeof outcomes)[number]) => T) => outcomes.map(value);
+      const done = await pool.query<{ id: number }>(DELIVERED_MANY, [
+        column(({ id }) => id),
+        column(({ attempt }) => attempt.claim ?? null),
+        column(({ attempt }) => attempt.status),
+        column(({ attempt }) => storable(attempt.body)),
+        column(({ attempt }) => storable(attempt.error)),
+        column(({ attempt }) => attempt.at),
+        column(({ attempt }) => attempt.late ?? null),
+      ]);
+      const ids = new Set(done.rows.map((row) => row.id));
+      return outcomes.map(({ id }) => ids.has(id));
+    },
+    alone: ({ id, attempt }) => changed(DELIVERED, bind(id, attempt)),
+    inFlight: options.batches,
+    maxBatch: MAX_OUTCOMES,
+  });
   return {
     claimDueRelays: ({ now, limit, leaseMs, holdUsage = false }) =>
       inTransaction(pool, async (client) => {
@@ -111,7 +151,7 @@ export function postgresOutbox(pool: pg.Pool, clock: Clock): OutboxStore {
           .map(toRelay)
           .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
       }),
-    markDelivered: (id, attempt) => changed(DELIVERED, bind(id, attempt)),
+    markDelivered: (id, attempt) => delivered({ id, attempt }),
     scheduleRetry: (id, nextAttemptAt, attempt) =>
       changed(RETRY, [...bind(id, attempt), nextAttemptAt]),
     markDead: (id, attempt) => changed(DEAD, bind(id, attempt)),

@@ -327,5 +327,43 @@ export function describeEventsAndOutbox(harness: StoreHarness): void {
       expect(await store.markDelivered(second?.id ?? -1, { ...ok, claim: 2 })).toBe(true);
       expect((await store.listRelays())[0]).toMatchObject({ status: 'delivered' });
     });
+
+    it('settles deliveries made in one turn each on its own claim and answer', async () => {
+      const store = await harness.fresh({ clock });
+      for (const customerId of ['a', 'b', 'c', 'd']) {
+        const { event, relay } = purchaseFixture({ customerId });
+        await store.recordEvent(event, relay);
+      }
+      const claimed = await store.claimDueRelays({ now: T0, limit: 4, leaseMs: 60_000 });
+      const [a, b, c, d] = claimed.map((relay) => relay.id);
+      const answer = (status: number, body: string, at: number) => ({
+        at,
+        status,
+        body,
+        error: null,
+        claim: 1,
+      });
+      const results = await Promise.all([
+        store.markDelivered(a ?? -1, answer(200, '{"a":1}', T0 + 1)),
+        // A stale claim changes nothing, beside others that do.
+        store.markDelivered(b ?? -1, { ...answer(201, '{}', T0 + 2), claim: 7 }),
+        store.markDelivered(c ?? -1, { ...answer(201, 'naïve \u0000', T0 + 3), late: true }),
+        store.markDelivered(-1, answer(200, '{}', T0 + 4)),
+        store.markDelivered(d ?? -1, answer(202, '', T0 + 5)),
+      ]);
+      expect(results).toEqual([true, false, true, false, true]);
+      const rows = new Map((await store.listRelays()).map((relay) => [relay.id, relay]));
+      expect(rows.get(a ?? -1)).toMatchObject({
+        status: 'delivered',
+        lastStatus: 200,
+        lastBody: '{"a":1}',
+        deliveredAt: T0 + 1,
+        late: false,
+      });
+      expect(rows.get(b ?? -1)).toMatchObject({ status: 'in_flight', lastStatus: null });
+      expect(rows.get(c ?? -1)).toMatchObject({ status: 'delivered', lastStatus: 201, late: true });
+      expect(rows.get(c ?? -1)?.lastBody).toMatch(/^naïve /);
+      expect(rows.get(d ?? -1)).toMatchObject({ status: 'delivered', deliveredAt: T0 + 5 });
+    });
   });
 }
