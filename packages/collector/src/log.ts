@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
-import { prettyFactory } from 'pino-pretty';
 
 /** Which part of the collector a log line comes from; its `component` field. */
 export type Component =
@@ -93,7 +93,12 @@ export function batchLines(destination: LogDestination): LogDestination {
   };
 }
 
+// pino-pretty is loaded only for the pretty format: a few MB a JSON-logging collector would
+// carry for nothing.
+const load = createRequire(import.meta.url);
+
 function prettyStream(destination: LogDestination, colorize: boolean) {
+  const { prettyFactory } = load('pino-pretty') as typeof import('pino-pretty');
   // prettyFactory formats a line in the caller's tick: no worker thread, no buffer to lose.
   const format = prettyFactory({
     colorize,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { RequestHandler } from 'express';
 import type { pino } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from '../log.js';
 
 /** Header carrying the request id, in both directions. */
@@ -50,8 +50,12 @@ export function logsEveryRequest(logger: Logger): boolean {
   return logger.pino?.isLevelEnabled('debug') ?? false;
 }
 
+// Loaded only at level debug (below): a collector logging failures alone never needs it.
+const load = createRequire(import.meta.url);
+
 // Every request logged: pino-http, binding the id on `req.log`.
 function pinoRequestLog(base: pino.Logger): RequestHandler {
+  const { pinoHttp } = load('pino-http') as typeof import('pino-http');
   return pinoHttp({
     logger: base.child({ component: 'http' }),
     genReqId: (req, res) => {

@@ -1,7 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { isPostgresUrl } from './db-location.js';
-import { openPostgresStore } from './postgres.js';
 import { openSqliteStore } from './sqlite.js';
 import type { Store } from './types.js';
 
@@ -25,7 +24,7 @@ export interface OpenStoreOptions {
  * Opens the store `db` names: PostgreSQL for a `postgres://` or `postgresql://` URL (any
  * number of collectors may share it), otherwise a SQLite file (one collector per file).
  */
-export function openStore(options: OpenStoreOptions): Promise<Store> {
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const { db, logger } = options;
   const common = {
     logger,
@@ -35,6 +34,9 @@ export function openStore(options: OpenStoreOptions): Promise<Store> {
     }),
   };
   if (isPostgresUrl(db)) {
+    // Loaded only for PostgreSQL: node-postgres is a few MB of memory a SQLite collector
+    // would carry for nothing.
+    const { openPostgresStore } = await import('./postgres.js');
     return openPostgresStore({
       ...common,
       url: db.trim(),
