@@ -17,8 +17,8 @@
 // medians. Everything listens on 127.0.0.1; everything started here is stopped when the run
 // ends, however it ends.
 //
-// Self-contained on purpose (bench/lib is being reworked): its own wrk script, onramps,
-// process handling, baseline server and report; only describeMachine is shared.
+// Self-contained: its own wrk script, onramps, process handling, baseline server and
+// report; only describeMachine is shared with bench/lib.
 import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -1554,7 +1554,7 @@ ${relayChecks.join('\n')}
 ## What limits PostgreSQL here
 
 - **Durability.** \`scripts/pg-cluster.mjs\` starts its clusters with \`fsync\`, \`synchronous_commit\` and \`full_page_writes\` off: a commit there never waits for the disk, while the collector's SQLite store commits with \`synchronous = FULL\` (an fsync per group commit). That flatters PostgreSQL, so the second cluster was switched to \`fsync\`, \`synchronous_commit\` and \`full_page_writes\` on (\`ALTER SYSTEM\`, reload, checked in \`pg_settings\`: ${['fsync', 'synchronous_commit', 'full_page_writes'].map((k) => `${k} ${d[k]}`).join(', ')}, \`wal_sync_method\` ${d.wal_sync_method}). Only the fsync-on rows compare like with like.
-- **One transaction per beacon.** The PostgreSQL store runs each beacon as a transaction of its own on a pooled connection (\`BEGIN\`, \`INSERT\` the event, \`INSERT … RETURNING\` the relay, \`COMMIT\`: four round trips, at most ${POOL_SIZE} beacons in flight with the default pool), while the SQLite store commits every beacon parsed in the same event-loop turn in one transaction (\`store/group-commit.ts\`). Per core used by the collector and the database together, that is ${fmt(perCore(sqlite))} beacons/s on SQLite against ${fmt(perCore(pgFast))} (fsync off) and ${fmt(perCore(pgDurable))} (fsync on) on PostgreSQL. Seeding the backlog shows the same: ${fmt(plan.backlog)} \`recordEvent\` calls, 200 at a time, took ${fmt(
+- **Batches on both stores, and what is left.** The SQLite store commits every beacon parsed in the same event-loop turn in one transaction (\`store/group-commit.ts\`). The PostgreSQL store writes the beacons that arrive while earlier ones are being written in one statement (the events, and the relays of those that were new: one round trip and one commit for the batch, \`store/postgres/ingest-batch.ts\`), at most ${Math.floor(POOL_SIZE / 2)} batches at once with the default pool of ${POOL_SIZE}; deliveries are batched the same way during a drain. What is left is a round trip per batch to another process, and that process's CPU. Per core used by the collector and the database together, that is ${fmt(perCore(sqlite))} beacons/s on SQLite against ${fmt(perCore(pgFast))} (fsync off) and ${fmt(perCore(pgDurable))} (fsync on) on PostgreSQL. Seeding the backlog: ${fmt(plan.backlog)} \`recordEvent\` calls, 200 at a time, took ${fmt(
     drainMedian('sqlite', (x) => x.seedSeconds),
     1,
   )} s on SQLite and ${fmt(
@@ -1563,8 +1563,8 @@ ${relayChecks.join('\n')}
   )} s / ${fmt(
     drainMedian('pg-durable', (x) => x.seedSeconds),
     1,
-  )} s on PostgreSQL. The relay drain, where each relay also costs an onramp call, is closer.
-- **One machine, ${machine.cores} cores.** The collector (one Node thread for requests), PostgreSQL's backends, wrk and, during the drain, the onramp (in the bench process) share the same cores; a PostgreSQL commit is a round trip to other processes through the loopback, CPU that SQLite, inside the collector's process, does not spend. In the max-rate runs the collector used ${fmt(sqlite.max.serverCores, 2)} cores on SQLite; on PostgreSQL the collector and the server used ${fmt(pgFast.max.serverCores, 2)} + ${fmt(pgFast.max.postgresCores, 2)} cores with fsync off and ${fmt(pgDurable.max.serverCores, 2)} + ${fmt(pgDurable.max.postgresCores, 2)} with fsync on, wrk the rest. A PostgreSQL server on a machine of its own would leave the collector its cores but add a network round trip to each of those four.
+  )} s on PostgreSQL.
+- **One machine, ${machine.cores} cores.** The collector (one Node thread for requests), PostgreSQL's backends, wrk and, during the drain, the onramp (in the bench process) share the same cores; a PostgreSQL commit is a round trip to other processes through the loopback, CPU that SQLite, inside the collector's process, does not spend. In the max-rate runs the collector used ${fmt(sqlite.max.serverCores, 2)} cores on SQLite; on PostgreSQL the collector and the server used ${fmt(pgFast.max.serverCores, 2)} + ${fmt(pgFast.max.postgresCores, 2)} cores with fsync off and ${fmt(pgDurable.max.serverCores, 2)} + ${fmt(pgDurable.max.postgresCores, 2)} with fsync on, wrk the rest. A PostgreSQL server on a machine of its own would leave the collector its cores but add a network round trip to each batch.
 - **An untuned throwaway cluster.** Defaults besides the settings above (\`shared_buffers\`, \`work_mem\`, checkpoints; \`max_connections\` ${s.max_connections} from pg-cluster.mjs), a fresh database per use, small tables: these figures say nothing about a large or long-lived database.
 - **Other jobs on the host.** The machine is shared. Each measured run waited for it to be quiet and was done again (${MAX_ATTEMPTS} attempts at most, keeping the least disturbed) when more than ${MAX_FOREIGN_CORES} of a core went to other work meanwhile; so was each drain, on a fresh backlog.${retried + drainsRetried > 0 ? ` This time ${retried} load run(s) and ${drainsRetried} drain(s) were set aside.` : ''} Most cores taken by other work during a kept max-rate run: ${foreign.join(', ')}; during a kept drain: ${relayForeign.join(', ')}.
 

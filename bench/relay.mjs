@@ -1,16 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startCollectorProcess } from './lib/processes.mjs';
+import { rssOf, startCollectorProcess } from './lib/processes.mjs';
 import { startSandboxServer } from './lib/sandbox.mjs';
 import { freshDbPath, PARTNER_KEY, readDb, seedPurchases } from './lib/seed.mjs';
 
 const POLL_MS = 100;
+// How long the collector is left alone after the drain before its RSS is read again.
+const SETTLE_MS = 3000;
 
 /**
  * Relay: a collector started on a backlog of `size` pending purchases drains it into the
  * sandbox onramp. Rate from the sandbox's first to last receipt; peak RSS of the collector
- * process; then each seeded customer must have reached the sandbox exactly once.
+ * process, and its RSS once it has been idle again for a few seconds; then each seeded
+ * customer must have reached the sandbox exactly once.
  */
-export async function benchRelay({ sizes, concurrency, timeLimitMs }) {
+export async function benchRelay({ sizes, concurrency, timeLimitMs, nodeArgs, cli }) {
   const runs = [];
   for (const size of sizes) {
     const dbPath = freshDbPath();
@@ -21,6 +24,7 @@ export async function benchRelay({ sizes, concurrency, timeLimitMs }) {
     });
     const sandbox = await startSandboxServer();
     let peakRss;
+    let idleRss;
     let received;
     try {
       const collector = await startCollectorProcess({
@@ -28,6 +32,8 @@ export async function benchRelay({ sizes, concurrency, timeLimitMs }) {
         onrampBaseUrl: sandbox.url,
         partnerKey: PARTNER_KEY,
         env: { CLM_RELAY_CONCURRENCY: String(concurrency) },
+        nodeArgs,
+        ...(cli && { cli }),
       });
       try {
         const deadline = Date.now() + timeLimitMs;
@@ -38,6 +44,8 @@ export async function benchRelay({ sizes, concurrency, timeLimitMs }) {
           await sleep(POLL_MS);
         }
         peakRss = collector.peakRss();
+        await sleep(SETTLE_MS);
+        idleRss = rssOf(collector.pid);
       } finally {
         await collector.stop();
       }
@@ -53,6 +61,7 @@ export async function benchRelay({ sizes, concurrency, timeLimitMs }) {
     runs.push({
       size,
       peakRss,
+      idleRss,
       seconds,
       rate: seconds > 0 ? (size - 1) / seconds : Number.NaN,
       ...check(size, customers, bodies, readDb(dbPath).relays),

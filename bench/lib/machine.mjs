@@ -16,3 +16,70 @@ export function describeMachine() {
     platform: `${process.platform} ${process.arch}`,
   };
 }
+
+function cpuTimes() {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
+  const values = fields.map(Number);
+  // idle + iowait
+  const idle = (values[3] ?? 0) + (values[4] ?? 0);
+  return { idle, total: values.reduce((sum, v) => sum + v, 0) };
+}
+
+/** Share (0..1) of the machine's CPU time that was busy over the next `ms`. */
+export async function cpuBusy(ms = 1000) {
+  const before = cpuTimes();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = cpuTimes();
+  const total = after.total - before.total;
+  return total > 0 ? 1 - (after.idle - before.idle) / total : 0;
+}
+
+/**
+ * Waits (up to `limitMs`) until the machine is quiet, less than `threshold` of its CPU
+ * busy over a second, so that another job on a shared host does not land in one run and
+ * not the next. Resolves with the last share seen (the report shows it).
+ */
+export async function waitForQuiet({ threshold = 0.1, limitMs = 120_000 } = {}) {
+  const deadline = Date.now() + limitMs;
+  let busy = await cpuBusy();
+  while (busy >= threshold && Date.now() < deadline) busy = await cpuBusy();
+  return busy;
+}
+
+const TICKS = 100; // USER_HZ: /proc reports CPU time in these
+
+// utime + stime (+ cutime + cstime: children already reaped, such as a finished wrk).
+function processTicks(pid, withChildren = false) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const own = Number(fields[11]) + Number(fields[12]);
+    return withChildren ? own + Number(fields[13]) + Number(fields[14]) : own;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Starts watching the CPU while a run goes on: `stop()` says how many cores the server
+ * (`pid`) used on average, and how many everything else on the machine did besides the
+ * server, this bench and the load generators it started and waited for (another job on a
+ * shared host: the run is disturbed when that is more than a fraction of a core).
+ */
+export function watchCpu(pid) {
+  const started = Date.now();
+  const machine = cpuTimes();
+  const server = pid ? processTicks(pid) : 0;
+  const bench = processTicks(process.pid, true);
+  return () => {
+    const seconds = (Date.now() - started) / 1000;
+    const after = cpuTimes();
+    const busy = after.total - after.idle - (machine.total - machine.idle);
+    const serverTicks = pid ? processTicks(pid) - server : 0;
+    const benchTicks = processTicks(process.pid, true) - bench;
+    const cores = (ticks) => ticks / TICKS / seconds;
+    return {
+      serverCores: cores(serverTicks),
+      foreignCores: Math.max(0, cores(busy - serverTicks - benchTicks)),
+    };
+  };
+}

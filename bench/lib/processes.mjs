@@ -77,6 +77,9 @@ async function startServer(name, script, args, env, nodeArgs = []) {
   };
 }
 
+/** Resident memory of a process now (VmRSS), in bytes. */
+export const rssOf = (pid) => readStatusKb(pid, 'VmRSS') * 1024;
+
 function readStatusKb(pid, field) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
@@ -112,5 +115,13 @@ export function startCollectorProcess({
   );
 }
 
-/** The baseline: Express 5 answering 204 to POST /beacon, in its own process. */
-export const startBareExpress = () => startServer('bare express', bareServer, [], {});
+/** The sandbox onramp (`clm-collector sandbox`), in its own process like the collector. */
+export const startSandboxProcess = ({ cli = collectorCli } = {}) =>
+  startServer('sandbox', cli, ['sandbox', '--port', '0'], {});
+
+/**
+ * The baseline: Express 5 answering 204 to POST /beacon, in its own process; with `body`,
+ * after reading the body and parsing it with JSON.parse.
+ */
+export const startBareExpress = ({ body = false } = {}) =>
+  startServer('bare express', bareServer, body ? ['--body'] : [], {});

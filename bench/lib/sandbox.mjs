@@ -1,15 +1,18 @@
-import { createServer } from 'node:http';
-import { createSandboxApp } from '@clm/collector';
-import { listenLoopback } from './listen.mjs';
+import { startSandboxProcess } from './processes.mjs';
 
 const json = async (response) => {
   if (!response.ok) throw new Error(`sandbox answered ${response.status}`);
   return response.json();
 };
 
-/** The sandbox onramp in this process, on 127.0.0.1 and a random port. */
+/**
+ * The sandbox onramp on 127.0.0.1 and a random port, in a process of its own: answering
+ * thousands of relays a second must not slow the bench process, which reads the
+ * collector's output (a collector writing its log to a pipe nobody reads waits).
+ */
 export async function startSandboxServer() {
-  const { url, close } = await listenLoopback(createServer(createSandboxApp()));
+  const sandbox = await startSandboxProcess();
+  const { url } = sandbox;
   return {
     url,
     stats: () => fetch(`${url}/_sandbox/stats`).then(json),
@@ -21,6 +24,6 @@ export async function startSandboxServer() {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(mode),
       }).then(json),
-    close,
+    close: () => sandbox.stop(),
   };
 }

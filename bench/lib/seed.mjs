@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore, silentLogger } from '@clm/collector';
 import Database from 'better-sqlite3';
+import { PARTNER_KEY, SERVICE } from './beacon-body.mjs';
 import { onExit } from './guard.mjs';
 
-/** The provider key and service every bench beacon and relay uses. */
-export const PARTNER_KEY = 'PK-bench';
-export const SERVICE = 'bench-service';
+export { PARTNER_KEY, SERVICE };
 
 /** A fresh directory for one database, removed when the bench ends. */
 export function freshDbPath() {
