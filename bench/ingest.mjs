@@ -42,28 +42,19 @@ export async function benchIngest(options) {
   // own; relaying is measured on its own below.
   const sandbox = await startSandboxServer();
   await sandbox.mode({ mode: 'stall' });
+  // Bare Express 5 again beside every collector run: the machine's speed drifts over a run
+  // of several minutes, so each ratio is set against a bare run made just before it.
+  const bare = await startBareExpress({ body: false });
   const runs = [];
   try {
+    if (warmup) await load(bare.url, 'warmpair', { duration: warmup, amount: undefined });
     for (const size of sizes) {
       for (const kind of KINDS) {
-        runs.push(await benchCollector({ size, kind, load, warmup, sandbox }));
+        runs.push(await benchCollector({ size, kind, load, warmup, sandbox, bare }));
       }
     }
   } finally {
     await sandbox.close();
-  }
-  // The machine's own tail: bare Express 5 at each half-load rate a collector ran at. On a
-  // small shared host the load generator and the server share the cores, and this is the
-  // p99 nothing behind the route can beat.
-  const bare = await startBareExpress({ body: false });
-  try {
-    if (warmup) await load(bare.url, 'warmhalf', { duration: warmup, amount: undefined });
-    for (const run of runs) {
-      run.bareHalf = await load(bare.url, `bh${run.kind[0]}${run.size}`, {
-        overallRate: run.halfRate,
-      });
-    }
-  } finally {
     await bare.stop();
   }
   return {
@@ -77,7 +68,7 @@ export async function benchIngest(options) {
   };
 }
 
-async function benchCollector({ size, kind, load, warmup, sandbox }) {
+async function benchCollector({ size, kind, load, warmup, sandbox, bare }) {
   const tag = `${kind[0]}${size}`;
   const dbPath = freshDbPath();
   await seedPurchases(dbPath, { count: size, relayStatus: 'delivered', prefix: `hist${tag}` });
@@ -98,11 +89,15 @@ async function benchCollector({ size, kind, load, warmup, sandbox }) {
         amount: undefined,
       });
     }
+    results.bare = await load(bare.url, `b${tag}`, { pid: bare.pid });
     results.max = await load(collector.url, `m${tag}`, { kind, pid: collector.pid });
     // Half of what this collector just sustained: the latency a provider sees in normal use.
     const rate = Math.max(1, Math.round(results.max.rps / 2));
     results.half = await load(collector.url, `h${tag}`, { kind, overallRate: rate });
     results.halfRate = rate;
+    // The machine's own tail at that rate: on a small shared host the load generator and
+    // the server share the cores, and this is the p99 nothing behind the route can beat.
+    results.bareHalf = await load(bare.url, `bh${tag}`, { overallRate: rate });
     results.peakRss = collector.peakRss();
   } finally {
     await collector.stop();
