@@ -22,6 +22,22 @@ export interface NewEvent {
   receivedAt: number;
 }
 
+/**
+ * An event's values in the order of the `events` columns both stores insert:
+ * `id, type, partner_key, service_name, customer_id, referral, client_time, received_at`.
+ */
+export const eventValues = (event: NewEvent) =>
+  [
+    event.id,
+    event.type,
+    event.partnerKey,
+    event.serviceName,
+    event.customerId,
+    event.referral && JSON.stringify(event.referral),
+    event.clientTime,
+    event.receivedAt,
+  ] as const;
+
 /** What {@link IngestStore.recordEvent} did. */
 export interface RecordResult {
   /** The event id was already stored; nothing was written. */

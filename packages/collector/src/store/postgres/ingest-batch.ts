@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { NewEvent, RecordResult } from '../ingest.js';
+import { eventValues, type NewEvent, type RecordResult } from '../ingest.js';
 import type { NewRelay, RelaySource, RelayStatus } from '../outbox.js';
 import { batched } from './batches.js';
 
@@ -108,15 +108,10 @@ async function writeBatch(pool: pg.Pool, batch: Beacon[]): Promise<RecordResult[
   });
   const relays = withRelay.map(({ relay }) => relay as NewRelay);
   const column = <T, V>(rows: T[], value: (row: T) => V) => rows.map(value);
+  const eventRows = events.map(eventValues);
   const answer = await pool.query<{ added: string[]; queued: RelayHead[] }>(WRITE_BATCH, [
-    column(events, (e) => e.id),
-    column(events, (e) => e.type),
-    column(events, (e) => e.partnerKey),
-    column(events, (e) => e.serviceName),
-    column(events, (e) => e.customerId),
-    column(events, (e) => e.referral && JSON.stringify(e.referral)),
-    column(events, (e) => e.clientTime),
-    column(events, (e) => e.receivedAt),
+    // $1–$8: one array per events column.
+    ...(eventRows[0] ?? []).map((_, index) => eventRows.map((row) => row[index])),
     column(withRelay, (p) => p.event.id),
     column(relays, (r) => r.kind),
     column(relays, (r) => r.dedupeKey),

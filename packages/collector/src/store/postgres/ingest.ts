@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { IngestStore, NewEvent, RecordResult } from '../ingest.js';
+import { eventValues, type IngestStore, type NewEvent, type RecordResult } from '../ingest.js';
 import type { NewRelay, RelaySource, RelayStatus } from '../outbox.js';
 import { inTransaction, type Queryable } from './db.js';
 import { createIngestBatches } from './ingest-batch.js';
@@ -71,16 +71,7 @@ async function record(
     `INSERT INTO events (id, type, partner_key, service_name, customer_id, referral, client_time, received_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (id) DO NOTHING`,
-    [
-      event.id,
-      event.type,
-      event.partnerKey,
-      event.serviceName,
-      event.customerId,
-      event.referral && JSON.stringify(event.referral),
-      event.clientTime,
-      event.receivedAt,
-    ],
+    [...eventValues(event)],
   );
   if (added.rowCount === 0) return { duplicate: true, relayQueued: false };
   if (!relay) return { duplicate: false, relayQueued: false };

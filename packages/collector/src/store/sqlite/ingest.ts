@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { GroupCommit } from '../group-commit.js';
-import type { IngestStore, NewEvent, RecordResult } from '../ingest.js';
+import { eventValues, type IngestStore, type NewEvent, type RecordResult } from '../ingest.js';
 import type { NewRelay, RelaySource, RelayStatus } from '../outbox.js';
 import { prepareQueueRelay, type QueuedRelay } from './relay-rows.js';
 
@@ -66,16 +66,7 @@ export function sqliteIngest(db: Database.Database, group: GroupCommit): IngestS
   }
 
   const record = (event: NewEvent, relay: NewRelay | undefined): RecordResult => {
-    const added = insertEvent.run(
-      event.id,
-      event.type,
-      event.partnerKey,
-      event.serviceName,
-      event.customerId,
-      event.referral && JSON.stringify(event.referral),
-      event.clientTime,
-      event.receivedAt,
-    );
+    const added = insertEvent.run(...eventValues(event));
     if (added.changes === 0) return { duplicate: true, relayQueued: false };
     if (!relay) return { duplicate: false, relayQueued: false };
     const { queued, row } = queueRelay(relay);
