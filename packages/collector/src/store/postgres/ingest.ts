@@ -94,7 +94,10 @@ export function postgresIngest(pool: pg.Pool, options: { batches: number }): Ing
     inTransaction(pool, (client) => record(client, event, relay));
   const batched = createIngestBatches({ pool, inFlight: options.batches, alone });
   return {
+    // A relay without a source is the API's (NewRelay's default).
     recordEvent: (event, relay) =>
-      relay?.source === 'api' ? alone(event, relay) : batched(event, relay),
+      relay === undefined || relay.source === 'beacon'
+        ? batched(event, relay)
+        : alone(event, relay),
   };
 }

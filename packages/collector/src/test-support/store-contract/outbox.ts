@@ -50,6 +50,22 @@ export function describeEventsAndOutbox(harness: StoreHarness): void {
       expect(JSON.stringify(stored?.payload)).toBe(JSON.stringify(payload));
     });
 
+    it('stores a relay that names no source as from the API, beside beacons of the same turn', async () => {
+      const store = await harness.fresh({ clock });
+      const beacon = purchaseFixture({ customerId: 'from-a-beacon' });
+      const unnamed = purchaseFixture({ customerId: 'from-the-api' });
+      const { source: _, ...relay } = unnamed.relay;
+      await Promise.all([
+        store.recordEvent(beacon.event, beacon.relay),
+        store.recordEvent(unnamed.event, relay),
+      ]);
+      const sources = (await store.listRelays()).map((r) => [r.customerId, r.source]).sort();
+      expect(sources).toEqual([
+        ['from-a-beacon', 'beacon'],
+        ['from-the-api', 'api'],
+      ]);
+    });
+
     it('ignores a repeated event id', async () => {
       const store = await harness.fresh({ clock });
       const { event, relay } = purchaseFixture();
