@@ -17,8 +17,8 @@
 // medians. Everything listens on 127.0.0.1; everything started here is stopped when the run
 // ends, however it ends.
 //
-// Self-contained: its own wrk script, onramps, process handling, baseline server and
-// report; only describeMachine is shared with bench/lib.
+// Its own onramps, process handling, baseline server and report; the wrk script
+// (lib/beacons.lua) and the /proc readers (lib/machine.mjs) are bench/lib's.
 import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -35,7 +35,6 @@ import {
 } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -44,8 +43,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { startPgCluster } from '../scripts/pg-cluster.mjs';
-import { describeMachine } from './lib/machine.mjs';
+import { freePort, startPgCluster } from '../scripts/pg-cluster.mjs';
+import {
+  busyTicks,
+  describeMachine,
+  processTicks,
+  statusKb,
+  TICKS,
+  waitForQuiet as waitForQuietMachine,
+} from './lib/machine.mjs';
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false } } });
 const smoke = values.smoke;
@@ -106,7 +112,6 @@ const WRK_THREADS = 1;
 const MAX_FOREIGN_CORES = 0.3;
 /** Attempts at a disturbed run or drain; the least disturbed one is kept. */
 const MAX_ATTEMPTS = 2;
-const TICKS_PER_SECOND = 100;
 
 const require = createRequire(import.meta.url);
 const collectorDir = dirname(require.resolve('@clm/collector/package.json'));
@@ -204,47 +209,7 @@ function spawnChild(file, args, options = {}) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Small helpers
-
-/** @returns {Promise<number>} a port nobody listens on at 127.0.0.1 right now */
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-
-/**
- * A field of /proc/<pid>/status, in kB (VmRSS, VmHWM).
- * @param {number} pid
- * @param {string} field
- */
-function statusKb(pid, field) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-  if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
-  return Number(match[1]);
-}
-
-/**
- * CPU ticks of a process from /proc/<pid>/stat: utime + stime, and with `reaped` also the
- * children it has waited for (cutime + cstime). 0 when it is gone.
- * @param {number} pid
- * @param {boolean} [reaped]
- */
-function processTicks(pid, reaped = false) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    const own = Number(fields[11]) + Number(fields[12]);
-    return reaped ? own + Number(fields[13]) + Number(fields[14]) : own;
-  } catch {
-    return 0;
-  }
-}
+// CPU and memory of the processes measured
 
 /**
  * CPU ticks of a PostgreSQL server: the postmaster with the backends it reaped, plus its
@@ -263,13 +228,6 @@ function postgresTicks(postmaster) {
   return ticks;
 }
 
-function machineTicks() {
-  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
-  const numbers = fields.map(Number);
-  const idle = (numbers[3] ?? 0) + (numbers[4] ?? 0);
-  return { busy: numbers.reduce((sum, n) => sum + n, 0) - idle };
-}
-
 /**
  * Starts watching the CPU; the function returned says how many cores the server, PostgreSQL
  * and everything else on the machine (other jobs: not this bench, its load generator, the
@@ -278,17 +236,17 @@ function machineTicks() {
  */
 function watchCpu({ serverPid, postmaster }) {
   const started = performance.now();
-  const machine = machineTicks().busy;
+  const machine = busyTicks();
   const server = serverPid ? processTicks(serverPid) : 0;
   const database = postmaster ? postgresTicks(postmaster) : 0;
   const bench = processTicks(process.pid, true);
   return () => {
     const seconds = (performance.now() - started) / 1000;
-    const cores = (/** @type {number} */ ticks) => ticks / TICKS_PER_SECOND / seconds;
+    const cores = (/** @type {number} */ ticks) => ticks / TICKS / seconds;
     const serverTicks = serverPid ? processTicks(serverPid) - server : 0;
     const databaseTicks = postmaster ? postgresTicks(postmaster) - database : 0;
     const benchTicks = processTicks(process.pid, true) - bench;
-    const busy = machineTicks().busy - machine;
+    const busy = busyTicks() - machine;
     return {
       serverCores: cores(serverTicks),
       postgresCores: cores(databaseTicks),
@@ -301,17 +259,7 @@ function watchCpu({ serverPid, postmaster }) {
  * Waits (up to the plan's limit) until less than 15 % of the machine's CPU is busy over a
  * second: other jobs on a shared host must not land in one target's run and not another's.
  */
-async function waitForQuiet() {
-  const deadline = Date.now() + plan.quietLimitMs;
-  for (;;) {
-    const before = machineTicks().busy;
-    const at = performance.now();
-    await sleep(1000);
-    const share =
-      (machineTicks().busy - before) / TICKS_PER_SECOND / ((performance.now() - at) / 1000) / 2;
-    if (share < 0.15 || Date.now() > deadline) return share;
-  }
-}
+const waitForQuiet = () => waitForQuietMachine({ threshold: 0.15, limitMs: plan.quietLimitMs });
 
 /** @param {number} value @param {number} [digits] */
 const fmt = (value, digits = 0) =>
@@ -532,91 +480,11 @@ const startBare = () =>
   startProcess('bare express', ['--input-type=module', '-e', BARE_SERVER], {}, { cwd: benchDir });
 
 // ---------------------------------------------------------------------------------------
-// Load: wrk with a script of its own, written to the work folder. Every request is a
-// purchase beacon with a unique id (`<tag>_<thread>_<counter>`) and customer, the id also
-// sent as X-Request-Id, which the collector echoes: the ids of the 2xx answers are listed.
+// Load: wrk with bench/lib's script. Every request is a purchase beacon with a unique id
+// (`<tag>_<thread>_<counter>`) and customer, the id also sent as X-Request-Id, which the
+// collector echoes: the ids of the 2xx answers are listed.
 
-const WRK_SCRIPT = String.raw`
-local threads = {}
-function setup(thread)
-  table.insert(threads, thread)
-  thread:set("tid", #threads)
-end
-
-local counter = 0
-local time_ms
-local headers = {}
-acked = {}
-statuses = {}
-
-function init(args)
-  tag, key, service, origin, out = args[1], args[2], args[3], args[4], args[5]
-  local rate = tonumber(args[6] or "0")
-  time_ms = os.time() * 1000
-  headers["Content-Type"] = "text/plain;charset=UTF-8"
-  headers["Origin"] = origin
-  if rate > 0 then
-    -- This thread's requests go out on a schedule of rate/s, whatever the latencies.
-    local ffi = require("ffi")
-    ffi.cdef("typedef struct { long tv_sec; long tv_nsec; } pgb_timespec; int clock_gettime(int clock, pgb_timespec *ts);")
-    local ts = ffi.new("pgb_timespec")
-    local function now()
-      ffi.C.clock_gettime(1, ts)
-      return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
-    end
-    local interval = 1000 / rate
-    local slot = nil
-    function delay()
-      local t = now()
-      if slot == nil or slot < t then slot = t end
-      local wait = slot - t
-      slot = slot + interval
-      return math.floor(wait)
-    end
-  end
-end
-
-function request()
-  counter = counter + 1
-  local id = string.format("%s_%d_%08d", tag, tid, counter)
-  local body = string.format(
-    '{"v":1,"type":"purchase","id":"%s","key":"%s","service":"%s","customerId":"cust-%s","ref":{"id":"R-bench","at":%d,"utm":{"source":"marketplace"}},"time":%d}',
-    id, key, service, id, time_ms - 60000, time_ms)
-  headers["X-Request-Id"] = id
-  return wrk.format("POST", "/beacon", headers, body)
-end
-
-function response(status, response_headers, _body)
-  statuses[status] = (statuses[status] or 0) + 1
-  if status >= 200 and status < 300 then
-    acked[#acked + 1] = response_headers["X-Request-Id"] or response_headers["x-request-id"] or "?"
-  end
-end
-
-function done(summary, latency, _requests)
-  local out = threads[1]:get("out")
-  local ids = io.open(out .. ".ids", "w")
-  local counts = {}
-  for _, thread in ipairs(threads) do
-    for _, id in ipairs(thread:get("acked")) do ids:write(id, "\n") end
-    for status, n in pairs(thread:get("statuses")) do counts[status] = (counts[status] or 0) + n end
-  end
-  ids:close()
-  local parts = {}
-  for status, n in pairs(counts) do parts[#parts + 1] = string.format('"%d":%d', status, n) end
-  local e = summary.errors
-  local f = io.open(out, "w")
-  f:write(string.format(
-    '{"requests":%d,"durationUs":%d,"p50Us":%d,"p90Us":%d,"p99Us":%d,"maxUs":%d,' ..
-    '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},"statuses":{%s}}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max, e.connect, e.read, e.write, e.status, e.timeout,
-    table.concat(parts, ",")))
-  f:close()
-end
-`;
-const wrkScript = join(workDir, 'beacons.lua');
-writeFileSync(wrkScript, WRK_SCRIPT);
+const wrkScript = fileURLToPath(new URL('./lib/beacons.lua', import.meta.url));
 let wrkRuns = 0;
 
 /**
@@ -655,10 +523,12 @@ async function wrk(url, { tag, seconds, rate = 0, pids }) {
     url,
     '--',
     tag,
+    'purchase',
     PARTNER_KEY,
     SERVICE,
     SHOP_ORIGIN,
     out,
+    // The script paces each thread: the rate is divided among them.
     String(rate / WRK_THREADS),
   ];
   const child = spawnChild('wrk', args);

@@ -111,7 +111,7 @@ const run = ([file, args], cwd) =>
   });
 
 /** @returns {Promise<number>} a port nobody listens on at 127.0.0.1 right now */
-const freePort = () =>
+export const freePort = () =>
   new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -17,12 +17,19 @@ export function describeMachine() {
   };
 }
 
+/** The machine's CPU time so far, in ticks: idle (with iowait) and in all. */
 function cpuTimes() {
   const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
   const values = fields.map(Number);
   // idle + iowait
   const idle = (values[3] ?? 0) + (values[4] ?? 0);
   return { idle, total: values.reduce((sum, v) => sum + v, 0) };
+}
+
+/** The machine's busy CPU time so far, in ticks (all cores). */
+export function busyTicks() {
+  const { idle, total } = cpuTimes();
+  return total - idle;
 }
 
 /** Share (0..1) of the machine's CPU time that was busy over the next `ms`. */
@@ -46,10 +53,14 @@ export async function waitForQuiet({ threshold = 0.1, limitMs = 120_000 } = {}) 
   return busy;
 }
 
-const TICKS = 100; // USER_HZ: /proc reports CPU time in these
+/** USER_HZ: /proc reports CPU time in these ticks a second. */
+export const TICKS = 100;
 
-// utime + stime (+ cutime + cstime: children already reaped, such as a finished wrk).
-function processTicks(pid, withChildren = false) {
+/**
+ * CPU ticks of a process: utime + stime, and with `withChildren` also the children it has
+ * waited for (cutime + cstime: such as a finished wrk). 0 when it is gone.
+ */
+export function processTicks(pid, withChildren = false) {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     const own = Number(fields[11]) + Number(fields[12]);
@@ -82,4 +93,12 @@ export function watchCpu(pid) {
       foreignCores: Math.max(0, cores(busy - serverTicks - benchTicks)),
     };
   };
+}
+
+/** A field of /proc/<pid>/status (VmRSS, VmHWM), in kB. */
+export function statusKb(pid, field) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(match[1]);
 }

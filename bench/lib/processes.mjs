@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onExit } from './guard.mjs';
+import { statusKb } from './machine.mjs';
 
 const require = createRequire(import.meta.url);
 /** The built collector CLI, as providers run it. */
@@ -68,7 +68,7 @@ async function startServer(name, script, args, env, nodeArgs = []) {
     pid: child.pid,
     output: () => tail,
     /** Peak resident memory of the process so far (VmHWM), in bytes. */
-    peakRss: () => readStatusKb(child.pid, 'VmHWM') * 1024,
+    peakRss: () => statusKb(child.pid, 'VmHWM') * 1024,
     async stop() {
       await stop();
       unregister();
@@ -78,14 +78,7 @@ async function startServer(name, script, args, env, nodeArgs = []) {
 }
 
 /** Resident memory of a process now (VmRSS), in bytes. */
-export const rssOf = (pid) => readStatusKb(pid, 'VmRSS') * 1024;
-
-function readStatusKb(pid, field) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-  if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
-  return Number(match[1]);
-}
+export const rssOf = (pid) => statusKb(pid, 'VmRSS') * 1024;
 
 /**
  * The collector exactly as `clm-collector serve` runs, on its own database file; `cli` is
