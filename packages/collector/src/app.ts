@@ -227,9 +227,7 @@ export function createApp(deps: AppDeps): Express {
   if (failures) {
     routeAhead(app, (req, res) => {
       if (!isPlainBeacon(req)) return false;
-      adopt(app, req, res);
-      const request = req as Request;
-      const response = res as Response;
+      const [request, response] = adopt(app, req, res);
       try {
         failures.tag(request, response);
         warnForwarded(request, response, none);

@@ -7,7 +7,7 @@ import type { IngestStore, NewEvent } from '../store/ingest.js';
 import type { BeaconBudgets } from './beacon-budgets.js';
 import { describeBeacon, outcomeOf } from './beacon-outcome.js';
 import { type Beacon, type ParsedBeacon, parseBeacon } from './beacon-schema.js';
-import { isOriginAllowed, setCorsHeaders } from './origin.js';
+import { admitOrigin } from './origin.js';
 import { saasTrackingRelay } from './saas-tracking.js';
 
 /** Dependencies of {@link createBeaconIntake}. */
@@ -105,11 +105,8 @@ export function createBeaconIntake(deps: BeaconDeps): BeaconIntake {
 
   return {
     admit(req, res) {
-      setCorsHeaders(req, res, allowedOrigins);
-      res.setHeader('Cache-Control', 'no-store');
-      if (isOriginAllowed(req, allowedOrigins)) return true;
+      if (admitOrigin(req, res, allowedOrigins)) return true;
       metrics.beacon('unknown', 'origin_refused');
-      fail(res, 403, 'origin not allowed');
       return false;
     },
     refuse,

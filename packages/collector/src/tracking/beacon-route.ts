@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Response, Router } from 'express';
+import express, { type ErrorRequestHandler, Router } from 'express';
 import { isUtf8ContentType } from '../http/charset.js';
 import type { BeaconIntake } from './beacon-intake.js';
 import { checkOrigin } from './origin.js';
@@ -16,10 +16,6 @@ export interface BeaconRouteDeps {
   /** Counts a beacon refused before anyone knew what it was. */
   onRefused: (outcome: 'invalid' | 'origin_refused') => void;
 }
-
-const fail = (res: Response, status: number, error: string) => {
-  res.status(status).json({ error });
-};
 
 /**
  * `POST /beacon` (text/plain or JSON body) and its preflight; `GET /beacon` is gone (410).
@@ -56,9 +52,12 @@ export function beaconRouter(deps: BeaconRouteDeps): Router {
   // The pixel's old image fallback carried the beacon in the URL and no Origin, so it could
   // not be told from an <img> on any page. Pixels cached from before get a clear answer.
   router.get('/beacon', (_req, res) => {
-    onRefused('invalid');
     res.set('Cache-Control', 'no-store');
-    fail(res, 410, 'GET /beacon is gone: load the current pixel.js, which sends beacons by POST');
+    intake.refuse(
+      res,
+      410,
+      'GET /beacon is gone: load the current pixel.js, which sends beacons by POST',
+    );
   });
   // Oversize or unreadable bodies: counted here, answered by the app's error handler.
   const countBodyError: ErrorRequestHandler = (error, _req, _res, next) => {

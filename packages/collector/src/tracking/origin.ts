@@ -41,13 +41,22 @@ export function setCorsHeaders(req: Request, res: Response, allowed: readonly st
     res.setHeader('Access-Control-Allow-Origin', origin);
 }
 
-/** CORS headers, `no-store`, and 403 for a beacon from a page the allow-list does not name. */
+/**
+ * CORS headers and `no-store`; then, for a beacon from a page the allow-list does not name,
+ * a 403 answer and false.
+ */
+export function admitOrigin(req: Request, res: Response, allowed: readonly string[]): boolean {
+  setCorsHeaders(req, res, allowed);
+  res.setHeader('Cache-Control', 'no-store');
+  if (isOriginAllowed(req, allowed)) return true;
+  res.status(403).json({ error: 'origin not allowed' });
+  return false;
+}
+
+/** {@link admitOrigin} as middleware; `onRefused` counts a refused beacon (not a preflight). */
 export function checkOrigin(allowed: readonly string[], onRefused: () => void): RequestHandler {
   return (req, res, next) => {
-    setCorsHeaders(req, res, allowed);
-    res.setHeader('Cache-Control', 'no-store');
-    if (isOriginAllowed(req, allowed)) return next();
+    if (admitOrigin(req, res, allowed)) return next();
     if (req.method !== 'OPTIONS') onRefused();
-    res.status(403).json({ error: 'origin not allowed' });
   };
 }
