@@ -1,3 +1,4 @@
+import type { RecordResult } from './ingest.js';
 import type { Relay, RelaySource, RelayStatus } from './outbox.js';
 
 /** A `relays` row as either store reads it (BIGINT read as a number). */
@@ -75,3 +76,13 @@ export interface QueuedRelay {
     | 'replacement'
   >;
 }
+
+/** The relay a recorded event names (RecordResult's `relay`), from its row. */
+export const relayHead = (
+  row: Pick<RelayRow, 'id' | 'status' | 'purchased_at' | 'source'>,
+): NonNullable<RecordResult['relay']> => ({
+  id: row.id,
+  status: row.status as RelayStatus,
+  purchasedAt: row.purchased_at,
+  source: row.source as RelaySource,
+});

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { eventValues, type NewEvent, type RecordResult } from '../ingest.js';
-import type { NewRelay, RelaySource, RelayStatus } from '../outbox.js';
+import type { NewRelay } from '../outbox.js';
+import { relayHead } from '../relay-row.js';
 import { batched } from './batches.js';
 
 /** One beacon of a batch. */
@@ -63,13 +64,6 @@ FROM relays r JOIN unnest($1::text[], $2::text[]) AS k(kind, dedupe_key)
 
 const keyOf = (relay: { kind: string; dedupeKey: string }) =>
   `${relay.kind}\u0000${relay.dedupeKey}`;
-
-const headOf = (row: RelayHead): NonNullable<RecordResult['relay']> => ({
-  id: row.id,
-  status: row.status as RelayStatus,
-  purchasedAt: row.purchased_at,
-  source: row.source as RelaySource,
-});
 
 /**
  * Group commit for beacons on PostgreSQL (see {@link batched}): a busy collector pays one
@@ -155,10 +149,10 @@ async function writeBatch(pool: pg.Pool, batch: Beacon[]): Promise<RecordResult[
     const mine = fresh.get(key);
     if (mine && !claimed.has(key)) {
       claimed.add(key);
-      return { duplicate: false, relayQueued: true, relay: headOf(mine) };
+      return { duplicate: false, relayQueued: true, relay: relayHead(mine) };
     }
     const row = mine ?? found.get(key);
     if (!row) throw new Error(`relay ${relay.kind} ${relay.dedupeKey} vanished while queued`);
-    return { duplicate: false, relayQueued: false, relay: headOf(row) };
+    return { duplicate: false, relayQueued: false, relay: relayHead(row) };
   });
 }

@@ -1,16 +1,10 @@
 import type pg from 'pg';
 import { eventValues, type IngestStore, type NewEvent, type RecordResult } from '../ingest.js';
-import type { NewRelay, RelaySource, RelayStatus } from '../outbox.js';
+import type { NewRelay } from '../outbox.js';
+import { relayHead } from '../relay-row.js';
 import { inTransaction, type Queryable } from './db.js';
 import { createIngestBatches } from './ingest-batch.js';
 import { type QueuedRelay, queueRelay } from './relay-rows.js';
-
-const existing = (row: QueuedRelay['row']): NonNullable<RecordResult['relay']> => ({
-  id: row.id,
-  status: row.status as RelayStatus,
-  purchasedAt: row.purchased_at,
-  source: row.source as RelaySource,
-});
 
 // The relay row is locked (see record), so its state cannot change between these updates.
 async function takeOver(
@@ -56,10 +50,10 @@ async function takeOver(
       duplicate: false,
       relayQueued: false,
       replaced: 'replacing',
-      relay: { ...existing(row), purchasedAt: pending.purchased_at },
+      relay: { ...relayHead(row), purchasedAt: pending.purchased_at },
     };
   }
-  return { duplicate: false, relayQueued: false, relay: existing(row) };
+  return { duplicate: false, relayQueued: false, relay: relayHead(row) };
 }
 
 async function record(
@@ -79,9 +73,9 @@ async function record(
   // may take over is locked until this transaction ends.
   const mayTakeOver = relay.source === 'api';
   const { queued, row } = await queueRelay(client, relay, { lock: mayTakeOver });
-  if (queued) return { duplicate: false, relayQueued: true, relay: existing(row) };
+  if (queued) return { duplicate: false, relayQueued: true, relay: relayHead(row) };
   if (mayTakeOver && row.source === 'beacon') return takeOver(client, relay, row, event.receivedAt);
-  return { duplicate: false, relayQueued: false, relay: existing(row) };
+  return { duplicate: false, relayQueued: false, relay: relayHead(row) };
 }
 
 /**

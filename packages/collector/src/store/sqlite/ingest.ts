@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { GroupCommit } from '../group-commit.js';
 import { eventValues, type IngestStore, type NewEvent, type RecordResult } from '../ingest.js';
-import type { NewRelay, RelaySource, RelayStatus } from '../outbox.js';
+import type { NewRelay } from '../outbox.js';
+import { relayHead } from '../relay-row.js';
 import { prepareQueueRelay, type QueuedRelay } from './relay-rows.js';
 
 /** {@link IngestStore} on SQLite: the event row and its relay in one transaction. */
@@ -33,13 +34,6 @@ export function sqliteIngest(db: Database.Database, group: GroupCommit): IngestS
      RETURNING json_extract(replacement, '$.purchasedAt') AS purchased_at`,
   );
 
-  const existing = (row: QueuedRelay['row']): NonNullable<RecordResult['relay']> => ({
-    id: row.id,
-    status: row.status as RelayStatus,
-    purchasedAt: row.purchased_at,
-    source: row.source as RelaySource,
-  });
-
   function takeOver(relay: NewRelay, row: QueuedRelay['row'], now: number): RecordResult {
     const params = { id: row.id, payload: JSON.stringify(relay.payload), now };
     const replaced = replace.get({ ...params, purchasedAt: relay.purchasedAt }) as
@@ -59,10 +53,10 @@ export function sqliteIngest(db: Database.Database, group: GroupCommit): IngestS
         duplicate: false,
         relayQueued: false,
         replaced: 'replacing',
-        relay: { ...existing(row), purchasedAt: waiting.purchased_at },
+        relay: { ...relayHead(row), purchasedAt: waiting.purchased_at },
       };
     }
-    return { duplicate: false, relayQueued: false, relay: existing(row) };
+    return { duplicate: false, relayQueued: false, relay: relayHead(row) };
   }
 
   const record = (event: NewEvent, relay: NewRelay | undefined): RecordResult => {
@@ -70,12 +64,12 @@ export function sqliteIngest(db: Database.Database, group: GroupCommit): IngestS
     if (added.changes === 0) return { duplicate: true, relayQueued: false };
     if (!relay) return { duplicate: false, relayQueued: false };
     const { queued, row } = queueRelay(relay);
-    if (queued) return { duplicate: false, relayQueued: true, relay: existing(row) };
+    if (queued) return { duplicate: false, relayQueued: true, relay: relayHead(row) };
     // Only an authenticated report may take over what a beacon (anyone) queued.
     if (relay.source === 'api' && row.source === 'beacon') {
       return takeOver(relay, row, event.receivedAt);
     }
-    return { duplicate: false, relayQueued: false, relay: existing(row) };
+    return { duplicate: false, relayQueued: false, relay: relayHead(row) };
   };
   return { recordEvent: (event, relay) => group.run(() => record(event, relay)) };
 }
