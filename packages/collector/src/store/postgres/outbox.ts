@@ -69,9 +69,6 @@ const finish = (status: string, extra = '') =>
      last_body = $4, last_error = $5, updated_at = $6, late = COALESCE($7, late) ${extra}
    WHERE id = $1 AND status = 'in_flight' AND ($2::integer IS NULL OR attempts = $2::integer)`;
 
-// The attempt carried the beacon's body and reached the marketplace: the report that
-// waited beside it is not sent too.
-const DELIVERED = finish("'delivered'", ', delivered_at = $6, replacement = NULL');
 const RETRY = finish("'pending'", `, next_attempt_at = $8, ${takeReplacement}`);
 // A dead beacon attempt does not make the report that waited beside it dead: that one has
 // not been tried. It is due now, with its own retry window.
@@ -82,8 +79,10 @@ const DEAD = finish(
 );
 const UNCONFIRMED = finish("'unconfirmed'");
 
-// DELIVERED for many relays in one statement: each with its own claim and answer.
-const DELIVERED_MANY = `
+// Deliveries, any number in one statement, each under its own claim (as in finish) and
+// with its own answer. The attempt carried the beacon's body and reached the marketplace:
+// the report that waited beside it is not sent too.
+const DELIVERED = `
   UPDATE relays SET status = 'delivered', lease_until = NULL, last_status = o.status,
     last_body = o.body, last_error = o.error, updated_at = o.at,
     late = COALESCE(o.late, relays.late), delivered_at = o.at, replacement = NULL
@@ -123,22 +122,24 @@ export function postgresOutbox(
     ((await pool.query(sql, params)).rowCount ?? 0) > 0;
   // Deliveries come in streams while a backlog drains: those of one turn (and those that
   // come while earlier ones are written) commit together.
-  const delivered = batched<{ id: number; attempt: AttemptRecord }, boolean>({
-    async write(outcomes) {
-      const column = <T>(value: (row: (typeof outcomes)[number]) => T) => outcomes.map(value);
-      const done = await pool.query<{ id: number }>(DELIVERED_MANY, [
-        column(({ id }) => id),
-        column(({ attempt }) => attempt.claim ?? null),
-        column(({ attempt }) => attempt.status),
-        column(({ attempt }) => storable(attempt.body)),
-        column(({ attempt }) => storable(attempt.error)),
-        column(({ attempt }) => attempt.at),
-        column(({ attempt }) => attempt.late ?? null),
-      ]);
-      const ids = new Set(done.rows.map((row) => row.id));
-      return outcomes.map(({ id }) => ids.has(id));
-    },
-    alone: ({ id, attempt }) => changed(DELIVERED, bind(id, attempt)),
+  type Delivery = { id: number; attempt: AttemptRecord };
+  const deliver = async (outcomes: Delivery[]) => {
+    const column = <T>(value: (row: Delivery) => T) => outcomes.map(value);
+    const done = await pool.query<{ id: number }>(DELIVERED, [
+      column(({ id }) => id),
+      column(({ attempt }) => attempt.claim ?? null),
+      column(({ attempt }) => attempt.status),
+      column(({ attempt }) => storable(attempt.body)),
+      column(({ attempt }) => storable(attempt.error)),
+      column(({ attempt }) => attempt.at),
+      column(({ attempt }) => attempt.late ?? null),
+    ]);
+    const ids = new Set(done.rows.map((row) => row.id));
+    return outcomes.map(({ id }) => ids.has(id));
+  };
+  const delivered = batched<Delivery, boolean>({
+    write: deliver,
+    alone: async (outcome) => (await deliver([outcome]))[0] === true,
     inFlight: options.batches,
     maxBatch: MAX_OUTCOMES,
   });
