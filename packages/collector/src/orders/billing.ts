@@ -1,4 +1,4 @@
-import type { Order, OrdersStore, RelayRef } from '../store/orders.js';
+import { type Order, type OrdersStore, type RelayRef, SkuEnded } from '../store/orders.js';
 import { usageReportRelay } from '../usage/report-kind.js';
 import { startBillingRelay, usageEndRelay } from './relay-kinds.js';
 
@@ -32,9 +32,20 @@ export function pickSkus(order: Order, skus: readonly string[] | undefined): str
   return [...skus];
 }
 
+// The store's answer to a start of a SKU whose end is queued, as the provider API's 409.
+async function queueStarts(store: OrdersStore, order: Order, skus: readonly string[], now: number) {
+  try {
+    return await store.queueOrderRelays(skus.map((sku) => startBillingRelay(order, sku, now)));
+  } catch (error) {
+    if (error instanceof SkuEnded) throw new OrderConflict(409, error.message);
+    throw error;
+  }
+}
+
 /**
  * Starts billing `skus` of an order: one `/start-billing/` relay per SKU, never two. A SKU
- * already terminated is a 409.
+ * terminated (its end queued) is a 409: the store decides it in the transaction that would
+ * queue the start, so a termination at the same moment is either before it (409) or after.
  */
 export async function startBilling(
   store: OrdersStore,
@@ -42,11 +53,7 @@ export async function startBilling(
   skus: readonly string[],
   now: number,
 ): Promise<SkuAction[]> {
-  const ended = order.skus.find((sku) => skus.includes(sku.sku) && sku.endedAt !== null);
-  if (ended) throw new OrderConflict(409, `SKU ${JSON.stringify(ended.sku)} is terminated`);
-  const queued = await store.queueOrderRelays(
-    skus.map((sku) => startBillingRelay(order, sku, now)),
-  );
+  const queued = await queueStarts(store, order, skus, now);
   return skus.map((sku, index) => {
     const entry = queued[index];
     return { sku, result: entry?.queued ? 'queued' : 'unchanged', relay: entry?.relay ?? null };

@@ -66,6 +66,13 @@ export type ProvisioningClaim =
   /** Another caller (this collector or another one on the database) is forwarding it. */
   | { state: 'busy'; until: number };
 
+/** Why {@link OrdersStore.queueOrderRelays} queued nothing: `sku` of the order has ended. */
+export class SkuEnded extends Error {
+  constructor(readonly sku: string) {
+    super(`SKU ${JSON.stringify(sku)} is terminated`);
+  }
+}
+
 /** Orders, their SKUs and the relays made for them. */
 export interface OrdersStore {
   getOrder(provisioningId: string): Promise<Order | null>;
@@ -94,8 +101,11 @@ export interface OrdersStore {
   /** Newest first. */
   listProvisioningFailures(options?: { limit?: number }): Promise<ProvisioningFailure[]>;
   /**
-   * Queues relays for an order in one transaction; a relay whose dedupe key exists is
-   * left as it is. Resolves with the relay of each, new or existing, and whether it is new.
+   * Queues relays for an order's SKUs in one transaction; a relay whose dedupe key exists
+   * is left as it is. Resolves with the relay of each, new or existing, and whether it is
+   * new. Decided against {@link terminateSkus} atomically, across every instance on the
+   * database: if a relay's SKU has ended (its end is queued), nothing is queued and it
+   * rejects with {@link SkuEnded}, so no relay of a SKU is ever queued after its end.
    */
   queueOrderRelays(relays: readonly NewRelay[]): Promise<{ relay: RelayRef; queued: boolean }[]>;
   /**

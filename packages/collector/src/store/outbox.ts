@@ -89,8 +89,8 @@ export interface OutboxStore {
    * returns them; the mark is committed before they are sent. Pending rows are due at
    * `nextAttemptAt`; in_flight rows whose lease expired are due again, except usage
    * reports, which are never sent twice by themselves. With `holdUsage` (the month-end
-   * blackout) no usage report is claimed. An end waits while a usage report of its order
-   * and SKU is pending or being sent.
+   * blackout) no usage report is claimed. An end waits while a usage report or the billing
+   * start of its order and SKU is pending or being sent.
    */
   claimDueRelays(options: {
     now: number;

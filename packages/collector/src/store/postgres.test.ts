@@ -2,8 +2,14 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
+import { startBilling, terminate as terminateOrder } from '../orders/billing.js';
 import { usageEndRelay } from '../orders/relay-kinds.js';
 import { purchaseFixture } from '../test-support/fixtures.js';
+import {
+  expectNoStartAfterEnd,
+  raceOrders,
+  raceStartsAndEnds,
+} from '../test-support/store-contract/billing-race.js';
 import { fixedClock, T0 } from '../test-support/store-contract/harness.js';
 import { orderFixture, usageEvent } from '../test-support/store-contract/orders.js';
 import {
@@ -405,5 +411,17 @@ describe('several instances on one database', () => {
     expect(claims.filter((c) => c.state === 'busy')).toEqual(
       Array(3).fill({ state: 'busy', until: T0 + 5000 }),
     );
+  });
+
+  it('never queue a start after its SKU’s end when one starts as the other terminates', async () => {
+    const [a, b] = await twoInstances();
+    const orders = await raceOrders(a, 'race');
+    const starts = await raceStartsAndEnds(orders, a, b);
+    await expectNoStartAfterEnd(a, orders, starts);
+    // A start on one instance made with the order as read before the other ended it.
+    const order = (await a.createOrder(orderFixture({ provisioningId: 'late' }))).order;
+    await terminateOrder(b, order, ['SKU-A'], T0);
+    await expect(startBilling(a, order, ['SKU-A'], T0)).rejects.toMatchObject({ status: 409 });
+    expect((await b.getOrder('late'))?.skus[0]?.billing).toBeNull();
   });
 });

@@ -30,7 +30,8 @@ export const LOCKS = {
   /**
    * The usage calendar: taken exclusively by a month close and a termination (each reads
    * the open usage and queues its reports), shared by every usage write, so no usage lands
-   * in a period after that period's reports were read.
+   * in a period after that period's reports were read, and by every billing start, so none
+   * is queued after its SKU's end.
    */
   close: 0x636c_6d00_0002n,
 } as const;

@@ -8,7 +8,15 @@ import {
   toOrder,
   toRelayRef,
 } from '../order-rows.js';
-import type { Order, OrderSku, OrdersStore, ProvisioningClaim, RelayRef } from '../orders.js';
+import {
+  type Order,
+  type OrderSku,
+  type OrdersStore,
+  type ProvisioningClaim,
+  type RelayRef,
+  SkuEnded,
+} from '../orders.js';
+import type { NewRelay } from '../outbox.js';
 import { inTransaction, LOCKS, type Queryable, storable } from './db.js';
 import { queueRelay } from './relay-rows.js';
 import { openBuckets } from './usage.js';
@@ -56,6 +64,18 @@ async function getOrder(client: Queryable, provisioningId: string): Promise<Orde
   ]);
   const [order] = await load(client, found.rows);
   return order ?? null;
+}
+
+// Rejects with SkuEnded when a relay is for a SKU that has ended.
+async function refuseEnded(client: Queryable, relays: readonly NewRelay[]): Promise<void> {
+  for (const { orderId, sku } of relays) {
+    if (orderId === null || sku === null) continue;
+    const ended = await client.query(
+      'SELECT 1 FROM order_skus WHERE provisioning_id = $1 AND sku = $2 AND ended_at IS NOT NULL',
+      [orderId, sku],
+    );
+    if (ended.rowCount) throw new SkuEnded(sku);
+  }
 }
 
 /**
@@ -160,6 +180,11 @@ export function postgresOrders(pool: pg.Pool): OrdersStore {
     },
     queueOrderRelays: (relays) =>
       inTransaction(pool, async (client) => {
+        // A termination holds this lock exclusively from before it marks a SKU ended until
+        // it commits: the check below sees its end, or it waits until these relays commit
+        // (and queues its end after them), whichever instance runs it.
+        await client.query('SELECT pg_advisory_xact_lock_shared($1)', [LOCKS.close]);
+        await refuseEnded(client, relays);
         const results: { relay: RelayRef; queued: boolean }[] = [];
         for (const relay of relays) {
           const { queued, row } = await queueRelay(client, relay);

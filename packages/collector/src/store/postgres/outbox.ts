@@ -12,11 +12,12 @@ const takeReplacement = `payload = COALESCE(replacement, payload),
   purchased_at = COALESCE(replacement::jsonb ->> 'purchasedAt', purchased_at),
   source = CASE WHEN replacement IS NULL THEN source ELSE 'api' END, replacement = NULL`;
 
-// Usage reports are held in the blackout ($3); an end waits for the usage reports of its
-// order and SKU still pending or being sent.
+// Usage reports are held in the blackout ($3); an end waits for the usage reports and the
+// billing start of its order and SKU still pending or being sent (the marketplace must
+// never see a start after the end).
 const ready = `($3::boolean = false OR kind <> 'usage_report')
   AND (kind <> 'usage_end' OR NOT EXISTS (
-    SELECT 1 FROM relays AS report WHERE report.kind = 'usage_report'
+    SELECT 1 FROM relays AS report WHERE report.kind IN ('usage_report', 'start_billing')
       AND report.order_id = relays.order_id AND report.sku = relays.sku
       AND report.status IN ('pending', 'in_flight')))`;
 

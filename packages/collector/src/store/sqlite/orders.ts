@@ -9,7 +9,13 @@ import {
   toOrder,
   toRelayRef,
 } from '../order-rows.js';
-import type { Order, OrderSku, OrdersStore, ProvisioningClaim } from '../orders.js';
+import {
+  type Order,
+  type OrderSku,
+  type OrdersStore,
+  type ProvisioningClaim,
+  SkuEnded,
+} from '../orders.js';
 import { prepareQueueRelay } from './relay-rows.js';
 import { prepareOpenBuckets } from './usage.js';
 
@@ -38,6 +44,10 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
   );
   const insertSku = db.prepare(
     'INSERT INTO order_skus (provisioning_id, position, sku) VALUES (?, ?, ?)',
+  );
+  const skuEnded = db.prepare(
+    `SELECT 1 FROM order_skus
+     WHERE provisioning_id = ? AND sku = ? AND ended_at IS NOT NULL`,
   );
   const endSku = db.prepare(
     `UPDATE order_skus SET ended_at = @now
@@ -111,12 +121,19 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
     listProvisioningFailures: ({ limit = 50 } = {}) =>
       group.run(() => (selectFailures.all(limit) as FailureRow[]).map(toFailure)),
     queueOrderRelays: (relays) =>
-      group.run(() =>
-        relays.map((relay) => {
+      group.run(() => {
+        // Read in the transaction that queues: one synchronous step, so no termination
+        // (terminateSkus, below) can come between the check and the queueing.
+        const ended = relays.find(
+          (relay) =>
+            relay.orderId !== null && relay.sku !== null && skuEnded.get(relay.orderId, relay.sku),
+        );
+        if (ended?.sku) throw new SkuEnded(ended.sku);
+        return relays.map((relay) => {
           const { queued, row } = queueRelay(relay);
           return { queued, relay: toRelayRef(row) };
-        }),
-      ),
+        });
+      }),
     terminateSkus: ({ provisioningId, skus, now, usageReport, end }) =>
       group.run(() => {
         const ended = skus.filter((sku) => endSku.run({ provisioningId, sku, now }).changes > 0);

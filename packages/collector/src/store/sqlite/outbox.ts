@@ -17,10 +17,10 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
   // with 100 or 100,000 due rows (an OR over both would read and sort every due row).
   // Usage reports are held in the blackout; an expired lease never re-sends one (it may
   // have been received: the store turns it unconfirmed instead); an end waits for the
-  // usage reports of its order and SKU.
+  // usage reports and the billing start of its order and SKU (never a start after the end).
   const ready = `(@holdUsage = 0 OR kind <> 'usage_report')
     AND (kind <> 'usage_end' OR NOT EXISTS (
-      SELECT 1 FROM relays AS report WHERE report.kind = 'usage_report'
+      SELECT 1 FROM relays AS report WHERE report.kind IN ('usage_report', 'start_billing')
         AND report.order_id = relays.order_id AND report.sku = relays.sku
         AND report.status IN ('pending', 'in_flight')))`;
   const claim = db.prepare(

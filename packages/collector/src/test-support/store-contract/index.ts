@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { describeAdminReads } from './admin-reads.js';
+import { describeBillingRace } from './billing-race.js';
 import type { StoreHarness } from './harness.js';
 import { describeOrders } from './orders.js';
 import { describeEventsAndOutbox } from './outbox.js';
@@ -17,6 +18,7 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
     describeEventsAndOutbox(harness);
     describeTakeover(harness);
     describeOrders(harness);
+    describeBillingRace(harness);
     describeUsage(harness);
     describeAdminReads(harness);
   });
