@@ -168,7 +168,15 @@ export function createApp(deps: AppDeps): Express {
   const calendar = config.billing ?? loadBillingCalendar({ CLM_BILLING_TZ: config.billingZone });
   app.use(
     '/admin',
-    adminRouter({ store, clock, logger, token: config.adminToken ?? null, relay, calendar }),
+    adminRouter({
+      store,
+      clock,
+      logger,
+      token: config.adminToken ?? null,
+      relay,
+      calendar,
+      api: config.marketplaceApi ?? 'v2',
+    }),
   );
   app.use(
     healthRouter({

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import type { MarketplaceApi } from '../outbox/kind.js';
 import type { AdminStore, OrdersStore, UsageStore } from '../store/types.js';
 import type { Calendar } from '../usage/close.js';
 
@@ -14,6 +15,8 @@ export interface AdminDeps {
   calendar: Calendar;
   /** Told after relays were queued (replayed, started, resent, closed), so they are sent at once. */
   relay?: { notify(): void } | undefined;
+  /** The marketplace API in use; v1 has no billing start, so no Start billing. Default v2. */
+  api?: MarketplaceApi | undefined;
   /** Failed sign-ins allowed per client IP per minute; default 10. */
   loginAttemptsPerMinute?: number | undefined;
 }

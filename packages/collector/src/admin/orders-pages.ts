@@ -1,6 +1,6 @@
 import express, { type Request, Router } from 'express';
 import { z } from 'zod';
-import { OrderConflict } from '../orders/billing.js';
+import { NO_V1_BILLING_START, OrderConflict } from '../orders/billing.js';
 import { provisioningIdSchema, skuSchema } from '../orders/provision-request.js';
 import { hasSession } from './auth/access.js';
 import { requireSameOriginForm, requireSession } from './auth/page-guards.js';
@@ -43,7 +43,8 @@ export function ordersPagesRouter(deps: AdminDeps): Router {
     const limits = { orders: ORDERS_SHOWN, failures: FAILURES_SHOWN };
     const { orders, failures } = await loadOrders(store, limits);
     const started = flash.safeParse(req.query).data?.started;
-    sendPage(res, 200, renderOrdersPage({ orders, failures, limits, started }));
+    const billingStart = deps.api !== 'v1';
+    sendPage(res, 200, renderOrdersPage({ orders, failures, limits, started, billingStart }));
   });
 
   router.post(
@@ -56,6 +57,10 @@ export function ordersPagesRouter(deps: AdminDeps): Router {
       if (!req.is('application/x-www-form-urlencoded')) {
         const reason = 'Content-Type must be application/x-www-form-urlencoded';
         return sendPage(res, 415, messagePage('Bad request', reason, BACK));
+      }
+      if (deps.api === 'v1') {
+        const reason = `${NO_V1_BILLING_START}; nothing was changed.`;
+        return sendPage(res, 409, messagePage('Billing not started', reason, BACK));
       }
       const form = startBillingForm.safeParse(req.body ?? {});
       if (!form.success)

@@ -29,8 +29,8 @@ async function seedOrders(store: Store) {
   await terminate(store, (await store.getOrder('ord-ended')) as Order, ['SKU-A'], ADMIN_NOW);
 }
 
-async function seeded() {
-  const admin = await startAdmin();
+async function seeded(options: Parameters<typeof startAdmin>[0] = {}) {
+  const admin = await startAdmin(options);
   await seedOrders(admin.store);
   const cookie = await admin.signIn();
   const page = async (query = '') => {
@@ -239,6 +239,22 @@ describe('Start billing from the Orders page', () => {
       expect(text).toContain('<a href="/admin/orders">Back to the orders</a>');
     }
     expect((await startBillingRelays()).length).toBe(before);
+    expect(relay.notified).toBe(0);
+  });
+
+  it('is not offered under the v1 API, and a post is a 409 that queues nothing', async () => {
+    const { page, startBillingOf, startBillingRelays, relay } = await seeded({
+      marketplaceApi: 'v1',
+    });
+    const before = await startBillingRelays();
+    const { text } = await page();
+    expect(rows(text).filter((row) => row.button)).toEqual([]);
+    expect(text).not.toContain('/start-billing"');
+    expect(text).toContain('v1 has no billing start');
+    const res = await startBillingOf('ord-new');
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain('the v1 API has no billing start');
+    expect(await startBillingRelays()).toEqual(before);
     expect(relay.notified).toBe(0);
   });
 

@@ -10,6 +10,10 @@ export interface SkuAction {
   relay: RelayRef | null;
 }
 
+/** Why a billing start is refused under `CLM_MARKETPLACE_API=v1` (seed 003 has none). */
+export const NO_V1_BILLING_START =
+  'the v1 API has no billing start: a v1 subscription bills from its order';
+
 /** Why an order call was refused: the provider API's 400 and 409. */
 export class OrderConflict extends Error {
   constructor(

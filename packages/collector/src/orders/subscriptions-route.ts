@@ -7,7 +7,14 @@ import type { MarketplaceApi } from '../outbox/kind.js';
 import { requireBearerToken } from '../security/bearer-token.js';
 import type { Order, OrdersStore } from '../store/orders.js';
 import type { UsageStore } from '../store/usage.js';
-import { OrderConflict, pickSkus, type SkuAction, startBilling, terminate } from './billing.js';
+import {
+  NO_V1_BILLING_START,
+  OrderConflict,
+  pickSkus,
+  type SkuAction,
+  startBilling,
+  terminate,
+} from './billing.js';
 import { provisioningIdSchema, skuListSchema } from './provision-request.js';
 import { describeOrder } from './subscription-view.js';
 
@@ -123,10 +130,7 @@ export function subscriptionsRouter(deps: SubscriptionsDeps): Router {
   router.post('/api/billing/start', ...readJsonText(body), async (req, res) => {
     const parsed = parse(billingStartBody, req.body as string);
     if ('error' in parsed) return fail(res, 400, parsed.error);
-    if (deps.api === 'v1') {
-      const reason = 'the v1 API has no billing start: a v1 subscription bills from its order';
-      return fail(res, 409, reason);
-    }
+    if (deps.api === 'v1') return fail(res, 409, NO_V1_BILLING_START);
     const order = await findOrder(parsed.data.provisioningId, res);
     if (order) await act(res, order, parsed.data.productSkus, startBilling, 'billing start of');
   });

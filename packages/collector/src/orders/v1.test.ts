@@ -15,7 +15,10 @@ describe('CLM_MARKETPLACE_API=v1', () => {
     expect([again.status, await again.json()]).toEqual([201, { coid: '1000' }]);
     const id = body.provisioningId;
     const start = await chain.api('POST', '/api/billing/start', { provisioningId: id });
-    expect(start.status).toBe(409);
+    expect([start.status, await start.json()]).toEqual([
+      409,
+      { error: 'the v1 API has no billing start: a v1 subscription bills from its order' },
+    ]);
     await chain.api('POST', '/api/usage', {
       eventId: 'u-1',
       provisioningId: id,

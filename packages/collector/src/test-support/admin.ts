@@ -3,6 +3,7 @@ import { onTestFinished } from 'vitest';
 import { createApp } from '../app.js';
 import type { TrustProxy } from '../config.js';
 import { silentLogger } from '../log.js';
+import type { MarketplaceApi } from '../outbox/kind.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { purchaseFixture } from './fixtures.js';
@@ -18,7 +19,9 @@ export const ADMIN_NOW = Date.parse('2025-03-01T12:00:00Z');
  * The whole collector app over a temporary SQLite file with the admin pages enabled, a
  * settable clock, and a relay stub counting `notify()` calls.
  */
-export async function startAdmin(options: { token?: string | null; trustProxy?: TrustProxy } = {}) {
+export async function startAdmin(
+  options: { token?: string | null; trustProxy?: TrustProxy; marketplaceApi?: MarketplaceApi } = {},
+) {
   const store = await openSqliteStore({
     path: join(tempDir(), 'admin.sqlite'),
     logger: silentLogger,
@@ -36,6 +39,7 @@ export async function startAdmin(options: { token?: string | null; trustProxy?: 
       allowedOrigins: [],
       adminToken: token,
       trustProxy: options.trustProxy ?? false,
+      ...(options.marketplaceApi && { marketplaceApi: options.marketplaceApi }),
     },
     relay,
     pixelScript: null,

@@ -14,6 +14,8 @@ export interface OrdersView {
   limits: { orders: number; failures: number };
   /** Set after Start billing: how many SKUs got a /start-billing/ call queued. */
   started?: number | undefined;
+  /** Whether Start billing is offered: not under the v1 API, which has no billing start. */
+  billingStart?: boolean;
 }
 
 function notice(started: number | undefined): SafeHtml | '' {
@@ -31,10 +33,14 @@ const newest = (shown: number, limit: number, noun: string) =>
 /** The Orders page: each order's SKUs with billing and end, then failed provisioning. */
 export function renderOrdersPage(view: OrdersView): string {
   const { orders, failures, limits } = view;
+  const billingStart = view.billingStart ?? true;
+  const about = billingStart
+    ? 'Marketplace orders (SaaS v2): billing and termination per SKU'
+    : 'Marketplace orders (v1): termination per SKU; v1 has no billing start';
   return layout(
     'Orders',
     html`<header class="topbar">
-<div><h1>Orders</h1><p class="muted">Marketplace orders (SaaS v2): billing and termination per SKU</p></div>
+<div><h1>Orders</h1><p class="muted">${about}</p></div>
 ${pageNav('orders')}
 ${signOutForm()}
 </header>
@@ -42,7 +48,7 @@ ${signOutForm()}
 ${notice(view.started)}
 <section class="card">
 <div class="section-head"><div><h2>Orders</h2>${newest(orders.length, limits.orders, 'orders')}</div></div>
-${renderOrdersTable(orders)}
+${renderOrdersTable(orders, { billingStart })}
 </section>
 <section class="card">
 <div class="section-head"><div><h2>Failed provisioning attempts</h2>${newest(failures.length, limits.failures, 'attempts')}</div></div>

@@ -34,14 +34,20 @@ function skuList(order: OrderView): SafeHtml {
   return html`<ul class="skus">${items}</ul>`;
 }
 
-function startBillingForm(order: OrderView): SafeHtml | '' {
-  if (!canStartBilling(order)) return '';
+function startBillingForm(order: OrderView, offered: boolean): SafeHtml | '' {
+  if (!offered || !canStartBilling(order)) return '';
   const action = `/admin/orders/${encodeURIComponent(order.provisioningId)}/start-billing`;
   return html`<form method="post" action="${action}"><button type="submit">Start billing</button></form>`;
 }
 
-/** The newest orders, one row each: their SKUs' billing and end, and Start billing. */
-export function renderOrdersTable(orders: readonly OrderView[]): SafeHtml {
+/**
+ * The newest orders, one row each: their SKUs' billing and end, and Start billing unless
+ * `billingStart` is false (the v1 API has none).
+ */
+export function renderOrdersTable(
+  orders: readonly OrderView[],
+  { billingStart = true }: { billingStart?: boolean } = {},
+): SafeHtml {
   if (orders.length === 0)
     return html`<p class="empty">No orders yet. The marketplace calls POST /marketplace/provision when a buyer orders.</p>`;
   const rows = orders.map((order) => {
@@ -52,7 +58,7 @@ export function renderOrdersTable(orders: readonly OrderView[]): SafeHtml {
 <td class="customer" data-label="Customer ID">${order.customerId}</td>
 <td class="num" data-label="Product">${order.productId}</td>
 <td data-label="SKUs">${skuList(order)}</td>
-<td class="action">${startBillingForm(order)}</td>
+<td class="action">${startBillingForm(order, billingStart)}</td>
 </tr>`;
   });
   return html`<div class="table-wrap"><table class="relays orders">
