@@ -66,6 +66,7 @@ export async function createCollector(
     onramp: createOnrampClient({ timeoutMs: config.relay.timeoutMs, ...fetchOption }),
     endpoints: config.marketplace.endpoints,
     api: config.marketplace.api,
+    billingZone: config.billing.zone,
     clock,
     config: config.relay,
     logger,

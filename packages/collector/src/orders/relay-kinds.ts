@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type RelayKindSpec, retryUntilDelivered } from '../outbox/kind.js';
 import type { NewRelay } from '../store/outbox.js';
 import type { Order } from '../store/types.js';
+import { wallTime } from '../usage/calendar.js';
 
 const skuList = z.array(z.string()).min(1);
 
@@ -51,20 +52,27 @@ export const usageEndKind: RelayKindSpec<UsageEnd> = {
   payload: usageEndPayload,
   dedupeKey: perOrderAndSku,
   url: (endpoints) => endpoints.usageEnd,
-  // v1: /update-subscription/ with `expired` and the day the customer terminated (UTC).
+  // v1: /update-subscription/ with `expired` and the day the customer terminated, in the
+  // billing zone (23:30 in Chicago on Jan 31 is Jan 31 there, though Feb 1 in UTC).
   v1: {
     url: (endpoints) => endpoints.updateSubscription,
-    body: ({ customerId, productSkus, providerKey }, relay) =>
+    body: ({ customerId, productSkus, providerKey }, relay, billingZone) =>
       JSON.stringify({
         coid: customerId,
         expired: true,
-        'expired-date': new Date(relay.createdAt).toISOString().slice(0, 10),
+        'expired-date': dateIn(relay.createdAt, billingZone),
         sku: productSkus[0],
         providerkey: providerKey,
       }),
   },
   decide: retryUntilDelivered,
 };
+
+// `YYYY-MM-DD` of an instant in `zone`.
+function dateIn(ms: number, zone: string): string {
+  const { year, month, day } = wallTime(ms, zone);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
 
 function orderRelay<P>(
   spec: RelayKindSpec<P>,

@@ -36,13 +36,31 @@ describe('CLM_MARKETPLACE_API=v1', () => {
       status: 202,
     });
     await chain.settled();
-    const today = new Date().toISOString().slice(0, 10);
+    // The day in the billing zone (America/Chicago by default), not in UTC.
+    const today = new Date().toLocaleDateString('en-CA', { timeZone: 'America/Chicago' });
     expect(await chain.calls('update-subscription')).toEqual([
       { coid: '1000', expired: false, sku: 'SKU-V1', count: 2.25, providerkey: 'PK-1' },
       { coid: '1000', expired: true, 'expired-date': today, sku: 'SKU-V1', providerkey: 'PK-1' },
     ]);
     expect(await chain.calls('saas-usage')).toEqual([]);
     expect(await chain.calls('saas-usage-end')).toEqual([]);
+  });
+});
+
+describe('v1 expired-date', () => {
+  it('is the day of the termination in CLM_BILLING_TZ, not in UTC', async () => {
+    // 23:30 in Chicago on Jan 31, already Feb 1 in UTC.
+    const clock = { now: () => Date.parse('2027-02-01T05:30:00Z') };
+    const env = { CLM_MARKETPLACE_API: 'v1', CLM_BILLING_TZ: 'America/Chicago' };
+    const chain = await startOrdersChain({ env, clock });
+    const body = provisionBody({ productSkus: ['SKU-V1'] });
+    expect((await chain.provision(body)).status).toBe(201);
+    const ended = await chain.api('POST', `/api/subscriptions/${body.provisioningId}/terminate`);
+    expect(ended.status).toBe(202);
+    await chain.settled();
+    expect(await chain.calls('update-subscription')).toEqual([
+      expect.objectContaining({ expired: true, 'expired-date': '2027-01-31' }),
+    ]);
   });
 });
 

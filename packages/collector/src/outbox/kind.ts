@@ -40,7 +40,11 @@ export interface RelayKindSpec<P> {
    * translated from the stored (v2) payload at send time. Kinds without it are sent the
    * same way on both (SaasTrackings).
    */
-  v1?: { url(endpoints: MarketplaceEndpoints): string; body(payload: P, relay: Relay): string };
+  v1?: {
+    url(endpoints: MarketplaceEndpoints): string;
+    /** `billingZone`: `CLM_BILLING_TZ`, the zone v1's dates are written in. */
+    body(payload: P, relay: Relay, billingZone: string): string;
+  };
   /** Retry rule: what an attempt's result means for this kind. */
   decide(attempt: Attempt, policy: RetryPolicy): Decision;
   /** Whether a delivery now is late (usage reports after their month's blackout began). */

@@ -3,6 +3,7 @@ import type { RelayConfig } from '../config.js';
 import { fingerprint, type Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { AttemptRecord, OutboxStore, Relay } from '../store/outbox.js';
+import { MARKETPLACE_ZONE } from '../usage/calendar.js';
 import type { MarketplaceApi, MarketplaceEndpoints, RelayKindSpec } from './kind.js';
 import { relayKinds } from './kinds.js';
 import type { OnrampClient } from './onramp-client.js';
@@ -29,6 +30,8 @@ export interface RelayWorkerDeps {
   endpoints: MarketplaceEndpoints;
   /** The marketplace API in use; default v2. */
   api?: MarketplaceApi;
+  /** `CLM_BILLING_TZ`, the zone of the dates v1 calls carry; default America/Chicago. */
+  billingZone?: string;
   clock: Clock;
   config: RelayConfig;
   logger: Logger;
@@ -55,11 +58,12 @@ const describeRelay = (relay: Relay) =>
 export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
   const { store, onramp, endpoints, clock, config, logger, random = Math.random, metrics } = deps;
   const api = deps.api ?? 'v2';
+  const billingZone = deps.billingZone ?? MARKETPLACE_ZONE;
 
   // Where and what to send: the kind's call, or its translation on the v1 API.
   function callOf(spec: RelayKindSpec<unknown>, payload: unknown, relay: Relay) {
     if (api === 'v1' && spec.v1) {
-      return { url: spec.v1.url(endpoints), body: spec.v1.body(payload, relay) };
+      return { url: spec.v1.url(endpoints), body: spec.v1.body(payload, relay, billingZone) };
     }
     return { url: spec.url(endpoints), body: spec.body ? spec.body(payload) : payload };
   }
