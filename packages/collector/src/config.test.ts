@@ -1,6 +1,12 @@
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, loadLogConfig, loadOnrampBaseUrl } from './config.js';
+import {
+  ConfigError,
+  loadBillingCalendar,
+  loadConfig,
+  loadLogConfig,
+  loadOnrampBaseUrl,
+} from './config.js';
 
 const valid = { ONRAMP_BASE_URL: 'https://onramp.example/', CLM_PARTNER_KEYS: 'PK-1, PK-2' };
 
@@ -62,6 +68,28 @@ describe('loadConfig', () => {
     expect(config.billing).toEqual({ zone: 'Europe/Berlin', closeAt: { hour: 9, minute: 5 } });
   });
 
+  it.each([
+    ['America/Chicago', '14:00'],
+    ['America/Chicago', '15:30'],
+    ['America/New_York', '14:00'],
+    ['UTC', '14:00'],
+    ['Europe/Berlin', '14:00'],
+    ['America/Los_Angeles', '13:30'],
+    ['Pacific/Honolulu', '10:30'],
+  ])('accepts a close in %s at %s: on time in Chicago every month', (zone, close) => {
+    const config = loadConfig({ ...valid, CLM_BILLING_TZ: zone, CLM_USAGE_CLOSE_AT: close });
+    expect(config.billing.zone).toBe(zone);
+  });
+
+  it('refuses a late close for the usage commands too', () => {
+    expect(() => loadBillingCalendar({ CLM_BILLING_TZ: 'America/Los_Angeles' })).toThrow(
+      /closes \d{4}-\d\d at 16:00 Chicago time/,
+    );
+    expect(
+      loadBillingCalendar({ CLM_BILLING_TZ: 'America/Los_Angeles', CLM_USAGE_CLOSE_AT: '13:30' }),
+    ).toEqual({ zone: 'America/Los_Angeles', closeAt: { hour: 13, minute: 30 } });
+  });
+
   it('reads the marketplace settings; the provider key defaults to the only partner key', () => {
     const config = loadConfig({
       ONRAMP_BASE_URL: 'https://onramp.example',
@@ -120,9 +148,19 @@ describe('loadConfig', () => {
       /CLM_BILLING_TZ must be an IANA time zone/,
     ],
     [
-      'a close at 15:30',
-      { CLM_USAGE_CLOSE_AT: '15:30' },
-      /CLM_USAGE_CLOSE_AT must be before 15:30/,
+      'a close at 15:31 in Chicago',
+      { CLM_USAGE_CLOSE_AT: '15:31' },
+      /CLM_USAGE_CLOSE_AT 15:31 in America\/Chicago closes \d{4}-\d\d at 15:31 Chicago time .*cutoff of 15:30 Chicago time.*a close at 15:30 or earlier works/,
+    ],
+    [
+      'the default close in Los Angeles (16:00 in Chicago)',
+      { CLM_BILLING_TZ: 'America/Los_Angeles' },
+      /CLM_USAGE_CLOSE_AT 14:00 in America\/Los_Angeles closes \d{4}-\d\d at 16:00 Chicago time .*a close at 13:30 or earlier works/,
+    ],
+    [
+      'the default close in Honolulu',
+      { CLM_BILLING_TZ: 'Pacific/Honolulu' },
+      /CLM_USAGE_CLOSE_AT 14:00 in Pacific\/Honolulu closes \d{4}-\d\d at 1[89]:00 Chicago time .*a close at 10:30 or earlier works/,
     ],
     [
       'a close that is not a time',

@@ -4,7 +4,8 @@ import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js
 import { endpointsUnder, type MarketplaceEndpoints } from './outbox/kind.js';
 import { isPostgresUrl } from './store/db-location.js';
 import { tokenSchema } from './tracking/beacon-schema.js';
-import { isTimeZone, type TimeOfDay } from './usage/calendar.js';
+import { isTimeZone, MARKETPLACE_ZONE, type TimeOfDay, wallTime } from './usage/calendar.js';
+import { CUTOFF_MONTHS, findLateClose } from './usage/close-cutoff.js';
 
 /** Settings of the relay worker (a subset of {@link Config}). */
 export interface RelayConfig {
@@ -293,9 +294,6 @@ const envSchema = z.object({
   CLM_USAGE_CLOSE_AT: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time HH:MM' })
-    .refine((value) => value < '15:30', {
-      error: "must be before 15:30 (the marketplace's cutoff is 15:45 Chicago time)",
-    })
     .transform((value) => ({ hour: Number(value.slice(0, 2)), minute: Number(value.slice(3)) }))
     .default({ hour: 14, minute: 0 }),
   CLM_MARKETPLACE_API: oneOf(['v2', 'v1']).default('v2'),
@@ -407,7 +405,7 @@ export function loadConfig(env: Env = process.env, terminal: Terminal = {}): Con
       forwardTimeoutMs: e.CLM_PROVISION_TIMEOUT_MS,
       api: e.CLM_MARKETPLACE_API,
     },
-    billing: { zone: e.CLM_BILLING_TZ, closeAt: e.CLM_USAGE_CLOSE_AT },
+    billing: checkedCalendar(e.CLM_BILLING_TZ, e.CLM_USAGE_CLOSE_AT),
     log: logConfig(e, terminal),
   };
 }
@@ -428,7 +426,27 @@ export function loadDbPath(env: Env = process.env): string {
  */
 export function loadBillingCalendar(env: Env = process.env): BillingConfig {
   const e = parseEnv(envSchema.pick({ CLM_BILLING_TZ: true, CLM_USAGE_CLOSE_AT: true }), env);
-  return { zone: e.CLM_BILLING_TZ, closeAt: e.CLM_USAGE_CLOSE_AT };
+  return checkedCalendar(e.CLM_BILLING_TZ, e.CLM_USAGE_CLOSE_AT);
+}
+
+const hhmm = ({ hour, minute }: TimeOfDay) =>
+  `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+
+/**
+ * The billing calendar, refused (a {@link ConfigError} naming the month and a close that
+ * works) when in a month of the next {@link CUTOFF_MONTHS} its close is an instant after
+ * 15:30 Chicago time on the last day: the marketplace's blackout starts at 15:45.
+ */
+export function checkedCalendar(zone: string, closeAt: TimeOfDay, now = Date.now()): BillingConfig {
+  const late = findLateClose(zone, closeAt, now);
+  if (late === null) return { zone, closeAt };
+  const chicago = hhmm(wallTime(late.close, MARKETPLACE_ZONE));
+  throw new ConfigError(
+    `invalid configuration: CLM_USAGE_CLOSE_AT ${hhmm(closeAt)} in ${zone} closes ${late.period} ` +
+      `at ${chicago} Chicago time (${new Date(late.close).toISOString()}), after the ` +
+      `marketplace's cutoff of 15:30 Chicago time on the month's last day; a close at ` +
+      `${hhmm(late.latest)} or earlier works in every month of the next ${CUTOFF_MONTHS}`,
+  );
 }
 
 /** Where output goes; decides the default log format. */

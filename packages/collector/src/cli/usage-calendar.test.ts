@@ -91,7 +91,12 @@ describe('clm-collector usage calendar', () => {
   it('exits 2 on a bad zone, close time or count', async () => {
     const cases: [Record<string, string>, string[], string][] = [
       [{ CLM_BILLING_TZ: 'Mars/Olympus' }, [], 'CLM_BILLING_TZ must be an IANA time zone'],
-      [{ CLM_USAGE_CLOSE_AT: '16:00' }, [], 'CLM_USAGE_CLOSE_AT must be before 15:30'],
+      [{ CLM_USAGE_CLOSE_AT: '16:00' }, [], 'CLM_USAGE_CLOSE_AT 16:00 in America/Chicago closes'],
+      [
+        { CLM_BILLING_TZ: 'America/Los_Angeles' },
+        [],
+        "after the marketplace's cutoff of 15:30 Chicago time",
+      ],
       [{}, ['--count', '0'], 'must be a whole number from 1 to 120'],
     ];
     for (const [env, argv, message] of cases) {
