@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       purchaseRateLimitPerMinute: 6000,
       trustProxy: false,
       relay: {
-        timeoutMs: 10_000,
+        timeoutMs: 60_000,
         maxAgeMs: 72 * 3_600_000,
         concurrency: 4,
         backoffBaseMs: 1000,

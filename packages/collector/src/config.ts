@@ -298,7 +298,9 @@ const envSchema = z.object({
     .default({ hour: 14, minute: 0 }),
   CLM_MARKETPLACE_API: oneOf(['v2', 'v1']).default('v2'),
   CLM_UPDATE_SUBSCRIPTION_URL: endpointUrl.optional(),
-  CLM_RELAY_TIMEOUT_MS: int(1, 600_000, 10_000),
+  // The seeds' own client waits 60 s for the marketplace; giving up sooner turns a slow
+  // answer into a retry of a call that may have been taken.
+  CLM_RELAY_TIMEOUT_MS: int(1, 600_000, 60_000),
   CLM_RELAY_MAX_AGE_HOURS: int(1, 24 * 365, 72),
   CLM_RELAY_CONCURRENCY: int(1, 64, 4),
   CLM_RELAY_BACKOFF_BASE_MS: int(1, 3_600_000, 1000),

@@ -78,7 +78,8 @@ export function createMetrics(options: {
   const duration = new Histogram({
     name: 'clm_relay_duration_seconds',
     help: 'Duration of onramp calls, including failed ones and timeouts',
-    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    // Up to the default CLM_RELAY_TIMEOUT_MS (60 s), so a slow call is not just "+Inf".
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
   });
   const provisionings = new Counter({

@@ -19,6 +19,8 @@ describe('relay metrics', () => {
     expect([attempts('retry'), attempts('delivered'), attempts('dead')]).toEqual([2, 1, 1]);
     expect(samples.get('clm_relay_duration_seconds_count')).toBe(4);
     expect(samples.get('clm_relay_duration_seconds_bucket{le="+Inf"}')).toBe(4);
+    // Buckets reach the default relay timeout (60 s).
+    expect(samples.get('clm_relay_duration_seconds_bucket{le="60"}')).toBe(4);
     expect(samples.get('clm_relay_duration_seconds_sum')).toBeGreaterThan(0);
     expect(samples.get('clm_relays_pending')).toBe(0);
     expect(samples.get('clm_relays_dead')).toBe(1);
