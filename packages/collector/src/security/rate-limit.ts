@@ -25,7 +25,8 @@ export const TOO_MANY_GUESSES = 'too many refused tokens from this address, retr
 const SPENT = 'tokenGuessesRetryAfter';
 
 /**
- * Per-client limit on refused bearer tokens (`/metrics`, `/admin/api`, `/api/*`): only
+ * Per-client limit on refused tokens (bearer: `/metrics`, `/admin/api`, `/api/*`; and the
+ * admin sign-in form, with a budget of its own): only
  * refused tokens count, and past `perMinute` of them the guards answer a wrong token 429
  * (see {@link tokenGuessesSpent}) while the right one still passes: an attacker sharing
  * the provider's address must not lock its backend out. Share one instance so the routes

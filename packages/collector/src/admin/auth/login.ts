@@ -1,6 +1,6 @@
 import express, { type CookieOptions, type Request, Router } from 'express';
 import { tokenMatches } from '../../security/bearer-token.js';
-import { perClientPerMinute } from '../../security/rate-limit.js';
+import { tokenGuessesSpent, tokenGuessLimit } from '../../security/rate-limit.js';
 import type { AdminDeps } from '../deps.js';
 import { sendPage } from '../errors.js';
 import { renderLoginPage } from '../views/login-page.js';
@@ -20,18 +20,10 @@ export function loginRouter(deps: AdminDeps & { token: string }): Router {
   const { token, clock, logger } = deps;
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 10 });
-  // Only refused attempts count, so guessing is slow and signing in stays free.
-  const attempts = perClientPerMinute(deps.loginAttemptsPerMinute ?? 10, {
-    skipSuccessfulRequests: true,
-    handler: (_req, res) =>
-      sendPage(
-        res,
-        429,
-        renderLoginPage(
-          'Too many sign-in attempts from this address. Wait a minute and try again.',
-        ),
-      ),
-  });
+  // Only wrong tokens count, and past the budget only a wrong token is refused (429): the
+  // right one always signs in, so someone guessing from the operator's address (a shared
+  // NAT, a proxy without CLM_TRUST_PROXY) cannot lock the operator out.
+  const attempts = tokenGuessLimit(deps.loginAttemptsPerMinute ?? 10);
 
   router.post('/login', attempts, requireSameOriginForm, form, (req, res) => {
     const given: unknown = req.body?.token;
@@ -40,6 +32,12 @@ export function loginRouter(deps: AdminDeps & { token: string }): Router {
       return;
     }
     if (!tokenMatches(given, token)) {
+      // Past the budget, not logged each time: guessing would flood the log.
+      if (tokenGuessesSpent(res)) {
+        const wait = 'Too many sign-in attempts from this address. Wait a minute and try again.';
+        sendPage(res, 429, renderLoginPage(wait));
+        return;
+      }
       logger.warn('collector', 'admin: sign-in refused (wrong token)');
       sendPage(res, 401, renderLoginPage('That is not the admin token. Check CLM_ADMIN_TOKEN.'));
       return;
