@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../log.js';
 import { tempDir } from '../test-support/tmp.js';
@@ -45,6 +46,37 @@ describe('writer lock', () => {
     await first.close();
     const second = await openSqliteStore({ path, logger: silentLogger });
     await second.close();
+  });
+
+  it('refuses a second collector reaching the same file through a symlink or another path', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'data'));
+    const path = join(dir, 'data', 'c.sqlite');
+    // The file does not exist yet when the first collector takes the lock.
+    const first = await openSqliteStore({ path, logger: silentLogger });
+    onTestFinished(() => first.close());
+    symlinkSync(join(dir, 'data'), join(dir, 'linked-dir'));
+    symlinkSync(path, join(dir, 'linked.sqlite'));
+    const others = [
+      join(dir, 'linked-dir', 'c.sqlite'),
+      join(dir, 'linked.sqlite'),
+      join(dir, 'data', '..', 'data', 'c.sqlite'),
+      relative(process.cwd(), path),
+    ];
+    for (const other of others) {
+      await expect(openSqliteStore({ path: other, logger: silentLogger }), other).rejects.toThrow(
+        DatabaseInUseError,
+      );
+    }
+  });
+
+  it('takes the same lock through a symlink to a file not created yet', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'data'));
+    symlinkSync(join(dir, 'data', 'new.sqlite'), join(dir, 'linked.sqlite'));
+    const lock = takeWriterLock(join(dir, 'linked.sqlite'));
+    onTestFinished(() => lock.release());
+    expect(() => takeWriterLock(join(dir, 'data', 'new.sqlite'))).toThrow(DatabaseInUseError);
   });
 
   it('is released by the operating system when its process is killed', async () => {
