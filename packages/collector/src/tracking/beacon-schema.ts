@@ -17,7 +17,8 @@ export const customerIdSchema = z
   .string({ error: 'is required' })
   .overwrite(cleanText)
   .min(1, { error: 'must not be empty' })
-  .max(256, { error: 'must be at most 256 characters' });
+  // `length`, not zod's `max`: that counts code points, so 200 emoji (400 units) passed.
+  .refine((id) => id.length <= 256, { error: 'must be at most 256 UTF-16 code units' });
 
 /** A provider key or service name. */
 export const tokenSchema = token;

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../cli/io.js';
+import { runTrack } from '../cli/track.js';
+import { checkBeacon } from './beacon-check.js';
+import { parseBeacon, parseWithSchema } from './beacon-schema.js';
+import { parsePurchaseRequest } from './purchase-request.js';
+
+// A customer id's limit is 256 UTF-16 code units, as documented and as the pixel counts:
+// 128 emoji are 256 units, 200 emoji are 400 (though 200 code points).
+const FITS = '😀'.repeat(128);
+const TOO_LONG = '😀'.repeat(200);
+
+const beacon = (customerId: string) => ({
+  v: 1,
+  type: 'purchase',
+  id: 'evt_abcdefgh',
+  key: 'PK-1',
+  service: 'acme-crm',
+  ref: null,
+  time: 1_700_000_000_500,
+  customerId,
+});
+
+const NOW = Date.parse('2025-03-01T12:00:00Z');
+const purchase = (customerId: string) =>
+  parsePurchaseRequest(JSON.stringify({ customerId }), {
+    partnerKeys: ['PK-1'],
+    serviceName: 'acme-crm',
+    now: NOW,
+  });
+
+function trackIo() {
+  const sent: string[] = [];
+  const io: CliIo = {
+    env: { ONRAMP_BASE_URL: 'http://onramp.test' },
+    stdout: { write: () => true },
+    stderr: { write: () => true },
+    fetch: async (_url, init) => {
+      sent.push(String(init?.body));
+      return new Response('{}', { status: 200 });
+    },
+  };
+  return { io, sent };
+}
+const track = (customerId: string, io: CliIo) =>
+  runTrack(
+    { partnerKey: 'PK-1', serviceName: 'acme-crm', customerId, purchasedAt: undefined },
+    { timeoutMs: 1000, force: true },
+    io,
+  );
+
+describe('a customer id is at most 256 UTF-16 code units everywhere', () => {
+  it('on a beacon, by the fast check and by the schema', () => {
+    expect(checkBeacon(beacon(FITS))?.beacon.customerId).toBe(FITS);
+    expect(checkBeacon(beacon(TOO_LONG))).toBeUndefined();
+    expect(parseWithSchema(beacon(FITS))).toMatchObject({ ok: true });
+    const refused = { ok: false, error: 'customerId: must be at most 256 UTF-16 code units' };
+    expect(parseWithSchema(beacon(TOO_LONG))).toEqual(refused);
+    expect(parseBeacon(JSON.stringify(beacon(FITS)))).toMatchObject({ ok: true });
+    expect(parseBeacon(JSON.stringify(beacon(TOO_LONG)))).toEqual(refused);
+  });
+
+  it('on POST /api/purchases', () => {
+    expect(purchase(FITS)).toMatchObject({ ok: true, purchase: { customerId: FITS } });
+    expect(purchase(TOO_LONG)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('at most 256 UTF-16 code units'),
+    });
+  });
+
+  it('on clm-collector track, before anything is sent', async () => {
+    const refused = trackIo();
+    await expect(track(TOO_LONG, refused.io)).rejects.toThrow(/at most 256 UTF-16 code units/);
+    expect(refused.sent).toEqual([]);
+    const accepted = trackIo();
+    expect(await track(FITS, accepted.io)).toBe(0);
+    expect(JSON.parse(accepted.sent[0] ?? '{}')).toMatchObject({ customerId: FITS });
+  });
+});
