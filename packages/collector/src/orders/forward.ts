@@ -7,8 +7,11 @@ export const MAX_PROVIDER_ANSWER = 2048;
 export type ForwardResult =
   /** 2xx with a usable `customerId`: the fields to answer, `customerId` a string first. */
   | { type: 'created'; status: number; answer: Record<string, unknown> & { customerId: string } }
-  /** 4xx about the order (400, 409, 422, ...): its status and body, for the buyer. */
-  | { type: 'refused'; status: number; body: string; json: boolean }
+  /**
+   * 4xx about the order (400, 409, 422, ...): its status, its body (cut short) for the
+   * record, and what the buyer is shown: the provider's JSON or text, or a plain sentence.
+   */
+  | { type: 'refused'; status: number; body: string; reply: { json: unknown } | { text: string } }
   /** 5xx, a 4xx about the request itself (401, 404...), a bad 2xx, a timeout or no answer. */
   | { type: 'failed'; status: number | null; reason: string };
 
@@ -38,6 +41,17 @@ function customerIdOf(value: unknown): string | null {
   return typeof id === 'string' && id.trim() !== '' && id.length <= 256 && !/\p{Cc}/u.test(id)
     ? id
     : null;
+}
+
+// What the buyer is shown of a 4xx. A cut JSON body is no longer JSON: it goes as text. A
+// JSON body that does not parse would be an error page to the buyer: a plain sentence.
+function refusal(status: number, text: string, json: boolean) {
+  if (!json || text.length > MAX_PROVIDER_ANSWER) return { text: cut(text) };
+  try {
+    return { json: JSON.parse(text) as unknown };
+  } catch {
+    return { text: `The provider refused the order (HTTP ${status}).` };
+  }
 }
 
 /**
@@ -84,13 +98,7 @@ export async function forwardProvisioning(
     };
   }
   if (status >= 400 && status < 500) {
-    // A cut JSON body is no longer JSON: it goes to the buyer as text.
-    return {
-      type: 'refused',
-      status,
-      body: cut(text),
-      json: json && text.length <= MAX_PROVIDER_ANSWER,
-    };
+    return { type: 'refused', status, body: cut(text), reply: refusal(status, text, json) };
   }
   if (status < 200 || status >= 300) {
     return { type: 'failed', status, reason: `HTTP ${status}: ${cut(text)}` };

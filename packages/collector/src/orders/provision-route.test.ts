@@ -97,6 +97,26 @@ describe('POST /marketplace/provision', () => {
   );
 
   it.each([
+    ['not JSON', '{"message": "That alias is'],
+    ['empty', ''],
+  ])(
+    "answers a provider's 4xx with a JSON type and an unreadable body (%s) with its status and a plain message",
+    async (_name, unreadable) => {
+      const chain = await startOrdersChain({
+        answer: () => ({ status: 422, body: unreadable, contentType: 'application/json' }),
+      });
+      const body = provisionBody();
+      const res = await chain.provision(body);
+      expect(res.status).toBe(422);
+      expect(res.headers.get('content-type')).toContain('text/plain');
+      expect(await res.text()).toBe('The provider refused the order (HTTP 422).');
+      expect(await chain.store.listProvisioningFailures()).toMatchObject([
+        { outcome: 'refused', status: 422, message: unreadable },
+      ]);
+    },
+  );
+
+  it.each([
     ['no customerId', { status: 200, body: { plan: 'trial' } }],
     ['an empty customerId', { status: 200, body: { customerId: ' ' } }],
     ['a customerId with a NUL', { status: 200, body: { customerId: 'acct\u00001' } }],

@@ -100,9 +100,10 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
     onOutcome?.(failure.outcome, seconds);
     logger.warn('orders', `${order} not provisioned: ${failure.message.slice(0, 200)}`);
     if (result.type === 'refused') {
-      return result.json
-        ? { status: result.status, body: JSON.parse(result.body) }
-        : { status: result.status, body: result.body, text: true };
+      const { reply } = result;
+      return 'json' in reply
+        ? { status: result.status, body: reply.json }
+        : { status: result.status, body: reply.text, text: true };
     }
     return { status: 502, body: GENERIC_FAILURE };
   }
