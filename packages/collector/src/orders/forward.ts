@@ -1,3 +1,4 @@
+import { MAX_PROVIDER_ANSWER_BYTES, readAnswer } from './read-answer.js';
 import { signForward } from './signature.js';
 
 /** Longest provider answer kept or passed on to the buyer, in characters. */
@@ -67,6 +68,7 @@ export async function forwardProvisioning(
   const timeout = AbortSignal.timeout(timeoutMs);
   let response: Response;
   let text: string;
+  let more: boolean;
   try {
     response = await doFetch(url, {
       method: 'POST',
@@ -79,7 +81,7 @@ export async function forwardProvisioning(
       redirect: 'manual',
       signal: timeout,
     });
-    text = await response.text();
+    ({ text, more } = await readAnswer(response));
   } catch (error) {
     const reason = timeout.aborted
       ? `no answer within ${timeoutMs} ms`
@@ -102,6 +104,11 @@ export async function forwardProvisioning(
   }
   if (status < 200 || status >= 300) {
     return { type: 'failed', status, reason: `HTTP ${status}: ${cut(text)}` };
+  }
+  if (more) {
+    // Stored with the order and replayed on every repeat and read: never taken whole.
+    const limit = `${MAX_PROVIDER_ANSWER_BYTES / 1024} KB`;
+    return { type: 'failed', status, reason: `HTTP ${status} answer larger than ${limit}` };
   }
   let parsed: unknown;
   try {
