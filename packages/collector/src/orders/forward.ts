@@ -1,3 +1,4 @@
+import { numberText, parseExact } from '../exact-json.js';
 import { MAX_PROVIDER_ANSWER_BYTES, readAnswer } from './read-answer.js';
 import { signForward } from './signature.js';
 
@@ -34,9 +35,14 @@ const SETUP_ERRORS = new Set([401, 403, 404, 405, 407, 408, 413, 415, 429]);
 const cut = (text: string) =>
   text.length > MAX_PROVIDER_ANSWER ? `${text.slice(0, MAX_PROVIDER_ANSWER)}…` : text;
 
-// "YOUR-CUSTOMERID-STRING can be a number, but you must pass it as a string" (seed 002).
+// "YOUR-CUSTOMERID-STRING can be a number, but you must pass it as a string" (seed 002). A
+// number is taken as the digits written (never through a double); one with a fraction or
+// an exponent names no account for sure (is `1e3` customer "1000"?): not usable.
+const WHOLE_NUMBER = /^(0|-?[1-9]\d*)$/;
+
 function customerIdOf(value: unknown): string | null {
-  const id = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  const digits = numberText(value);
+  const id = digits === null ? value : WHOLE_NUMBER.test(digits) ? digits : null;
   // Shown on the marketplace, the dashboard and in CSV exports: no control characters (a
   // NUL cannot even be stored in PostgreSQL).
   return typeof id === 'string' && id.trim() !== '' && id.length <= 256 && !/\p{Cc}/u.test(id)
@@ -49,7 +55,7 @@ function customerIdOf(value: unknown): string | null {
 function refusal(status: number, text: string, json: boolean) {
   if (!json || text.length > MAX_PROVIDER_ANSWER) return { text: cut(text) };
   try {
-    return { json: JSON.parse(text) as unknown };
+    return { json: parseExact(text) };
   } catch {
     return { text: `The provider refused the order (HTTP ${status}).` };
   }
@@ -112,7 +118,7 @@ export async function forwardProvisioning(
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseExact(text);
   } catch {
     return { type: 'failed', status, reason: `HTTP ${status} without a JSON body` };
   }

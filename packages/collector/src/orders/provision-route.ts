@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { stringifyExact } from '../exact-json.js';
 import { jsonBodyErrors, readJsonText } from '../http/json-body.js';
 import type { Logger } from '../log.js';
 import { requireBearerToken } from '../security/bearer-token.js';
@@ -50,7 +51,8 @@ export function provisionRouter(deps: ProvisionRouteDeps): Router {
       try {
         const answer = await (provisioning as Provisioning).provision(parsed.request, text);
         if (answer.text) res.status(answer.status).type('text/plain').send(String(answer.body));
-        else res.status(answer.status).json(answer.body);
+        // The provider's numbers as it wrote them (a big id or amount is not rounded).
+        else res.status(answer.status).type('application/json').send(stringifyExact(answer.body));
       } catch (error) {
         // The provider may have created the account; the marketplace's retry will find
         // out (the provider sees the same provisioningId again).

@@ -1,3 +1,4 @@
+import { parseExact } from '../exact-json.js';
 import type { Order, OrderSku, ProvisioningFailure, RelayRef } from './orders.js';
 import type { RelayStatus } from './outbox.js';
 import type { QueuedRelay } from './relay-row.js';
@@ -52,7 +53,7 @@ export function toOrder(row: OrderRow, skus: OrderSku[]): Order {
     productSkus: skus.map((sku) => sku.sku),
     customerId: row.customer_id,
     providerKey: row.provider_key,
-    answer: JSON.parse(row.answer),
+    answer: parseExact(row.answer) as Record<string, unknown>,
     createdAt: row.created_at,
     terminatedAt: ends.some((at) => at === null) ? null : Math.max(...(ends as number[])),
     skus,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { stringifyExact } from '../../exact-json.js';
 import {
   attachRelays,
   type FailureRow,
@@ -86,7 +87,7 @@ export function postgresOrders(pool: pg.Pool): OrdersStore {
             order.productId,
             order.customerId,
             order.providerKey,
-            JSON.stringify(order.answer),
+            stringifyExact(order.answer),
             order.createdAt,
           ],
         );

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { stringifyExact } from '../../exact-json.js';
 import type { GroupCommit } from '../group-commit.js';
 import {
   attachRelays,
@@ -83,7 +84,7 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
       group.run(() => (selectOrders.all(limit) as OrderRow[]).map((row) => load(row) as Order)),
     createOrder: (order) =>
       group.run(() => {
-        const added = insertOrder.run({ ...order, answer: JSON.stringify(order.answer) });
+        const added = insertOrder.run({ ...order, answer: stringifyExact(order.answer) });
         if (added.changes > 0) {
           for (const [position, sku] of order.productSkus.entries()) {
             insertSku.run(order.provisioningId, position, sku);

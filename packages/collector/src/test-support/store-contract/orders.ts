@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { parseExact, stringifyExact } from '../../exact-json.js';
 import { startBillingRelay, usageEndRelay } from '../../orders/relay-kinds.js';
 import type { NewOrder, Order, Store } from '../../store/types.js';
 import { usageReportRelay } from '../../usage/report-kind.js';
 import { attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
 
 const clock = fixedClock(T0);
+
+// The provider's answer, with numbers a double would round or rewrite.
+const ANSWER =
+  '{"customerId":"cust-9","zeta":1,"big":12345678901234567890,"price":12.50,"alpha":{"nested":["x","ü"]}}';
 
 /** An order as the provider accepted it. */
 export const orderFixture = (overrides: Partial<NewOrder> = {}): NewOrder => ({
@@ -13,7 +18,7 @@ export const orderFixture = (overrides: Partial<NewOrder> = {}): NewOrder => ({
   productSkus: ['SKU-A', 'SKU-B'],
   customerId: 'cust-9',
   providerKey: 'PK-1',
-  answer: { customerId: 'cust-9', zeta: 1, alpha: { nested: ['x', 'ü'] } },
+  answer: parseExact(ANSWER) as Record<string, unknown>,
   createdAt: T0,
   ...overrides,
 });
@@ -50,8 +55,9 @@ export function describeOrders(harness: StoreHarness): void {
         ],
       };
       expect(first).toEqual({ created: true, order: expected });
-      // The provider's answer reads back as it was written, key order included.
-      expect(JSON.stringify(first.order.answer)).toBe(JSON.stringify(orderFixture().answer));
+      // The provider's answer reads back as it was written, key order and digits included.
+      expect(stringifyExact(first.order.answer)).toBe(ANSWER);
+      expect(stringifyExact((await store.getOrder('prov-1'))?.answer)).toBe(ANSWER);
       const repeat = await store.createOrder(
         orderFixture({ customerId: 'other', productSkus: ['SKU-C'], createdAt: T0 + 5 }),
       );
