@@ -80,7 +80,9 @@ export interface OrdersStore {
    * Claims forwarding order `provisioningId` to the provider for `owner` until
    * `now + leaseMs`, so that however many collectors share the database, one forwards it
    * at a time: `claimed` unless the order exists (`ordered`) or another owner's claim has
-   * not expired (`busy`, until when). An expired claim is taken over.
+   * not expired (`busy`, until when). An expired claim is taken over. SQLite (one process)
+   * reads the time from `now`; PostgreSQL, shared by instances whose clocks may differ,
+   * from the database (`until` is then on its clock).
    */
   claimProvisioning(options: {
     provisioningId: string;

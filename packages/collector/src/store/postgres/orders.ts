@@ -14,6 +14,9 @@ import { inTransaction, LOCKS, type Queryable, storable } from './db.js';
 import { queueRelay } from './relay-rows.js';
 import { openBuckets } from './usage.js';
 
+// The database's time in ms, as leases are written.
+const DB_NOW_MS = '(extract(epoch FROM now()) * 1000)::bigint';
+
 interface SkuRow {
   provisioning_id: string;
   sku: string;
@@ -101,18 +104,21 @@ export function postgresOrders(pool: pg.Pool): OrdersStore {
         }
         return { order: (await getOrder(client, order.provisioningId)) as Order, created };
       }),
-    claimProvisioning: ({ provisioningId, owner, now, leaseMs }) =>
+    claimProvisioning: ({ provisioningId, owner, leaseMs }) =>
       inTransaction(pool, async (client): Promise<ProvisioningClaim> => {
         const existing = await getOrder(client, provisioningId);
         if (existing) return { state: 'ordered', order: existing };
         // Waits for a competing claim's transaction, then takes the row only if that claim
-        // expired (or is the caller's own).
+        // expired (or is the caller's own). Leases are on the database's clock: instances'
+        // clocks may differ by more than a lease, and one order must not reach the provider
+        // twice because of it.
         const claimed = await client.query(
-          `INSERT INTO provisioning_claims (provisioning_id, owner, lease_until) VALUES ($1, $2, $3)
+          `INSERT INTO provisioning_claims (provisioning_id, owner, lease_until)
+           VALUES ($1, $2, ${DB_NOW_MS} + $3)
            ON CONFLICT (provisioning_id) DO UPDATE
              SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until
-             WHERE provisioning_claims.lease_until <= $4 OR provisioning_claims.owner = $2`,
-          [provisioningId, owner, now + leaseMs, now],
+             WHERE provisioning_claims.lease_until <= ${DB_NOW_MS} OR provisioning_claims.owner = $2`,
+          [provisioningId, owner, leaseMs],
         );
         if (claimed.rowCount === 1) {
           // An order stored (and its claim released) since the read above: answer with it.
@@ -124,12 +130,14 @@ export function postgresOrders(pool: pg.Pool): OrdersStore {
           );
           return { state: 'ordered', order: stored };
         }
-        const held = await client.query<{ lease_until: number }>(
-          'SELECT lease_until FROM provisioning_claims WHERE provisioning_id = $1',
+        const held = await client.query<{ lease_until: number | null; now: number }>(
+          `SELECT (SELECT lease_until FROM provisioning_claims WHERE provisioning_id = $1) AS lease_until,
+             ${DB_NOW_MS} AS now`,
           [provisioningId],
         );
         // Released in the meantime: busy until now, so the caller looks again at once.
-        return { state: 'busy', until: held.rows[0]?.lease_until ?? now };
+        const row = held.rows[0] as { lease_until: number | null; now: number };
+        return { state: 'busy', until: row.lease_until ?? row.now };
       }),
     releaseProvisioning: async (provisioningId, owner) => {
       await pool.query(
