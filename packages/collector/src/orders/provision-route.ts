@@ -3,6 +3,7 @@ import { stringifyExact } from '../exact-json.js';
 import { jsonBodyErrors, readJsonText } from '../http/json-body.js';
 import type { Logger } from '../log.js';
 import { requireBearerToken } from '../security/bearer-token.js';
+import { v2OrderRequest } from './order-request.js';
 import { parseProvisionRequest } from './provision-request.js';
 import { GENERIC_FAILURE, type Provisioning } from './provisioning.js';
 
@@ -49,7 +50,8 @@ export function provisionRouter(deps: ProvisionRouteDeps): Router {
         return;
       }
       try {
-        const answer = await (provisioning as Provisioning).provision(parsed.request, text);
+        const request = v2OrderRequest(parsed.request, text);
+        const answer = await (provisioning as Provisioning).provision(request);
         if (answer.text) res.status(answer.status).type('text/plain').send(String(answer.body));
         // The provider's numbers as it wrote them (a big id or amount is not rounded).
         else res.status(answer.status).type('application/json').send(stringifyExact(answer.body));

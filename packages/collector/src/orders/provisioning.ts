@@ -4,9 +4,9 @@ import type { Clock } from '../clock.js';
 import { fingerprint, type Logger } from '../log.js';
 import type { ProvisionOutcome } from '../metrics/outcomes.js';
 import type { MarketplaceApi } from '../outbox/kind.js';
-import type { OrdersStore } from '../store/orders.js';
+import type { Order, OrdersStore } from '../store/orders.js';
 import { type ForwardResult, type ForwardTarget, forwardProvisioning } from './forward.js';
-import type { ProvisionRequest } from './provision-request.js';
+import type { OrderRequest } from './order-request.js';
 
 /** What to answer the marketplace. */
 export interface ProvisionAnswer {
@@ -21,6 +21,13 @@ export interface ProvisionAnswer {
 export const GENERIC_FAILURE = {
   error: 'The provider could not complete the order right now. Please try again later.',
 };
+
+/** The buyer's message for another order under a key already used. */
+export const CONFLICT_MESSAGE =
+  'This order differs from an earlier order with the same provisioning id (its SKUs, product or details): it was not placed.';
+// The dashboard's record of it (no order details: they are personal data).
+const CONFLICT_RECORD =
+  'another order under an order id already used (other SKUs, product or form fields): not forwarded';
 
 /** Dependencies of {@link createProvisioning}. */
 export interface ProvisioningDeps {
@@ -40,9 +47,9 @@ export interface ProvisioningDeps {
 /** How long a claim to forward an order outlives the forward's own timeout (storing it). */
 const CLAIM_MARGIN_MS = 10_000;
 
-/** Provisioning, idempotent on `provisioningId`. */
+/** Provisioning, idempotent on each request's key. */
 export interface Provisioning {
-  provision(request: ProvisionRequest, rawBody: string): Promise<ProvisionAnswer>;
+  provision(request: OrderRequest): Promise<ProvisionAnswer>;
 }
 
 /**
@@ -62,43 +69,50 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
     deps.api === 'v1'
       ? { status: 201, body: { coid: answer.customerId } }
       : { status: 200, body: answer };
+  const repeated = (order: Order): ProvisionAnswer => created(order.answer);
   // Repeats reaching this collector share the call in flight here.
-  const inFlight = new Map<string, Promise<ProvisionAnswer>>();
+  const inFlight = new Map<string, { digest: string; call: Promise<ProvisionAnswer> }>();
 
-  async function attempt(request: ProvisionRequest, rawBody: string): Promise<ProvisionAnswer> {
-    const { provisioningId, productId, productSkus } = request;
+  async function attempt(request: OrderRequest): Promise<ProvisionAnswer> {
+    const { key, productId, productSkus } = request;
     const started = performance.now();
-    const result = await forwardProvisioning(forward, rawBody);
+    const result = await forwardProvisioning(forward, request.rawBody);
     const seconds = (performance.now() - started) / 1000;
     const at = clock.now();
-    const order = `order ${fingerprint(provisioningId)}`;
     if (result.type === 'created') {
+      const { customerId } = result.answer;
+      const provisioningId = request.provisioningId ?? customerId;
       const { order: stored } = await store.createOrder({
         provisioningId,
         productId,
         productSkus,
-        customerId: result.answer.customerId,
+        customerId,
         providerKey,
         answer: result.answer,
         createdAt: at,
+        requestKey: key,
+        requestDigest: request.digest,
       });
       onOutcome?.('created', seconds);
       logger.info(
         'orders',
-        `${order} provisioned: customer ${fingerprint(stored.customerId)}, ${productSkus.length} SKU(s)`,
+        `order ${fingerprint(provisioningId)} provisioned: customer ${fingerprint(stored.customerId)}, ${productSkus.length} SKU(s)`,
       );
       return created(stored.answer);
     }
     const failure = describeFailure(result);
     await store.recordProvisioningFailure({
-      provisioningId,
+      provisioningId: key,
       productId,
       productSkus,
       at,
       ...failure,
     });
     onOutcome?.(failure.outcome, seconds);
-    logger.warn('orders', `${order} not provisioned: ${failure.message.slice(0, 200)}`);
+    logger.warn(
+      'orders',
+      `order ${fingerprint(key)} not provisioned: ${failure.message.slice(0, 200)}`,
+    );
     if (result.type === 'refused') {
       const { reply } = result;
       return 'json' in reply
@@ -108,26 +122,40 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
     return { status: 502, body: GENERIC_FAILURE };
   }
 
-  async function once(request: ProvisionRequest, rawBody: string): Promise<ProvisionAnswer> {
-    const { provisioningId } = request;
+  // Another order under a key already used: refused before the provider, with a trace.
+  async function conflict(request: OrderRequest): Promise<ProvisionAnswer> {
+    const { key, productId, productSkus } = request;
+    await store.recordProvisioningFailure({
+      provisioningId: key,
+      productId,
+      productSkus,
+      at: clock.now(),
+      outcome: 'refused',
+      status: 409,
+      message: CONFLICT_RECORD,
+    });
+    onOutcome?.('invalid');
+    logger.warn('orders', `order ${fingerprint(key)} refused: ${CONFLICT_RECORD}`);
+    return { status: 409, body: { error: CONFLICT_MESSAGE } };
+  }
+
+  async function once(request: OrderRequest): Promise<ProvisionAnswer> {
+    const { key, digest } = request;
     const owner = randomUUID();
     for (;;) {
-      const claim = await store.claimProvisioning({
-        provisioningId,
-        owner,
-        now: clock.now(),
-        leaseMs,
-      });
+      const now = clock.now();
+      const claim = await store.claimProvisioning({ requestKey: key, digest, owner, now, leaseMs });
+      if (claim.state === 'conflict') return conflict(request);
       if (claim.state === 'ordered') {
         onOutcome?.('repeat');
-        return created(claim.order.answer);
+        return repeated(claim.order);
       }
       if (claim.state === 'claimed') {
         try {
-          return await attempt(request, rawBody);
+          return await attempt(request);
         } finally {
           // Not released, the claim expires by itself: a repeat then tries again.
-          await store.releaseProvisioning(provisioningId, owner).catch((error: unknown) => {
+          await store.releaseProvisioning(key, owner).catch((error: unknown) => {
             logger.warn('orders', `releasing the claim on an order failed: ${String(error)}`);
           });
         }
@@ -138,15 +166,16 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
   }
 
   return {
-    provision(request, rawBody) {
-      const { provisioningId } = request;
-      const running = inFlight.get(provisioningId);
+    provision(request) {
+      const { key, digest } = request;
+      const running = inFlight.get(key);
       if (running) {
+        if (running.digest !== digest) return conflict(request);
         onOutcome?.('repeat');
-        return running;
+        return running.call;
       }
-      const call = once(request, rawBody).finally(() => inFlight.delete(provisioningId));
-      inFlight.set(provisioningId, call);
+      const call = once(request).finally(() => inFlight.delete(key));
+      inFlight.set(key, { digest, call });
       return call;
     },
   };

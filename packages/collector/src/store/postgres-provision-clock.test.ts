@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Clock } from '../clock.js';
 import { silentLogger } from '../log.js';
+import { v2OrderRequest } from '../orders/order-request.js';
 import type { ProvisionRequest } from '../orders/provision-request.js';
 import { createProvisioning } from '../orders/provisioning.js';
 import {
@@ -24,6 +25,7 @@ const REQUEST: ProvisionRequest = {
   productSkus: ['SKU-A'],
 };
 const RAW = JSON.stringify(REQUEST);
+const ORDER = v2OrderRequest(REQUEST, RAW);
 
 async function collectorAt(clock: Clock, fetch: typeof globalThis.fetch) {
   const store = await openPostgresStore({ url: database?.url ?? '', logger: silentLogger, clock });
@@ -57,9 +59,9 @@ describe('PostgreSQL provisioning claims on the database clock', () => {
     }) as typeof globalThis.fetch;
     const onTime = await collectorAt({ now: () => Date.now() }, fetch);
     const ahead = await collectorAt({ now: () => Date.now() + SKEW_MS }, fetch);
-    const first = onTime.provision(REQUEST, RAW);
+    const first = onTime.provision(ORDER);
     while (!answerFirst) await new Promise((resolve) => setTimeout(resolve, 5));
-    const repeat = ahead.provision(REQUEST, RAW);
+    const repeat = ahead.provision(ORDER);
     // Long enough for the instance ahead to claim and call the provider, were it to.
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(calls).toEqual([RAW]);

@@ -98,7 +98,13 @@ export function describeOrders(harness: StoreHarness): void {
     it('lets one owner at a time forward an order, until it exists', async () => {
       const store = await harness.fresh();
       const claim = (owner: string, leaseMs = 60_000) =>
-        store.claimProvisioning({ provisioningId: 'prov-1', owner, now: Date.now(), leaseMs });
+        store.claimProvisioning({
+          requestKey: 'prov-1',
+          digest: 'd-1',
+          owner,
+          now: Date.now(),
+          leaseMs,
+        });
       const busy = { state: 'busy', until: expect.any(Number) };
       expect(await claim('a')).toEqual({ state: 'claimed' });
       expect(await claim('b')).toEqual(busy);
@@ -124,11 +130,57 @@ export function describeOrders(harness: StoreHarness): void {
       const store = await harness.fresh({ clock });
       const claims = await Promise.all(
         ['a', 'b', 'c', 'd'].map((owner) =>
-          store.claimProvisioning({ provisioningId: 'prov-1', owner, now: T0, leaseMs: 1000 }),
+          store.claimProvisioning({
+            requestKey: 'prov-1',
+            digest: 'd-1',
+            owner,
+            now: T0,
+            leaseMs: 1000,
+          }),
         ),
       );
       expect(claims.filter((c) => c.state === 'claimed')).toHaveLength(1);
       expect(claims.filter((c) => c.state === 'busy')).toHaveLength(3);
+    });
+
+    it('tells another order under a used key (another digest) from a repeat', async () => {
+      const store = await harness.fresh({ clock });
+      const claim = (owner: string, digest: string, requestKey = 'prov-1') =>
+        store.claimProvisioning({ requestKey, digest, owner, now: Date.now(), leaseMs: 60_000 });
+      expect(await claim('a', 'd-1')).toEqual({ state: 'claimed' });
+      // While it is being forwarded: the same order waits, another one conflicts.
+      expect(await claim('b', 'd-1')).toMatchObject({ state: 'busy' });
+      expect(await claim('b', 'd-2')).toEqual({ state: 'conflict' });
+      const order = await createOrder(store, { requestDigest: 'd-1' });
+      await store.releaseProvisioning('prov-1', 'a');
+      expect(await claim('c', 'd-1')).toEqual({ state: 'ordered', order });
+      expect(await claim('c', 'd-2')).toEqual({ state: 'conflict' });
+      // An order stored without a digest (before they were kept) matches any request.
+      const old = await createOrder(store, { provisioningId: 'prov-old' });
+      expect(await claim('d', 'd-9', 'prov-old')).toEqual({ state: 'ordered', order: old });
+    });
+
+    it('finds an order by a request key other than its provisioningId (v1)', async () => {
+      const store = await harness.fresh({ clock });
+      const order = await createOrder(store, {
+        provisioningId: 'coid-7',
+        requestKey: 'v1:d-7',
+        requestDigest: 'd-7',
+      });
+      expect(order.provisioningId).toBe('coid-7');
+      const claim = { digest: 'd-7', owner: 'a', now: T0, leaseMs: 1000 };
+      expect(await store.claimProvisioning({ ...claim, requestKey: 'v1:d-7' })).toEqual({
+        state: 'ordered',
+        order,
+      });
+      expect(await store.claimProvisioning({ ...claim, requestKey: 'coid-7' })).toEqual({
+        state: 'claimed',
+      });
+      // The same customer for another request: the first order is kept.
+      const again = await store.createOrder(
+        orderFixture({ provisioningId: 'coid-7', requestKey: 'v1:d-8', requestDigest: 'd-8' }),
+      );
+      expect(again).toEqual({ created: false, order });
     });
 
     it('keeps provisioning failures, newest first', async () => {
