@@ -1,5 +1,5 @@
 import { orderDigest } from './order-digest.js';
-import type { ProvisionRequest } from './provision-request.js';
+import { type ProvisionRequest, parseProvisionRequest } from './provision-request.js';
 
 /** A marketplace's provisioning request, as provisioning forwards and stores it. */
 export interface OrderRequest {
@@ -20,4 +20,13 @@ export function v2OrderRequest(request: ProvisionRequest, rawBody: string): Orde
   const { provisioningId, productId, productSkus } = request;
   const digest = orderDigest(rawBody);
   return { key: provisioningId, digest, provisioningId, productId, productSkus, rawBody };
+}
+
+/** A request read for provisioning, or why not (a sentence the buyer can read). */
+export type ParsedOrder = { ok: true; request: OrderRequest } | { ok: false; error: string };
+
+/** Reads a SaaS v2 provisioning body. */
+export function readV2Order(text: string): ParsedOrder {
+  const parsed = parseProvisionRequest(text);
+  return parsed.ok ? { ok: true, request: v2OrderRequest(parsed.request, text) } : parsed;
 }

@@ -3,8 +3,6 @@ import { stringifyExact } from '../exact-json.js';
 import { jsonBodyErrors, readJsonText } from '../http/json-body.js';
 import type { Logger } from '../log.js';
 import { requireBearerToken } from '../security/bearer-token.js';
-import { v2OrderRequest } from './order-request.js';
-import { parseProvisionRequest } from './provision-request.js';
 import { GENERIC_FAILURE, type Provisioning } from './provisioning.js';
 
 /** Largest provisioning body accepted, in bytes (a product's form fields included). */
@@ -43,15 +41,14 @@ export function provisionRouter(deps: ProvisionRouteDeps): Router {
     ...readJsonText(body),
     async (req, res) => {
       const text = req.body as string;
-      const parsed = parseProvisionRequest(text);
+      const parsed = (provisioning as Provisioning).read(text);
       if (!parsed.ok) {
         onRefused('invalid');
         res.status(400).json({ error: parsed.error });
         return;
       }
       try {
-        const request = v2OrderRequest(parsed.request, text);
-        const answer = await (provisioning as Provisioning).provision(request);
+        const answer = await (provisioning as Provisioning).provision(parsed.request);
         if (answer.text) res.status(answer.status).type('text/plain').send(String(answer.body));
         // The provider's numbers as it wrote them (a big id or amount is not rounded).
         else res.status(answer.status).type('application/json').send(stringifyExact(answer.body));

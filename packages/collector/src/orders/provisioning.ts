@@ -6,7 +6,8 @@ import type { ProvisionOutcome } from '../metrics/outcomes.js';
 import type { MarketplaceApi } from '../outbox/kind.js';
 import type { Order, OrdersStore } from '../store/orders.js';
 import { type ForwardResult, type ForwardTarget, forwardProvisioning } from './forward.js';
-import type { OrderRequest } from './order-request.js';
+import { type OrderRequest, type ParsedOrder, readV2Order } from './order-request.js';
+import { readV1Order } from './v1-request.js';
 
 /** What to answer the marketplace. */
 export interface ProvisionAnswer {
@@ -29,6 +30,10 @@ export const CONFLICT_MESSAGE =
 const CONFLICT_RECORD =
   'another order under an order id already used (other SKUs, product or form fields): not forwarded';
 
+/** v1: the buyer's message for the details of an account that was closed. */
+export const CLOSED_MESSAGE =
+  'An account with these details was created and has since been closed: please contact the provider to reopen it.';
+
 /** Dependencies of {@link createProvisioning}. */
 export interface ProvisioningDeps {
   store: OrdersStore;
@@ -36,8 +41,10 @@ export interface ProvisioningDeps {
   logger: Logger;
   forward: ForwardTarget;
   providerKey: string;
-  /** v1 answers a success `201 {"coid": …}` (seed 003); default v2. */
+  /** v1 reads seed 003's body and answers a success `201 {"coid": …}`; default v2. */
   api?: MarketplaceApi;
+  /** The product's SKUs, which each v1 order subscribes to (`CLM_V1_SKUS`). */
+  v1Skus?: readonly string[];
   /** Told of each call's outcome, and the forward's duration when one was made. */
   onOutcome?: (outcome: ProvisionOutcome, seconds?: number) => void;
   /** How often a repeat looks again while another collector forwards the order. Default 100 ms. */
@@ -49,6 +56,8 @@ const CLAIM_MARGIN_MS = 10_000;
 
 /** Provisioning, idempotent on each request's key. */
 export interface Provisioning {
+  /** Reads a provisioning body as the marketplace API in use writes it. */
+  read(text: string): ParsedOrder;
   provision(request: OrderRequest): Promise<ProvisionAnswer>;
 }
 
@@ -69,7 +78,12 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
     deps.api === 'v1'
       ? { status: 201, body: { coid: answer.customerId } }
       : { status: 200, body: answer };
-  const repeated = (order: Order): ProvisionAnswer => created(order.answer);
+  // v1 recognises a repeat by its details alone: once that account is closed, the same
+  // details are a buyer ordering again, which must not be answered with the closed account.
+  const repeated = (order: Order): ProvisionAnswer =>
+    deps.api === 'v1' && order.terminatedAt !== null
+      ? { status: 409, body: { error: CLOSED_MESSAGE } }
+      : created(order.answer);
   // Repeats reaching this collector share the call in flight here.
   const inFlight = new Map<string, { digest: string; call: Promise<ProvisionAnswer> }>();
 
@@ -166,6 +180,7 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
   }
 
   return {
+    read: (text) => (deps.api === 'v1' ? readV1Order(text, deps.v1Skus ?? []) : readV2Order(text)),
     provision(request) {
       const { key, digest } = request;
       const running = inFlight.get(key);
