@@ -1,6 +1,9 @@
 import { numberText, parseExact } from '../exact-json.js';
-import { MAX_PROVIDER_ANSWER_BYTES, readAnswer } from './read-answer.js';
+import { readResponse } from '../http/read-response.js';
 import { signForward } from './signature.js';
+
+/** Most of the provider's answer read, in bytes: a larger 2xx is not a usable answer. */
+export const MAX_PROVIDER_ANSWER_BYTES = 16 * 1024;
 
 /** Longest provider answer kept or passed on to the buyer, in characters. */
 export const MAX_PROVIDER_ANSWER = 2048;
@@ -87,7 +90,7 @@ export async function forwardProvisioning(
       redirect: 'manual',
       signal: timeout,
     });
-    ({ text, more } = await readAnswer(response));
+    ({ text, more } = await readResponse(response, MAX_PROVIDER_ANSWER_BYTES));
   } catch (error) {
     const reason = timeout.aborted
       ? `no answer within ${timeoutMs} ms`

@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Clock } from '../clock.js';
 import { silentLogger } from '../log.js';
 import { v2OrderRequest } from '../orders/order-request.js';
 import type { ProvisionRequest } from '../orders/provision-request.js';
 import { createProvisioning } from '../orders/provisioning.js';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../test-support/store-contract/postgres-database.js';
+import { databasePerFile } from '../test-support/store-contract/postgres-database.js';
 import { openPostgresStore } from './postgres.js';
 
-let database: TestDatabase | undefined;
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database?.drop();
-});
+const databaseUrl = databasePerFile();
 
 const SKEW_MS = 45_000;
 const REQUEST: ProvisionRequest = {
@@ -28,7 +19,7 @@ const RAW = JSON.stringify(REQUEST);
 const ORDER = v2OrderRequest(REQUEST, RAW);
 
 async function collectorAt(clock: Clock, fetch: typeof globalThis.fetch) {
-  const store = await openPostgresStore({ url: database?.url ?? '', logger: silentLogger, clock });
+  const store = await openPostgresStore({ url: databaseUrl(), logger: silentLogger, clock });
   onTestFinished(() => store.close());
   // A 30 s forward timeout: a 40 s claim, shorter than the skew between the two clocks.
   const forward = {
