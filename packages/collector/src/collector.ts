@@ -93,6 +93,7 @@ export async function createCollector(
           logger,
           providerKey: marketplace.providerKey,
           api: marketplace.api,
+          v1Skus: marketplace.v1Skus,
           forward: {
             url: marketplace.forwardUrl,
             secret: marketplace.forwardSecret,

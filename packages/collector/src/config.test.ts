@@ -53,6 +53,7 @@ describe('loadConfig', () => {
         forwardSecret: null,
         forwardTimeoutMs: 20_000,
         api: 'v2',
+        v1Skus: [],
       },
       billing: { zone: 'America/Chicago', closeAt: { hour: 14, minute: 0 } },
       log: { level: 'info', format: 'json' },
@@ -115,6 +116,7 @@ describe('loadConfig', () => {
       forwardSecret: 'forward-secret-0123',
       forwardTimeoutMs: 5000,
       api: 'v2',
+      v1Skus: [],
     });
     expect(loadConfig({ ...valid, CLM_PROVIDER_KEY: 'PROV-9' }).marketplace.providerKey).toBe(
       'PROV-9',

@@ -40,6 +40,8 @@ export interface MarketplaceConfig {
   forwardTimeoutMs: number;
   /** Which marketplace API the provider is on (`CLM_MARKETPLACE_API`). */
   api: 'v2' | 'v1';
+  /** v1: the product's SKUs, which each order subscribes to (`CLM_V1_SKUS`). */
+  v1Skus: readonly string[];
 }
 
 /** The billing calendar (a subset of {@link Config}). */
@@ -298,6 +300,17 @@ const envSchema = z.object({
     .default({ hour: 14, minute: 0 }),
   CLM_MARKETPLACE_API: oneOf(['v2', 'v1']).default('v2'),
   CLM_UPDATE_SUBSCRIPTION_URL: endpointUrl.optional(),
+  CLM_V1_SKUS: z
+    .string()
+    .transform(list)
+    .pipe(
+      z.array(
+        z.string().regex(/^[\x21-\x7e]{1,128}$/, {
+          error: 'each SKU must be 1-128 printable ASCII characters without spaces',
+        }),
+      ),
+    )
+    .default([]),
   // The seeds' own client waits 60 s for the marketplace; giving up sooner turns a slow
   // answer into a retry of a call that may have been taken.
   CLM_RELAY_TIMEOUT_MS: int(1, 600_000, 60_000),
@@ -357,6 +370,8 @@ export function loadConfig(env: Env = process.env, terminal: Terminal = {}): Con
       e.CLM_PROVISION_FORWARD_URL === undefined && 'CLM_PROVISION_FORWARD_URL',
       e.CLM_PROVISION_FORWARD_SECRET === undefined && 'CLM_PROVISION_FORWARD_SECRET',
       providerKey === null && 'CLM_PROVIDER_KEY (CLM_PARTNER_KEYS lists more than one key)',
+      // A v1 order names no SKU: usage and termination need the product's.
+      e.CLM_MARKETPLACE_API === 'v1' && e.CLM_V1_SKUS.length === 0 && 'CLM_V1_SKUS (under v1)',
     ].filter(Boolean);
     if (missing.length > 0)
       throw new ConfigError(
@@ -406,6 +421,7 @@ export function loadConfig(env: Env = process.env, terminal: Terminal = {}): Con
       forwardSecret: e.CLM_PROVISION_FORWARD_SECRET ?? null,
       forwardTimeoutMs: e.CLM_PROVISION_TIMEOUT_MS,
       api: e.CLM_MARKETPLACE_API,
+      v1Skus: e.CLM_V1_SKUS,
     },
     billing: checkedCalendar(e.CLM_BILLING_TZ, e.CLM_USAGE_CLOSE_AT),
     log: logConfig(e, terminal),

@@ -1,4 +1,9 @@
+import { numberText, parseExact } from '../exact-json.js';
+import { readResponse } from '../http/read-response.js';
 import { signForward } from './signature.js';
+
+/** Most of the provider's answer read, in bytes: a larger 2xx is not a usable answer. */
+export const MAX_PROVIDER_ANSWER_BYTES = 16 * 1024;
 
 /** Longest provider answer kept or passed on to the buyer, in characters. */
 export const MAX_PROVIDER_ANSWER = 2048;
@@ -7,8 +12,11 @@ export const MAX_PROVIDER_ANSWER = 2048;
 export type ForwardResult =
   /** 2xx with a usable `customerId`: the fields to answer, `customerId` a string first. */
   | { type: 'created'; status: number; answer: Record<string, unknown> & { customerId: string } }
-  /** 4xx about the order (400, 409, 422, ...): its status and body, for the buyer. */
-  | { type: 'refused'; status: number; body: string; json: boolean }
+  /**
+   * 4xx about the order (400, 409, 422, ...): its status, its body (cut short) for the
+   * record, and what the buyer is shown: the provider's JSON or text, or a plain sentence.
+   */
+  | { type: 'refused'; status: number; body: string; reply: { json: unknown } | { text: string } }
   /** 5xx, a 4xx about the request itself (401, 404...), a bad 2xx, a timeout or no answer. */
   | { type: 'failed'; status: number | null; reason: string };
 
@@ -30,14 +38,30 @@ const SETUP_ERRORS = new Set([401, 403, 404, 405, 407, 408, 413, 415, 429]);
 const cut = (text: string) =>
   text.length > MAX_PROVIDER_ANSWER ? `${text.slice(0, MAX_PROVIDER_ANSWER)}…` : text;
 
-// "YOUR-CUSTOMERID-STRING can be a number, but you must pass it as a string" (seed 002).
+// "YOUR-CUSTOMERID-STRING can be a number, but you must pass it as a string" (seed 002). A
+// number is taken as the digits written (never through a double); one with a fraction or
+// an exponent names no account for sure (is `1e3` customer "1000"?): not usable.
+const WHOLE_NUMBER = /^(0|-?[1-9]\d*)$/;
+
 function customerIdOf(value: unknown): string | null {
-  const id = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  const digits = numberText(value);
+  const id = digits === null ? value : WHOLE_NUMBER.test(digits) ? digits : null;
   // Shown on the marketplace, the dashboard and in CSV exports: no control characters (a
   // NUL cannot even be stored in PostgreSQL).
   return typeof id === 'string' && id.trim() !== '' && id.length <= 256 && !/\p{Cc}/u.test(id)
     ? id
     : null;
+}
+
+// What the buyer is shown of a 4xx. A cut JSON body is no longer JSON: it goes as text. A
+// JSON body that does not parse would be an error page to the buyer: a plain sentence.
+function refusal(status: number, text: string, json: boolean) {
+  if (!json || text.length > MAX_PROVIDER_ANSWER) return { text: cut(text) };
+  try {
+    return { json: parseExact(text) };
+  } catch {
+    return { text: `The provider refused the order (HTTP ${status}).` };
+  }
 }
 
 /**
@@ -53,6 +77,7 @@ export async function forwardProvisioning(
   const timeout = AbortSignal.timeout(timeoutMs);
   let response: Response;
   let text: string;
+  let more: boolean;
   try {
     response = await doFetch(url, {
       method: 'POST',
@@ -65,7 +90,7 @@ export async function forwardProvisioning(
       redirect: 'manual',
       signal: timeout,
     });
-    text = await response.text();
+    ({ text, more } = await readResponse(response, MAX_PROVIDER_ANSWER_BYTES));
   } catch (error) {
     const reason = timeout.aborted
       ? `no answer within ${timeoutMs} ms`
@@ -84,20 +109,19 @@ export async function forwardProvisioning(
     };
   }
   if (status >= 400 && status < 500) {
-    // A cut JSON body is no longer JSON: it goes to the buyer as text.
-    return {
-      type: 'refused',
-      status,
-      body: cut(text),
-      json: json && text.length <= MAX_PROVIDER_ANSWER,
-    };
+    return { type: 'refused', status, body: cut(text), reply: refusal(status, text, json) };
   }
   if (status < 200 || status >= 300) {
     return { type: 'failed', status, reason: `HTTP ${status}: ${cut(text)}` };
   }
+  if (more) {
+    // Stored with the order and replayed on every repeat and read: never taken whole.
+    const limit = `${MAX_PROVIDER_ANSWER_BYTES / 1024} KB`;
+    return { type: 'failed', status, reason: `HTTP ${status} answer larger than ${limit}` };
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseExact(text);
   } catch {
     return { type: 'failed', status, reason: `HTTP ${status} without a JSON body` };
   }

@@ -4,7 +4,8 @@ import { z } from 'zod';
 // records and on the dashboard.
 const printable = /^[^\p{Cc}\p{Cs}]+$/u;
 
-const id = (name: string, max: number) =>
+/** A required string field of at most `max` printable characters, errors naming it. */
+export const textField = (name: string, max: number) =>
   z
     .string({
       error: (issue) =>
@@ -15,7 +16,7 @@ const id = (name: string, max: number) =>
     .regex(printable, { error: `${name} must not contain control characters` });
 
 /** A SKU as the marketplace names it. */
-export const skuSchema = id('each SKU', 128);
+export const skuSchema = textField('each SKU', 128);
 
 /** A non-empty list of distinct SKUs. */
 export const skuListSchema = z
@@ -30,7 +31,7 @@ export const skuListSchema = z
   });
 
 /** A `provisioningId`. */
-export const provisioningIdSchema = id('provisioningId', 128);
+export const provisioningIdSchema = textField('provisioningId', 128);
 
 // The marketplace adds whatever form fields the product configures (contactEmail,
 // userAlias, ...): kept in the forwarded body, not checked here.
@@ -66,21 +67,31 @@ export type ParsedProvision =
   | { ok: false; error: string };
 
 /**
- * Validates the marketplace's provisioning body. Errors are sentences a buyer can read:
- * the marketplace shows a 400's message on its order page.
+ * Reads a provisioning body against `schema`. Errors are sentences a buyer can read: the
+ * marketplace shows a 400's message on its order page.
  */
-export function parseProvisionRequest(text: string): ParsedProvision {
+export function readOrderBody<T>(
+  schema: z.ZodType<T>,
+  text: string,
+): { ok: true; data: T } | { ok: false; error: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     return { ok: false, error: 'The order could not be read (it is not valid JSON).' };
   }
-  const parsed = provisionBody.safeParse(json);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const message = parsed.error.issues[0]?.message ?? 'the order is invalid';
     return { ok: false, error: `The order is invalid: ${message}.` };
   }
+  return { ok: true, data: parsed.data };
+}
+
+/** Validates the marketplace's SaaS v2 provisioning body. */
+export function parseProvisionRequest(text: string): ParsedProvision {
+  const parsed = readOrderBody(provisionBody, text);
+  if (!parsed.ok) return parsed;
   const { provisioningId, productSkus, productId } = parsed.data;
   return { ok: true, request: { provisioningId, productSkus, productId } };
 }

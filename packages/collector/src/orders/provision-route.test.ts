@@ -23,6 +23,51 @@ describe('POST /marketplace/provision', () => {
     });
   });
 
+  it('keeps the digits a provider wrote: a numeric customerId and big numbers it echoes', async () => {
+    const written =
+      '{"customerId": 9007199254740993, "quota": 12345678901234567890123, "price": 12.50, "seats": 3}';
+    const chain = await startOrdersChain({
+      answer: () => ({ status: 200, body: written, contentType: 'application/json' }),
+    });
+    const body = provisionBody();
+    const expected =
+      '{"customerId":"9007199254740993","quota":12345678901234567890123,"price":12.50,"seats":3}';
+    const res = await chain.provision(body);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(expected);
+    // The repeat is answered from the store, as exactly.
+    expect(await (await chain.provision(body)).text()).toBe(expected);
+    expect(chain.provider.calls).toHaveLength(1);
+    expect(await chain.store.getOrder(body.provisioningId)).toMatchObject({
+      customerId: '9007199254740993',
+    });
+    const view = await chain.api('GET', `/api/subscriptions/${body.provisioningId}`);
+    expect(await view.text()).toContain(`"answer":${expected}`);
+  });
+
+  it.each([
+    ['an exponent', '1e3'],
+    ['a fraction', '12.50'],
+    ['a fraction without trailing zero', '12.5'],
+  ])(
+    'refuses a numeric customerId written with %s as an unusable answer (502, recorded)',
+    async (_name, id) => {
+      const chain = await startOrdersChain({
+        answer: () => ({
+          status: 200,
+          body: `{"customerId":${id}}`,
+          contentType: 'application/json',
+        }),
+      });
+      const body = provisionBody();
+      expect((await chain.provision(body)).status).toBe(502);
+      expect(await chain.store.getOrder(body.provisioningId)).toBeNull();
+      const [failure] = await chain.store.listProvisioningFailures();
+      expect(failure).toMatchObject({ outcome: 'failed', status: 200 });
+      expect(failure?.message).toMatch(/without a customerId/);
+    },
+  );
+
   it('answers a repeat after success from the store, without calling the provider', async () => {
     const chain = await startOrdersChain();
     const body = provisionBody();
@@ -92,6 +137,26 @@ describe('POST /marketplace/provision', () => {
       expect(await chain.store.getOrder(body.provisioningId)).toBeNull();
       expect(await chain.store.listProvisioningFailures()).toMatchObject([
         { outcome: 'refused', status: answer.status },
+      ]);
+    },
+  );
+
+  it.each([
+    ['not JSON', '{"message": "That alias is'],
+    ['empty', ''],
+  ])(
+    "answers a provider's 4xx with a JSON type and an unreadable body (%s) with its status and a plain message",
+    async (_name, unreadable) => {
+      const chain = await startOrdersChain({
+        answer: () => ({ status: 422, body: unreadable, contentType: 'application/json' }),
+      });
+      const body = provisionBody();
+      const res = await chain.provision(body);
+      expect(res.status).toBe(422);
+      expect(res.headers.get('content-type')).toContain('text/plain');
+      expect(await res.text()).toBe('The provider refused the order (HTTP 422).');
+      expect(await chain.store.listProvisioningFailures()).toMatchObject([
+        { outcome: 'refused', status: 422, message: unreadable },
       ]);
     },
   );

@@ -1,8 +1,8 @@
 import { Router } from 'express';
+import { stringifyExact } from '../exact-json.js';
 import { jsonBodyErrors, readJsonText } from '../http/json-body.js';
 import type { Logger } from '../log.js';
 import { requireBearerToken } from '../security/bearer-token.js';
-import { parseProvisionRequest } from './provision-request.js';
 import { GENERIC_FAILURE, type Provisioning } from './provisioning.js';
 
 /** Largest provisioning body accepted, in bytes (a product's form fields included). */
@@ -41,16 +41,17 @@ export function provisionRouter(deps: ProvisionRouteDeps): Router {
     ...readJsonText(body),
     async (req, res) => {
       const text = req.body as string;
-      const parsed = parseProvisionRequest(text);
+      const parsed = (provisioning as Provisioning).read(text);
       if (!parsed.ok) {
         onRefused('invalid');
         res.status(400).json({ error: parsed.error });
         return;
       }
       try {
-        const answer = await (provisioning as Provisioning).provision(parsed.request, text);
+        const answer = await (provisioning as Provisioning).provision(parsed.request);
         if (answer.text) res.status(answer.status).type('text/plain').send(String(answer.body));
-        else res.status(answer.status).json(answer.body);
+        // The provider's numbers as it wrote them (a big id or amount is not rounded).
+        else res.status(answer.status).type('application/json').send(stringifyExact(answer.body));
       } catch (error) {
         // The provider may have created the account; the marketplace's retry will find
         // out (the provider sees the same provisioningId again).

@@ -4,8 +4,9 @@ import { silentLogger } from '../log.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { tempDir } from '../test-support/tmp.js';
+import { v2OrderRequest } from './order-request.js';
 import type { ProvisionRequest } from './provision-request.js';
-import { createProvisioning } from './provisioning.js';
+import { CONFLICT_MESSAGE, createProvisioning } from './provisioning.js';
 
 const REQUEST: ProvisionRequest = {
   provisioningId: 'prov-1',
@@ -13,6 +14,7 @@ const REQUEST: ProvisionRequest = {
   productSkus: ['SKU-A'],
 } as ProvisionRequest;
 const RAW = JSON.stringify(REQUEST);
+const ORDER = v2OrderRequest(REQUEST, RAW);
 
 /** A provider that answers each call with a new customer after `delayMs`. */
 function slowProvider(delayMs: number) {
@@ -47,7 +49,7 @@ describe('provisioning across collectors on one database', () => {
     const store = await openStore();
     const provider = slowProvider(100);
     const [a, b] = [collector(store, provider.fetch), collector(store, provider.fetch)];
-    const answers = await Promise.all([a, b, a, b].map((c) => c.provision(REQUEST, RAW)));
+    const answers = await Promise.all([a, b, a, b].map((c) => c.provision(ORDER)));
     expect(answers).toEqual(answers.map(() => ({ status: 200, body: { customerId: 'acct-1' } })));
     expect(provider.calls).toEqual([RAW]);
     expect(await store.getOrder('prov-1')).toMatchObject({ customerId: 'acct-1' });
@@ -58,10 +60,16 @@ describe('provisioning across collectors on one database', () => {
     let now = 1_000_000;
     // A collector claimed the order and never came back.
     expect(
-      await store.claimProvisioning({ provisioningId: 'prov-1', owner: 'dead', now, leaseMs: 500 }),
+      await store.claimProvisioning({
+        requestKey: 'prov-1',
+        digest: ORDER.digest,
+        owner: 'dead',
+        now,
+        leaseMs: 500,
+      }),
     ).toEqual({ state: 'claimed' });
     const provider = slowProvider(0);
-    const answer = collector(store, provider.fetch, () => now).provision(REQUEST, RAW);
+    const answer = collector(store, provider.fetch, () => now).provision(ORDER);
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Still within the dead collector's claim: waiting, the provider not called.
     expect(provider.calls).toEqual([]);
@@ -70,13 +78,27 @@ describe('provisioning across collectors on one database', () => {
     expect(provider.calls).toEqual([RAW]);
   });
 
+  it('refuses another order under the provisioningId one collector is forwarding, at the other (409)', async () => {
+    const store = await openStore();
+    const provider = slowProvider(150);
+    const [a, b] = [collector(store, provider.fetch), collector(store, provider.fetch)];
+    const first = a.provision(ORDER);
+    const otherRaw = JSON.stringify({ ...REQUEST, productSkus: ['SKU-B'] });
+    const other = v2OrderRequest({ ...REQUEST, productSkus: ['SKU-B'] }, otherRaw);
+    const refused = await b.provision(other);
+    expect(refused).toEqual({ status: 409, body: { error: CONFLICT_MESSAGE } });
+    expect(await first).toEqual({ status: 200, body: { customerId: 'acct-1' } });
+    expect(await b.provision(other)).toMatchObject({ status: 409 });
+    expect(provider.calls).toEqual([RAW]);
+  });
+
   it('releases the claim after a failure, so a repeat at the other collector tries again', async () => {
     const store = await openStore();
     const failing = (async () => new Response('down', { status: 503 })) as typeof fetch;
-    const first = await collector(store, failing).provision(REQUEST, RAW);
+    const first = await collector(store, failing).provision(ORDER);
     expect(first.status).toBe(502);
     const provider = slowProvider(0);
-    const again = await collector(store, provider.fetch).provision(REQUEST, RAW);
+    const again = await collector(store, provider.fetch).provision(ORDER);
     expect(again).toEqual({ status: 200, body: { customerId: 'acct-1' } });
     expect(provider.calls).toEqual([RAW]);
   });

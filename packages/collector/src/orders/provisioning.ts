@@ -4,9 +4,10 @@ import type { Clock } from '../clock.js';
 import { fingerprint, type Logger } from '../log.js';
 import type { ProvisionOutcome } from '../metrics/outcomes.js';
 import type { MarketplaceApi } from '../outbox/kind.js';
-import type { OrdersStore } from '../store/orders.js';
+import type { Order, OrdersStore } from '../store/orders.js';
 import { type ForwardResult, type ForwardTarget, forwardProvisioning } from './forward.js';
-import type { ProvisionRequest } from './provision-request.js';
+import { type OrderRequest, type ParsedOrder, readV2Order } from './order-request.js';
+import { readV1Order } from './v1-request.js';
 
 /** What to answer the marketplace. */
 export interface ProvisionAnswer {
@@ -22,6 +23,17 @@ export const GENERIC_FAILURE = {
   error: 'The provider could not complete the order right now. Please try again later.',
 };
 
+/** The buyer's message for another order under a key already used. */
+export const CONFLICT_MESSAGE =
+  'This order differs from an earlier order with the same provisioning id (its SKUs, product or details): it was not placed.';
+// The dashboard's record of it (no order details: they are personal data).
+const CONFLICT_RECORD =
+  'another order under an order id already used (other SKUs, product or form fields): not forwarded';
+
+/** v1: the buyer's message for the details of an account that was closed. */
+export const CLOSED_MESSAGE =
+  'An account with these details was created and has since been closed: please contact the provider to reopen it.';
+
 /** Dependencies of {@link createProvisioning}. */
 export interface ProvisioningDeps {
   store: OrdersStore;
@@ -29,8 +41,10 @@ export interface ProvisioningDeps {
   logger: Logger;
   forward: ForwardTarget;
   providerKey: string;
-  /** v1 answers a success `201 {"coid": …}` (seed 003); default v2. */
+  /** v1 reads seed 003's body and answers a success `201 {"coid": …}`; default v2. */
   api?: MarketplaceApi;
+  /** The product's SKUs, which each v1 order subscribes to (`CLM_V1_SKUS`). */
+  v1Skus?: readonly string[];
   /** Told of each call's outcome, and the forward's duration when one was made. */
   onOutcome?: (outcome: ProvisionOutcome, seconds?: number) => void;
   /** How often a repeat looks again while another collector forwards the order. Default 100 ms. */
@@ -40,9 +54,11 @@ export interface ProvisioningDeps {
 /** How long a claim to forward an order outlives the forward's own timeout (storing it). */
 const CLAIM_MARGIN_MS = 10_000;
 
-/** Provisioning, idempotent on `provisioningId`. */
+/** Provisioning, idempotent on each request's key. */
 export interface Provisioning {
-  provision(request: ProvisionRequest, rawBody: string): Promise<ProvisionAnswer>;
+  /** Reads a provisioning body as the marketplace API in use writes it. */
+  read(text: string): ParsedOrder;
+  provision(request: OrderRequest): Promise<ProvisionAnswer>;
 }
 
 /**
@@ -62,71 +78,98 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
     deps.api === 'v1'
       ? { status: 201, body: { coid: answer.customerId } }
       : { status: 200, body: answer };
+  // v1 recognises a repeat by its details alone: once that account is closed, the same
+  // details are a buyer ordering again, which must not be answered with the closed account.
+  const repeated = (order: Order): ProvisionAnswer =>
+    deps.api === 'v1' && order.terminatedAt !== null
+      ? { status: 409, body: { error: CLOSED_MESSAGE } }
+      : created(order.answer);
   // Repeats reaching this collector share the call in flight here.
-  const inFlight = new Map<string, Promise<ProvisionAnswer>>();
+  const inFlight = new Map<string, { digest: string; call: Promise<ProvisionAnswer> }>();
 
-  async function attempt(request: ProvisionRequest, rawBody: string): Promise<ProvisionAnswer> {
-    const { provisioningId, productId, productSkus } = request;
+  async function attempt(request: OrderRequest): Promise<ProvisionAnswer> {
+    const { key, productId, productSkus } = request;
     const started = performance.now();
-    const result = await forwardProvisioning(forward, rawBody);
+    const result = await forwardProvisioning(forward, request.rawBody);
     const seconds = (performance.now() - started) / 1000;
     const at = clock.now();
-    const order = `order ${fingerprint(provisioningId)}`;
     if (result.type === 'created') {
+      const { customerId } = result.answer;
+      const provisioningId = request.provisioningId ?? customerId;
       const { order: stored } = await store.createOrder({
         provisioningId,
         productId,
         productSkus,
-        customerId: result.answer.customerId,
+        customerId,
         providerKey,
         answer: result.answer,
         createdAt: at,
+        requestKey: key,
+        requestDigest: request.digest,
       });
       onOutcome?.('created', seconds);
       logger.info(
         'orders',
-        `${order} provisioned: customer ${fingerprint(stored.customerId)}, ${productSkus.length} SKU(s)`,
+        `order ${fingerprint(provisioningId)} provisioned: customer ${fingerprint(stored.customerId)}, ${productSkus.length} SKU(s)`,
       );
       return created(stored.answer);
     }
     const failure = describeFailure(result);
     await store.recordProvisioningFailure({
-      provisioningId,
+      provisioningId: key,
       productId,
       productSkus,
       at,
       ...failure,
     });
     onOutcome?.(failure.outcome, seconds);
-    logger.warn('orders', `${order} not provisioned: ${failure.message.slice(0, 200)}`);
+    logger.warn(
+      'orders',
+      `order ${fingerprint(key)} not provisioned: ${failure.message.slice(0, 200)}`,
+    );
     if (result.type === 'refused') {
-      return result.json
-        ? { status: result.status, body: JSON.parse(result.body) }
-        : { status: result.status, body: result.body, text: true };
+      const { reply } = result;
+      return 'json' in reply
+        ? { status: result.status, body: reply.json }
+        : { status: result.status, body: reply.text, text: true };
     }
     return { status: 502, body: GENERIC_FAILURE };
   }
 
-  async function once(request: ProvisionRequest, rawBody: string): Promise<ProvisionAnswer> {
-    const { provisioningId } = request;
+  // Another order under a key already used: refused before the provider, with a trace.
+  async function conflict(request: OrderRequest): Promise<ProvisionAnswer> {
+    const { key, productId, productSkus } = request;
+    await store.recordProvisioningFailure({
+      provisioningId: key,
+      productId,
+      productSkus,
+      at: clock.now(),
+      outcome: 'refused',
+      status: 409,
+      message: CONFLICT_RECORD,
+    });
+    onOutcome?.('invalid');
+    logger.warn('orders', `order ${fingerprint(key)} refused: ${CONFLICT_RECORD}`);
+    return { status: 409, body: { error: CONFLICT_MESSAGE } };
+  }
+
+  async function once(request: OrderRequest): Promise<ProvisionAnswer> {
+    const { key, digest } = request;
     const owner = randomUUID();
     for (;;) {
-      const claim = await store.claimProvisioning({
-        provisioningId,
-        owner,
-        now: clock.now(),
-        leaseMs,
-      });
+      const now = clock.now();
+      const claim = await store.claimProvisioning({ requestKey: key, digest, owner, now, leaseMs });
+      if (claim.state === 'conflict') return conflict(request);
       if (claim.state === 'ordered') {
         onOutcome?.('repeat');
-        return created(claim.order.answer);
+        return repeated(claim.order);
       }
       if (claim.state === 'claimed') {
         try {
-          return await attempt(request, rawBody);
+          return await attempt(request);
         } finally {
           // Not released, the claim expires by itself: a repeat then tries again.
-          await store.releaseProvisioning(provisioningId, owner).catch((error: unknown) => {
+          await store.releaseProvisioning(key, owner).catch((error: unknown) => {
             logger.warn('orders', `releasing the claim on an order failed: ${String(error)}`);
           });
         }
@@ -137,15 +180,17 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
   }
 
   return {
-    provision(request, rawBody) {
-      const { provisioningId } = request;
-      const running = inFlight.get(provisioningId);
+    read: (text) => (deps.api === 'v1' ? readV1Order(text, deps.v1Skus ?? []) : readV2Order(text)),
+    provision(request) {
+      const { key, digest } = request;
+      const running = inFlight.get(key);
       if (running) {
+        if (running.digest !== digest) return conflict(request);
         onOutcome?.('repeat');
-        return running;
+        return running.call;
       }
-      const call = once(request, rawBody).finally(() => inFlight.delete(provisioningId));
-      inFlight.set(provisioningId, call);
+      const call = once(request).finally(() => inFlight.delete(key));
+      inFlight.set(key, { digest, call });
       return call;
     },
   };

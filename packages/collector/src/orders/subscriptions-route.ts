@@ -1,6 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
+import { stringifyExact } from '../exact-json.js';
 import { jsonBodyErrors, readJsonText } from '../http/json-body.js';
 import { fingerprint, type Logger } from '../log.js';
 import type { MarketplaceApi } from '../outbox/kind.js';
@@ -123,7 +124,8 @@ export function subscriptionsRouter(deps: SubscriptionsDeps): Router {
       const order = await findOrder(req.params.provisioningId, res);
       if (!order) return;
       const usage = await store.usageLines({ provisioningId: order.provisioningId });
-      res.json(describeOrder(order, usage));
+      // The provider's answer with its numbers as written.
+      res.type('application/json').send(stringifyExact(describeOrder(order, usage)));
     },
   );
 

@@ -1,19 +1,40 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.js';
 import { createSandboxApp } from '../sandbox/app.js';
 import { listen, postJson } from '../test-support/http.js';
 import { provisionBody, startOrdersChain } from '../test-support/orders.js';
 import { closePeriodNow } from '../usage/close.js';
+import { CLOSED_MESSAGE } from './provisioning.js';
+
+const V1 = { CLM_MARKETPLACE_API: 'v1', CLM_V1_SKUS: 'SKU-V1' };
+
+/** Seed 003's provisioning body, with a field the product configures. */
+const v1Body = (overrides: Record<string, unknown> = {}) => ({
+  resellerkey: 'RK-1',
+  name: 'Jo Buyer',
+  email: 'jo@customer.example',
+  companyName: 'Acme',
+  ...overrides,
+});
 
 describe('CLM_MARKETPLACE_API=v1', () => {
-  it('answers provisioning 201 {coid}, reports usage and termination through /update-subscription/', async () => {
-    const chain = await startOrdersChain({ env: { CLM_MARKETPLACE_API: 'v1' } });
-    const body = provisionBody({ productSkus: ['SKU-V1'] });
+  it("provisions seed 003's body: 201 {coid}, the order keyed by the coid, usage and termination through /update-subscription/", async () => {
+    const chain = await startOrdersChain({ env: V1 });
+    const body = v1Body();
     const created = await chain.provision(body);
     expect([created.status, await created.json()]).toEqual([201, { coid: '1000' }]);
-    // A repeat gets the same answer.
-    const again = await chain.provision(body);
+    expect(chain.provider.calls).toEqual([{ body: JSON.stringify(body), signed: true }]);
+    // The same request again (key order aside) is the marketplace repeating itself.
+    const { email, ...rest } = body;
+    const again = await chain.provision({ email, ...rest });
     expect([again.status, await again.json()]).toEqual([201, { coid: '1000' }]);
-    const id = body.provisioningId;
+    expect(chain.provider.calls).toHaveLength(1);
+    const id = '1000';
+    expect(await chain.store.getOrder(id)).toMatchObject({
+      customerId: '1000',
+      productId: 0,
+      productSkus: ['SKU-V1'],
+    });
     const start = await chain.api('POST', '/api/billing/start', { provisioningId: id });
     expect([start.status, await start.json()]).toEqual([
       409,
@@ -44,6 +65,61 @@ describe('CLM_MARKETPLACE_API=v1', () => {
     ]);
     expect(await chain.calls('saas-usage')).toEqual([]);
     expect(await chain.calls('saas-usage-end')).toEqual([]);
+    // The same details once that account is closed: not answered with the closed account.
+    const closed = await chain.provision(body);
+    expect([closed.status, await closed.json()]).toEqual([409, { error: CLOSED_MESSAGE }]);
+    expect(chain.provider.calls).toHaveLength(1);
+  });
+
+  it('forwards a request with other details as another order', async () => {
+    const chain = await startOrdersChain({ env: V1 });
+    expect(await (await chain.provision(v1Body())).json()).toEqual({ coid: '1000' });
+    const other = await chain.provision(v1Body({ email: 'sam@customer.example' }));
+    expect([other.status, await other.json()]).toEqual([201, { coid: '1001' }]);
+    expect(chain.provider.calls).toHaveLength(2);
+  });
+
+  it('calls the provider once for concurrent identical requests', async () => {
+    const chain = await startOrdersChain({
+      env: V1,
+      answer: () => ({ status: 201, body: { customerId: 'acct-9' }, delayMs: 150 }),
+    });
+    const answers = await Promise.all([1, 2, 3].map(() => chain.provision(v1Body())));
+    const bodies = await Promise.all(answers.map((res) => res.json()));
+    expect(answers.map((res) => res.status)).toEqual([201, 201, 201]);
+    expect(bodies).toEqual([1, 2, 3].map(() => ({ coid: 'acct-9' })));
+    expect(chain.provider.calls).toHaveLength(1);
+  });
+
+  it.each([
+    ['no resellerkey', { resellerkey: undefined }, 'resellerkey is required'],
+    ['no name', { name: undefined }, 'name is required'],
+    ['an empty email', { email: '' }, 'email must not be empty'],
+    ['a numeric name', { name: 7 }, 'name must be a string'],
+  ])('answers 400 to %s, nothing forwarded', async (_name, change, error) => {
+    const chain = await startOrdersChain({ env: V1 });
+    const res = await chain.provision(v1Body(change));
+    expect([res.status, await res.json()]).toEqual([
+      400,
+      { error: `The order is invalid: ${error}.` },
+    ]);
+    expect(chain.provider.calls).toEqual([]);
+  });
+
+  it('refuses to start without the SKUs v1 orders subscribe to', () => {
+    const env = {
+      ONRAMP_BASE_URL: 'http://127.0.0.1:9',
+      CLM_PARTNER_KEYS: 'PK-1',
+      CLM_PROVISION_TOKEN: 'provision-token-0123456789',
+      CLM_PROVISION_FORWARD_URL: 'http://127.0.0.1:9/accounts',
+      CLM_PROVISION_FORWARD_SECRET: 'forward-secret-0123456789',
+      CLM_MARKETPLACE_API: 'v1',
+    };
+    expect(() => loadConfig(env)).toThrow(/CLM_V1_SKUS/);
+    expect(loadConfig({ ...env, CLM_V1_SKUS: 'SKU-A, SKU-B' }).marketplace.v1Skus).toEqual([
+      'SKU-A',
+      'SKU-B',
+    ]);
   });
 });
 

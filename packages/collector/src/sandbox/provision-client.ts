@@ -1,3 +1,4 @@
+import { readResponse } from '../http/read-response.js';
 /** Where the marketplace sends provisioning requests, and the secret it sends with them. */
 export interface ProvisioningConfig {
   /** The provider's provisioning endpoint, e.g. the collector's `/marketplace/provision`. */
@@ -31,21 +32,8 @@ const BODY_LIMIT = 64 * 1024;
 const MESSAGE_LIMIT = 1000;
 
 async function readCapped(res: Response): Promise<{ text: string; truncated: boolean }> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = res.body?.getReader();
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size > BODY_LIMIT) {
-      await reader.cancel();
-      break;
-    }
-  }
-  const text = Buffer.concat(chunks).subarray(0, BODY_LIMIT).toString('utf8');
-  return { text, truncated: size > BODY_LIMIT };
+  const { text, more } = await readResponse(res, BODY_LIMIT);
+  return { text, truncated: more };
 }
 
 const parseJson = (text: string): unknown => {

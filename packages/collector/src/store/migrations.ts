@@ -166,4 +166,15 @@ export const migrations: readonly string[] = [
     lease_until INTEGER NOT NULL
   ) STRICT;
   `,
+  // What an order's request was, so that the same key with another order is refused: a
+  // digest (orders/order-digest) on the order and on the claim forwarding it. The key
+  // repeats are recognised by: the provisioningId, or under v1 (no provisioningId) the
+  // digest. Rows from before have no digest and match any request.
+  `
+  ALTER TABLE orders ADD COLUMN request_key TEXT;
+  ALTER TABLE orders ADD COLUMN request_digest TEXT;
+  UPDATE orders SET request_key = provisioning_id;
+  CREATE UNIQUE INDEX orders_request_key ON orders (request_key);
+  ALTER TABLE provisioning_claims ADD COLUMN request_digest TEXT;
+  `,
 ];

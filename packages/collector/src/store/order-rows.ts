@@ -1,4 +1,11 @@
-import type { Order, OrderSku, ProvisioningFailure, RelayRef } from './orders.js';
+import { parseExact } from '../exact-json.js';
+import type {
+  Order,
+  OrderSku,
+  ProvisioningClaim,
+  ProvisioningFailure,
+  RelayRef,
+} from './orders.js';
 import type { RelayStatus } from './outbox.js';
 import type { QueuedRelay } from './relay-row.js';
 
@@ -10,7 +17,18 @@ export interface OrderRow {
   provider_key: string;
   answer: string;
   created_at: number;
+  request_key: string | null;
+  request_digest: string | null;
 }
+
+/**
+ * What `claimProvisioning` answers on finding the order of its key: the order, unless it
+ * was stored with another digest (one stored before digests were kept matches any).
+ */
+export const orderedClaim = (row: OrderRow, digest: string, order: Order): ProvisioningClaim =>
+  row.request_digest === null || row.request_digest === digest
+    ? { state: 'ordered', order }
+    : { state: 'conflict' };
 
 /** A `start_billing` or `usage_end` relay of an order, as read with it. */
 export type OrderRelayRow = QueuedRelay['row'] & { kind: string };
@@ -43,6 +61,26 @@ export function attachRelays(skus: Map<string, OrderSku>, relays: readonly Order
   }
 }
 
+/** A `provisioning_claims` row as `claimProvisioning` reads it. */
+export interface HeldRow {
+  lease_until: number | null;
+  request_digest: string | null;
+}
+
+/**
+ * What `claimProvisioning` answers when another owner's claim holds the key: busy until it
+ * expires, or a conflict when it forwards another digest. No claim left: busy until now,
+ * so the caller looks again at once.
+ */
+export function heldClaim(
+  held: HeldRow | undefined,
+  digest: string,
+  now: number,
+): ProvisioningClaim {
+  if (held?.request_digest && held.request_digest !== digest) return { state: 'conflict' };
+  return { state: 'busy', until: held?.lease_until ?? now };
+}
+
 /** An order from its row and its SKUs (in the order they were bought). */
 export function toOrder(row: OrderRow, skus: OrderSku[]): Order {
   const ends = skus.map((sku) => sku.endedAt);
@@ -52,7 +90,7 @@ export function toOrder(row: OrderRow, skus: OrderSku[]): Order {
     productSkus: skus.map((sku) => sku.sku),
     customerId: row.customer_id,
     providerKey: row.provider_key,
-    answer: JSON.parse(row.answer),
+    answer: parseExact(row.answer) as Record<string, unknown>,
     createdAt: row.created_at,
     terminatedAt: ends.some((at) => at === null) ? null : Math.max(...(ends as number[])),
     skus,

@@ -29,10 +29,17 @@ export interface NewOrder {
   /** What was answered to the marketplace: the provider's fields, `customerId` a string. */
   answer: Record<string, unknown>;
   createdAt: number;
+  /**
+   * What the marketplace's repeats of this order are recognised by: its `provisioningId`
+   * (the default), or under v1, whose request has none, `v1:` and its digest.
+   */
+  requestKey?: string;
+  /** The request's digest (`orders/order-digest`): a repeat with another is another order. */
+  requestDigest?: string | null;
 }
 
 /** A stored order with the state of each SKU. */
-export interface Order extends NewOrder {
+export interface Order extends Omit<NewOrder, 'requestKey' | 'requestDigest'> {
   /** When the last of its SKUs was terminated; null while any is active. */
   terminatedAt: number | null;
   skus: OrderSku[];
@@ -64,7 +71,12 @@ export type ProvisioningClaim =
   /** The order exists: answer with it. */
   | { state: 'ordered'; order: Order }
   /** Another caller (this collector or another one on the database) is forwarding it. */
-  | { state: 'busy'; until: number };
+  | { state: 'busy'; until: number }
+  /**
+   * The key's order exists, or is being forwarded, with another digest: a different order
+   * under the same key. Rows from before digests were kept match any digest.
+   */
+  | { state: 'conflict' };
 
 /** Why {@link OrdersStore.queueOrderRelays} queued nothing: `sku` of the order has ended. */
 export class SkuEnded extends Error {
@@ -79,24 +91,28 @@ export interface OrdersStore {
   /** Newest first. */
   listOrders(options?: { limit?: number }): Promise<Order[]>;
   /**
-   * Stores an order the provider accepted. If one with its `provisioningId` exists, that
-   * one is kept and returned with `created: false`.
+   * Stores an order the provider accepted. If one with its `provisioningId` (or request
+   * key) exists, that one is kept and returned with `created: false`.
    */
   createOrder(order: NewOrder): Promise<{ order: Order; created: boolean }>;
   /**
-   * Claims forwarding order `provisioningId` to the provider for `owner` until
-   * `now + leaseMs`, so that however many collectors share the database, one forwards it
-   * at a time: `claimed` unless the order exists (`ordered`) or another owner's claim has
-   * not expired (`busy`, until when). An expired claim is taken over.
+   * Claims forwarding the order of `requestKey` (see {@link NewOrder.requestKey}) with
+   * `digest` to the provider for `owner` until `now + leaseMs`, so that however many
+   * collectors share the database, one forwards it at a time: `claimed` unless the order
+   * exists (`ordered`), another owner's claim has not expired (`busy`, until when), or either
+   * is of another digest (`conflict`). An expired claim is taken over. SQLite (one process)
+   * reads the time from `now`; PostgreSQL, shared by instances whose clocks may differ,
+   * from the database (`until` is then on its clock).
    */
   claimProvisioning(options: {
-    provisioningId: string;
+    requestKey: string;
+    digest: string;
     owner: string;
     now: number;
     leaseMs: number;
   }): Promise<ProvisioningClaim>;
-  /** Ends `owner`'s claim on `provisioningId` (after the order was stored, or not made). */
-  releaseProvisioning(provisioningId: string, owner: string): Promise<void>;
+  /** Ends `owner`'s claim on `requestKey` (after the order was stored, or not made). */
+  releaseProvisioning(requestKey: string, owner: string): Promise<void>;
   recordProvisioningFailure(failure: NewProvisioningFailure): Promise<void>;
   /** Newest first. */
   listProvisioningFailures(options?: { limit?: number }): Promise<ProvisioningFailure[]>;

@@ -404,13 +404,20 @@ describe('several instances on one database', () => {
     const [a, b] = await twoInstances();
     const claims = await Promise.all(
       [a, b, a, b].map((store, i) =>
-        store.claimProvisioning({ provisioningId: 'p-1', owner: `o-${i}`, now: T0, leaseMs: 5000 }),
+        store.claimProvisioning({
+          requestKey: 'p-1',
+          digest: 'd-1',
+          owner: `o-${i}`,
+          now: T0,
+          leaseMs: 5000,
+        }),
       ),
     );
     expect(claims.filter((c) => c.state === 'claimed')).toHaveLength(1);
-    expect(claims.filter((c) => c.state === 'busy')).toEqual(
-      Array(3).fill({ state: 'busy', until: T0 + 5000 }),
-    );
+    // Busy until the one lease, on the database's clock (not the instances' T0).
+    const busy = claims.filter((c) => c.state === 'busy');
+    expect(busy).toEqual(Array(3).fill({ state: 'busy', until: expect.any(Number) }));
+    expect(new Set(busy.map((c) => c.until)).size).toBe(1);
   });
 
   it('never queue a start after its SKU’s end when one starts as the other terminates', async () => {

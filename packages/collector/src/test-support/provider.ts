@@ -17,6 +17,8 @@ export interface ProviderAnswer {
   body: unknown;
   /** Answer as text/plain (`body` a string). */
   text?: boolean;
+  /** Answer `body` (a string) as is, with this content type. */
+  contentType?: string;
   delayMs?: number;
 }
 
@@ -42,7 +44,9 @@ export async function startProvider(
     calls.push(call);
     const reply = answer(call, calls.length - 1);
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
-    if (reply.text) res.status(reply.status).type('text/plain').send(String(reply.body));
+    if (reply.contentType)
+      res.status(reply.status).type(reply.contentType).send(String(reply.body));
+    else if (reply.text) res.status(reply.status).type('text/plain').send(String(reply.body));
     else res.status(reply.status).json(reply.body);
   });
   const url = await listen(app);

@@ -112,6 +112,15 @@ export const postgresMigrations: readonly string[] = [
     early BOOLEAN NOT NULL DEFAULT false
   );
   `,
+  // SQLite's migration 7: each order's request key and digest, and the claim's digest.
+  `
+  ALTER TABLE orders ADD COLUMN request_key TEXT;
+  ALTER TABLE orders ADD COLUMN request_digest TEXT;
+  UPDATE orders SET request_key = provisioning_id;
+  ALTER TABLE orders ALTER COLUMN request_key SET NOT NULL;
+  CREATE UNIQUE INDEX orders_request_key ON orders (request_key);
+  ALTER TABLE provisioning_claims ADD COLUMN request_digest TEXT;
+  `,
 ];
 
 /**

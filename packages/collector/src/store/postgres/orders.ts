@@ -1,9 +1,13 @@
 import type pg from 'pg';
+import { stringifyExact } from '../../exact-json.js';
 import {
   attachRelays,
   type FailureRow,
+  type HeldRow,
+  heldClaim,
   type OrderRelayRow,
   type OrderRow,
+  orderedClaim,
   toFailure,
   toOrder,
   toRelayRef,
@@ -20,6 +24,9 @@ import type { NewRelay } from '../outbox.js';
 import { inTransaction, LOCKS, type Queryable, storable } from './db.js';
 import { queueRelay } from './relay-rows.js';
 import { openBuckets } from './usage.js';
+
+// The database's time in ms, as leases are written.
+const DB_NOW_MS = '(extract(epoch FROM now()) * 1000)::bigint';
 
 interface SkuRow {
   provisioning_id: string;
@@ -56,6 +63,20 @@ async function load(client: Queryable, rows: readonly OrderRow[]): Promise<Order
     attachRelays(skus, relaysOf.get(row.provisioning_id) ?? []);
     return toOrder(row, [...skus.values()]);
   });
+}
+
+// The order of a request key as `claimProvisioning` answers it, or null when there is none.
+async function orderByKey(
+  client: Queryable,
+  requestKey: string,
+  digest: string,
+): Promise<ProvisioningClaim | null> {
+  const found = await client.query<OrderRow>('SELECT * FROM orders WHERE request_key = $1', [
+    requestKey,
+  ]);
+  const [row] = found.rows;
+  if (!row) return null;
+  return orderedClaim(row, digest, (await load(client, [row]))[0] as Order);
 }
 
 async function getOrder(client: Queryable, provisioningId: string): Promise<Order | null> {
@@ -98,16 +119,19 @@ export function postgresOrders(pool: pg.Pool): OrdersStore {
     createOrder: (order) =>
       inTransaction(pool, async (client) => {
         const added = await client.query(
-          `INSERT INTO orders (provisioning_id, product_id, customer_id, provider_key, answer, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (provisioning_id) DO NOTHING`,
+          `INSERT INTO orders (provisioning_id, product_id, customer_id, provider_key, answer,
+             created_at, request_key, request_digest)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT DO NOTHING`,
           [
             order.provisioningId,
             order.productId,
             order.customerId,
             order.providerKey,
-            JSON.stringify(order.answer),
+            stringifyExact(order.answer),
             order.createdAt,
+            order.requestKey ?? order.provisioningId,
+            order.requestDigest ?? null,
           ],
         );
         const created = added.rowCount === 1;
@@ -120,35 +144,41 @@ export function postgresOrders(pool: pg.Pool): OrdersStore {
         }
         return { order: (await getOrder(client, order.provisioningId)) as Order, created };
       }),
-    claimProvisioning: ({ provisioningId, owner, now, leaseMs }) =>
+    claimProvisioning: ({ requestKey, digest, owner, leaseMs }) =>
       inTransaction(pool, async (client): Promise<ProvisioningClaim> => {
-        const existing = await getOrder(client, provisioningId);
-        if (existing) return { state: 'ordered', order: existing };
+        const existing = await orderByKey(client, requestKey, digest);
+        if (existing) return existing;
         // Waits for a competing claim's transaction, then takes the row only if that claim
-        // expired (or is the caller's own).
+        // expired (or is the caller's own). Leases are on the database's clock: instances'
+        // clocks may differ by more than a lease, and one order must not reach the provider
+        // twice because of it.
         const claimed = await client.query(
-          `INSERT INTO provisioning_claims (provisioning_id, owner, lease_until) VALUES ($1, $2, $3)
+          `INSERT INTO provisioning_claims (provisioning_id, owner, lease_until, request_digest)
+           VALUES ($1, $2, ${DB_NOW_MS} + $3, $4)
            ON CONFLICT (provisioning_id) DO UPDATE
-             SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until
-             WHERE provisioning_claims.lease_until <= $4 OR provisioning_claims.owner = $2`,
-          [provisioningId, owner, now + leaseMs, now],
+             SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until,
+               request_digest = EXCLUDED.request_digest
+             WHERE provisioning_claims.lease_until <= ${DB_NOW_MS} OR provisioning_claims.owner = $2`,
+          [requestKey, owner, leaseMs, digest],
         );
         if (claimed.rowCount === 1) {
           // An order stored (and its claim released) since the read above: answer with it.
-          const stored = await getOrder(client, provisioningId);
+          const stored = await orderByKey(client, requestKey, digest);
           if (!stored) return { state: 'claimed' };
           await client.query(
             'DELETE FROM provisioning_claims WHERE provisioning_id = $1 AND owner = $2',
-            [provisioningId, owner],
+            [requestKey, owner],
           );
-          return { state: 'ordered', order: stored };
+          return stored;
         }
-        const held = await client.query<{ lease_until: number }>(
-          'SELECT lease_until FROM provisioning_claims WHERE provisioning_id = $1',
-          [provisioningId],
+        const held = await client.query<HeldRow & { now: number }>(
+          `SELECT c.lease_until, c.request_digest, ${DB_NOW_MS} AS now
+           FROM (SELECT 1) AS one
+           LEFT JOIN provisioning_claims AS c ON c.provisioning_id = $1`,
+          [requestKey],
         );
-        // Released in the meantime: busy until now, so the caller looks again at once.
-        return { state: 'busy', until: held.rows[0]?.lease_until ?? now };
+        const row = held.rows[0] as HeldRow & { now: number };
+        return heldClaim(row, digest, row.now);
       }),
     releaseProvisioning: async (provisioningId, owner) => {
       await pool.query(

@@ -1,10 +1,14 @@
 import type Database from 'better-sqlite3';
+import { stringifyExact } from '../../exact-json.js';
 import type { GroupCommit } from '../group-commit.js';
 import {
   attachRelays,
   type FailureRow,
+  type HeldRow,
+  heldClaim,
   type OrderRelayRow,
   type OrderRow,
+  orderedClaim,
   toFailure,
   toOrder,
   toRelayRef,
@@ -27,6 +31,7 @@ interface SkuRow {
 /** {@link OrdersStore} on SQLite. */
 export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersStore {
   const selectOrder = db.prepare('SELECT * FROM orders WHERE provisioning_id = ?');
+  const selectByKey = db.prepare('SELECT * FROM orders WHERE request_key = ?');
   const selectOrders = db.prepare(
     'SELECT * FROM orders ORDER BY created_at DESC, rowid DESC LIMIT ?',
   );
@@ -38,9 +43,11 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
      WHERE order_id = ? AND kind IN ('start_billing', 'usage_end')`,
   );
   const insertOrder = db.prepare(
-    `INSERT INTO orders (provisioning_id, product_id, customer_id, provider_key, answer, created_at)
-     VALUES (@provisioningId, @productId, @customerId, @providerKey, @answer, @createdAt)
-     ON CONFLICT (provisioning_id) DO NOTHING`,
+    `INSERT INTO orders (provisioning_id, product_id, customer_id, provider_key, answer, created_at,
+       request_key, request_digest)
+     VALUES (@provisioningId, @productId, @customerId, @providerKey, @answer, @createdAt,
+       @requestKey, @requestDigest)
+     ON CONFLICT DO NOTHING`,
   );
   const insertSku = db.prepare(
     'INSERT INTO order_skus (provisioning_id, position, sku) VALUES (?, ?, ?)',
@@ -61,14 +68,15 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
     'SELECT * FROM provisioning_failures ORDER BY at DESC, id DESC LIMIT ?',
   );
   const claimRow = db.prepare(
-    `INSERT INTO provisioning_claims (provisioning_id, owner, lease_until)
-     VALUES (@provisioningId, @owner, @leaseUntil)
-     ON CONFLICT (provisioning_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
+    `INSERT INTO provisioning_claims (provisioning_id, owner, lease_until, request_digest)
+     VALUES (@requestKey, @owner, @leaseUntil, @digest)
+     ON CONFLICT (provisioning_id) DO UPDATE SET owner = excluded.owner,
+       lease_until = excluded.lease_until, request_digest = excluded.request_digest
      WHERE lease_until <= @now OR owner = @owner
      RETURNING owner`,
   );
   const selectClaim = db.prepare(
-    'SELECT lease_until FROM provisioning_claims WHERE provisioning_id = ?',
+    'SELECT lease_until, request_digest FROM provisioning_claims WHERE provisioning_id = ?',
   );
   const deleteClaim = db.prepare(
     'DELETE FROM provisioning_claims WHERE provisioning_id = ? AND owner = ?',
@@ -93,7 +101,12 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
       group.run(() => (selectOrders.all(limit) as OrderRow[]).map((row) => load(row) as Order)),
     createOrder: (order) =>
       group.run(() => {
-        const added = insertOrder.run({ ...order, answer: JSON.stringify(order.answer) });
+        const added = insertOrder.run({
+          ...order,
+          answer: stringifyExact(order.answer),
+          requestKey: order.requestKey ?? order.provisioningId,
+          requestDigest: order.requestDigest ?? null,
+        });
         if (added.changes > 0) {
           for (const [position, sku] of order.productSkus.entries()) {
             insertSku.run(order.provisioningId, position, sku);
@@ -101,15 +114,14 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
         }
         return { order: get(order.provisioningId) as Order, created: added.changes > 0 };
       }),
-    claimProvisioning: ({ provisioningId, owner, now, leaseMs }) =>
+    claimProvisioning: ({ requestKey, digest, owner, now, leaseMs }) =>
       group.run((): ProvisioningClaim => {
-        const order = get(provisioningId);
-        if (order) return { state: 'ordered', order };
-        if (claimRow.get({ provisioningId, owner, now, leaseUntil: now + leaseMs })) {
+        const row = selectByKey.get(requestKey) as OrderRow | undefined;
+        if (row) return orderedClaim(row, digest, load(row) as Order);
+        if (claimRow.get({ requestKey, digest, owner, now, leaseUntil: now + leaseMs })) {
           return { state: 'claimed' };
         }
-        const held = selectClaim.get(provisioningId) as { lease_until: number };
-        return { state: 'busy', until: held.lease_until };
+        return heldClaim(selectClaim.get(requestKey) as HeldRow | undefined, digest, now);
       }),
     releaseProvisioning: (provisioningId, owner) =>
       group.run(() => void deleteClaim.run(provisioningId, owner)),

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { parseExact, stringifyExact } from '../../exact-json.js';
 import { startBillingRelay, usageEndRelay } from '../../orders/relay-kinds.js';
 import type { NewOrder, Order, Store } from '../../store/types.js';
 import { usageReportRelay } from '../../usage/report-kind.js';
+import { waitFor } from '../http.js';
 import { attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
 
 const clock = fixedClock(T0);
+
+// The provider's answer, with numbers a double would round or rewrite.
+const ANSWER =
+  '{"customerId":"cust-9","zeta":1,"big":12345678901234567890,"price":12.50,"alpha":{"nested":["x","ü"]}}';
 
 /** An order as the provider accepted it. */
 export const orderFixture = (overrides: Partial<NewOrder> = {}): NewOrder => ({
@@ -13,7 +19,7 @@ export const orderFixture = (overrides: Partial<NewOrder> = {}): NewOrder => ({
   productSkus: ['SKU-A', 'SKU-B'],
   customerId: 'cust-9',
   providerKey: 'PK-1',
-  answer: { customerId: 'cust-9', zeta: 1, alpha: { nested: ['x', 'ü'] } },
+  answer: parseExact(ANSWER) as Record<string, unknown>,
   createdAt: T0,
   ...overrides,
 });
@@ -50,8 +56,9 @@ export function describeOrders(harness: StoreHarness): void {
         ],
       };
       expect(first).toEqual({ created: true, order: expected });
-      // The provider's answer reads back as it was written, key order included.
-      expect(JSON.stringify(first.order.answer)).toBe(JSON.stringify(orderFixture().answer));
+      // The provider's answer reads back as it was written, key order and digits included.
+      expect(stringifyExact(first.order.answer)).toBe(ANSWER);
+      expect(stringifyExact((await store.getOrder('prov-1'))?.answer)).toBe(ANSWER);
       const repeat = await store.createOrder(
         orderFixture({ customerId: 'other', productSkus: ['SKU-C'], createdAt: T0 + 5 }),
       );
@@ -86,37 +93,94 @@ export function describeOrders(harness: StoreHarness): void {
       ]);
     });
 
+    // On the wall clock: PostgreSQL keeps leases on the database's (instances' clocks may
+    // differ), SQLite on the `now` it is given.
     it('lets one owner at a time forward an order, until it exists', async () => {
-      const store = await harness.fresh({ clock });
-      const claim = (owner: string, now: number) =>
-        store.claimProvisioning({ provisioningId: 'prov-1', owner, now, leaseMs: 1000 });
-      expect(await claim('a', T0)).toEqual({ state: 'claimed' });
-      expect(await claim('b', T0 + 10)).toEqual({ state: 'busy', until: T0 + 1000 });
+      const store = await harness.fresh();
+      const claim = (owner: string, leaseMs = 60_000) =>
+        store.claimProvisioning({
+          requestKey: 'prov-1',
+          digest: 'd-1',
+          owner,
+          now: Date.now(),
+          leaseMs,
+        });
+      const busy = { state: 'busy', until: expect.any(Number) };
+      expect(await claim('a')).toEqual({ state: 'claimed' });
+      expect(await claim('b')).toEqual(busy);
       // Its owner may claim it again (the lease is renewed).
-      expect(await claim('a', T0)).toEqual({ state: 'claimed' });
+      expect(await claim('a')).toEqual({ state: 'claimed' });
       // Only its owner ends a claim.
       await store.releaseProvisioning('prov-1', 'b');
-      expect(await claim('b', T0 + 20)).toEqual({ state: 'busy', until: T0 + 1000 });
+      expect(await claim('b')).toEqual(busy);
       await store.releaseProvisioning('prov-1', 'a');
-      expect(await claim('b', T0 + 30)).toEqual({ state: 'claimed' });
+      expect(await claim('b', 50)).toEqual({ state: 'claimed' });
       // A claim whose owner died expires and is taken over.
-      expect(await claim('c', T0 + 1029)).toEqual({ state: 'busy', until: T0 + 1030 });
-      expect(await claim('c', T0 + 1030)).toEqual({ state: 'claimed' });
+      expect(await claim('c')).toEqual(busy);
+      await waitFor(async () => (await claim('c')).state === 'claimed', {
+        message: 'the expired claim to be taken over',
+      });
       const order = await createOrder(store);
-      expect(await claim('d', T0 + 1031)).toEqual({ state: 'ordered', order });
+      expect(await claim('d')).toEqual({ state: 'ordered', order });
       await store.releaseProvisioning('prov-1', 'c');
-      expect(await claim('d', T0 + 1032)).toEqual({ state: 'ordered', order });
+      expect(await claim('d')).toEqual({ state: 'ordered', order });
     });
 
     it('lets one of many concurrent claims forward an order', async () => {
       const store = await harness.fresh({ clock });
       const claims = await Promise.all(
         ['a', 'b', 'c', 'd'].map((owner) =>
-          store.claimProvisioning({ provisioningId: 'prov-1', owner, now: T0, leaseMs: 1000 }),
+          store.claimProvisioning({
+            requestKey: 'prov-1',
+            digest: 'd-1',
+            owner,
+            now: T0,
+            leaseMs: 1000,
+          }),
         ),
       );
       expect(claims.filter((c) => c.state === 'claimed')).toHaveLength(1);
       expect(claims.filter((c) => c.state === 'busy')).toHaveLength(3);
+    });
+
+    it('tells another order under a used key (another digest) from a repeat', async () => {
+      const store = await harness.fresh({ clock });
+      const claim = (owner: string, digest: string, requestKey = 'prov-1') =>
+        store.claimProvisioning({ requestKey, digest, owner, now: Date.now(), leaseMs: 60_000 });
+      expect(await claim('a', 'd-1')).toEqual({ state: 'claimed' });
+      // While it is being forwarded: the same order waits, another one conflicts.
+      expect(await claim('b', 'd-1')).toMatchObject({ state: 'busy' });
+      expect(await claim('b', 'd-2')).toEqual({ state: 'conflict' });
+      const order = await createOrder(store, { requestDigest: 'd-1' });
+      await store.releaseProvisioning('prov-1', 'a');
+      expect(await claim('c', 'd-1')).toEqual({ state: 'ordered', order });
+      expect(await claim('c', 'd-2')).toEqual({ state: 'conflict' });
+      // An order stored without a digest (before they were kept) matches any request.
+      const old = await createOrder(store, { provisioningId: 'prov-old' });
+      expect(await claim('d', 'd-9', 'prov-old')).toEqual({ state: 'ordered', order: old });
+    });
+
+    it('finds an order by a request key other than its provisioningId (v1)', async () => {
+      const store = await harness.fresh({ clock });
+      const order = await createOrder(store, {
+        provisioningId: 'coid-7',
+        requestKey: 'v1:d-7',
+        requestDigest: 'd-7',
+      });
+      expect(order.provisioningId).toBe('coid-7');
+      const claim = { digest: 'd-7', owner: 'a', now: T0, leaseMs: 1000 };
+      expect(await store.claimProvisioning({ ...claim, requestKey: 'v1:d-7' })).toEqual({
+        state: 'ordered',
+        order,
+      });
+      expect(await store.claimProvisioning({ ...claim, requestKey: 'coid-7' })).toEqual({
+        state: 'claimed',
+      });
+      // The same customer for another request: the first order is kept.
+      const again = await store.createOrder(
+        orderFixture({ provisioningId: 'coid-7', requestKey: 'v1:d-8', requestDigest: 'd-8' }),
+      );
+      expect(again).toEqual({ created: false, order });
     });
 
     it('keeps provisioning failures, newest first', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A database of a test file's own, on the cluster `CLM_TEST_PG_URL` names. */
 export interface TestDatabase {
@@ -60,4 +61,22 @@ export async function queryDatabase<R extends pg.QueryResultRow = pg.QueryResult
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A database for the test file: created before its tests, dropped after them. Resolves
+ * its URL (call inside a test).
+ */
+export function databasePerFile(): () => string {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  return () => {
+    if (!database) throw new Error('no test database');
+    return database.url;
+  };
 }

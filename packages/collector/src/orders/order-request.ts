@@ -1,0 +1,32 @@
+import { orderDigest } from './order-digest.js';
+import { type ProvisionRequest, parseProvisionRequest } from './provision-request.js';
+
+/** A marketplace's provisioning request, as provisioning forwards and stores it. */
+export interface OrderRequest {
+  /** What repeats are recognised by (`NewOrder.requestKey`). */
+  key: string;
+  /** The request's digest: the same key with another is another order (409). */
+  digest: string;
+  /** The order's id: the request's `provisioningId`, or null for the provider's `customerId` (v1). */
+  provisioningId: string | null;
+  productId: number;
+  productSkus: string[];
+  /** The body, forwarded byte for byte. */
+  rawBody: string;
+}
+
+/** A SaaS v2 request: recognised by its `provisioningId`. */
+export function v2OrderRequest(request: ProvisionRequest, rawBody: string): OrderRequest {
+  const { provisioningId, productId, productSkus } = request;
+  const digest = orderDigest(rawBody);
+  return { key: provisioningId, digest, provisioningId, productId, productSkus, rawBody };
+}
+
+/** A request read for provisioning, or why not (a sentence the buyer can read). */
+export type ParsedOrder = { ok: true; request: OrderRequest } | { ok: false; error: string };
+
+/** Reads a SaaS v2 provisioning body. */
+export function readV2Order(text: string): ParsedOrder {
+  const parsed = parseProvisionRequest(text);
+  return parsed.ok ? { ok: true, request: v2OrderRequest(parsed.request, text) } : parsed;
+}
