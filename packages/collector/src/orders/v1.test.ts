@@ -127,11 +127,12 @@ describe('v1 expired-date', () => {
   it('is the day of the termination in CLM_BILLING_TZ, not in UTC', async () => {
     // 23:30 in Chicago on Jan 31, already Feb 1 in UTC.
     const clock = { now: () => Date.parse('2027-02-01T05:30:00Z') };
-    const env = { CLM_MARKETPLACE_API: 'v1', CLM_BILLING_TZ: 'America/Chicago' };
+    const env = { ...V1, CLM_BILLING_TZ: 'America/Chicago' };
     const chain = await startOrdersChain({ env, clock });
-    const body = provisionBody({ productSkus: ['SKU-V1'] });
-    expect((await chain.provision(body)).status).toBe(201);
-    const ended = await chain.api('POST', `/api/subscriptions/${body.provisioningId}/terminate`);
+    const created = await chain.provision(v1Body());
+    const { coid } = (await created.json()) as { coid: string };
+    expect(created.status).toBe(201);
+    const ended = await chain.api('POST', `/api/subscriptions/${coid}/terminate`);
     expect(ended.status).toBe(202);
     await chain.settled();
     expect(await chain.calls('update-subscription')).toEqual([
