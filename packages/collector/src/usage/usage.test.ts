@@ -115,6 +115,37 @@ describe('POST /api/usage and the month close', () => {
     expect(await chain.store.usageLines()).toEqual([]);
   });
 
+  it.each([
+    ['0.1000000000000000000001', 'quantity must have at most 6 decimal places'],
+    ['1.0000001', 'quantity must have at most 6 decimal places'],
+    ['1e-7', 'quantity must have at most 6 decimal places'],
+    ['1e400', 'quantity must be at most 1000000000'],
+    ['-0', 'quantity must not be negative: write 0, not -0'],
+  ])('refuses the quantity %s as written, never rounded (400)', async (written, message) => {
+    const { id, usage, chain } = await usageChain();
+    const body = `[{"eventId":"ok-1","provisioningId":"${id}","productSku":"SKU-SEATS","quantity":1},
+      {"eventId":"bad-1","provisioningId":"${id}","productSku":"SKU-SEATS","quantity":${written}}]`;
+    const res = await usage(body);
+    expect([res.status, await res.json()]).toEqual([400, { error: `event 1: ${message}` }]);
+    expect(await chain.store.usageLines()).toEqual([]);
+  });
+
+  it('reads a quantity from its digits, and refuses leading zeros and a repeated key', async () => {
+    const { id, usage, chain } = await usageChain();
+    const fields = `"provisioningId":"${id}","productSku":"SKU-SEATS"`;
+    const ok = await usage(`{"eventId":"e-1",${fields},"quantity":15e-1}`);
+    expect(ok.status).toBe(202);
+    const zeros = await usage(`{"eventId":"e-2",${fields},"quantity":01}`);
+    expect([zeros.status, await zeros.json()]).toEqual([400, { error: 'body is not valid JSON' }]);
+    const twice = await usage(`{"eventId":"e-3",${fields},"quantity":1,"quantity":100}`);
+    expect([twice.status, await twice.json()]).toEqual([
+      400,
+      { error: 'body has the key "quantity" twice in one object' },
+    ]);
+    const [line] = await chain.store.usageLines();
+    expect([line?.micros, line?.events]).toEqual([1_500_000n, 1]);
+  });
+
   it('refuses an unknown order (404), a SKU not ordered (400), and more than 1,000 events', async () => {
     const { id, usage, chain } = await usageChain();
     const unknown = await usage([event(id, 'a', 1), event('no-such-order', 'b', 1)]);
