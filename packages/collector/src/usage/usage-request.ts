@@ -54,6 +54,8 @@ export interface UsageEventInput {
   micros: bigint;
   occurredAt: number;
   period: string;
+  /** The `occurredAt` written, before it was read as receipt; absent when left out. */
+  givenOccurredAt?: number;
 }
 
 // Every JSON number stays the text it was written as (a LosslessNumber), so no quantity is
@@ -76,8 +78,9 @@ function readJson(text: string): { ok: true; json: unknown } | { ok: false; erro
 export type ParsedUsage = { ok: true; events: UsageEventInput[] } | { ok: false; error: string };
 
 /**
- * Validates a `POST /api/usage` body (one event or an array): exact quantities with at most
- * six decimal places, `occurredAt` not ahead of receipt, each event's period in `zone`.
+ * Validates a `POST /api/usage` body (one event or an array) received at `now`: exact
+ * quantities with at most six decimal places, `occurredAt` not ahead of receipt (within the
+ * skew allowed, read as `now`), each event's period in `zone`.
  */
 export function parseUsageRequest(text: string, now: number, zone: string): ParsedUsage {
   const read = readJson(text);
@@ -105,6 +108,7 @@ export function parseUsageRequest(text: string, now: number, zone: string): Pars
       micros: event.quantity,
       occurredAt,
       period: periodOf(occurredAt, zone),
+      ...(event.occurredAt !== undefined && { givenOccurredAt: given }),
     });
   }
   return { ok: true, events };

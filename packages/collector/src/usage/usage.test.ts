@@ -81,6 +81,56 @@ describe('POST /api/usage and the month close', () => {
     ]);
   });
 
+  it('answers an eventId reused for another event 409 naming the stored one, storing nothing', async () => {
+    const { chain, clock, id, usage } = await usageChain();
+    const timed = { occurredAt: '2026-07-15T06:00:00-05:00' };
+    expect((await usage([event(id, 'e-0', 1), event(id, 'e-1', 2, timed)])).status).toBe(202);
+    // An honest retry of an event without occurredAt, received later, is the same event.
+    clock.set('2026-07-15T12:10:00Z');
+    const retry = await usage([event(id, 'e-0', 1), event(id, 'e-1', 2, timed)]);
+    expect([retry.status, await retry.json()]).toEqual([
+      200,
+      {
+        events: [
+          { eventId: 'e-0', result: 'duplicate', period: '2026-07' },
+          { eventId: 'e-1', result: 'duplicate', period: '2026-07' },
+        ],
+      },
+    ]);
+    const storedEvent = {
+      eventId: 'e-1',
+      provisioningId: id,
+      productSku: 'SKU-SEATS',
+      quantity: '2',
+      occurredAt: '2026-07-15T11:00:00.000Z',
+    };
+    const reused = await usage([event(id, 'e-2', 1), event(id, 'e-1', 3, timed)]);
+    expect([reused.status, await reused.json()]).toEqual([
+      409,
+      {
+        error:
+          'event e-1: this eventId is already used by another event (provisioningId ' +
+          `${id}, productSku SKU-SEATS, quantity 2, occurredAt 2026-07-15T11:00:00.000Z); ` +
+          'nothing was stored',
+        storedEvent,
+      },
+    ]);
+    // A repeat that leaves occurredAt out is not compared on it.
+    expect((await usage(event(id, 'e-1', 2))).status).toBe(200);
+    for (const other of [
+      event(id, 'e-1', 2, { occurredAt: '2026-07-14T11:00:00Z' }),
+      event(id, 'e-1', 2, { ...timed, productSku: 'SKU-STORAGE' }),
+    ]) {
+      const res = await usage(other);
+      expect([res.status, ((await res.json()) as { storedEvent: unknown }).storedEvent]).toEqual([
+        409,
+        storedEvent,
+      ]);
+    }
+    const lines = await chain.store.usageLines();
+    expect(lines.map((line) => [line.micros, line.events])).toEqual([[3_000_000n, 2]]);
+  });
+
   it("counts usage that arrives after its period's report in the next period", async () => {
     const { chain, clock, id, usage, close, reports } = await usageChain();
     await usage(event(id, 'e-1', 2));
