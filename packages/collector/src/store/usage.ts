@@ -90,7 +90,9 @@ export interface UsageStore {
   usageLines(options?: { period?: string; provisioningId?: string }): Promise<UsageLine[]>;
   /** Marks an unconfirmed report delivered: an operator saw it billed. False if not unconfirmed. */
   confirmReport(id: number, now: number): Promise<boolean>;
-  /** Sends an unconfirmed (or dead) report again. False if it is neither. */
+  /** Sends an unconfirmed (or dead) report again. False if it is neither, or held. */
   resendReport(id: number, now: number): Promise<boolean>;
   countReports(): Promise<Record<RelayStatus, number>>;
+  /** Usage reports held for the operator (dead, never sent: see `held-reports.ts`). */
+  countHeldReports(): Promise<number>;
 }

@@ -57,3 +57,15 @@ export function formatMicros(micros: bigint): string {
   const fraction = (micros % SCALE).toString().padStart(DECIMALS, '0').replace(/0+$/, '');
   return fraction === '' ? whole.toString() : `${whole}.${fraction}`;
 }
+
+/**
+ * Significant digits a double carries exactly: any decimal with at most this many reads
+ * back as written. `usageCount` goes out as a JSON number, which the marketplace reads into
+ * a double, so a count with more would be billed rounded.
+ */
+export const EXACT_DIGITS = 15;
+
+/** The significant digits of a decimal string (`1200` has 2, `0.000105` has 3). */
+export function significantDigits(decimal: string): number {
+  return decimal.replace('.', '').replace(/^0+/, '').replace(/0+$/, '').length;
+}

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { NOT_HELD } from '../held-reports.js';
 import type { RelayStatus } from '../outbox.js';
 import { countsByStatus } from '../relay-states.js';
 import type { UsageBucket, UsageLine, UsageStore } from '../usage.js';
@@ -156,7 +157,8 @@ export function postgresUsage(pool: pg.Pool): UsageStore {
       const result = await pool.query(
         `UPDATE relays SET status = 'pending', next_attempt_at = $2, replayed_at = $2,
            updated_at = $2
-         WHERE id = $1 AND kind = 'usage_report' AND status IN ('unconfirmed', 'dead')`,
+         WHERE id = $1 AND kind = 'usage_report' AND status IN ('unconfirmed', 'dead')
+           AND ${NOT_HELD}`,
         [id, now],
       );
       return result.rowCount === 1;
@@ -166,6 +168,13 @@ export function postgresUsage(pool: pg.Pool): UsageStore {
         `SELECT status, COUNT(*) AS n FROM relays WHERE kind = 'usage_report' GROUP BY status`,
       );
       return countsByStatus(rows.rows);
+    },
+    countHeldReports: async () => {
+      const rows = await pool.query<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM relays WHERE kind = 'usage_report' AND status = 'dead'
+           AND NOT ${NOT_HELD}`,
+      );
+      return rows.rows[0]?.n ?? 0;
     },
   };
 }

@@ -1,16 +1,17 @@
 import type Database from 'better-sqlite3';
 import type { GroupCommit } from '../group-commit.js';
+import { NOT_HELD } from '../held-reports.js';
 import type { RelayStatus } from '../outbox.js';
 import { countsByStatus } from '../relay-states.js';
 import type { NewUsageEvent, UsageBucket, UsageLine, UsageRecord, UsageStore } from '../usage.js';
 import { type Repeat, repeatRecord, type StoredUsageRow, sortRepeats } from '../usage-repeats.js';
 import { prepareQueueRelay } from './relay-rows.js';
+import { joinSlices, SLICED_SUM, type SlicedSum } from './usage-sums.js';
 
-interface BucketRow {
+interface BucketRow extends SlicedSum {
   provisioning_id: string;
   sku: string;
   period: string;
-  micros: bigint;
   customer_id: string;
   provider_key: string;
   product_id: bigint;
@@ -20,7 +21,7 @@ const toBucket = (row: BucketRow): UsageBucket => ({
   provisioningId: row.provisioning_id,
   sku: row.sku,
   period: row.period,
-  micros: row.micros,
+  micros: joinSlices(row),
   customerId: row.customer_id,
   providerKey: row.provider_key,
   productId: Number(row.product_id),
@@ -51,7 +52,7 @@ const toStoredRow = (row: StoredEventRow): StoredUsageRow => ({
 export function prepareOpenBuckets(db: Database.Database) {
   const select = db
     .prepare(
-      `SELECT e.provisioning_id, e.sku, e.period, SUM(e.quantity_micros) AS micros,
+      `SELECT e.provisioning_id, e.sku, e.period, ${SLICED_SUM},
          o.customer_id, o.provider_key, o.product_id
        FROM usage_events AS e JOIN orders AS o USING (provisioning_id)
        WHERE e.provisioning_id = @provisioningId AND e.sku = @sku
@@ -90,7 +91,7 @@ export function sqliteUsage(db: Database.Database, group: GroupCommit): UsageSto
   );
   const periodBuckets = db
     .prepare(
-      `SELECT e.provisioning_id, e.sku, e.period, SUM(e.quantity_micros) AS micros,
+      `SELECT e.provisioning_id, e.sku, e.period, ${SLICED_SUM},
          o.customer_id, o.provider_key, o.product_id
        FROM usage_events AS e JOIN orders AS o USING (provisioning_id)
        WHERE e.period = ? GROUP BY e.provisioning_id, e.sku ORDER BY e.provisioning_id, e.sku`,
@@ -101,7 +102,7 @@ export function sqliteUsage(db: Database.Database, group: GroupCommit): UsageSto
   );
   const lines = db
     .prepare(
-      `SELECT e.provisioning_id, e.sku, e.period, SUM(e.quantity_micros) AS micros,
+      `SELECT e.provisioning_id, e.sku, e.period, ${SLICED_SUM},
          COUNT(*) AS events, o.customer_id, o.provider_key, o.product_id,
          r.id AS report_id, r.status, r.last_error, r.delivered_at, r.late, r.attempts
        FROM usage_events AS e JOIN orders AS o USING (provisioning_id)
@@ -121,10 +122,15 @@ export function sqliteUsage(db: Database.Database, group: GroupCommit): UsageSto
   const resend = db.prepare(
     `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
        updated_at = @now
-     WHERE id = @id AND kind = 'usage_report' AND status IN ('unconfirmed', 'dead')`,
+     WHERE id = @id AND kind = 'usage_report' AND status IN ('unconfirmed', 'dead')
+       AND ${NOT_HELD}`,
   );
   const countReports = db.prepare(
     `SELECT status, COUNT(*) AS n FROM relays WHERE kind = 'usage_report' GROUP BY status`,
+  );
+  const countHeld = db.prepare(
+    `SELECT COUNT(*) AS n FROM relays WHERE kind = 'usage_report' AND status = 'dead'
+       AND NOT ${NOT_HELD}`,
   );
   const queueRelay = prepareQueueRelay(db);
 
@@ -223,5 +229,6 @@ export function sqliteUsage(db: Database.Database, group: GroupCommit): UsageSto
     resendReport: (id, now) => group.run(() => resend.run({ id, now }).changes > 0),
     countReports: () =>
       group.run(() => countsByStatus(countReports.all() as { status: RelayStatus; n: number }[])),
+    countHeldReports: () => group.run(() => (countHeld.get() as { n: number }).n),
   };
 }

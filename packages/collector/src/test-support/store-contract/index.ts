@@ -5,6 +5,7 @@ import { describeOrders } from './orders.js';
 import { describeEventsAndOutbox } from './outbox.js';
 import { describeTakeover } from './takeover.js';
 import { describeUsage } from './usage.js';
+import { describeUsageSums } from './usage-sums.js';
 
 export type { OpenOptions, StoreHarness } from './harness.js';
 
@@ -18,6 +19,7 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
     describeTakeover(harness);
     describeOrders(harness);
     describeUsage(harness);
+    describeUsageSums(harness);
     describeAdminReads(harness);
   });
 }

