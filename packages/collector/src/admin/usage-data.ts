@@ -1,3 +1,4 @@
+import { isHeld } from '../store/held-reports.js';
 import type { RelayStatus } from '../store/outbox.js';
 import type { UsageLine, UsageStore } from '../store/usage.js';
 import { blackout, closeTime, nextPeriod, type Period, periodOf } from '../usage/calendar.js';
@@ -20,7 +21,8 @@ interface ReportFacts {
  * What an operator reads for a usage line's report: `not reported` (its period is open, or
  * no report was queued), `pending`, `sending`, `sent`, `sent (late)` (delivered after the
  * month-end blackout began: it lands on the next bill), `unconfirmed` (may have been billed;
- * an operator confirms or resends it) or `failed: <why>`.
+ * an operator confirms or resends it), `held: <why>` (never sent: its count cannot go out
+ * exactly) or `failed: <why>`.
  */
 export function reportState(report: ReportFacts | null): string {
   if (report === null) return 'not reported';
@@ -28,6 +30,7 @@ export function reportState(report: ReportFacts | null): string {
   if (report.status === 'in_flight') return 'sending';
   if (report.status === 'delivered') return report.late ? 'sent (late)' : 'sent';
   if (report.status === 'unconfirmed') return 'unconfirmed';
+  if (isHeld(report)) return report.lastError as string;
   return `failed: ${report.lastError ?? 'no reason recorded'}`;
 }
 
@@ -94,11 +97,12 @@ export async function loadUsage(
   now: number,
   period?: Period,
 ) {
-  const [last, closed, lines, counts] = await Promise.all([
+  const [last, closed, lines, counts, held] = await Promise.all([
     store.lastClosedPeriod(),
     store.listClosedPeriods({ limit: CLOSED_SHOWN }),
     store.usageLines(period === undefined ? {} : { period }),
     store.countReports(),
+    store.countHeldReports(),
   ]);
   return {
     zone: calendar.zone,
@@ -112,6 +116,7 @@ export async function loadUsage(
     lines: lines.map(describeUsageLine),
     // Of every period, not only of the lines shown: each one needs an operator.
     unconfirmed: counts.unconfirmed,
+    held,
   };
 }
 

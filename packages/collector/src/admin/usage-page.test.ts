@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN } from '../test-support/admin.js';
+import { USAGE_CALENDAR } from '../test-support/seed-usage.js';
 import { usageRows as rows, startUsageAdmin as seeded } from '../test-support/usage-admin.js';
+import { closePeriodNow } from '../usage/close.js';
 
 describe('admin Usage page', () => {
   it('lists usage per period, order and SKU with report states; buttons only on unconfirmed', async () => {
@@ -25,6 +27,34 @@ describe('admin Usage page', () => {
     expect(text).not.toContain('<script');
     expect(text).not.toMatch(/<style|style="/);
     expect(text).toContain('<div class="table-wrap"><table class="relays usage">');
+  });
+
+  it('shows a held report with its reason and an alert, without buttons', async () => {
+    const { page, store, clock } = await seeded();
+    const event = (eventId: string) => ({
+      eventId,
+      provisioningId: 'ord-c',
+      sku: 'SKU-A',
+      micros: 2n ** 62n,
+      occurredAt: clock.time,
+      receivedAt: clock.time,
+      period: '2026-07',
+    });
+    await store.recordUsage([event('h-1'), event('h-2')]);
+    await closePeriodNow(store, USAGE_CALENDAR, {
+      period: '2026-07',
+      now: clock.time,
+      early: true,
+    });
+    const { status, text } = await page('?period=2026-07');
+    expect(status).toBe(200);
+    expect(rows(text)).toContainEqual([
+      '2026-07 ord-c SKU-A',
+      '9223372036854.775808',
+      'held: usage count 9223372036854.775808 has 19 significant digits; usageCount is a JSON number, which carries 15 exactly,…',
+      '',
+    ]);
+    expect(text).toContain('<strong>1 usage report is held:</strong>');
   });
 
   it('shows the open period, its close and blackout in Chicago time and UTC, and the closed ones', async () => {
@@ -86,6 +116,7 @@ describe('/admin/api/usage', () => {
       'period',
       'lines',
       'unconfirmed',
+      'held',
     ]);
     expect(body.open).toEqual({
       period: '2026-07',

@@ -40,6 +40,15 @@ function unconfirmedLines({ count, newest }: StatusReport['unconfirmedUsageRepor
   ];
 }
 
+function heldLines({ count }: StatusReport['heldUsageReports']): string[] {
+  if (count === 0) return [];
+  return [
+    `held:           ${plural(count, 'usage report')} never sent: more than 15 significant digits, ` +
+      'which the marketplace would bill rounded (in the dead letters with the reason; ' +
+      'settle by hand, see clm-collector usage)',
+  ];
+}
+
 /** The human-readable `status` report. */
 export function renderStatus(report: StatusReport): string {
   const { relays, events, oldestPending, deadLetters } = report;
@@ -56,6 +65,7 @@ export function renderStatus(report: StatusReport): string {
         : 'none'
     }`,
     ...unconfirmedLines(report.unconfirmedUsageReports),
+    ...heldLines(report.heldUsageReports),
     `dead letters:   ${deadLetters.count}`,
   ];
   if (deadLetters.newest.length > 0) {
@@ -73,7 +83,9 @@ export function renderStatus(report: StatusReport): string {
           oneLine(lastAnswer(dead), 80),
         ]),
       ]),
-      'replay them with: clm-collector replay <id...> | --all',
+      report.heldUsageReports.count > 0
+        ? 'replay them with: clm-collector replay <id...> | --all (held usage reports stay held)'
+        : 'replay them with: clm-collector replay <id...> | --all',
     );
   }
   return `${lines.filter((line) => line !== '').join('\n')}\n`;

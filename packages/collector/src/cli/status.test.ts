@@ -187,6 +187,7 @@ describe('renderStatus', () => {
       events: { visits: 0, purchaseBeacons: 2 },
       oldestPending: null,
       unconfirmedUsageReports: { count: 0, newest: [] },
+      heldUsageReports: { count: 0 },
       deadLetters: {
         count: 2,
         newest: [

@@ -25,6 +25,11 @@ export interface StatusReport {
       updatedAt: string;
     }[];
   };
+  /**
+   * Usage reports held for the operator: never sent, their count more than a double carries
+   * exactly. Each is also a dead letter (listed there with its reason); no replay moves it.
+   */
+  heldUsageReports: { count: number };
   deadLetters: {
     count: number;
     newest: {
@@ -51,6 +56,7 @@ async function collect(
   const dead = await store.listRelays({ status: 'dead', limit: NEWEST_DEAD });
   const unconfirmed = await store.listRelays({ status: 'unconfirmed', limit: NEWEST_DEAD });
   const reports = await store.countReports();
+  const held = await store.countHeldReports();
   return {
     database,
     relays: { ...relays, total: Object.values(relays).reduce((sum, n) => sum + n, 0) },
@@ -73,6 +79,7 @@ async function collect(
         updatedAt: new Date(relay.updatedAt).toISOString(),
       })),
     },
+    heldUsageReports: { count: held },
     deadLetters: {
       count: relays.dead,
       newest: dead.map((relay: Relay) => ({

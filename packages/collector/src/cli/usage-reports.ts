@@ -8,6 +8,7 @@ import {
 import { reportState } from '../admin/usage-data.js';
 import { systemClock } from '../clock.js';
 import { silentLogger } from '../log.js';
+import { isHeld } from '../store/held-reports.js';
 import type { Relay } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';
 import { askYesNo } from './ask.js';
@@ -63,7 +64,8 @@ export function runUsageResend(idText: string, options: { yes: boolean }, io: Cl
   return withReport(idText, io, async (deps, id) => {
     const relay = await findUsageReport(deps.store, id);
     if (relay === null) throw new ReportRefused(`There is no usage report ${id}.`, 404);
-    if (relay.status !== 'unconfirmed' && relay.status !== 'dead')
+    // Held: never sent at all, so it is refused before the warning and the question.
+    if ((relay.status !== 'unconfirmed' && relay.status !== 'dead') || isHeld(relay))
       throw new ReportRefused(
         `Usage report ${id} is ${reportState(relay)}: only an unconfirmed or failed report can be resent.`,
         409,

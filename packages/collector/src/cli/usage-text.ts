@@ -37,6 +37,14 @@ function unconfirmedHelp(count: number): string[] {
   ];
 }
 
+function heldHelp(count: number): string[] {
+  if (count === 0) return [];
+  return [
+    `${plural(count, 'usage report')} ${count === 1 ? 'is' : 'are'} held (state "held: ..."): never sent, since a count with more than 15 significant digits would be billed rounded.`,
+    'Settle each with the marketplace by hand; neither resend nor replay sends a held report.',
+  ];
+}
+
 /** The human-readable `usage` report. */
 export function renderUsage(report: UsageReport): string {
   const { lines, closedPeriods, zone } = report;
@@ -64,6 +72,6 @@ export function renderUsage(report: UsageReport): string {
         ...lines.map(lineRow),
       ]),
     );
-  out.push(...unconfirmedHelp(report.unconfirmed));
+  out.push(...unconfirmedHelp(report.unconfirmed), ...heldHelp(report.held));
   return `${out.join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import { isHeld } from '../store/held-reports.js';
 import type { Order, RelayRef } from '../store/orders.js';
 import type { UsageLine } from '../store/usage.js';
 import { formatMicros } from '../usage/decimal.js';
@@ -8,12 +9,14 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  * The state of one marketplace call made for a SKU: `not-requested`, `pending` (queued or
  * being retried), `delivered` (the marketplace answered 2xx), `failed` (dead-lettered;
  * see the dashboard or `clm-collector status` for why, and replay it there) or, for usage
- * reports, `unconfirmed` (it may have been billed: an operator confirms or resends it).
+ * reports, `unconfirmed` (it may have been billed: an operator confirms or resends it) or
+ * `held` (never sent: its count cannot go out exactly; `error` says why).
  */
 export function callState(relay: RelayRef | null) {
   if (!relay) return { state: 'not-requested' as const };
-  const state: 'pending' | 'delivered' | 'failed' | 'unconfirmed' =
-    relay.status === 'delivered'
+  const state: 'pending' | 'delivered' | 'failed' | 'unconfirmed' | 'held' = isHeld(relay)
+    ? 'held'
+    : relay.status === 'delivered'
       ? 'delivered'
       : relay.status === 'dead'
         ? 'failed'
@@ -24,7 +27,7 @@ export function callState(relay: RelayRef | null) {
     state,
     relayId: relay.id,
     ...(relay.deliveredAt !== null && { deliveredAt: iso(relay.deliveredAt) }),
-    ...((state === 'failed' || state === 'unconfirmed') && { error: relay.lastError }),
+    ...(state !== 'pending' && state !== 'delivered' && { error: relay.lastError }),
   };
 }
 

@@ -44,6 +44,11 @@ export interface NewRelay {
   createdAt: number;
   /** Default `api`. */
   source?: RelaySource;
+  /**
+   * Usage reports only: why this one must never be sent (its count would arrive rounded).
+   * It is queued dead and held for the operator with this reason (`store/held-reports.ts`).
+   */
+  held?: string | undefined;
 }
 
 /** A stored relay. Times are ms since the epoch unless noted. */

@@ -13,6 +13,19 @@ export interface NewUsageEvent {
   receivedAt: number;
   /** The period `occurredAt` falls in, in the billing zone. */
   period: string;
+  /**
+   * The `occurredAt` the provider wrote (ms), before it was read as receipt; absent when it
+   * left it out. A repeat of a stored `eventId` is compared on it only when given.
+   */
+  givenOccurredAt?: number | undefined;
+}
+
+/** A stored usage event, as a request that reuses its `eventId` is told of it. */
+export interface StoredUsageEvent {
+  provisioningId: string;
+  sku: string;
+  micros: bigint;
+  occurredAt: number;
 }
 
 /** What became of one usage event. */
@@ -20,7 +33,9 @@ export type UsageRecord =
   /** Stored, counting in `period` (a later one than its own when that one had closed). */
   | { eventId: string; result: 'recorded' | 'duplicate'; period: string }
   /** Refused: no such order, a SKU it does not have, or a SKU already terminated. */
-  | { eventId: string; result: 'unknown-order' | 'unknown-sku' | 'terminated' };
+  | { eventId: string; result: 'unknown-order' | 'unknown-sku' | 'terminated' }
+  /** Refused: its `eventId` names another event, `stored`. */
+  | { eventId: string; result: 'conflict'; stored: StoredUsageEvent };
 
 /** One (order, SKU, period) of usage as reported to the marketplace. */
 export interface UsageBucket {
@@ -50,8 +65,9 @@ export interface ClosedPeriod {
 export interface UsageStore {
   /**
    * Records events in one transaction, each in its own period or, when that one has
-   * closed, the first period still open. A repeated `eventId` is answered as such and
-   * counted once.
+   * closed, the first period still open. An identical repeat of an `eventId` (see
+   * `usage-repeats.ts`) is a `duplicate`, counted once; the same `eventId` with anything
+   * else different is a `conflict`, and with any refusal nothing is recorded.
    */
   recordUsage(events: readonly NewUsageEvent[]): Promise<UsageRecord[]>;
   /** The latest closed period, or null before the first close. */
@@ -74,7 +90,9 @@ export interface UsageStore {
   usageLines(options?: { period?: string; provisioningId?: string }): Promise<UsageLine[]>;
   /** Marks an unconfirmed report delivered: an operator saw it billed. False if not unconfirmed. */
   confirmReport(id: number, now: number): Promise<boolean>;
-  /** Sends an unconfirmed (or dead) report again. False if it is neither. */
+  /** Sends an unconfirmed (or dead) report again. False if it is neither, or held. */
   resendReport(id: number, now: number): Promise<boolean>;
   countReports(): Promise<Record<RelayStatus, number>>;
+  /** Usage reports held for the operator (dead, never sent: see `held-reports.ts`). */
+  countHeldReports(): Promise<number>;
 }

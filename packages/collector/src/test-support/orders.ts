@@ -45,6 +45,7 @@ export async function startOrdersChain(
     },
     options.clock ? { clock: options.clock } : {},
   );
+  // A string body is sent as written (numbers with more digits than a double keeps).
   const api = (method: string, path: string, body?: unknown) =>
     fetch(`${chain.url}${path}`, {
       method,
@@ -52,7 +53,9 @@ export async function startOrdersChain(
         authorization: `Bearer ${CHAIN_TOKENS.api}`,
         ...(body !== undefined && { 'content-type': 'application/json' }),
       },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
+      ...(body !== undefined && {
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
     });
   return {
     ...chain,

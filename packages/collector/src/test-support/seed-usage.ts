@@ -1,6 +1,6 @@
 import type { Store } from '../store/types.js';
 import { closePeriodNow } from '../usage/close.js';
-import { toMicros } from '../usage/decimal.js';
+import { readQuantity } from '../usage/decimal.js';
 import { createTestOrder, type SeedOutcome, settleRelays } from './seed-orders.js';
 
 /** The billing calendar of the usage tests: Chicago, closing at 14:00 (the defaults). */
@@ -16,12 +16,14 @@ export async function seedUsage(
   event: { provisioningId: string; sku: string; quantity: number; period: string },
 ): Promise<void> {
   const at = Date.parse(`${event.period}-15T12:00:00Z`);
+  const quantity = readQuantity(String(event.quantity));
+  if (!quantity.ok) throw new Error(quantity.error);
   const [result] = await store.recordUsage([
     {
       eventId: `evt-usage-${++seq}`,
       provisioningId: event.provisioningId,
       sku: event.sku,
-      micros: toMicros(event.quantity) ?? 0n,
+      micros: quantity.micros,
       occurredAt: at,
       receivedAt: at,
       period: event.period,

@@ -4,7 +4,7 @@ import { type Attempt, type Decision, decide, type RetryPolicy } from '../outbox
 import type { NewRelay, Relay } from '../store/outbox.js';
 import type { UsageBucket } from '../store/usage.js';
 import { blackout } from './calendar.js';
-import { formatMicros } from './decimal.js';
+import { EXACT_DIGITS, formatMicros, significantDigits } from './decimal.js';
 
 /** Body of `/saas-usage/` (seed 002), `usageCount` kept as the exact decimal text. */
 const usageReportPayload = z.strictObject({
@@ -68,18 +68,38 @@ export const usageReportKind: RelayKindSpec<UsageReport> = {
   late: (relay: Relay, now: number) => relay.period !== null && now >= blackout(relay.period).start,
 };
 
-/** The `/saas-usage/` report of a bucket. */
+/**
+ * Why a count must not be sent, or undefined: one with more significant digits than a
+ * double carries would arrive rounded, so it is held for the operator instead.
+ */
+export function heldReason(usageCount: string): string | undefined {
+  const digits = significantDigits(usageCount);
+  if (digits <= EXACT_DIGITS) return undefined;
+  return (
+    `usage count ${usageCount} has ${digits} significant digits; usageCount is a JSON ` +
+    `number, which carries ${EXACT_DIGITS} exactly, so it would be billed rounded. Never sent: ` +
+    'settle it with the marketplace by hand'
+  );
+}
+
+/**
+ * The `/saas-usage/` report of a bucket; held (queued dead, never sent) when its count
+ * cannot go out exactly.
+ */
 export function usageReportRelay(bucket: UsageBucket, now: number): NewRelay {
   const { provisioningId, sku, period, customerId, providerKey, productId } = bucket;
+  const usageCount = formatMicros(bucket.micros);
   const payload = {
     providerKey,
     customerId,
     provisioningId,
     productSku: sku,
     productId,
-    usageCount: formatMicros(bucket.micros),
+    usageCount,
   };
+  const held = heldReason(usageCount);
   return {
+    ...(held !== undefined && { held }),
     kind: usageReportKind.kind,
     dedupeKey: usageReportKind.dedupeKey(payload, period),
     partnerKey: providerKey,

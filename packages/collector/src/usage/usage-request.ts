@@ -1,7 +1,8 @@
+import { isLosslessNumber, type LosslessNumber, parse } from 'lossless-json';
 import { z } from 'zod';
 import { provisioningIdSchema, skuSchema } from '../orders/provision-request.js';
 import { periodOf } from './calendar.js';
-import { MAX_QUANTITY, toMicros } from './decimal.js';
+import { readQuantity } from './decimal.js';
 
 /** Most events one `POST /api/usage` may carry. */
 export const MAX_USAGE_EVENTS = 1000;
@@ -18,10 +19,15 @@ const usageEvent = z.strictObject(
       .regex(/^[\x21-\x7e]{1,128}$/, { error: 'eventId must be 1-128 printable ASCII characters' }),
     provisioningId: provisioningIdSchema,
     productSku: skuSchema,
+    // The number as written (the body is parsed without doubles), read digit by digit.
     quantity: z
-      .number({ error: 'quantity must be a number' })
-      .min(0, { error: 'quantity must not be negative' })
-      .max(MAX_QUANTITY, { error: `quantity must be at most ${MAX_QUANTITY}` }),
+      .custom<LosslessNumber>(isLosslessNumber, { error: 'quantity must be a number' })
+      .transform((written, ctx) => {
+        const quantity = readQuantity(written.value);
+        if (quantity.ok) return quantity.micros;
+        ctx.issues.push({ code: 'custom', message: quantity.error, input: written.value });
+        return z.NEVER;
+      }),
     occurredAt: z.iso
       .datetime({
         offset: true,
@@ -48,22 +54,38 @@ export interface UsageEventInput {
   micros: bigint;
   occurredAt: number;
   period: string;
+  /** The `occurredAt` written, before it was read as receipt; absent when left out. */
+  givenOccurredAt?: number;
+}
+
+// Every JSON number stays the text it was written as (a LosslessNumber), so no quantity is
+// rounded through a double before it is judged. A key given twice in one object is refused.
+function readJson(text: string): { ok: true; json: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, json: parse(text) };
+  } catch (error) {
+    const duplicate = /^Duplicate key '(.*)' encountered/.exec((error as Error).message);
+    return {
+      ok: false,
+      error: duplicate
+        ? `body has the key "${duplicate[1]?.slice(0, 64)}" twice in one object`
+        : 'body is not valid JSON',
+    };
+  }
 }
 
 /** Outcome of {@link parseUsageRequest}. */
 export type ParsedUsage = { ok: true; events: UsageEventInput[] } | { ok: false; error: string };
 
 /**
- * Validates a `POST /api/usage` body (one event or an array): exact quantities with at most
- * six decimal places, `occurredAt` not ahead of receipt, each event's period in `zone`.
+ * Validates a `POST /api/usage` body (one event or an array) received at `now`: exact
+ * quantities with at most six decimal places, `occurredAt` not ahead of receipt (within the
+ * skew allowed, read as `now`), each event's period in `zone`.
  */
 export function parseUsageRequest(text: string, now: number, zone: string): ParsedUsage {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { ok: false, error: 'body is not valid JSON' };
-  }
+  const read = readJson(text);
+  if (!read.ok) return read;
+  const { json } = read;
   const parsed = Array.isArray(json) ? usageList.safeParse(json) : usageEvent.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -74,9 +96,6 @@ export function parseUsageRequest(text: string, now: number, zone: string): Pars
   const events: UsageEventInput[] = [];
   for (const [index, event] of list.entries()) {
     const where = Array.isArray(parsed.data) ? `event ${index}: ` : '';
-    const micros = toMicros(event.quantity);
-    if (micros === null)
-      return { ok: false, error: `${where}quantity must have at most 6 decimal places` };
     const given = event.occurredAt === undefined ? now : Date.parse(event.occurredAt);
     if (given > now + OCCURRED_AT_SKEW_MS)
       return { ok: false, error: `${where}occurredAt must not be ahead of now` };
@@ -86,9 +105,10 @@ export function parseUsageRequest(text: string, now: number, zone: string): Pars
       eventId: event.eventId,
       provisioningId: event.provisioningId,
       sku: event.productSku,
-      micros,
+      micros: event.quantity,
       occurredAt,
       period: periodOf(occurredAt, zone),
+      ...(event.occurredAt !== undefined && { givenOccurredAt: given }),
     });
   }
   return { ok: true, events };

@@ -4,6 +4,7 @@ import { jsonBodyErrors, readJsonText } from '../http/json-body.js';
 import { fingerprint, type Logger } from '../log.js';
 import { requireBearerToken } from '../security/bearer-token.js';
 import type { UsageStore } from '../store/usage.js';
+import { conflictAnswer } from './usage-conflict.js';
 import { parseUsageRequest } from './usage-request.js';
 
 /** Largest `POST /api/usage` body, in bytes (1,000 events fit). */
@@ -46,16 +47,22 @@ export function usageRouter(deps: UsageRouteDeps): Router {
     }),
     ...readJsonText(body),
     async (req, res) => {
-      const parsed = parseUsageRequest(req.body as string, clock.now(), zone);
+      // One instant: an occurredAt ahead of receipt is stored as this receivedAt, which is
+      // what a repeat of the event is compared with.
+      const receivedAt = clock.now();
+      const parsed = parseUsageRequest(req.body as string, receivedAt, zone);
       if (!parsed.ok) {
         res.status(400).json({ error: parsed.error });
         return;
       }
-      const receivedAt = clock.now();
       const results = await store.recordUsage(
         parsed.events.map((event) => ({ ...event, receivedAt })),
       );
       const refused = results.find((result) => !('period' in result));
+      if (refused?.result === 'conflict') {
+        res.status(409).json(conflictAnswer(refused.eventId, refused.stored));
+        return;
+      }
       if (refused && refused.result in REFUSALS) {
         const [status, reason] = REFUSALS[refused.result as keyof typeof REFUSALS];
         res

@@ -81,6 +81,56 @@ describe('POST /api/usage and the month close', () => {
     ]);
   });
 
+  it('answers an eventId reused for another event 409 naming the stored one, storing nothing', async () => {
+    const { chain, clock, id, usage } = await usageChain();
+    const timed = { occurredAt: '2026-07-15T06:00:00-05:00' };
+    expect((await usage([event(id, 'e-0', 1), event(id, 'e-1', 2, timed)])).status).toBe(202);
+    // An honest retry of an event without occurredAt, received later, is the same event.
+    clock.set('2026-07-15T12:10:00Z');
+    const retry = await usage([event(id, 'e-0', 1), event(id, 'e-1', 2, timed)]);
+    expect([retry.status, await retry.json()]).toEqual([
+      200,
+      {
+        events: [
+          { eventId: 'e-0', result: 'duplicate', period: '2026-07' },
+          { eventId: 'e-1', result: 'duplicate', period: '2026-07' },
+        ],
+      },
+    ]);
+    const storedEvent = {
+      eventId: 'e-1',
+      provisioningId: id,
+      productSku: 'SKU-SEATS',
+      quantity: '2',
+      occurredAt: '2026-07-15T11:00:00.000Z',
+    };
+    const reused = await usage([event(id, 'e-2', 1), event(id, 'e-1', 3, timed)]);
+    expect([reused.status, await reused.json()]).toEqual([
+      409,
+      {
+        error:
+          'event e-1: this eventId is already used by another event (provisioningId ' +
+          `${id}, productSku SKU-SEATS, quantity 2, occurredAt 2026-07-15T11:00:00.000Z); ` +
+          'nothing was stored',
+        storedEvent,
+      },
+    ]);
+    // A repeat that leaves occurredAt out is not compared on it.
+    expect((await usage(event(id, 'e-1', 2))).status).toBe(200);
+    for (const other of [
+      event(id, 'e-1', 2, { occurredAt: '2026-07-14T11:00:00Z' }),
+      event(id, 'e-1', 2, { ...timed, productSku: 'SKU-STORAGE' }),
+    ]) {
+      const res = await usage(other);
+      expect([res.status, ((await res.json()) as { storedEvent: unknown }).storedEvent]).toEqual([
+        409,
+        storedEvent,
+      ]);
+    }
+    const lines = await chain.store.usageLines();
+    expect(lines.map((line) => [line.micros, line.events])).toEqual([[3_000_000n, 2]]);
+  });
+
   it("counts usage that arrives after its period's report in the next period", async () => {
     const { chain, clock, id, usage, close, reports } = await usageChain();
     await usage(event(id, 'e-1', 2));
@@ -113,6 +163,37 @@ describe('POST /api/usage and the month close', () => {
     expect(body.error).toMatch(/^event 1: /);
     expect(body.error).toContain(message);
     expect(await chain.store.usageLines()).toEqual([]);
+  });
+
+  it.each([
+    ['0.1000000000000000000001', 'quantity must have at most 6 decimal places'],
+    ['1.0000001', 'quantity must have at most 6 decimal places'],
+    ['1e-7', 'quantity must have at most 6 decimal places'],
+    ['1e400', 'quantity must be at most 1000000000'],
+    ['-0', 'quantity must not be negative: write 0, not -0'],
+  ])('refuses the quantity %s as written, never rounded (400)', async (written, message) => {
+    const { id, usage, chain } = await usageChain();
+    const body = `[{"eventId":"ok-1","provisioningId":"${id}","productSku":"SKU-SEATS","quantity":1},
+      {"eventId":"bad-1","provisioningId":"${id}","productSku":"SKU-SEATS","quantity":${written}}]`;
+    const res = await usage(body);
+    expect([res.status, await res.json()]).toEqual([400, { error: `event 1: ${message}` }]);
+    expect(await chain.store.usageLines()).toEqual([]);
+  });
+
+  it('reads a quantity from its digits, and refuses leading zeros and a repeated key', async () => {
+    const { id, usage, chain } = await usageChain();
+    const fields = `"provisioningId":"${id}","productSku":"SKU-SEATS"`;
+    const ok = await usage(`{"eventId":"e-1",${fields},"quantity":15e-1}`);
+    expect(ok.status).toBe(202);
+    const zeros = await usage(`{"eventId":"e-2",${fields},"quantity":01}`);
+    expect([zeros.status, await zeros.json()]).toEqual([400, { error: 'body is not valid JSON' }]);
+    const twice = await usage(`{"eventId":"e-3",${fields},"quantity":1,"quantity":100}`);
+    expect([twice.status, await twice.json()]).toEqual([
+      400,
+      { error: 'body has the key "quantity" twice in one object' },
+    ]);
+    const [line] = await chain.store.usageLines();
+    expect([line?.micros, line?.events]).toEqual([1_500_000n, 1]);
   });
 
   it('refuses an unknown order (404), a SKU not ordered (400), and more than 1,000 events', async () => {

@@ -1,3 +1,4 @@
+import { isHeld } from '../../store/held-reports.js';
 import type { Relay, RelayKind, RelayStatus } from '../../store/types.js';
 import { cut, utcTime as utc } from './format.js';
 import { html, type SafeHtml } from './html.js';
@@ -62,7 +63,8 @@ function status(relay: Relay, days: number): SafeHtml {
 }
 
 function retryForm(relay: Relay, days: number): SafeHtml {
-  if (relay.status !== 'dead') return html``;
+  // A held usage report is never sent: a replay leaves it as it is.
+  if (relay.status !== 'dead' || isHeld(relay)) return html``;
   return html`<form method="post" action="/admin/relays/replay"><input type="hidden" name="ids" value="${relay.id}"><input type="hidden" name="days" value="${days}"><button type="submit" class="small">Retry</button></form>`;
 }
 

@@ -41,6 +41,12 @@ function unconfirmedAlert(count: number): SafeHtml | '' {
   return html`<p class="alert usage-alert" role="alert"><strong>${plural(count, 'usage report')} ${verb} unconfirmed:</strong> the marketplace may have billed ${count === 1 ? 'it' : 'them'}. Check the buyer's bill, then Confirm (it was billed) or Resend (it was not; resending may bill twice).</p>`;
 }
 
+function heldAlert(count: number): SafeHtml | '' {
+  if (count === 0) return '';
+  const verb = count === 1 ? 'is' : 'are';
+  return html`<p class="alert usage-alert" role="alert"><strong>${plural(count, 'usage report')} ${verb} held:</strong> ${count === 1 ? 'its count has' : 'their counts have'} more significant digits than the marketplace's JSON number carries exactly, so the collector never sends ${count === 1 ? 'it' : 'them'} (the buyer would be billed a rounded count). Settle ${count === 1 ? 'it' : 'them'} with the marketplace by hand; ${count === 1 ? 'it stays' : 'they stay'} listed here.</p>`;
+}
+
 const when = (iso: string, zone: string) => {
   const ms = Date.parse(iso);
   return html`<time datetime="${iso}">${zonedLabel(ms, zone)}</time> <span class="muted">(${utcLabel(ms)})</span>`;
@@ -99,6 +105,7 @@ ${signOutForm()}
 <main>
 ${notice(flash)}
 ${unconfirmedAlert(view.unconfirmed)}
+${heldAlert(view.held)}
 ${openCard(view.open, view.zone)}
 <section class="card">
 <div class="section-head"><div><h2>${view.period === null ? 'Usage per order and SKU' : `Usage in ${view.period}`}</h2>${cutNote}</div></div>

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { AdminStore, DayStats } from '../admin-reads.js';
 import { DAY_MS, emptyDays } from '../day-stats.js';
+import { NOT_HELD } from '../held-reports.js';
 import type { NewEvent } from '../ingest.js';
 import type { RelayStatus } from '../outbox.js';
 import { countsByStatus } from '../relay-states.js';
@@ -91,7 +92,8 @@ export function postgresAdminReads(pool: pg.Pool): AdminStore {
       replay(
         `UPDATE relays SET status = 'pending', next_attempt_at = $1, replayed_at = $1,
            updated_at = $1
-         WHERE status = 'dead' AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))`,
+         WHERE status = 'dead' AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))
+           AND ${NOT_HELD}`,
         [now, ids ? [...ids] : null],
       ),
   };

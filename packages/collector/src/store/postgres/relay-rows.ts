@@ -1,3 +1,4 @@
+import { initialState } from '../held-reports.js';
 import type { NewRelay } from '../outbox.js';
 import type { QueuedRelay } from '../relay-row.js';
 import type { Queryable } from './db.js';
@@ -18,10 +19,12 @@ export async function queueRelay(
   relay: NewRelay,
   options: { lock?: boolean } = {},
 ): Promise<QueuedRelay> {
+  const state = initialState(relay);
   const added = await client.query<QueuedRelay['row']>(
     `INSERT INTO relays (kind, dedupe_key, partner_key, service_name, customer_id, order_id, sku,
-       period, payload, purchased_at, next_attempt_at, created_at, updated_at, source)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11, $12)
+       period, payload, purchased_at, next_attempt_at, created_at, updated_at, source, status,
+       last_error)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11, $12, $13, $14)
      ON CONFLICT (kind, dedupe_key) DO NOTHING
      RETURNING ${QUEUED_COLUMNS}`,
     [
@@ -37,6 +40,8 @@ export async function queueRelay(
       relay.purchasedAt,
       relay.createdAt,
       relay.source ?? 'api',
+      state.status,
+      state.lastError,
     ],
   );
   const inserted = added.rows[0];

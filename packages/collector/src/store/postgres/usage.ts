@@ -1,10 +1,11 @@
 import type pg from 'pg';
-import { nextPeriod } from '../../usage/calendar.js';
+import { NOT_HELD } from '../held-reports.js';
 import type { RelayStatus } from '../outbox.js';
 import { countsByStatus } from '../relay-states.js';
-import type { UsageBucket, UsageLine, UsageRecord, UsageStore } from '../usage.js';
+import type { UsageBucket, UsageLine, UsageStore } from '../usage.js';
 import { inTransaction, LOCKS, type Queryable } from './db.js';
 import { queueRelay } from './relay-rows.js';
+import { LAST_CLOSED, lastClosed, recordUsage } from './usage-record.js';
 
 interface BucketRow {
   provisioning_id: string;
@@ -30,12 +31,6 @@ const toBucket = (row: BucketRow): UsageBucket => ({
 const BUCKET_COLUMNS = `e.provisioning_id, e.sku, e.period, SUM(e.quantity_micros)::text AS micros,
   o.customer_id, o.provider_key, o.product_id`;
 
-const LAST_CLOSED = 'SELECT MAX(period) AS period FROM usage_periods';
-
-async function lastClosed(client: Queryable): Promise<string | null> {
-  return (await client.query<{ period: string | null }>(LAST_CLOSED)).rows[0]?.period ?? null;
-}
-
 /**
  * The buckets of an order's SKU in periods not closed yet, read in the caller's
  * transaction (which holds the usage calendar's lock).
@@ -57,70 +52,6 @@ export async function openBuckets(
   return rows.rows.map(toBucket);
 }
 
-async function record(
-  client: Queryable,
-  events: Parameters<UsageStore['recordUsage']>[0],
-): Promise<UsageRecord[]> {
-  // Shared with other usage writes, exclusive of a close or a termination: the period
-  // closed and the SKUs ended cannot change before this commits.
-  await client.query('SELECT pg_advisory_xact_lock_shared($1)', [LOCKS.close]);
-  const closed = await lastClosed(client);
-  const results: UsageRecord[] = [];
-  for (const event of events) {
-    const { eventId } = event;
-    const sku = await client.query<{ ended_at: number | null }>(
-      'SELECT ended_at FROM order_skus WHERE provisioning_id = $1 AND sku = $2',
-      [event.provisioningId, event.sku],
-    );
-    const state = sku.rows[0];
-    if (!state) {
-      const order = await client.query('SELECT 1 FROM orders WHERE provisioning_id = $1', [
-        event.provisioningId,
-      ]);
-      results.push({ eventId, result: order.rowCount ? 'unknown-sku' : 'unknown-order' });
-    } else if (state.ended_at !== null) {
-      results.push({ eventId, result: 'terminated' });
-    } else {
-      results.push({ eventId, result: 'recorded', period: event.period });
-    }
-  }
-  // All or nothing: a batch with a refused event stores none of it.
-  if (results.some((r) => r.result !== 'recorded')) return results;
-  const stored: UsageRecord[] = [];
-  for (const event of events) {
-    // Usage of a closed period counts in the first one still open.
-    const period = closed !== null && event.period <= closed ? nextPeriod(closed) : event.period;
-    const added = await client.query(
-      `INSERT INTO usage_events (event_id, provisioning_id, sku, quantity_micros, occurred_at, received_at, period)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (event_id) DO NOTHING`,
-      [
-        event.eventId,
-        event.provisioningId,
-        event.sku,
-        event.micros.toString(),
-        event.occurredAt,
-        event.receivedAt,
-        period,
-      ],
-    );
-    if (added.rowCount === 1) {
-      stored.push({ eventId: event.eventId, result: 'recorded', period });
-      continue;
-    }
-    const first = await client.query<{ period: string }>(
-      'SELECT period FROM usage_events WHERE event_id = $1',
-      [event.eventId],
-    );
-    stored.push({
-      eventId: event.eventId,
-      result: 'duplicate',
-      period: first.rows[0]?.period ?? period,
-    });
-  }
-  return stored;
-}
-
 interface LineRow extends BucketRow {
   events: number;
   report_id: number | null;
@@ -137,7 +68,7 @@ interface LineRow extends BucketRow {
  */
 export function postgresUsage(pool: pg.Pool): UsageStore {
   return {
-    recordUsage: (events) => inTransaction(pool, (client) => record(client, events)),
+    recordUsage: (events) => recordUsage(pool, events),
     lastClosedPeriod: () => lastClosed(pool),
     firstOpenUsagePeriod: async () => {
       const rows = await pool.query<{ period: string | null }>(
@@ -226,7 +157,8 @@ export function postgresUsage(pool: pg.Pool): UsageStore {
       const result = await pool.query(
         `UPDATE relays SET status = 'pending', next_attempt_at = $2, replayed_at = $2,
            updated_at = $2
-         WHERE id = $1 AND kind = 'usage_report' AND status IN ('unconfirmed', 'dead')`,
+         WHERE id = $1 AND kind = 'usage_report' AND status IN ('unconfirmed', 'dead')
+           AND ${NOT_HELD}`,
         [id, now],
       );
       return result.rowCount === 1;
@@ -236,6 +168,13 @@ export function postgresUsage(pool: pg.Pool): UsageStore {
         `SELECT status, COUNT(*) AS n FROM relays WHERE kind = 'usage_report' GROUP BY status`,
       );
       return countsByStatus(rows.rows);
+    },
+    countHeldReports: async () => {
+      const rows = await pool.query<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM relays WHERE kind = 'usage_report' AND status = 'dead'
+           AND NOT ${NOT_HELD}`,
+      );
+      return rows.rows[0]?.n ?? 0;
     },
   };
 }

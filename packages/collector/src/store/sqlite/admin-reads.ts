@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { AdminStore, DayStats } from '../admin-reads.js';
 import { DAY_MS, emptyDays } from '../day-stats.js';
 import type { GroupCommit } from '../group-commit.js';
+import { NOT_HELD } from '../held-reports.js';
 import type { RelayStatus } from '../outbox.js';
 import { countsByStatus } from '../relay-states.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
@@ -38,11 +39,11 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
   );
   const replayAll = db.prepare(
     `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
-       updated_at = @now WHERE status = 'dead'`,
+       updated_at = @now WHERE status = 'dead' AND ${NOT_HELD}`,
   );
   const replayOne = db.prepare(
     `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
-       updated_at = @now WHERE status = 'dead' AND id = @id`,
+       updated_at = @now WHERE status = 'dead' AND id = @id AND ${NOT_HELD}`,
   );
 
   return {

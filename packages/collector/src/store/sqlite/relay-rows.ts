@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { initialState } from '../held-reports.js';
 import type { NewRelay } from '../outbox.js';
 import type { QueuedRelay } from '../relay-row.js';
 
@@ -11,9 +12,11 @@ export { type QueuedRelay, type RelayRow, toRelay } from '../relay-row.js';
 export function prepareQueueRelay(db: Database.Database): (relay: NewRelay) => QueuedRelay {
   const insert = db.prepare(
     `INSERT INTO relays (kind, dedupe_key, partner_key, service_name, customer_id, order_id, sku,
-       period, payload, purchased_at, next_attempt_at, created_at, updated_at, source)
+       period, payload, purchased_at, next_attempt_at, created_at, updated_at, source, status,
+       last_error)
      VALUES (@kind, @dedupeKey, @partnerKey, @serviceName, @customerId, @orderId, @sku,
-       @period, @payload, @purchasedAt, @createdAt, @createdAt, @createdAt, @source)
+       @period, @payload, @purchasedAt, @createdAt, @createdAt, @createdAt, @source, @status,
+       @lastError)
      ON CONFLICT (kind, dedupe_key) DO NOTHING`,
   );
   const find = db.prepare(
@@ -22,13 +25,15 @@ export function prepareQueueRelay(db: Database.Database): (relay: NewRelay) => Q
   );
   return (relay) => {
     const source = relay.source ?? 'api';
-    const added = insert.run({ ...relay, source, payload: JSON.stringify(relay.payload) });
+    const { status, lastError } = initialState(relay);
+    const payload = JSON.stringify(relay.payload);
+    const added = insert.run({ ...relay, source, payload, status, lastError });
     if (added.changes > 0) {
       const row = {
         id: Number(added.lastInsertRowid),
-        status: 'pending',
+        status,
         purchased_at: relay.purchasedAt,
-        last_error: null,
+        last_error: lastError,
         delivered_at: null,
         order_id: relay.orderId,
         sku: relay.sku,

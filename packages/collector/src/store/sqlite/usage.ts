@@ -1,16 +1,17 @@
 import type Database from 'better-sqlite3';
-import { nextPeriod } from '../../usage/calendar.js';
 import type { GroupCommit } from '../group-commit.js';
+import { NOT_HELD } from '../held-reports.js';
 import type { RelayStatus } from '../outbox.js';
 import { countsByStatus } from '../relay-states.js';
-import type { UsageBucket, UsageLine, UsageRecord, UsageStore } from '../usage.js';
+import type { NewUsageEvent, UsageBucket, UsageLine, UsageRecord, UsageStore } from '../usage.js';
+import { type Repeat, repeatRecord, type StoredUsageRow, sortRepeats } from '../usage-repeats.js';
 import { prepareQueueRelay } from './relay-rows.js';
+import { joinSlices, SLICED_SUM, type SlicedSum } from './usage-sums.js';
 
-interface BucketRow {
+interface BucketRow extends SlicedSum {
   provisioning_id: string;
   sku: string;
   period: string;
-  micros: bigint;
   customer_id: string;
   provider_key: string;
   product_id: bigint;
@@ -20,10 +21,28 @@ const toBucket = (row: BucketRow): UsageBucket => ({
   provisioningId: row.provisioning_id,
   sku: row.sku,
   period: row.period,
-  micros: row.micros,
+  micros: joinSlices(row),
   customerId: row.customer_id,
   providerKey: row.provider_key,
   productId: Number(row.product_id),
+});
+
+interface StoredEventRow {
+  provisioning_id: string;
+  sku: string;
+  quantity_micros: bigint;
+  occurred_at: bigint;
+  received_at: bigint;
+  period: string;
+}
+
+const toStoredRow = (row: StoredEventRow): StoredUsageRow => ({
+  provisioningId: row.provisioning_id,
+  sku: row.sku,
+  micros: row.quantity_micros,
+  occurredAt: Number(row.occurred_at),
+  receivedAt: Number(row.received_at),
+  period: row.period,
 });
 
 /**
@@ -33,7 +52,7 @@ const toBucket = (row: BucketRow): UsageBucket => ({
 export function prepareOpenBuckets(db: Database.Database) {
   const select = db
     .prepare(
-      `SELECT e.provisioning_id, e.sku, e.period, SUM(e.quantity_micros) AS micros,
+      `SELECT e.provisioning_id, e.sku, e.period, ${SLICED_SUM},
          o.customer_id, o.provider_key, o.product_id
        FROM usage_events AS e JOIN orders AS o USING (provisioning_id)
        WHERE e.provisioning_id = @provisioningId AND e.sku = @sku
@@ -51,7 +70,12 @@ export function sqliteUsage(db: Database.Database, group: GroupCommit): UsageSto
     'SELECT ended_at FROM order_skus WHERE provisioning_id = @provisioningId AND sku = @sku',
   );
   const orderExists = db.prepare('SELECT 1 FROM orders WHERE provisioning_id = ?');
-  const findEvent = db.prepare('SELECT period FROM usage_events WHERE event_id = ?');
+  const findEvent = db
+    .prepare(
+      `SELECT provisioning_id, sku, quantity_micros, occurred_at, received_at, period
+       FROM usage_events WHERE event_id = ?`,
+    )
+    .safeIntegers(true);
   const lastClosed = db.prepare('SELECT MAX(period) AS period FROM usage_periods');
   const firstOpen = db.prepare(
     `SELECT MIN(period) AS period FROM usage_events
@@ -67,7 +91,7 @@ export function sqliteUsage(db: Database.Database, group: GroupCommit): UsageSto
   );
   const periodBuckets = db
     .prepare(
-      `SELECT e.provisioning_id, e.sku, e.period, SUM(e.quantity_micros) AS micros,
+      `SELECT e.provisioning_id, e.sku, e.period, ${SLICED_SUM},
          o.customer_id, o.provider_key, o.product_id
        FROM usage_events AS e JOIN orders AS o USING (provisioning_id)
        WHERE e.period = ? GROUP BY e.provisioning_id, e.sku ORDER BY e.provisioning_id, e.sku`,
@@ -78,7 +102,7 @@ export function sqliteUsage(db: Database.Database, group: GroupCommit): UsageSto
   );
   const lines = db
     .prepare(
-      `SELECT e.provisioning_id, e.sku, e.period, SUM(e.quantity_micros) AS micros,
+      `SELECT e.provisioning_id, e.sku, e.period, ${SLICED_SUM},
          COUNT(*) AS events, o.customer_id, o.provider_key, o.product_id,
          r.id AS report_id, r.status, r.last_error, r.delivered_at, r.late, r.attempts
        FROM usage_events AS e JOIN orders AS o USING (provisioning_id)
@@ -98,36 +122,52 @@ export function sqliteUsage(db: Database.Database, group: GroupCommit): UsageSto
   const resend = db.prepare(
     `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
        updated_at = @now
-     WHERE id = @id AND kind = 'usage_report' AND status IN ('unconfirmed', 'dead')`,
+     WHERE id = @id AND kind = 'usage_report' AND status IN ('unconfirmed', 'dead')
+       AND ${NOT_HELD}`,
   );
   const countReports = db.prepare(
     `SELECT status, COUNT(*) AS n FROM relays WHERE kind = 'usage_report' GROUP BY status`,
   );
+  const countHeld = db.prepare(
+    `SELECT COUNT(*) AS n FROM relays WHERE kind = 'usage_report' AND status = 'dead'
+       AND NOT ${NOT_HELD}`,
+  );
   const queueRelay = prepareQueueRelay(db);
 
-  function record(events: Parameters<UsageStore['recordUsage']>[0]): UsageRecord[] {
+  // The state of a new event's order and SKU: recorded there, or why it is refused.
+  function checkOrder(event: NewUsageEvent, period: string): UsageRecord {
+    const { eventId } = event;
+    const sku = skuState.get(event) as { ended_at: number | null } | undefined;
+    if (!sku)
+      return {
+        eventId,
+        result: orderExists.get(event.provisioningId) ? 'unknown-sku' : 'unknown-order',
+      };
+    if (sku.ended_at !== null) return { eventId, result: 'terminated' };
+    return { eventId, result: 'recorded', period };
+  }
+
+  function record(events: readonly NewUsageEvent[]): UsageRecord[] {
     const closed = (lastClosed.get() as { period: string | null }).period;
-    const results = events.map((event): UsageRecord => {
-      const { eventId } = event;
-      const sku = skuState.get(event) as { ended_at: number | null } | undefined;
-      if (!sku)
-        return {
-          eventId,
-          result: orderExists.get(event.provisioningId) ? 'unknown-sku' : 'unknown-order',
-        };
-      if (sku.ended_at !== null) return { eventId, result: 'terminated' };
-      return { eventId, result: 'recorded', period: event.period };
+    const stored = new Map<string, StoredUsageRow>();
+    for (const { eventId } of events) {
+      const row = findEvent.get(eventId) as StoredEventRow | undefined;
+      if (row) stored.set(eventId, toStoredRow(row));
+    }
+    const repeats = sortRepeats(events, stored, closed);
+    const results = events.map((event, index): UsageRecord => {
+      const repeat = repeats[index] as Repeat;
+      return repeat.kind === 'new'
+        ? checkOrder(event, repeat.period)
+        : repeatRecord(event.eventId, repeat);
     });
     // All or nothing: a batch with a refused event stores none of it.
-    if (results.some((r) => r.result !== 'recorded')) return results;
-    return events.map((event) => {
-      const stored = findEvent.get(event.eventId) as { period: string } | undefined;
-      if (stored) return { eventId: event.eventId, result: 'duplicate', period: stored.period };
-      // Usage of a closed period counts in the first one still open.
-      const period = closed !== null && event.period <= closed ? nextPeriod(closed) : event.period;
-      insertEvent.run({ ...event, period });
-      return { eventId: event.eventId, result: 'recorded', period };
-    });
+    if (results.some((r) => r.result !== 'recorded' && r.result !== 'duplicate')) return results;
+    for (const [index, event] of events.entries()) {
+      const repeat = repeats[index] as Repeat;
+      if (repeat.kind === 'new') insertEvent.run({ ...event, period: repeat.period });
+    }
+    return results;
   }
 
   return {
@@ -189,5 +229,6 @@ export function sqliteUsage(db: Database.Database, group: GroupCommit): UsageSto
     resendReport: (id, now) => group.run(() => resend.run({ id, now }).changes > 0),
     countReports: () =>
       group.run(() => countsByStatus(countReports.all() as { status: RelayStatus; n: number }[])),
+    countHeldReports: () => group.run(() => (countHeld.get() as { n: number }).n),
   };
 }

@@ -6,6 +6,7 @@ import { describeOrders } from './orders.js';
 import { describeEventsAndOutbox } from './outbox.js';
 import { describeTakeover } from './takeover.js';
 import { describeUsage } from './usage.js';
+import { describeUsageSums } from './usage-sums.js';
 
 export type { OpenOptions, StoreHarness } from './harness.js';
 
@@ -20,6 +21,7 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
     describeOrders(harness);
     describeBillingRace(harness);
     describeUsage(harness);
+    describeUsageSums(harness);
     describeAdminReads(harness);
   });
 }

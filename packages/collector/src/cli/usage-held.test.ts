@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { USAGE_NOW } from '../test-support/seed-usage.js';
+import { usageDatabase } from '../test-support/usage-db.js';
+import { runCli } from './run.js';
+
+// ord-b's July usage past 2^63 micro-units, and July closed early: its report is held.
+async function heldReport() {
+  const db = await usageDatabase();
+  const event = (eventId: string, micros: bigint) => ({
+    eventId,
+    provisioningId: 'ord-b',
+    sku: 'SKU-A',
+    micros,
+    occurredAt: USAGE_NOW,
+    receivedAt: USAGE_NOW,
+    period: '2026-07',
+  });
+  await db.store.recordUsage([event('h-1', 2n ** 62n), event('h-2', 2n ** 62n)]);
+  const { io } = db.cli();
+  expect(await runCli(['usage', 'close', '--period', '2026-07', '--early'], io)).toBe(0);
+  const [line] = await db.store.usageLines({ period: '2026-07', provisioningId: 'ord-b' });
+  return { ...db, id: line?.report?.id ?? -1 };
+}
+
+describe('a held usage report in the CLI', () => {
+  it('is listed by usage and status with its reason', async () => {
+    const { cli, id } = await heldReport();
+    const usage = cli();
+    expect(await runCli(['usage', '--period', '2026-07'], usage.io)).toBe(0);
+    expect(usage.out.stdout).toMatch(
+      new RegExp(
+        `ord-b +SKU-A +9223372036854\\.775808 +2 +held: usage count 9223372036854\\.775808 has 19 significant digits.* ${id}\\n`,
+      ),
+    );
+    expect(usage.out.stdout).toContain('1 usage report is held (state "held: ..."): never sent');
+    const status = cli();
+    expect(await runCli(['status'], status.io)).toBe(0);
+    expect(status.out.stdout).toContain('held:           1 usage report never sent');
+    expect(status.out.stdout).toContain('(held usage reports stay held)');
+    const json = cli();
+    expect(await runCli(['status', '--json'], json.io)).toBe(0);
+    expect(JSON.parse(json.out.stdout).heldUsageReports).toEqual({ count: 1 });
+  });
+
+  it('is neither resent nor replayed', async () => {
+    const { cli, store, id } = await heldReport();
+    const resend = cli();
+    expect(await runCli(['usage', 'resend', String(id), '--yes'], resend.io)).toBe(1);
+    expect(resend.out.stderr).toMatch(new RegExp(`^clm-collector: Usage report ${id} is held: `));
+    expect(resend.out.stdout).toBe('');
+    const replay = cli();
+    await runCli(['replay', '--all'], replay.io);
+    const [line] = await store.usageLines({ period: '2026-07', provisioningId: 'ord-b' });
+    expect(line?.report?.status).toBe('dead');
+    expect(await store.countHeldReports()).toBe(1);
+  });
+});
