@@ -70,7 +70,8 @@ function checkSent(system: HistorySystem, sent: ModelReport[], relays: Map<strin
       fail(
         `usage report ${reportOf(call)} sent at ${iso(call.at)} that the model does not owe then`,
       );
-    if (call.status !== 429) group?.finals.push(call);
+    // A 429 the collector saw is tried again; one whose connection the wire cut is not.
+    if (call.status !== 429 || call.fault !== null) group?.finals.push(call);
   }
   for (const [key, { reports, finals }] of groups) {
     if (finals.length !== reports.length)
