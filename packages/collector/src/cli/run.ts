@@ -43,7 +43,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .argument('<service-name>', 'service name')
     .argument('<customer-id>', "the customer's id on your platform")
     .argument('[purchased-at]', 'purchase time, ISO-8601 with a zone (default: now); sent as UTC')
-    .option('--timeout <ms>', 'give up after this many ms', integer(1, 600_000), 10_000)
+    .option('--timeout <ms>', 'give up after this many ms', integer(1, 600_000), 60_000)
     .option('--force', "send even when $CLM_DB already holds this customer's purchase")
     .action(
       async (
