@@ -125,7 +125,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       integer(1, 10_000),
       DEFAULT_ORDERS_LIMIT,
     )
-    .addHelpText('after', dbHelp)
+    .addHelpText(
+      'after',
+      `${dbHelp}Each SKU's billing model comes from $CLM_SKU_BILLING (default manual).\n`,
+    )
     .action(async (options: { json?: boolean; limit: number }) =>
       setExit(await runOrders({ json: options.json === true, limit: options.limit }, io)),
     );
