@@ -11,6 +11,8 @@ export let service: string;
 export let beaconUrl: string | undefined;
 export let windowMs: number;
 export let requireReferral: boolean;
+/** The domain the referral is also kept on, in a cookie (`data-cookie-domain`); or empty. */
+export let cookieDomain: string | undefined;
 
 /**
  * Takes options (or a script tag's `dataset`, whose values are strings), with the documented
@@ -28,4 +30,5 @@ export const configure = (o: LooseOptions, scriptUrl?: string): void => {
     (o.collector || new URL('.', scriptUrl).href).replace(/\/?$/, '/beacon');
   windowMs = (days > 0 ? days : 30) * 864e5;
   requireReferral = `${o.requireReferral}` !== 'false';
+  cookieDomain = o.cookieDomain as string;
 };

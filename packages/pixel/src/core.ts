@@ -7,6 +7,8 @@ import {
   service,
   windowMs,
 } from './config';
+// The localStorage entry and the cookie share one name.
+import { newest, NAME as REFERRAL_KEY, share } from './cookie';
 import { DEBUG } from './debug';
 import { now, stringify } from './globals';
 import { eventId } from './id';
@@ -16,8 +18,6 @@ import { read, write } from './storage';
 import { clean } from './text';
 import { send } from './transport';
 import type { Options, PurchaseResult, Referral, SkipReason } from './types';
-
-const REFERRAL_KEY = 'clm_ref';
 
 const beacon = (type: string, fields: object): unknown => {
   const body = stringify({
@@ -33,9 +33,12 @@ const beacon = (type: string, fields: object): unknown => {
   return send(beaconUrl as string, body);
 };
 
-/** The referral stored within the window, or `null`. */
+/**
+ * The referral stored within the window, or `null`. With a cookie domain, the cookie's
+ * referral where it is newer than this page's own (a later landing on another subdomain).
+ */
 export const referral = (): Referral | null => {
-  const ref = read<Referral>(REFERRAL_KEY);
+  const ref = newest(read<Referral>(REFERRAL_KEY));
   return ref && now() - ref.at < windowMs ? ref : null;
 };
 
@@ -58,6 +61,7 @@ export const start = (options: Options | LooseOptions, scriptUrl?: string): void
     // Last click wins; reloading the same landing page is not a new visit.
     const isNew = referral()?.id !== landed.id;
     write(REFERRAL_KEY, landed);
+    share(landed);
     log('referral', landed, isNew ? 'new' : 'seen before: no visit beacon');
     if (isNew) beacon('visit', { ref: landed });
   }
