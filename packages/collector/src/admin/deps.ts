@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { AdminStore, OrdersStore, UsageStore } from '../store/types.js';
+import type { PageSites } from '../tracking/page-sites.js';
 import type { Calendar } from '../usage/close.js';
 
 /** Dependencies of the admin pages and API. */
@@ -14,6 +15,8 @@ export interface AdminDeps {
   calendar: Calendar;
   /** Told after relays were queued (replayed, started, resent, closed), so they are sent at once. */
   relay?: { notify(): void } | undefined;
+  /** Pages sending beacons from another site than the collector's, shown on the dashboard. */
+  pageSites?: Pick<PageSites, 'crossSite'> | undefined;
   /** Failed sign-ins allowed per client IP per minute; default 10. */
   loginAttemptsPerMinute?: number | undefined;
 }

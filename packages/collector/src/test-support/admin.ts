@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { createApp } from '../app.js';
 import type { TrustProxy } from '../config.js';
-import { silentLogger } from '../log.js';
+import { type Logger, silentLogger } from '../log.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { purchaseFixture } from './fixtures.js';
@@ -18,7 +18,9 @@ export const ADMIN_NOW = Date.parse('2025-03-01T12:00:00Z');
  * The whole collector app over a temporary SQLite file with the admin pages enabled, a
  * settable clock, and a relay stub counting `notify()` calls.
  */
-export async function startAdmin(options: { token?: string | null; trustProxy?: TrustProxy } = {}) {
+export async function startAdmin(
+  options: { token?: string | null; trustProxy?: TrustProxy; logger?: Logger } = {},
+) {
   const store = await openSqliteStore({
     path: join(tempDir(), 'admin.sqlite'),
     logger: silentLogger,
@@ -30,7 +32,7 @@ export async function startAdmin(options: { token?: string | null; trustProxy?: 
   const app = createApp({
     store,
     clock,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     config: {
       partnerKeys: ['PK-1'],
       allowedOrigins: [],
