@@ -25,11 +25,43 @@ const noCookie = {
       : null,
 };
 
+// sequences: statements joined with commas are shorter, but separate ones repeat better:
+// gzip makes dist/pixel.js 3-4 bytes smaller without them.
 const minify = terser({
   ecma: 2021,
-  compress: { passes: 3, unsafe: true, unsafe_arrows: true, pure_getters: true },
+  compress: {
+    passes: 3,
+    unsafe: true,
+    unsafe_arrows: true,
+    pure_getters: true,
+    sequences: false,
+  },
   mangle: { toplevel: true },
 });
+
+// `const` costs two bytes more than `let` at every declaration, and the two keywords
+// together compress worse than one; terser keeps them apart. In code that type-checks no
+// `const` is ever reassigned, so `let` means the same.
+const letNotConst = {
+  name: 'let-not-const',
+  renderChunk(code) {
+    const starts = [];
+    const walk = (node) => {
+      if (Array.isArray(node)) for (const child of node) walk(child);
+      else if (node && typeof node.type === 'string') {
+        if (node.type === 'VariableDeclaration' && node.kind === 'const') starts.push(node.start);
+        for (const value of Object.values(node))
+          if (value && typeof value === 'object') walk(value);
+      }
+    };
+    walk(this.parse(code));
+    for (const start of starts.sort((a, b) => b - a)) {
+      if (code.slice(start, start + 5) !== 'const') this.error(`no const at ${start}`);
+      code = `${code.slice(0, start)}let${code.slice(start + 5)}`;
+    }
+    return { code, map: null };
+  },
+};
 
 // Rollup ends a chunk with a newline: 3-4 bytes of gzip that the budget can use better.
 const noFinalNewline = {
@@ -44,7 +76,7 @@ const noFinalNewline = {
 const script = (file, plugins) => ({
   input: 'src/iife.ts',
   output: { file, format: 'iife', strict: false },
-  plugins: [...plugins, ts(false, dirname(file)), minify, noFinalNewline],
+  plugins: [...plugins, ts(false, dirname(file)), letNotConst, minify, noFinalNewline],
 });
 
 export default [

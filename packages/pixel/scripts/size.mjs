@@ -7,8 +7,8 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 /** The budget of dist/pixel.js without the cross-subdomain cookie, gzip -9 (PRODUCT.md). */
 export const TARGET_GZIP = 1024;
 
-/** The budget of dist/pixel.js with it, gzip -9: what this build ships. */
-export const TARGET_GZIP_WITH_COOKIE = 1200;
+/** The budget of dist/pixel.js with it, as this build ships it, gzip -9 (PRODUCT.md). */
+export const TARGET_GZIP_WITH_COOKIE = 1152;
 
 /** The builds measured, each with its budget (null: none). */
 export const BUILDS = [

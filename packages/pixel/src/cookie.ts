@@ -9,24 +9,24 @@ import type { Referral } from './types';
 
 export const NAME = 'clm_ref';
 
-// The referral in the cookie, unchecked (the caller compares times); or undefined.
-const readCookie = (): Referral | undefined => {
-  try {
-    // URLSearchParams decodes what encodeURIComponent wrote; browsers join cookies with "; ".
-    const ref = parse(new URLSearchParams(document.cookie.replace(/; /g, '&')).get(NAME) as string);
-    if (ref) log('read cookie clm_ref:', ref);
-    return ref;
-  } catch {}
-};
-
 /**
  * The page's own referral, or the cookie's where it is newer (a later landing on another
  * subdomain) or the page has none; without a cookie domain, the page's own.
  */
 export const newest = (own: Referral | undefined): Referral | undefined => {
-  const shared = cookieDomain && readCookie();
-  // Without a referral of its own, the comparison is false and the shared one is taken.
-  return shared && !((own?.at as number) >= shared.at) ? shared : own;
+  if (cookieDomain) {
+    try {
+      // URLSearchParams decodes what encodeURIComponent wrote; browsers join cookies with "; ".
+      // Without a cookie, `shared` is null and reading its time throws: the page's own stays.
+      const shared: Referral = parse(
+        new URLSearchParams(document.cookie.replace(/; /g, '&')).get(NAME) as string,
+      );
+      if (shared) log('read cookie clm_ref:', shared);
+      // Without a referral of its own, the comparison is false and the shared one is taken.
+      if (!((own?.at as number) >= shared.at)) own = shared;
+    } catch {}
+  }
+  return own;
 };
 
 /**
@@ -38,10 +38,11 @@ export const newest = (own: Referral | undefined): Referral | undefined => {
  */
 export const share = (ref: Referral): void => {
   if (!cookieDomain) return;
+  // `;secure` on https only: the fifth character of `https:` is `s`; that of `http:` a colon,
+  // and browsers ignore the unknown attribute `:ecure`.
   for (const fields of [['id', 'at'], null]) {
-    // `https:` has a sixth character, `http:` none.
     // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is async, and missing in Firefox and older Safari.
-    document.cookie = `${NAME}=${encodeURIComponent(stringify(ref, fields))};domain=${cookieDomain};path=/;max-age=${windowMs / 1e3};samesite=lax${location.protocol[5] ? ';secure' : ''}`;
+    document.cookie = `${NAME}=${encodeURIComponent(stringify(ref, fields))};domain=${cookieDomain};path=/;max-age=${windowMs / 1e3};samesite=lax;${location.protocol[4]}ecure`;
   }
   log('wrote cookie clm_ref on', cookieDomain, ref);
 };
