@@ -25,6 +25,7 @@ import { isPlainBeacon, takeBeacon } from './tracking/beacon-ahead.js';
 import { beaconBudgets } from './tracking/beacon-budgets.js';
 import { createBeaconIntake } from './tracking/beacon-intake.js';
 import { beaconRouter } from './tracking/beacon-route.js';
+import { createPageSites } from './tracking/page-sites.js';
 import { pixelRouter, readPixelScript } from './tracking/pixel-route.js';
 import { apiPurchasesRouter } from './tracking/purchases-route.js';
 import { usageRouter } from './usage/usage-route.js';
@@ -101,10 +102,12 @@ export function createApp(deps: AppDeps): Express {
     ],
     tokenGuessLimit(TOKEN_GUESSES_PER_MINUTE),
   );
+  const pageSites = createPageSites({ logger, clock });
   const beacons = createBeaconIntake({
     store,
     clock,
     logger,
+    pageSites,
     partnerKeys: config.partnerKeys,
     allowedOrigins: config.allowedOrigins,
     serviceNames: config.serviceNames ?? [],
@@ -183,6 +186,7 @@ export function createApp(deps: AppDeps): Express {
       calendar,
       api,
       skuBilling,
+      pageSites,
     }),
   );
   app.use(

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { createApp } from '../app.js';
 import type { TrustProxy } from '../config.js';
-import { silentLogger } from '../log.js';
+import { type Logger, silentLogger } from '../log.js';
 import type { BillingModel } from '../orders/billing-models.js';
 import type { MarketplaceApi } from '../outbox/kind.js';
 import { openSqliteStore } from '../store/sqlite.js';
@@ -26,6 +26,7 @@ export async function startAdmin(
     trustProxy?: TrustProxy;
     marketplaceApi?: MarketplaceApi;
     skuBilling?: ReadonlyMap<string, BillingModel>;
+    logger?: Logger;
   } = {},
 ) {
   const store = await openSqliteStore({
@@ -39,7 +40,7 @@ export async function startAdmin(
   const app = createApp({
     store,
     clock,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     config: {
       partnerKeys: ['PK-1'],
       allowedOrigins: [],
