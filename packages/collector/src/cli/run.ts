@@ -75,13 +75,23 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       '--provision-url <url>',
       "where Buy sends provisioning requests (the collector's /marketplace/provision)",
     )
+    .option(
+      '--provider-key <key>',
+      'the provider key calls must carry (default: $CLM_PROVIDER_KEY, else the single ' +
+        '$CLM_PARTNER_KEYS entry)',
+    )
     .addHelpText(
       'after',
       '\nWith --provision-url, the bearer token Buy sends is read from $CLM_PROVISION_TOKEN\n' +
         '(never from the command line, where other users could read it).\n',
     )
-    .action(async (options: { port: number; host: string; provisionUrl?: string }) =>
-      setExit(await runSandbox(options, io)),
+    .action(
+      async (options: {
+        port: number;
+        host: string;
+        provisionUrl?: string;
+        providerKey?: string;
+      }) => setExit(await runSandbox(options, io)),
     );
 
   program

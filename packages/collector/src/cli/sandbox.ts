@@ -11,6 +11,23 @@ export interface SandboxCliOptions {
   host: string;
   /** Where the Buy button sends provisioning requests; the token comes from the environment. */
   provisionUrl?: string | undefined;
+  /** The provider's key; default `CLM_PROVIDER_KEY`, else the single `CLM_PARTNER_KEYS` entry. */
+  providerKey?: string | undefined;
+}
+
+// As the collector reads its own key: the sandbox then takes the calls it makes.
+function providerKeyOf(option: string | undefined, env: CliIo['env']) {
+  if (option !== undefined) {
+    if (option.trim() === '') throw new UsageError('--provider-key must not be empty');
+    return { key: option.trim(), from: '--provider-key' };
+  }
+  const own = env.CLM_PROVIDER_KEY?.trim();
+  if (own) return { key: own, from: 'CLM_PROVIDER_KEY' };
+  const partners = (env.CLM_PARTNER_KEYS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  return partners.length === 1 ? { key: partners[0], from: 'CLM_PARTNER_KEYS' } : undefined;
 }
 
 // The token is read from the environment only: on the command line `ps` would show it.
@@ -32,8 +49,12 @@ function provisioningOf(url: string | undefined, io: CliIo): ProvisioningConfig 
 /** `sandbox`: the sandbox marketplace until SIGTERM/SIGINT. */
 export async function runSandbox(options: SandboxCliOptions, io: CliIo): Promise<number> {
   const provisioning = provisioningOf(options.provisionUrl, io);
+  const provider = providerKeyOf(options.providerKey, io.env);
   const logger = createCliLogger(io, loadLogConfig(io.env, terminalOf(io)));
-  const app = createSandboxApp(provisioning === undefined ? {} : { provisioning });
+  const app = createSandboxApp({
+    ...(provisioning !== undefined && { provisioning }),
+    ...(provider !== undefined && { providerKey: provider.key }),
+  });
   const { server, url } = await listenOn(app, options.port, options.host);
   logger.info('sandbox', `listening on ${url}`);
   logger.info('sandbox', `set ONRAMP_BASE_URL=${url} for the collector; received calls: ${url}/`);
@@ -45,6 +66,17 @@ export async function runSandbox(options: SandboxCliOptions, io: CliIo): Promise
         : `Buy sends provisioning requests to ${provisioning.url}`
     }`,
   );
+  // Where the key came from, never the key itself.
+  if (provider === undefined) {
+    logger.warn(
+      'sandbox',
+      'no provider key (--provider-key, CLM_PROVIDER_KEY or a single CLM_PARTNER_KEYS): ' +
+        'every start-billing, usage and termination call will be refused',
+    );
+  } else {
+    logger.info('sandbox', `provider calls must carry the provider key of ${provider.from}`);
+  }
+  logger.info('sandbox', `the marketplace's books: ${url}/_sandbox/ledger`);
   await (io.shutdown ?? waitForSignal());
   // Stalled requests would hold the server open; drop them at once.
   await closeServer(server, 0);

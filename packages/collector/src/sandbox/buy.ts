@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, Router } from 'express';
 import { z } from 'zod';
+import { registerOrder } from './books.js';
 import { pageHeaders } from './html.js';
 import {
   type BuyFormValues,
@@ -113,11 +114,22 @@ export function buyRouter(
         ...(userAlias ? { userAlias } : {}),
       };
       const result = await requestProvisioning(provisioning, request);
+      const at = state.books.clock.now();
+      if (result.outcome === 'complete') {
+        // The marketplace's record of the order: what later provider calls must match.
+        registerOrder(state.books, {
+          provisioningId: request.provisioningId,
+          customerId: result.customerId,
+          productId,
+          productSkus: skus,
+          orderedAt: at,
+        });
+      }
       state.provisionings.push({
         provisioningId: request.provisioningId,
         productId,
         productSkus: skus,
-        at: new Date().toISOString(),
+        at: new Date(at).toISOString(),
         outcome: result.outcome,
         status: result.status,
         ...(result.outcome === 'complete'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../cli/io.js';
 import { runCli } from '../cli/run.js';
-import { waitFor } from '../test-support/http.js';
+import { postJson, waitFor } from '../test-support/http.js';
 
 function io(env: Record<string, string> = {}) {
   const out = { stdout: '', stderr: '' };
@@ -58,6 +58,38 @@ describe('clm-collector sandbox --provision-url', () => {
     expect(out.stdout).toContain(
       'its Buy button is off (set --provision-url and CLM_PROVISION_TOKEN)',
     );
+    shutdown();
+    expect(await exit).toBe(0);
+  });
+
+  it.each([
+    ['--provider-key', ['--provider-key', 'PK-CLI'], {}],
+    ['CLM_PROVIDER_KEY', [], { CLM_PROVIDER_KEY: 'PK-CLI', CLM_PARTNER_KEYS: 'PK-A,PK-B' }],
+    ['CLM_PARTNER_KEYS', [], { CLM_PARTNER_KEYS: 'PK-CLI' }],
+  ])('takes provider calls with the key of %s only, never logging it', async (from, args, env) => {
+    const { io: cliIo, out, shutdown } = io(env);
+    const exit = runCli(['sandbox', '--port', '0', ...args], cliIo);
+    const [, url] = await waitFor(() => /"msg":"listening on (http:\/\/[^"]+)"/.exec(out.stdout), {
+      message: 'listening',
+    });
+    await waitFor(() => out.stdout.includes('_sandbox/ledger'), { message: 'ledger line' });
+    expect(out.stdout).toContain(`provider calls must carry the provider key of ${from}`);
+    const order = { provisioningId: 'p-1', customerId: 'c-1', productId: 1, productSkus: ['S'] };
+    expect((await postJson(`${url}/_sandbox/orders`, order)).status).toBe(201);
+    const call = { ...order, productSkus: undefined, productSku: 'S', usageCount: 1 };
+    const mine = await postJson(`${url}/saas-usage/`, { ...call, providerKey: 'PK-CLI' });
+    const other = await postJson(`${url}/saas-usage/`, { ...call, providerKey: 'PK-A' });
+    expect([mine.status, other.status]).toEqual([200, 400]);
+    shutdown();
+    expect(await exit).toBe(0);
+    expect(out.stdout + out.stderr).not.toContain('PK-CLI');
+  });
+
+  it('warns that provider calls are refused without a provider key', async () => {
+    const { io: cliIo, out, shutdown } = io({ CLM_PARTNER_KEYS: 'PK-A,PK-B' });
+    const exit = runCli(['sandbox', '--port', '0'], cliIo);
+    await waitFor(() => out.stdout.includes('_sandbox/ledger'), { message: 'ledger line' });
+    expect(out.stdout).toMatch(/no provider key .* will be refused/);
     shutdown();
     expect(await exit).toBe(0);
   });
