@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { systemClock } from '../clock.js';
+import { billRouter } from './bill-page.js';
 import { buyRouter } from './buy.js';
 import { controlRouter } from './control.js';
 import { pageHeaders } from './html.js';
@@ -39,6 +40,7 @@ export function createSandboxApp(options: SandboxOptions = {}): Express {
   app.use(controlRouter(state));
   app.use(ordersRouter(state, product.id));
   app.use(buyRouter(state, product, options.provisioning));
+  app.use(billRouter(state));
   app.get('/', pageHeaders(), (_req, res) => {
     res.type('html').send(renderSandboxPage(state, options.provisioning?.url));
   });

@@ -93,4 +93,32 @@ describe('clm-collector sandbox --provision-url', () => {
     shutdown();
     expect(await exit).toBe(0);
   });
+
+  it('sells the product of --product-id, --sku and --field, under --api', async () => {
+    const { io: cliIo, out, shutdown } = io({ CLM_PARTNER_KEYS: 'PK-1' });
+    const args = ['--product-id', '77', '--sku', 'SKU-A=next-month', '--sku', 'SKU-B'];
+    const fields = ['--field', 'Company Name', '--field', 'Phone:optional', '--api', 'v1'];
+    const exit = runCli(['sandbox', '--port', '0', ...args, ...fields], cliIo);
+    const [, url] = await waitFor(() => /"msg":"listening on (http:\/\/[^"]+)"/.exec(out.stdout), {
+      message: 'listening',
+    });
+    const page = await (await fetch(`${url}/marketplace`)).text();
+    expect(page).toContain('value="77"');
+    expect(page).toContain('value="SKU-A, SKU-B"');
+    expect(page).toContain('name="companyName" required');
+    expect(page).toContain('Phone (optional) <input id="phone" name="phone"');
+    expect(page).toContain('name="resellerkey"');
+    shutdown();
+    expect(await exit).toBe(0);
+  });
+
+  it.each([
+    [['--api', 'v3'], '--api must be v2 or v1'],
+    [['--sku', 'SKU-A=later'], 'SKU-A=later is not one of'],
+    [['--field', 'Product Id'], 'productId is not a form field'],
+  ])('exits 2 on %j', async (args, message) => {
+    const { io: cliIo, out } = io();
+    expect(await runCli(['sandbox', '--port', '0', ...args], cliIo)).toBe(2);
+    expect(out.stderr).toContain(message);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { MarketplaceApi } from './books.js';
+import { checkForm } from './buy-form.js';
 import { type BillingStart, parseBillingStart } from './product.js';
 import type { ProvisioningConfig } from './provision-client.js';
 
@@ -97,7 +98,10 @@ export function checkSandboxOptions(options: SandboxOptions): void {
     }
     if (provisioning.token === '') throw new TypeError('provisioning.token must not be empty');
   }
-  if (product !== undefined) checkProduct(product);
+  if (product !== undefined) {
+    checkProduct(product);
+    checkForm(product, api ?? 'v2');
+  }
   if (providerKey !== undefined && providerKey.trim() === '') {
     throw new TypeError('providerKey must not be empty');
   }
