@@ -500,8 +500,16 @@ console.log(`
  5. Cancel it as the customer, on the same account page (usage not yet reported is
     reported first, then /saas-usage/end).
 
- 6. Every call the marketplace received (tracking, start-billing, saas-usage,
-    saas-usage/end) shows here:
+ 6. The bill: the marketplace keeps the books of each order it provisioned. On the
+    marketplace page, open your order in the Orders list: its Bill page shows when each
+    SKU's billing started, each month's usage as the marketplace adds it up (Chicago
+    months; a report in the month-end blackout is flagged) and the end:
+
+    ${urls.sandbox}/marketplace   (every order's lines as JSON: ${urls.sandbox}/_sandbox/ledger)
+
+ 7. Every call the marketplace received (tracking, start-billing, saas-usage,
+    saas-usage/end) shows here; one it would refuse (an unknown order, another provider
+    key, usage after the end) gets a 400 and is not recorded:
 
     ${urls.sandbox}/
 

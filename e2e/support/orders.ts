@@ -60,6 +60,8 @@ export const test = base.extend<OrderFixtures>({
       target: () => `${collector.url}/marketplace/provision`,
       token: TOKENS.provision,
       product: PRODUCT,
+      // The marketplace speaks the API the collector is on.
+      api: collectorEnv.CLM_MARKETPLACE_API === 'v1' ? 'v1' : 'v2',
     });
     await use(collector);
     await collector.stop();

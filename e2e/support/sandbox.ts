@@ -70,7 +70,12 @@ export interface Sandbox {
    * request and answer in `sent`. Call before anything is sent to the sandbox: the sandbox
    * starts over with empty records.
    */
-  sell: (options: { target: () => string; token: string; product: Product }) => Promise<void>;
+  sell: (options: {
+    target: () => string;
+    token: string;
+    product: Product;
+    api?: 'v2' | 'v1';
+  }) => Promise<void>;
   /** The provisioning requests Buy sent, when `sell` was called. */
   sent: SentProvisioning[];
   /**
@@ -187,10 +192,11 @@ export async function startSandbox(): Promise<Sandbox> {
       });
       if (!res.ok) throw new Error(`sandbox mode: ${res.status}`);
     },
-    sell: async ({ target, token, product }) => {
+    sell: async ({ target, token, product, api = 'v2' }) => {
       tap ??= await startTap(target, sandbox.sent);
       app = createSandboxApp({
         ...strict,
+        api,
         provisioning: { url: `${tap.url}/marketplace/provision`, token },
         product,
       });
