@@ -30,8 +30,15 @@ export interface EndpointSpec {
 
 type WithRaw = Request & { rawBody?: Buffer };
 
-// The body's numbers exactly as written (a usage count is summed from its digits).
-const exactBody = (req: WithRaw): unknown => parseExact(req.rawBody?.toString('utf8') ?? 'null');
+// The body's numbers exactly as written (a usage count is summed from its digits); null
+// if the exact reader cannot read what JSON.parse did, so the count is refused, not guessed.
+const exactBody = (req: WithRaw): unknown => {
+  try {
+    return parseExact(req.rawBody?.toString('utf8') ?? 'null');
+  } catch {
+    return null;
+  }
+};
 
 function refuse(state: SandboxState, spec: EndpointSpec, res: Response, reason: string): void {
   state.stats.rejected += 1;
