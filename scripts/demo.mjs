@@ -31,6 +31,8 @@ const secrets = {
   // The collector → the site's /accounts, HMAC-signed.
   forward: process.env.DEMO_FORWARD_SECRET ?? 'demo-account-forward-secret',
 };
+// The provider's key: on the pixel, in the collector's calls, and the one the sandbox takes.
+const PROVIDER_KEY = 'PK-DEMO';
 mkdirSync(dataDir, { recursive: true });
 
 const children = [];
@@ -66,7 +68,7 @@ table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #d5dd
 .error{color:#c62828}.note{background:#e8f4ec;border:1px solid #bfe0c8;border-radius:6px;padding:.5rem .75rem}
 .note.warn{background:#fdf3dc;border-color:#f0d9a0}</style>
 <script>window.clmPixel=window.clmPixel||{q:[],purchase:function(){clmPixel.q.push(['purchase',arguments])}};</script>
-<script async src="${urls.collector}/pixel.js" data-provider-key="PK-DEMO" data-service="acme-crm" data-debug></script>
+<script async src="${urls.collector}/pixel.js" data-provider-key="${PROVIDER_KEY}" data-service="acme-crm" data-debug></script>
 </head><body><h1>${title}</h1>${body}</body></html>`;
 
 const readBody = (req) =>
@@ -435,6 +437,9 @@ try {
       String(ports.sandbox),
       '--provision-url',
       `${urls.collector}/marketplace/provision`,
+      // The collector's key: the marketplace refuses calls with any other.
+      '--provider-key',
+      PROVIDER_KEY,
     ],
     { CLM_PROVISION_TOKEN: secrets.provision },
   );
@@ -442,7 +447,7 @@ try {
     ONRAMP_BASE_URL: urls.sandbox,
     HOST: host,
     PORT: String(ports.collector),
-    CLM_PARTNER_KEYS: 'PK-DEMO',
+    CLM_PARTNER_KEYS: PROVIDER_KEY,
     CLM_ALLOWED_ORIGINS: urls.site,
     CLM_DB: join(dataDir, 'collector.sqlite'),
     CLM_ADMIN_TOKEN: secrets.admin,
@@ -495,8 +500,16 @@ console.log(`
  5. Cancel it as the customer, on the same account page (usage not yet reported is
     reported first, then /saas-usage/end).
 
- 6. Every call the marketplace received (tracking, start-billing, saas-usage,
-    saas-usage/end) shows here:
+ 6. The bill: the marketplace keeps the books of each order it provisioned. On the
+    marketplace page, open your order in the Orders list: its Bill page shows when each
+    SKU's billing started, each month's usage as the marketplace adds it up (Chicago
+    months; a report in the month-end blackout is flagged) and the end:
+
+    ${urls.sandbox}/marketplace   (every order's lines as JSON: ${urls.sandbox}/_sandbox/ledger)
+
+ 7. Every call the marketplace received (tracking, start-billing, saas-usage,
+    saas-usage/end) shows here; one it would refuse (an unknown order, another provider
+    key, usage after the end) gets a 400 and is not recorded:
 
     ${urls.sandbox}/
 

@@ -41,6 +41,8 @@ export interface LogEntry {
 /** A real collector process (`clm-collector serve`) with its own SQLite file. */
 export interface CollectorProcess {
   url: string;
+  /** Its `ONRAMP_BASE_URL`: the sandbox marketplace it reports to. */
+  onramp: string;
   /** Its `CLM_DB`: its own SQLite file, or the `db` it was started with. */
   dbPath: string;
   output: () => string;
@@ -194,6 +196,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     get url() {
       return url;
     },
+    onramp: options.onrampBaseUrl,
     dbPath,
     output: () => render(log.join('')),
     logs: () =>

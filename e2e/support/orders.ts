@@ -4,7 +4,7 @@ import type { CollectorProcess } from './collector.js';
 import { startCollector } from './collector.js';
 import { test as base, expect, PROVIDER_KEY } from './fixtures.js';
 import { FORWARD_SECRET, type Provider, startProvider } from './provider.js';
-import type { Product } from './sandbox.js';
+import { type Product, registerOrder } from './sandbox.js';
 
 /** The collector's tokens in the order specs: all different, as the collector requires. */
 export const TOKENS = {
@@ -39,8 +39,10 @@ export const test = base.extend<OrderFixtures>({
   },
   collector: async ({ sandbox, collectorEnv, collectorFakeTime, provider }, use) => {
     // The provider's server keeps the collector's time: the forward's signature is dated.
+    // And the marketplace's: its ledger's months are the collector's.
     if (collectorFakeTime !== undefined) {
       provider.clockOffsetMs = Date.parse(collectorFakeTime) - Date.now();
+      sandbox.clockOffsetMs = provider.clockOffsetMs;
     }
     const collector = await startCollector({
       onrampBaseUrl: sandbox.url,
@@ -58,6 +60,8 @@ export const test = base.extend<OrderFixtures>({
       target: () => `${collector.url}/marketplace/provision`,
       token: TOKENS.provision,
       product: PRODUCT,
+      // The marketplace speaks the API the collector is on.
+      api: collectorEnv.CLM_MARKETPLACE_API === 'v1' ? 'v1' : 'v2',
     });
     await use(collector);
     await collector.stop();
@@ -99,7 +103,14 @@ export async function provision(collector: CollectorProcess, body: string): Prom
     headers: { authorization: `Bearer ${TOKENS.provision}`, 'content-type': 'application/json' },
     body,
   });
-  return answerOf(res);
+  const answer = await answerOf(res);
+  // A provisioned order is one the marketplace knows: the sandbox is told, as its Buy would be.
+  if (answer.status === 200 && typeof answer.body?.customerId === 'string') {
+    const { provisioningId, productId, productSkus } = JSON.parse(body);
+    const customerId = answer.body.customerId;
+    await registerOrder(collector.onramp, { provisioningId, customerId, productId, productSkus });
+  }
+  return answer;
 }
 
 /** A provider API call (`CLM_API_TOKEN`), from the provider's backend. */

@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSandboxApp } from '@clm/collector';
+import { createSandboxApp, type LedgerLine } from '@clm/collector';
+
+/** The provider key of the e2e collectors (their single `CLM_PARTNER_KEYS` entry). */
+export const SANDBOX_PROVIDER_KEY = 'PK-123';
 
 export interface Tracking {
   partnerKey: string;
@@ -14,7 +17,8 @@ export type MarketplaceEndpoint =
   | 'SaasTrackings'
   | 'start-billing'
   | 'saas-usage'
-  | 'saas-usage-end';
+  | 'saas-usage-end'
+  | 'update-subscription';
 
 /** One call a marketplace endpoint of the sandbox accepted. */
 export interface MarketplaceCall {
@@ -66,10 +70,38 @@ export interface Sandbox {
    * request and answer in `sent`. Call before anything is sent to the sandbox: the sandbox
    * starts over with empty records.
    */
-  sell: (options: { target: () => string; token: string; product: Product }) => Promise<void>;
+  sell: (options: {
+    target: () => string;
+    token: string;
+    product: Product;
+    api?: 'v2' | 'v1';
+  }) => Promise<void>;
   /** The provisioning requests Buy sent, when `sell` was called. */
   sent: SentProvisioning[];
+  /**
+   * How far the marketplace's clock is ahead of this process's: set it to follow a
+   * collector on a faked clock, so the ledger's months and blackout are the collector's.
+   */
+  clockOffsetMs: number;
+  /** `GET /_sandbox/ledger`: the marketplace's books, per order, SKU and month. */
+  ledger: () => Promise<LedgerLine[]>;
   close: () => Promise<void>;
+}
+
+/**
+ * Tells the sandbox at `onramp` about an order a test provisioned through the collector
+ * directly (`POST /_sandbox/orders`), as its Buy page would have.
+ */
+export async function registerOrder(
+  onramp: string,
+  order: { provisioningId: string; customerId: string; productId: number; productSkus: string[] },
+): Promise<void> {
+  const res = await fetch(`${onramp}/_sandbox/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(order),
+  });
+  if (!res.ok) throw new Error(`sandbox order: ${res.status} ${await res.text()}`);
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -128,8 +160,10 @@ async function startTap(target: () => string, sent: SentProvisioning[]) {
 }
 
 export async function startSandbox(): Promise<Sandbox> {
+  const clock = { now: () => Date.now() + sandbox.clockOffsetMs };
+  const strict = { providerKey: SANDBOX_PROVIDER_KEY, clock };
   // The app can be replaced (see `sell`) while the URL the collector relays to stays.
-  let app: Handler = createSandboxApp();
+  let app: Handler = createSandboxApp(strict);
   const server = await listen((req, res) => app(req, res));
   let tap: Awaited<ReturnType<typeof startTap>> | undefined;
   const { url } = server;
@@ -141,6 +175,8 @@ export async function startSandbox(): Promise<Sandbox> {
   const sandbox: Sandbox = {
     url,
     sent: [],
+    clockOffsetMs: 0,
+    ledger: async () => (await get<{ lines: LedgerLine[] }>('/_sandbox/ledger')).lines,
     received: async () => {
       const list = await get<{ body: Tracking }[]>('/_sandbox/received');
       return list.map((entry) => entry.body);
@@ -156,9 +192,11 @@ export async function startSandbox(): Promise<Sandbox> {
       });
       if (!res.ok) throw new Error(`sandbox mode: ${res.status}`);
     },
-    sell: async ({ target, token, product }) => {
+    sell: async ({ target, token, product, api = 'v2' }) => {
       tap ??= await startTap(target, sandbox.sent);
       app = createSandboxApp({
+        ...strict,
+        api,
         provisioning: { url: `${tap.url}/marketplace/provision`, token },
         product,
       });

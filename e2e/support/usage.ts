@@ -4,7 +4,7 @@ import { test as base, expect } from '@playwright/test';
 import { type CollectorProcess, startCollector } from './collector.js';
 import { type Answer, providerApi, subscription, TOKENS } from './orders.js';
 import { FORWARD_SECRET, type Provider, startProvider } from './provider.js';
-import { type Sandbox, startSandbox } from './sandbox.js';
+import { registerOrder, type Sandbox, startSandbox } from './sandbox.js';
 import { startWire, type Wire } from './wire.js';
 
 // Usage billing from Node, no browser: the marketplace's calls and the provider's backend
@@ -60,8 +60,10 @@ export const test = base.extend<UsageFixtures>({
     const started: CollectorProcess[] = [];
     // The provider's server keeps the same time as the collector's (the forward's
     // signature carries a timestamp): it follows the faked clock of the latest start.
+    // So does the marketplace: its ledger's months and blackout are the collector's.
     const follow = (fakeTime: string | undefined) => {
       provider.clockOffsetMs = fakeTime === undefined ? 0 : Date.parse(fakeTime) - Date.now();
+      sandbox.clockOffsetMs = provider.clockOffsetMs;
     };
     await use(async (options = {}) => {
       follow(options.fakeTime);
@@ -108,19 +110,18 @@ export async function buyOrder(
   skus: readonly string[] = USAGE_PRODUCT.skus,
 ): Promise<{ provisioningId: string; customerId: string }> {
   const provisioningId = randomUUID();
+  const order = { provisioningId, productSkus: [...skus], productId: USAGE_PRODUCT.id };
   const res = await fetch(`${collector.url}/marketplace/provision`, {
     method: 'POST',
     headers: { authorization: `Bearer ${TOKENS.provision}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      provisioningId,
-      productSkus: skus,
-      productId: USAGE_PRODUCT.id,
-      contactEmail: 'buyer@example.com',
-    }),
+    body: JSON.stringify({ ...order, contactEmail: 'buyer@example.com', userAlias: '' }),
   });
   const body = (await res.json()) as { customerId?: string };
   expect(res.status, JSON.stringify(body)).toBe(200);
-  return { provisioningId, customerId: String(body.customerId) };
+  const customerId = String(body.customerId);
+  // The marketplace provisioned it: its later calls about the order are ones it knows.
+  await registerOrder(collector.onramp, { ...order, customerId });
+  return { provisioningId, customerId };
 }
 
 /** One usage event as the provider's backend posts it. */

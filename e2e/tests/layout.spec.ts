@@ -119,4 +119,6 @@ test('the dashboard and the sandbox fit a phone and a desktop', async ({
   await checkLayout(page, `${collector.url}/admin/usage`, 'usage');
   await checkLayout(page, `${sandbox.url}/`, 'sandbox');
   await checkLayout(page, `${sandbox.url}/marketplace`, 'marketplace');
+  const bill = `${sandbox.url}/marketplace/orders/${encodeURIComponent(order.provisioningId)}/bill`;
+  await checkLayout(page, bill, 'bill');
 });

@@ -109,8 +109,34 @@ test('Buy, Start billing, usage, Close the month now: one exact /saas-usage/ and
     'start-billing',
     'saas-usage',
   ]);
+
+  // The marketplace's books: the order's Bill page, from the marketplace page's order list,
+  // and the ledger, on the collector's (faked) July clock.
+  const [start] = await sandbox.calls('start-billing');
+  expect(await sandbox.ledger()).toEqual([
+    {
+      provisioningId,
+      customerId,
+      productSku: SKU,
+      period: '2026-07',
+      billingStartedAt: start?.receivedAt,
+      usageCount: 1.8,
+      reports: 1,
+      lateReports: 0,
+      endedAt: null,
+    },
+  ]);
+  await page.goto(`${sandbox.url}/marketplace`);
+  await page.locator('#orders').getByRole('link', { name: provisioningId }).click();
+  await expect(page.locator('#bill-order')).toHaveText(provisioningId);
+  const month = page.locator('#bill-lines tbody tr');
+  await expect(month).toHaveCount(1);
+  await expect(month.locator('td')).toHaveText(['2026-07', SKU, '1.8', '1', '0']);
+  await expect(page.locator('#bill-skus td[data-label="Billing starts"]')).toHaveText(
+    'when the provider starts it',
+  );
   console.log(
     '[usage] Buy → Start billing → 3 usage events → Close the month now: start-billing 1, ' +
-      'saas-usage 1 (usageCount 1.8), Usage page "sent"',
+      'saas-usage 1 (usageCount 1.8), Usage page "sent", Bill page 2026-07 1.8',
   );
 });

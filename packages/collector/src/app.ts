@@ -14,6 +14,7 @@ import { failureLog, logsEveryRequest, requestLog } from './http/request-log.js'
 import { adopt, routeAhead } from './http/route-ahead.js';
 import type { Logger } from './log.js';
 import { type CollectorMetrics, createMetrics } from './metrics/collector-metrics.js';
+import { type BillingModel, skuBillingFor } from './orders/billing-models.js';
 import { provisionRouter } from './orders/provision-route.js';
 import type { Provisioning } from './orders/provisioning.js';
 import { subscriptionsRouter } from './orders/subscriptions-route.js';
@@ -24,6 +25,7 @@ import { isPlainBeacon, takeBeacon } from './tracking/beacon-ahead.js';
 import { beaconBudgets } from './tracking/beacon-budgets.js';
 import { createBeaconIntake } from './tracking/beacon-intake.js';
 import { beaconRouter } from './tracking/beacon-route.js';
+import { createPageSites } from './tracking/page-sites.js';
 import { pixelRouter, readPixelScript } from './tracking/pixel-route.js';
 import { apiPurchasesRouter } from './tracking/purchases-route.js';
 import { usageRouter } from './usage/usage-route.js';
@@ -56,6 +58,8 @@ export interface AppDeps {
       billingZone?: string;
       /** The marketplace API in use; default v2. */
       marketplaceApi?: MarketplaceApi;
+      /** Each SKU's billing model (`CLM_SKU_BILLING`); default: all manual. */
+      skuBilling?: ReadonlyMap<string, BillingModel>;
     };
   /** Told when a purchase queued a relay (the relay worker). */
   relay?: { notify(): void };
@@ -72,6 +76,8 @@ export function createApp(deps: AppDeps): Express {
   const { store, clock, logger, config, relay } = deps;
   const metrics = deps.metrics ?? createMetrics({ store, clock, processMetrics: false });
   const visitsPerMinute = config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT;
+  const api = config.marketplaceApi ?? 'v2';
+  const skuBilling = skuBillingFor(api, config.skuBilling);
   const app = express();
   app.disable('x-powered-by');
   // Express's weak ETags are not wanted on API answers; /pixel.js sets a strong one.
@@ -96,10 +102,12 @@ export function createApp(deps: AppDeps): Express {
     ],
     tokenGuessLimit(TOKEN_GUESSES_PER_MINUTE),
   );
+  const pageSites = createPageSites({ logger, clock });
   const beacons = createBeaconIntake({
     store,
     clock,
     logger,
+    pageSites,
     partnerKeys: config.partnerKeys,
     allowedOrigins: config.allowedOrigins,
     serviceNames: config.serviceNames ?? [],
@@ -151,7 +159,8 @@ export function createApp(deps: AppDeps): Express {
       logger,
       apiToken: config.apiToken ?? null,
       onRelayQueued: () => relay?.notify(),
-      api: config.marketplaceApi ?? 'v2',
+      api,
+      skuBilling,
     }),
   );
   app.use(
@@ -175,7 +184,9 @@ export function createApp(deps: AppDeps): Express {
       token: config.adminToken ?? null,
       relay,
       calendar,
-      api: config.marketplaceApi ?? 'v2',
+      api,
+      skuBilling,
+      pageSites,
     }),
   );
   app.use(

@@ -112,6 +112,7 @@ export async function createCollector(
       provisionToken: marketplace.provisionToken,
       billingZone: config.billing.zone,
       marketplaceApi: marketplace.api,
+      skuBilling: marketplace.skuBilling,
     },
     relay: worker,
     metrics,

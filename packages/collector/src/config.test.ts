@@ -54,6 +54,7 @@ describe('loadConfig', () => {
         forwardTimeoutMs: 20_000,
         api: 'v2',
         v1Skus: [],
+        skuBilling: new Map(),
       },
       billing: { zone: 'America/Chicago', closeAt: { hour: 14, minute: 0 } },
       log: { level: 'info', format: 'json' },
@@ -117,6 +118,7 @@ describe('loadConfig', () => {
       forwardTimeoutMs: 5000,
       api: 'v2',
       v1Skus: [],
+      skuBilling: new Map(),
     });
     expect(loadConfig({ ...valid, CLM_PROVIDER_KEY: 'PROV-9' }).marketplace.providerKey).toBe(
       'PROV-9',

@@ -1,6 +1,8 @@
 import { isIP, isIPv4 } from 'node:net';
 import { z } from 'zod';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
+import { type BillingModel, type SkuBilling, skuBillingFor } from './orders/billing-models.js';
+import { parseSkuBilling } from './orders/sku-billing-setting.js';
 import { endpointsUnder, type MarketplaceEndpoints } from './outbox/kind.js';
 import { isPostgresUrl } from './store/db-location.js';
 import { tokenSchema } from './tracking/beacon-schema.js';
@@ -42,6 +44,11 @@ export interface MarketplaceConfig {
   api: 'v2' | 'v1';
   /** v1: the product's SKUs, which each order subscribes to (`CLM_V1_SKUS`). */
   v1Skus: readonly string[];
+  /**
+   * Each SKU's billing start as `CLM_SKU_BILLING` lists it (unlisted: manual). Ignored
+   * under v1, which has no billing start (see `skuBillingFor`).
+   */
+  skuBilling: ReadonlyMap<string, BillingModel>;
 }
 
 /** The billing calendar (a subset of {@link Config}). */
@@ -247,6 +254,16 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
     .transform((value) => value.trim().toLowerCase())
     .pipe(z.enum(values, { error: `must be one of ${values.join(', ')}` }));
 
+const skuBilling = z
+  .string()
+  .transform((value, ctx) => {
+    const read = parseSkuBilling(value);
+    if (read.ok) return read.models;
+    for (const problem of read.problems) ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  })
+  .optional();
+
 // The Authorization header carries the token as one word after "Bearer".
 const bearerToken = z
   .string()
@@ -311,6 +328,7 @@ const envSchema = z.object({
       ),
     )
     .default([]),
+  CLM_SKU_BILLING: skuBilling,
   // The seeds' own client waits 60 s for the marketplace; giving up sooner turns a slow
   // answer into a retry of a call that may have been taken.
   CLM_RELAY_TIMEOUT_MS: int(1, 600_000, 60_000),
@@ -422,6 +440,7 @@ export function loadConfig(env: Env = process.env, terminal: Terminal = {}): Con
       forwardTimeoutMs: e.CLM_PROVISION_TIMEOUT_MS,
       api: e.CLM_MARKETPLACE_API,
       v1Skus: e.CLM_V1_SKUS,
+      skuBilling: e.CLM_SKU_BILLING ?? new Map(),
     },
     billing: checkedCalendar(e.CLM_BILLING_TZ, e.CLM_USAGE_CLOSE_AT),
     log: logConfig(e, terminal),
@@ -436,6 +455,15 @@ export function loadOnrampBaseUrl(env: Env = process.env): string {
 /** Reads only `CLM_DB` (for the admin commands). Throws a {@link ConfigError}. */
 export function loadDbPath(env: Env = process.env): string {
   return parseEnv(envSchema.pick({ CLM_DB: true }), env).CLM_DB;
+}
+
+/**
+ * Reads only `CLM_MARKETPLACE_API` and `CLM_SKU_BILLING`: the models in force (for
+ * `clm-collector orders`). Throws a {@link ConfigError}.
+ */
+export function loadSkuBilling(env: Env = process.env): SkuBilling {
+  const e = parseEnv(envSchema.pick({ CLM_MARKETPLACE_API: true, CLM_SKU_BILLING: true }), env);
+  return skuBillingFor(e.CLM_MARKETPLACE_API, e.CLM_SKU_BILLING);
 }
 
 /**

@@ -34,7 +34,13 @@ export {
 export { type Decision, decide, type RetryPolicy } from './outbox/policy.js';
 export { createRelayWorker, type RelayWorker, type RelayWorkerDeps } from './outbox/worker.js';
 // Sandbox onramp
-export { createSandboxApp } from './sandbox/app.js';
+export {
+  createSandboxApp,
+  type FormField,
+  type LedgerLine,
+  type SandboxOptions,
+  type SandboxProduct,
+} from './sandbox/app.js';
 export { type RunningCollector, startCollector } from './serve.js';
 // Storage
 export { type OpenStoreOptions, openStore } from './store/open.js';

@@ -1,66 +1,63 @@
 import {
   beaconUrl,
   configure,
-  type LooseOptions,
   providerKey,
+  referralParam,
   requireReferral,
   service,
   windowMs,
 } from './config';
-import { DEBUG } from './debug';
+// The localStorage entry and the cookie share one name.
+import { newest, NAME as REFERRAL_KEY, share } from './cookie';
 import { now, stringify } from './globals';
 import { eventId } from './id';
-import { log, setDebug, WHY } from './log';
+import { log, WHY } from './log';
 import { captureReferral } from './referral';
 import { read, write } from './storage';
 import { clean } from './text';
 import { send } from './transport';
 import type { Options, PurchaseResult, Referral, SkipReason } from './types';
 
-const REFERRAL_KEY = 'clm_ref';
+// One expression, which minifies smallest; the debug build's message is send()'s.
+const beacon = (type: string, fields: object): unknown =>
+  send(
+    beaconUrl as string,
+    stringify({ v: 1, type, id: eventId(), key: providerKey, service, ...fields, time: now() }),
+  );
 
-const beacon = (type: string, fields: object): unknown => {
-  const body = stringify({
-    v: 1,
-    type,
-    id: eventId(),
-    key: providerKey,
-    service,
-    ...fields,
-    time: now(),
-  });
-  log(type, body);
-  return send(beaconUrl as string, body);
-};
-
-/** The referral stored within the window, or `null`. */
+/**
+ * The referral stored within the window, or `null`. With a cookie domain, the cookie's
+ * referral where it is newer than this page's own (a later landing on another subdomain).
+ */
 export const referral = (): Referral | null => {
-  const ref = read<Referral>(REFERRAL_KEY);
+  const ref = newest(read<Referral>(REFERRAL_KEY));
   return ref && now() - ref.at < windowMs ? ref : null;
 };
 
-/**
- * Configures the pixel and captures a referral from the current URL; may throw. The script
- * tag passes its own URL, beside which beacons go without a collector.
- */
-export const start = (options: Options | LooseOptions, scriptUrl?: string): void => {
-  if (DEBUG && options.debug !== undefined) setDebug(`${options.debug}` !== 'false');
-  configure(options, scriptUrl);
-  if (!beaconUrl) {
-    log('off: needs data-provider-key and data-service');
-    return;
-  }
-  log('on: beacons go to', beaconUrl);
-  const param = (options.referralParam as string) || REFERRAL_KEY;
-  const landed = captureReferral(param);
-  if (!landed) log(`no ?${param}= in this URL: nothing captured, nothing sent`);
+// The referral of this page's URL, if any: announced once, then stored and shared. The visit
+// beacon goes first, so it is not lost where the cookie cannot be written (sandboxed pages).
+const land = (landed: Referral | '' | undefined): void => {
   if (landed) {
     // Last click wins; reloading the same landing page is not a new visit.
-    const isNew = referral()?.id !== landed.id;
+    if (referral()?.id !== landed.id) {
+      log('referral', landed, 'new');
+      beacon('visit', { ref: landed });
+    } else log('referral', landed, 'seen before: no visit beacon');
     write(REFERRAL_KEY, landed);
-    log('referral', landed, isNew ? 'new' : 'seen before: no visit beacon');
-    if (isNew) beacon('visit', { ref: landed });
+    share(landed);
+  } else if (beaconUrl) {
+    log(`no ?${referralParam || REFERRAL_KEY}= in this URL: nothing captured, nothing sent`);
   }
+};
+
+/**
+ * Captures a referral from the current URL with the settings configure() took; may throw.
+ * Without locals or an early return, the minifier writes it out in place.
+ */
+export const start = (): void => {
+  if (beaconUrl) log('on: beacons go to', beaconUrl);
+  else log('off: needs data-provider-key and data-service');
+  land(beaconUrl && captureReferral(referralParam || REFERRAL_KEY));
 };
 
 /**
@@ -69,7 +66,8 @@ export const start = (options: Options | LooseOptions, scriptUrl?: string): void
  */
 export const init = (options: Options): boolean => {
   try {
-    start(options);
+    configure(options);
+    start();
     return !!beaconUrl;
   } catch {
     return false;
@@ -104,12 +102,11 @@ const attempt = (customerId: unknown): SkipReason | undefined => {
  */
 // async: the engine's own Promise, whatever the page has done to `window.Promise`.
 export const purchase = async (customerId: unknown): Promise<PurchaseResult> => {
-  let reason: SkipReason | undefined;
+  // Unless attempt() returns: it may throw where the page has broken what it relies on.
+  let reason: SkipReason | undefined = 'error';
   try {
     reason = attempt(customerId);
-  } catch {
-    reason = 'error';
-  }
+  } catch {}
   log('purchase', customerId, reason ? `not sent: ${reason}: ${WHY[reason]}` : 'sent');
   return reason ? { sent: false, reason } : { sent: true };
 };

@@ -1,3 +1,4 @@
+import { configure } from './config';
 import { purchase, referral, start } from './core';
 import { DEBUG } from './debug';
 import { setDebug } from './log';
@@ -10,7 +11,8 @@ try {
   if (DEBUG) setDebug(true);
   const script = (document.currentScript ||
     document.querySelector('script[data-provider-key]')) as HTMLScriptElement;
-  start(script.dataset, script.src);
+  configure(script.dataset, script.src);
+  start();
 } catch {}
 // Installed even when the tag could not be read: purchase() then answers 'off'.
 try {

@@ -1,7 +1,8 @@
 // First-party storage: localStorage, or memory for the page's life where it throws or is
-// absent (blocked storage, private modes). No cookie: where localStorage is blocked, cookies
-// are too, and a cookie would ride on every request to the provider's server. Callers check
-// expiry themselves against the page clock.
+// absent (blocked storage, private modes). No cookie here: where localStorage is blocked,
+// cookies are too, and a cookie rides on every request to the provider's server; only the
+// referral goes to one, and only when the provider asks (cookie.ts). Callers check expiry
+// themselves against the page clock.
 import { parse, stringify } from './globals';
 import { log } from './log';
 

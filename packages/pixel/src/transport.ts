@@ -7,6 +7,7 @@ import { log } from './log';
  * survives navigation the same way. Every browser that runs the script has one of the two.
  */
 export const send = (url: string, body: string): unknown => {
+  log('beacon', body);
   try {
     return (
       navigator.sendBeacon?.(url, body) ||

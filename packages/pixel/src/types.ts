@@ -12,6 +12,11 @@ export interface Options {
   windowDays?: number;
   /** Only send purchases that follow a marketplace referral. Default true. */
   requireReferral?: boolean;
+  /**
+   * Also keep the referral in a first-party `clm_ref` cookie on this domain (such as
+   * `provider.example`), so pages on its other subdomains see it. Default: no cookie.
+   */
+  cookieDomain?: string;
   /** Print what the script does, and why, to the console. Default false (the ESM build). */
   debug?: boolean;
 }

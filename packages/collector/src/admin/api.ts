@@ -6,7 +6,7 @@ import { hasSession } from './auth/access.js';
 import { isSameOrigin } from './auth/same-origin.js';
 import type { AdminDeps } from './deps.js';
 import { jsonErrors } from './errors.js';
-import { loadOrders, ORDERS_SHOWN } from './orders-data.js';
+import { loadOrders, modelsOf, ORDERS_SHOWN } from './orders-data.js';
 import { limitParam, reasonOf, windowQuery } from './query.js';
 import { replayDeadRelays } from './replay.js';
 import { loadSummary } from './summary.js';
@@ -77,7 +77,8 @@ export function apiRouter(deps: AdminDeps): Router {
   router.get('/orders', async (req, res) => {
     const query = ordersQuery.safeParse(req.query);
     if (!query.success) return void res.status(400).json({ error: reasonOf(query.error) });
-    res.json(await loadOrders(store, { orders: query.data.limit }));
+    const billing = { billing: modelsOf(deps), now: clock.now() };
+    res.json(await loadOrders(store, billing, { orders: query.data.limit }));
   });
 
   router.get('/usage', async (req, res) => {

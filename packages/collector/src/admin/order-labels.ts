@@ -1,4 +1,6 @@
 import type { callState } from '../orders/subscription-view.js';
+import { MARKETPLACE_ZONE } from '../usage/calendar.js';
+import { zonedLabel } from './zoned-time.js';
 
 /** The state of one marketplace call for a SKU, as `callState` describes it. */
 export type CallState = ReturnType<typeof callState>;
@@ -6,6 +8,12 @@ export type CallState = ReturnType<typeof callState>;
 /** A SKU as `describeOrder` shows it. */
 export interface SkuView {
   sku: string;
+  /** `manual`, `immediate`, `delay:Nd` or `next-month`. */
+  billingModel: string;
+  /** When the marketplace starts billing by itself (ISO); null for a manual SKU. */
+  billingStartsAt: string | null;
+  /** Since when the SKU is billed, as far as the collector knows (ISO), else null. */
+  billingSince: string | null;
   billing: CallState;
   endedAt: string | null;
   end: CallState;
@@ -20,6 +28,27 @@ export function billingLabel(billing: CallState): string {
   if (billing.state === 'pending') return 'starting…';
   if (billing.state === 'delivered') return 'billing';
   return `failed: ${('error' in billing && billing.error) || 'no reason recorded'}`;
+}
+
+// The marketplace's clock, in which a start on "the 1st of next month" is midnight.
+const chicago = (iso: string) => zonedLabel(Date.parse(iso), MARKETPLACE_ZONE);
+
+/**
+ * A SKU's billing as an operator reads it, and a state to style it by. A manual SKU (and
+ * an ended one) shows its `/start-billing/` call ({@link billingLabel}); a SKU the
+ * marketplace starts by itself shows `billing since <when>` once started, else `billing
+ * starts <when>` and, after a Start now, what became of that call.
+ */
+export function billingStatus(sku: SkuView): { state: string; label: string } {
+  const call = { state: sku.billing.state as string, label: billingLabel(sku.billing) };
+  if (sku.billingModel === 'manual') return call;
+  const model = ` (${sku.billingModel})`;
+  if (sku.billingSince !== null)
+    return { state: 'started', label: `billing since ${chicago(sku.billingSince)}${model}` };
+  if (sku.endedAt !== null || sku.billingStartsAt === null) return call;
+  const starts = `billing starts ${chicago(sku.billingStartsAt)}${model}`;
+  if (sku.billing.state === 'not-requested') return { state: 'scheduled', label: starts };
+  return { state: call.state, label: `${starts} · start now: ${call.label}` };
 }
 
 /** What became of a terminated SKU's /saas-usage/end call. */

@@ -6,7 +6,7 @@ import { hasSession } from './auth/access.js';
 import { requireSameOriginForm, requireSession } from './auth/page-guards.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
-import { FAILURES_SHOWN, loadOrders, ORDERS_SHOWN } from './orders-data.js';
+import { FAILURES_SHOWN, loadOrders, modelsOf, ORDERS_SHOWN } from './orders-data.js';
 import { reasonOf } from './query.js';
 import { startBillingFromAdmin } from './start-billing.js';
 import { messagePage } from './views/layout.js';
@@ -41,7 +41,8 @@ export function ordersPagesRouter(deps: AdminDeps): Router {
     // The sign-in form lives at /admin, and signing in lands there.
     if (!hasSession(req, auth)) return res.redirect(303, '/admin');
     const limits = { orders: ORDERS_SHOWN, failures: FAILURES_SHOWN };
-    const { orders, failures } = await loadOrders(store, limits);
+    const billing = { billing: modelsOf(deps), now: clock.now() };
+    const { orders, failures } = await loadOrders(store, billing, limits);
     const started = flash.safeParse(req.query).data?.started;
     const billingStart = deps.api !== 'v1';
     sendPage(res, 200, renderOrdersPage({ orders, failures, limits, started, billingStart }));

@@ -335,6 +335,9 @@ describe('order calls on the dashboard and in the API', () => {
       skus: [
         {
           sku: 'SKU-A',
+          billingModel: 'manual',
+          billingStartsAt: null,
+          billingSince: '2025-03-01T12:00:00.000Z',
           billing: {
             state: 'delivered',
             relayId: expect.any(Number),
@@ -345,6 +348,9 @@ describe('order calls on the dashboard and in the API', () => {
         },
         {
           sku: 'SKU-B',
+          billingModel: 'manual',
+          billingStartsAt: null,
+          billingSince: null,
           billing: { state: 'not-requested' },
           endedAt: null,
           end: { state: 'not-requested' },

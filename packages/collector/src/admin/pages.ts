@@ -50,7 +50,8 @@ export function pagesRouter(deps: AdminDeps): Router {
       store.listRelays({ limit: RECENT_RELAYS }),
     ]);
     const replayed = flash.safeParse(req.query).data?.replayed;
-    sendPage(res, 200, renderDashboardPage({ summary, relays, replayed }));
+    const crossSite = deps.pageSites?.crossSite() ?? [];
+    sendPage(res, 200, renderDashboardPage({ summary, relays, replayed, crossSite }));
   });
 
   router.post(

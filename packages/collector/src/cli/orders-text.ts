@@ -1,4 +1,4 @@
-import { billingLabel, endCallLabel, type SkuView } from '../admin/order-labels.js';
+import { billingStatus, endCallLabel, type SkuView } from '../admin/order-labels.js';
 import type { FailureView, OrderView } from '../admin/orders-data.js';
 import type { OrdersReport } from './orders.js';
 import { oneLine, table, utc } from './table.js';
@@ -6,9 +6,12 @@ import { oneLine, table, utc } from './table.js';
 /** Failed provisioning attempts printed below the orders. */
 export const FAILURES_PRINTED = 10;
 
-/** `SKU-A billing`, `SKU-B failed: HTTP 400…`, `SKU-C billing (ended, end sent)`. */
+/**
+ * `SKU-A billing`, `SKU-B failed: HTTP 400…`, `SKU-C billing (ended, end sent)`,
+ * `SKU-D billing starts 2026-08-01 00:00 CDT (next-month)`.
+ */
 export function skuSummary(sku: SkuView): string {
-  const billing = `${oneLine(sku.sku, 60)} ${oneLine(billingLabel(sku.billing), 60)}`;
+  const billing = `${oneLine(sku.sku, 60)} ${oneLine(billingStatus(sku).label, 90)}`;
   return sku.endedAt === null
     ? billing
     : `${billing} (ended, ${oneLine(endCallLabel(sku.end), 60)})`;

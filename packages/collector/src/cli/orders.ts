@@ -1,5 +1,6 @@
 import { describeFailure, type FailureView, type OrderView } from '../admin/orders-data.js';
-import { describeOrder } from '../orders/subscription-view.js';
+import { loadSkuBilling } from '../config.js';
+import { type BillingClock, describeOrder } from '../orders/subscription-view.js';
 import type { Store } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT } from './io.js';
@@ -19,8 +20,13 @@ export interface OrdersReport {
   failureCount: number;
 }
 
-async function collect(store: Store, database: string, limit: number): Promise<OrdersReport> {
-  const orders = (await store.listOrders({ limit })).map((order) => describeOrder(order));
+async function collect(
+  store: Store,
+  database: string,
+  limit: number,
+  clock: BillingClock,
+): Promise<OrdersReport> {
+  const orders = (await store.listOrders({ limit })).map((order) => describeOrder(order, clock));
   // The orders store has no count: failures are few (one per order the provider turned
   // down), so reading them all to count them is cheap.
   const all = await store.listProvisioningFailures({ limit: Number.MAX_SAFE_INTEGER });
@@ -32,9 +38,15 @@ async function collect(store: Store, database: string, limit: number): Promise<O
   };
 }
 
-/** `orders`: the newest orders with each SKU's billing and end, then failed provisioning. */
+/**
+ * `orders`: the newest orders with each SKU's billing (its model from `CLM_SKU_BILLING`, as
+ * the collector reads it) and end, then failed provisioning.
+ */
 export async function runOrders(options: { json: boolean; limit: number }, io: CliIo) {
-  const report = await withAdminStore(io, (store, path) => collect(store, path, options.limit));
+  const clock = { billing: loadSkuBilling(io.env), now: io.clock?.now() ?? Date.now() };
+  const report = await withAdminStore(io, (store, path) =>
+    collect(store, path, options.limit, clock),
+  );
   io.stdout.write(
     options.json ? `${JSON.stringify(report, null, 2)}\n` : renderOrders(report, options.limit),
   );

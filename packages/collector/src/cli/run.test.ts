@@ -49,6 +49,12 @@ describe('clm-collector', () => {
     },
   );
 
+  it('waits 60 s for the onramp in track by default, as the seed script does', async () => {
+    const { io: cliIo, out } = io();
+    expect(await runCli(['track', '--help'], cliIo)).toBe(0);
+    expect(out.stdout).toMatch(/--timeout <ms>\s+give up after this many ms \(default: 60000\)/);
+  });
+
   it('exits 2 on an unknown command or option', async () => {
     expect(await runCli(['frobnicate'], io().io)).toBe(2);
     expect(await runCli(['sandbox', '--port', 'http'], io().io)).toBe(2);

@@ -7,7 +7,7 @@ import { type CliIo, EXIT, UsageError } from './io.js';
 import { DEFAULT_ORDERS_LIMIT, runOrders } from './orders.js';
 import { type PixelInfoOptions, runPixelInfo } from './pixel-info.js';
 import { runReplay } from './replay.js';
-import { runSandbox } from './sandbox.js';
+import { runSandbox, type SandboxCliOptions } from './sandbox.js';
 import { runServe } from './serve.js';
 import { runStatus } from './status.js';
 import { runTrack } from './track.js';
@@ -43,7 +43,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .argument('<service-name>', 'service name')
     .argument('<customer-id>', "the customer's id on your platform")
     .argument('[purchased-at]', 'purchase time, ISO-8601 with a zone (default: now); sent as UTC')
-    .option('--timeout <ms>', 'give up after this many ms', integer(1, 600_000), 10_000)
+    .option('--timeout <ms>', 'give up after this many ms', integer(1, 600_000), 60_000)
     .option('--force', "send even when $CLM_DB already holds this customer's purchase")
     .action(
       async (
@@ -66,8 +66,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   program
     .command('sandbox')
     .description(
-      'Run a sandbox marketplace (SaasTrackings, SaaS v2 endpoints, a Buy page) that records ' +
-        'calls and can fail on demand',
+      'Run a sandbox marketplace (SaasTrackings, SaaS v2 or v1 endpoints, a Buy page) that ' +
+        'keeps the books of the orders it provisioned, refuses what the marketplace would, ' +
+        'records calls and can fail on demand',
     )
     .option('--port <n>', 'port to listen on (0 = any free port)', integer(0, 65535), 8090)
     .option('--host <h>', 'address to listen on', '127.0.0.1')
@@ -75,14 +76,39 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       '--provision-url <url>',
       "where Buy sends provisioning requests (the collector's /marketplace/provision)",
     )
+    .option('--api <v2|v1>', "the marketplace API: v2 (seed 002) or v1 (seed 003's Buy body)", 'v2')
+    .option('--product-id <n>', 'the product id Buy proposes', integer(0, 999_999_999), 123)
+    .option('--product-name <name>', 'the product name on the marketplace page', 'Demo CRM')
+    .option(
+      '--sku <SKU[=model]>',
+      'a SKU Buy proposes, with its billing start: manual (default), immediate, delay:Nd, ' +
+        'next-month (repeat for more; default MRKTPLC-DEMO-CRM-SEATS=manual)',
+      (value: string, list: string[]) => [...list, value],
+      [] as string[],
+    )
+    .option(
+      '--field <label[:optional]>',
+      'a field of the deployment form, required unless :optional (repeat for more); a ' +
+        'required "Contact Email" is added when no required field has "email" in its name',
+      (value: string, list: string[]) => [...list, value],
+      [] as string[],
+    )
+    .option(
+      '--provider-key <key>',
+      'the provider key calls must carry (default: $CLM_PROVIDER_KEY, else the single ' +
+        '$CLM_PARTNER_KEYS entry)',
+    )
     .addHelpText(
       'after',
       '\nWith --provision-url, the bearer token Buy sends is read from $CLM_PROVISION_TOKEN\n' +
-        '(never from the command line, where other users could read it).\n',
+        '(never from the command line, where other users could read it).\n\n' +
+        'Provider calls (/start-billing/, /saas-usage/, /saas-usage/end, v1 /update-subscription/)\n' +
+        'are refused with 400 unless they carry the provider key and name an order the sandbox\n' +
+        'provisioned (its Buy page, or POST /_sandbox/orders), its customer, product and SKUs,\n' +
+        'and the SKU has not ended. The books: a Bill page per order (linked from /marketplace)\n' +
+        'and GET /_sandbox/ledger, one line per order, SKU and month in Chicago time.\n',
     )
-    .action(async (options: { port: number; host: string; provisionUrl?: string }) =>
-      setExit(await runSandbox(options, io)),
-    );
+    .action(async (options: SandboxCliOptions) => setExit(await runSandbox(options, io)));
 
   program
     .command('pixel-info')
@@ -125,7 +151,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       integer(1, 10_000),
       DEFAULT_ORDERS_LIMIT,
     )
-    .addHelpText('after', dbHelp)
+    .addHelpText(
+      'after',
+      `${dbHelp}Each SKU's billing model comes from $CLM_SKU_BILLING (default manual).\n`,
+    )
     .action(async (options: { json?: boolean; limit: number }) =>
       setExit(await runOrders({ json: options.json === true, limit: options.limit }, io)),
     );

@@ -1,7 +1,8 @@
 import { isHeld } from '../store/held-reports.js';
-import type { Order, RelayRef } from '../store/orders.js';
+import type { Order, OrderSku, RelayRef } from '../store/orders.js';
 import type { UsageLine } from '../store/usage.js';
 import { formatMicros } from '../usage/decimal.js';
+import { modelName, modelOf, type SkuBilling, scheduledStart } from './billing-models.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -31,8 +32,43 @@ export function callState(relay: RelayRef | null) {
   };
 }
 
-/** An order as the provider API answers it, with its usage per period and SKU when given. */
-export function describeOrder(order: Order, usage?: readonly UsageLine[]) {
+/** What {@link describeOrder} reads each SKU's billing start from: the models, and now. */
+export interface BillingClock {
+  billing: SkuBilling;
+  now: number;
+}
+
+/**
+ * When a SKU's billing started, as far as the collector knows: the marketplace accepted
+ * its `/start-billing/`, or the model's own start has come (and came before the SKU's end).
+ */
+function billingSince(sku: OrderSku, startsAt: number | null, now: number): number | null {
+  const delivered = sku.billing?.status === 'delivered' ? sku.billing.deliveredAt : null;
+  const scheduled = startsAt !== null && startsAt <= Math.min(now, sku.endedAt ?? now);
+  const candidates = [delivered, scheduled ? startsAt : null].filter((t) => t !== null);
+  return candidates.length > 0 ? Math.min(...candidates) : null;
+}
+
+function describeSku(order: Order, sku: OrderSku, { billing, now }: BillingClock) {
+  const model = modelOf(billing, sku.sku);
+  const startsAt = scheduledStart(model, order.createdAt);
+  return {
+    sku: sku.sku,
+    billingModel: modelName(model),
+    billingStartsAt: iso(startsAt),
+    billingSince: iso(billingSince(sku, startsAt, now)),
+    billing: callState(sku.billing),
+    endedAt: iso(sku.endedAt),
+    end: callState(sku.end),
+  };
+}
+
+/**
+ * An order as the provider API answers it, with its usage per period and SKU when given.
+ * Each SKU names its billing model, when the marketplace starts billing it by itself
+ * (`billingStartsAt`; null for a manual SKU) and since when it is billed (`billingSince`).
+ */
+export function describeOrder(order: Order, clock: BillingClock, usage?: readonly UsageLine[]) {
   return {
     provisioningId: order.provisioningId,
     productId: order.productId,
@@ -40,12 +76,7 @@ export function describeOrder(order: Order, usage?: readonly UsageLine[]) {
     createdAt: iso(order.createdAt),
     terminatedAt: iso(order.terminatedAt),
     answer: order.answer,
-    skus: order.skus.map((sku) => ({
-      sku: sku.sku,
-      billing: callState(sku.billing),
-      endedAt: iso(sku.endedAt),
-      end: callState(sku.end),
-    })),
+    skus: order.skus.map((sku) => describeSku(order, sku, clock)),
     ...(usage && {
       usage: usage.map((line) => ({
         period: line.period,

@@ -16,6 +16,8 @@ import {
   startBilling,
   terminate,
 } from './billing.js';
+import { type SkuBilling, skuBillingFor } from './billing-models.js';
+import { defaultStartSkus, refuseSelfStarted } from './billing-start-rules.js';
 import { provisioningIdSchema, skuListSchema } from './provision-request.js';
 import { describeOrder } from './subscription-view.js';
 
@@ -33,6 +35,8 @@ export interface SubscriptionsDeps {
   onRelayQueued: () => void;
   /** The marketplace API in use; v1 has no billing start. Default v2. */
   api?: MarketplaceApi;
+  /** Each SKU's billing model (`CLM_SKU_BILLING`). Default: every SKU manual (v1: immediate). */
+  skuBilling?: SkuBilling;
 }
 
 const billingStartBody = z.strictObject(
@@ -73,6 +77,7 @@ const actions = (skus: SkuAction[]) =>
  */
 export function subscriptionsRouter(deps: SubscriptionsDeps): Router {
   const { store, clock, logger, onRelayQueued } = deps;
+  const models = deps.skuBilling ?? skuBillingFor(deps.api ?? 'v2');
   const body = { limit: MAX_ORDER_API_BODY_BYTES, missing: 'body required: a JSON object' };
   const router = Router();
   router.use(
@@ -94,15 +99,17 @@ export function subscriptionsRouter(deps: SubscriptionsDeps): Router {
     return order;
   }
 
+  // `choose` picks the SKUs acted on; it throws an OrderConflict to refuse the call.
   async function act(
     res: Response,
     order: Order,
-    skus: string[] | undefined,
+    choose: (now: number) => string[],
     action: typeof startBilling,
     verb: string,
   ): Promise<void> {
     try {
-      const done = await action(store, order, pickSkus(order, skus), clock.now());
+      const now = clock.now();
+      const done = await action(store, order, choose(now), now);
       const queued = done.some((sku) => sku.result === 'queued');
       if (queued) onRelayQueued();
       logger.info(
@@ -125,7 +132,8 @@ export function subscriptionsRouter(deps: SubscriptionsDeps): Router {
       if (!order) return;
       const usage = await store.usageLines({ provisioningId: order.provisioningId });
       // The provider's answer with its numbers as written.
-      res.type('application/json').send(stringifyExact(describeOrder(order, usage)));
+      const view = describeOrder(order, { billing: models, now: clock.now() }, usage);
+      res.type('application/json').send(stringifyExact(view));
     },
   );
 
@@ -134,7 +142,14 @@ export function subscriptionsRouter(deps: SubscriptionsDeps): Router {
     if ('error' in parsed) return fail(res, 400, parsed.error);
     if (deps.api === 'v1') return fail(res, 409, NO_V1_BILLING_START);
     const order = await findOrder(parsed.data.provisioningId, res);
-    if (order) await act(res, order, parsed.data.productSkus, startBilling, 'billing start of');
+    if (!order) return;
+    const named = parsed.data.productSkus;
+    const choose = (now: number) => {
+      const skus = named === undefined ? defaultStartSkus(order, models) : pickSkus(order, named);
+      refuseSelfStarted(order, skus, models, now);
+      return skus;
+    };
+    await act(res, order, choose, startBilling, 'billing start of');
   });
 
   const optionalBody = { ...body, missing: null };
@@ -145,7 +160,8 @@ export function subscriptionsRouter(deps: SubscriptionsDeps): Router {
       const parsed = parse(terminateBody, req.body as string);
       if ('error' in parsed) return fail(res, 400, parsed.error);
       const order = await findOrder(req.params.provisioningId, res);
-      if (order) await act(res, order, parsed.data.productSkus, terminate, 'termination of');
+      const named = parsed.data.productSkus;
+      if (order) await act(res, order, () => pickSkus(order, named), terminate, 'termination of');
     },
   );
   router.use(['/api/subscriptions', '/api/billing'], jsonBodyErrors(body));

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
-import { createSandboxApp } from '../sandbox/app.js';
-import { listen, postJson } from '../test-support/http.js';
 import { provisionBody, startOrdersChain } from '../test-support/orders.js';
 import { closePeriodNow } from '../usage/close.js';
 import { CLOSED_MESSAGE } from './provisioning.js';
@@ -138,36 +136,6 @@ describe('v1 expired-date', () => {
     expect(await chain.calls('update-subscription')).toEqual([
       expect.objectContaining({ expired: true, 'expired-date': '2027-01-31' }),
     ]);
-  });
-});
-
-describe('sandbox /update-subscription/', () => {
-  const valid = { coid: 'c-1', expired: false, sku: 'SKU-1', count: 3.5, providerkey: 'PK-1' };
-  it.each([
-    ['a missing coid', { ...valid, coid: undefined }, 'coid is required'],
-    ['expired as text', { ...valid, expired: 'true' }, 'expired must be true or false'],
-    [
-      'expired without expired-date',
-      { ...valid, expired: true },
-      'expired-date is required when expired is true',
-    ],
-    ['count as text', { ...valid, count: '3' }, 'count must be a number'],
-    ['an unknown field', { ...valid, extra: 1 }, 'unexpected field(s): extra'],
-  ])('refuses %s with 400', async (_name, body, error) => {
-    const url = await listen(createSandboxApp());
-    const res = await postJson(`${url}/update-subscription/`, body);
-    expect([res.status, await res.json()]).toEqual([400, { error }]);
-  });
-
-  it('answers 201 and records the update', async () => {
-    const url = await listen(createSandboxApp());
-    const ended = { ...valid, expired: true, 'expired-date': '2026-07-31' };
-    expect((await postJson(`${url}/update-subscription/`, valid)).status).toBe(201);
-    expect((await postJson(`${url}/update-subscription`, ended)).status).toBe(201);
-    const calls = (await (
-      await fetch(`${url}/_sandbox/calls?endpoint=update-subscription`)
-    ).json()) as { body: unknown }[];
-    expect(calls.map((call) => call.body)).toEqual([valid, ended]);
   });
 });
 

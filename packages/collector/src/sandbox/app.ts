@@ -1,13 +1,22 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { systemClock } from '../clock.js';
+import { billRouter } from './bill-page.js';
 import { buyRouter } from './buy.js';
 import { controlRouter } from './control.js';
 import { pageHeaders } from './html.js';
 import { marketplaceRouter } from './marketplace-endpoints.js';
-import { checkSandboxOptions, DEFAULT_PRODUCT, type SandboxOptions } from './options.js';
+import {
+  billingModels,
+  checkSandboxOptions,
+  DEFAULT_PRODUCT,
+  type SandboxOptions,
+} from './options.js';
+import { ordersRouter } from './orders-route.js';
 import { renderSandboxPage } from './page.js';
 import { createSandboxState } from './state.js';
 
-export type { SandboxOptions, SandboxProduct } from './options.js';
+export type { LedgerLine } from './ledger.js';
+export type { FormField, SandboxOptions, SandboxProduct } from './options.js';
 export type { ProvisioningConfig } from './provision-client.js';
 
 /**
@@ -18,13 +27,20 @@ export type { ProvisioningConfig } from './provision-client.js';
  */
 export function createSandboxApp(options: SandboxOptions = {}): Express {
   checkSandboxOptions(options);
-  const state = createSandboxState();
   const product = { ...DEFAULT_PRODUCT, ...options.product };
+  const state = createSandboxState({
+    providerKey: options.providerKey?.trim(),
+    api: options.api ?? 'v2',
+    clock: options.clock ?? systemClock,
+    billing: billingModels(product.billing),
+  });
   const app = express();
   app.disable('x-powered-by');
   app.use(marketplaceRouter(state));
   app.use(controlRouter(state));
+  app.use(ordersRouter(state, product.id));
   app.use(buyRouter(state, product, options.provisioning));
+  app.use(billRouter(state));
   app.get('/', pageHeaders(), (_req, res) => {
     res.type('html').send(renderSandboxPage(state, options.provisioning?.url));
   });

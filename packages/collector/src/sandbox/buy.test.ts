@@ -1,58 +1,14 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express, { type Response as ExpressResponse } from 'express';
+import type { Response as ExpressResponse } from 'express';
 import { describe, expect, it } from 'vitest';
-import { listen } from '../test-support/http.js';
 import { createSandboxApp } from './app.js';
-import type { SandboxOptions } from './options.js';
-
-interface Received {
-  method: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A fake provider's provisioning endpoint that answers with `answer`. */
-async function provider(answer: (res: ExpressResponse) => void) {
-  const requests: Received[] = [];
-  const app = express();
-  app.post('/marketplace/provision', express.text({ type: () => true }), (req, res) => {
-    requests.push({ method: req.method, headers: req.headers, body: req.body as string });
-    answer(res);
-  });
-  return { url: `${await listen(app)}/marketplace/provision`, requests };
-}
-
-async function closedPortUrl() {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}/marketplace/provision`;
-}
-
-const order = {
-  productId: '123',
-  skus: 'MRKTPLC-A, MRKTPLC-B',
-  contactEmail: 'buyer@customer.example',
-  userAlias: 'ABCD',
-};
-
-async function sandbox(options: SandboxOptions = {}) {
-  const url = await listen(createSandboxApp(options));
-  return {
-    url,
-    buy: (form: Record<string, string> = order, headers: Record<string, string> = {}) =>
-      fetch(`${url}/marketplace/buy`, { method: 'POST', body: new URLSearchParams(form), headers }),
-    provisionings: async () => (await fetch(`${url}/_sandbox/provisionings`)).text(),
-    page: async (path = '/marketplace') => (await fetch(`${url}${path}`)).text(),
-  };
-}
-
-const withProvider = async (answer: (res: ExpressResponse) => void) => {
-  const p = await provider(answer);
-  return { p, s: await sandbox({ provisioning: { url: p.url, token: 'tok-secret-1' } }) };
-};
+import {
+  closedPortUrl,
+  order,
+  provider,
+  SEED_002_FIELDS,
+  sandbox,
+  withProvider,
+} from './test-buy.js';
 
 const GENERIC = 'The provider could not complete your order. Please try again later.';
 const buyerError = (html: string) => /<p id="buyer-error"[^>]*>([^<]*)<\/p>/.exec(html)?.[1];
@@ -68,13 +24,7 @@ describe('marketplace Buy', () => {
     expect(sent?.headers.authorization).toBe('Bearer tok-secret-1');
     expect(sent?.headers['content-type']).toBe('application/json');
     const body = JSON.parse(sent?.body ?? '') as { provisioningId: string };
-    expect(Object.keys(body)).toEqual([
-      'provisioningId',
-      'productSkus',
-      'productId',
-      'contactEmail',
-      'userAlias',
-    ]);
+    expect(Object.keys(body)).toEqual(SEED_002_FIELDS);
     expect(body).toEqual({
       provisioningId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/),
       productSkus: ['MRKTPLC-A', 'MRKTPLC-B'],
@@ -102,12 +52,13 @@ describe('marketplace Buy', () => {
     ]);
   });
 
-  it('sends a fresh provisioningId per order and no userAlias when it is blank', async () => {
+  it('sends a fresh provisioningId per order and userAlias "" when it is blank', async () => {
     const { p, s } = await withProvider((res) => res.json({ customerId: 'c-1' }));
     await s.buy({ ...order, userAlias: '  ' });
     await s.buy({ ...order, skus: 'ONE' });
     const [first, second] = p.requests.map((r) => JSON.parse(r.body) as Record<string, unknown>);
-    expect(first).not.toHaveProperty('userAlias');
+    // Seed 002: the example's five fields are always sent.
+    expect(first?.userAlias).toBe('');
     expect(second?.productSkus).toEqual(['ONE']);
     expect(first?.provisioningId).not.toBe(second?.provisioningId);
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, Router } from 'express';
-import { z } from 'zod';
+import { registerOrder } from './books.js';
+import { type BuyField, buyFields, provisioningBody, readBuyForm } from './buy-form.js';
 import { pageHeaders } from './html.js';
 import {
   type BuyFormValues,
@@ -11,41 +12,17 @@ import {
 import { NOT_CONFIGURED, type SandboxProduct } from './options.js';
 import {
   type ProvisioningConfig,
+  type ProvisioningOutcome,
   type ProvisioningRequest,
   requestProvisioning,
 } from './provision-client.js';
 import type { SandboxState } from './state.js';
 
-const text = (label: string) => z.string({ error: `${label} is required` }).trim();
-
-// The form as the marketplace would check it before calling the provider.
-const buyFormSchema = z.object({
-  productId: text('product id')
-    .regex(/^\d{1,9}$/, { error: 'product id must be a whole number' })
-    .transform(Number),
-  skus: text('SKUs')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((sku) => sku.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z
-        .array(z.string().max(200, { error: 'a SKU must be at most 200 characters' }))
-        .min(1, { error: 'at least one SKU is required' })
-        .max(50, { error: 'at most 50 SKUs per order' }),
-    ),
-  contactEmail: text('contact email')
-    .max(254, { error: 'contact email is too long' })
-    .regex(/^[^\s@]+@[^\s@]+$/, { error: 'contact email must be an email address (with an @)' }),
-  userAlias: text('user alias').max(100, { error: 'user alias is too long' }).optional(),
-});
-
-const formValues = (body: unknown): BuyFormValues => {
+// What the buyer typed, to show again with an error (strings only).
+const formValues = (body: unknown, fields: readonly BuyField[]): BuyFormValues => {
   const source = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const values: BuyFormValues = {};
-  for (const name of ['productId', 'skus', 'contactEmail', 'userAlias'] as const) {
+  for (const name of ['productId', 'skus', 'userAlias', ...fields.map((f) => f.key)]) {
     const value = source[name];
     if (typeof value === 'string') values[name] = value;
   }
@@ -59,9 +36,41 @@ const crossSite = (req: Request) => {
   return site !== undefined && site !== 'same-origin' && site !== 'none';
 };
 
+// The marketplace's record of a completed order: what later provider calls must match.
+// Under v1 the account is known by the provider's coid alone.
+function remember(
+  state: SandboxState,
+  request: ProvisioningRequest,
+  customerId: string,
+  at: number,
+) {
+  const provisioningId = state.books.api === 'v1' ? customerId : request.provisioningId;
+  const { productId, productSkus } = request;
+  registerOrder(state.books, { provisioningId, customerId, productId, productSkus, orderedAt: at });
+}
+
+function recordAttempt(
+  state: SandboxState,
+  request: ProvisioningRequest,
+  result: ProvisioningOutcome,
+  at: number,
+) {
+  if (result.outcome === 'complete') remember(state, request, result.customerId, at);
+  state.provisionings.push({
+    ...request,
+    at: new Date(at).toISOString(),
+    outcome: result.outcome,
+    status: result.status,
+    ...(result.outcome === 'complete'
+      ? { customerId: result.customerId }
+      : { message: result.outcome === 'refused' ? result.message : result.reason }),
+  });
+}
+
 /**
  * `GET /marketplace` (the product page with its Buy form) and `POST /marketplace/buy`,
- * which sends the provisioning request the marketplace would and shows the buyer the result.
+ * which sends the provisioning request the marketplace would (seed 002's body, or seed
+ * 003's under v1) and shows the buyer the result.
  */
 export function buyRouter(
   state: SandboxState,
@@ -70,9 +79,13 @@ export function buyRouter(
 ): Router {
   const router = Router();
   const headers = pageHeaders();
+  const { api } = state.books;
+  const fields = buyFields(product.form, api);
   const page = (extra: { error?: string; values?: BuyFormValues } = {}) =>
     renderMarketplacePage({
       product,
+      fields,
+      books: state.books,
       provisioningUrl: provisioning?.url,
       attempts: state.provisionings,
       ...extra,
@@ -95,37 +108,28 @@ export function buyRouter(
         res.status(503).type('html').send(renderBuyError('Buy is not configured', NOT_CONFIGURED));
         return;
       }
-      const parsed = buyFormSchema.safeParse(req.body ?? {});
-      if (!parsed.success) {
-        const error = parsed.error.issues[0]?.message ?? 'invalid order';
+      const form = readBuyForm(fields, (req.body ?? {}) as Record<string, unknown>);
+      if ('error' in form) {
+        const values = formValues(req.body, fields);
         res
           .status(400)
           .type('html')
-          .send(page({ error, values: formValues(req.body) }));
+          .send(page({ error: form.error, values }));
         return;
       }
-      const { productId, skus, contactEmail, userAlias } = parsed.data;
-      const request: ProvisioningRequest = {
+      const request = {
         provisioningId: randomUUID(),
-        productSkus: skus,
-        productId,
-        contactEmail,
-        ...(userAlias ? { userAlias } : {}),
+        productSkus: form.skus,
+        productId: form.productId,
       };
-      const result = await requestProvisioning(provisioning, request);
-      state.provisionings.push({
-        provisioningId: request.provisioningId,
-        productId,
-        productSkus: skus,
-        at: new Date().toISOString(),
-        outcome: result.outcome,
-        status: result.status,
-        ...(result.outcome === 'complete'
-          ? { customerId: result.customerId }
-          : { message: result.outcome === 'refused' ? result.message : result.reason }),
-      });
+      const body = provisioningBody(api, fields, form, request.provisioningId);
+      const result = await requestProvisioning(provisioning, body, api);
+      recordAttempt(state, request, result, state.books.clock.now());
       const status = { complete: 200, refused: 422, failed: 502 }[result.outcome];
-      res.status(status).type('html').send(renderBuyResult(request, result));
+      res
+        .status(status)
+        .type('html')
+        .send(renderBuyResult(request, result, api));
     },
   );
   return router;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../cli/io.js';
 import { runCli } from '../cli/run.js';
-import { waitFor } from '../test-support/http.js';
+import { postJson, waitFor } from '../test-support/http.js';
 
 function io(env: Record<string, string> = {}) {
   const out = { stdout: '', stderr: '' };
@@ -60,5 +60,65 @@ describe('clm-collector sandbox --provision-url', () => {
     );
     shutdown();
     expect(await exit).toBe(0);
+  });
+
+  it.each([
+    ['--provider-key', ['--provider-key', 'PK-CLI'], {}],
+    ['CLM_PROVIDER_KEY', [], { CLM_PROVIDER_KEY: 'PK-CLI', CLM_PARTNER_KEYS: 'PK-A,PK-B' }],
+    ['CLM_PARTNER_KEYS', [], { CLM_PARTNER_KEYS: 'PK-CLI' }],
+  ])('takes provider calls with the key of %s only, never logging it', async (from, args, env) => {
+    const { io: cliIo, out, shutdown } = io(env);
+    const exit = runCli(['sandbox', '--port', '0', ...args], cliIo);
+    const [, url] = await waitFor(() => /"msg":"listening on (http:\/\/[^"]+)"/.exec(out.stdout), {
+      message: 'listening',
+    });
+    await waitFor(() => out.stdout.includes('_sandbox/ledger'), { message: 'ledger line' });
+    expect(out.stdout).toContain(`provider calls must carry the provider key of ${from}`);
+    const order = { provisioningId: 'p-1', customerId: 'c-1', productId: 1, productSkus: ['S'] };
+    expect((await postJson(`${url}/_sandbox/orders`, order)).status).toBe(201);
+    const call = { ...order, productSkus: undefined, productSku: 'S', usageCount: 1 };
+    const mine = await postJson(`${url}/saas-usage/`, { ...call, providerKey: 'PK-CLI' });
+    const other = await postJson(`${url}/saas-usage/`, { ...call, providerKey: 'PK-A' });
+    expect([mine.status, other.status]).toEqual([200, 400]);
+    shutdown();
+    expect(await exit).toBe(0);
+    expect(out.stdout + out.stderr).not.toContain('PK-CLI');
+  });
+
+  it('warns that provider calls are refused without a provider key', async () => {
+    const { io: cliIo, out, shutdown } = io({ CLM_PARTNER_KEYS: 'PK-A,PK-B' });
+    const exit = runCli(['sandbox', '--port', '0'], cliIo);
+    await waitFor(() => out.stdout.includes('_sandbox/ledger'), { message: 'ledger line' });
+    expect(out.stdout).toMatch(/no provider key .* will be refused/);
+    shutdown();
+    expect(await exit).toBe(0);
+  });
+
+  it('sells the product of --product-id, --sku and --field, under --api', async () => {
+    const { io: cliIo, out, shutdown } = io({ CLM_PARTNER_KEYS: 'PK-1' });
+    const args = ['--product-id', '77', '--sku', 'SKU-A=next-month', '--sku', 'SKU-B'];
+    const fields = ['--field', 'Company Name', '--field', 'Phone:optional', '--api', 'v1'];
+    const exit = runCli(['sandbox', '--port', '0', ...args, ...fields], cliIo);
+    const [, url] = await waitFor(() => /"msg":"listening on (http:\/\/[^"]+)"/.exec(out.stdout), {
+      message: 'listening',
+    });
+    const page = await (await fetch(`${url}/marketplace`)).text();
+    expect(page).toContain('value="77"');
+    expect(page).toContain('value="SKU-A, SKU-B"');
+    expect(page).toContain('name="companyName" required');
+    expect(page).toContain('Phone (optional) <input id="phone" name="phone"');
+    expect(page).toContain('name="resellerkey"');
+    shutdown();
+    expect(await exit).toBe(0);
+  });
+
+  it.each([
+    [['--api', 'v3'], '--api must be v2 or v1'],
+    [['--sku', 'SKU-A=later'], 'SKU-A=later is not one of'],
+    [['--field', 'Product Id'], 'productId is not a form field'],
+  ])('exits 2 on %j', async (args, message) => {
+    const { io: cliIo, out } = io();
+    expect(await runCli(['sandbox', '--port', '0', ...args], cliIo)).toBe(2);
+    expect(out.stderr).toContain(message);
   });
 });

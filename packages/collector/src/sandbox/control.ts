@@ -39,7 +39,7 @@ export function controlRouter(state: SandboxState): Router {
   });
   router.post('/_sandbox/reset', (_req, res) => {
     releaseHeld(state);
-    Object.assign(state, createSandboxState());
+    Object.assign(state, createSandboxState(state.books));
     res.status(204).end();
   });
   router.post('/_sandbox/mode', express.json(), (req, res) => {

@@ -6,7 +6,9 @@ import express, {
   Router,
 } from 'express';
 import type { z } from 'zod';
+import { parseExact } from '../exact-json.js';
 import { type Endpoint, recordCall, type SandboxState, takeMode } from './state.js';
+import type { BooksEntry } from './strict.js';
 
 /** One marketplace endpoint of the sandbox. */
 export interface EndpointSpec {
@@ -20,6 +22,29 @@ export interface EndpointSpec {
   answer: (id: number) => Record<string, unknown>;
   /** The status of an accepted call; default 200 (v1 answers 201). */
   status?: number;
+  /** The seed's words for a refused call, answered as `error`, the reason as `detail`. */
+  invalid?: string;
+  /** Checks the call against the marketplace's books and writes it in them. */
+  books?: BooksEntry;
+}
+
+type WithRaw = Request & { rawBody?: Buffer };
+
+// The body's numbers exactly as written (a usage count is summed from its digits); null
+// if the exact reader cannot read what JSON.parse did, so the count is refused, not guessed.
+const exactBody = (req: WithRaw): unknown => {
+  try {
+    return parseExact(req.rawBody?.toString('utf8') ?? 'null');
+  } catch {
+    return null;
+  }
+};
+
+function refuse(state: SandboxState, spec: EndpointSpec, res: Response, reason: string): void {
+  state.stats.rejected += 1;
+  res
+    .status(400)
+    .json(spec.invalid === undefined ? { error: reason } : { error: spec.invalid, detail: reason });
 }
 
 function accept(state: SandboxState, spec: EndpointSpec, req: Request, res: Response): void {
@@ -30,8 +55,13 @@ function accept(state: SandboxState, spec: EndpointSpec, req: Request, res: Resp
   }
   const parsed = spec.schema.safeParse(req.body);
   if (!parsed.success) {
-    state.stats.rejected += 1;
-    res.status(400).json({ error: parsed.error.issues[0]?.message ?? 'invalid body' });
+    refuse(state, spec, res, parsed.error.issues[0]?.message ?? 'invalid body');
+    return;
+  }
+  const body = req.body as Record<string, unknown>;
+  const refused = spec.books?.(state.books, body, exactBody(req)) ?? null;
+  if (refused !== null) {
+    refuse(state, spec, res, refused);
     return;
   }
   const id = recordCall(state, spec.name, req.body as Record<string, unknown>);
@@ -70,6 +100,9 @@ export function endpointRouter(state: SandboxState, spec: EndpointSpec): Router 
     }
   };
   const router = Router();
-  router.post(spec.path, express.json({ limit: '64kb' }), answer, countRejected);
+  const verify = (req: WithRaw, _res: unknown, raw: Buffer) => {
+    req.rawBody = raw;
+  };
+  router.post(spec.path, express.json({ limit: '64kb', verify }), answer, countRejected);
   return router;
 }

@@ -14,6 +14,12 @@ export class CellHtml {
   constructor(readonly html: string) {}
 }
 
+/** An instant (ms) as `<time>` markup showing `2026-07-01 12:00:03 UTC`. */
+export const timeHtml = (ms: number): string => {
+  const iso = new Date(ms).toISOString();
+  return `<time datetime="${iso}">${iso.slice(0, 19).replace('T', ' ')} UTC</time>`;
+};
+
 /** An ISO-8601 instant as `2026-07-01 12:00:03 UTC`, machine-readable in `<time>`. */
 export const timeCell = (iso: unknown): unknown => {
   if (typeof iso !== 'string' || Number.isNaN(Date.parse(iso))) return iso;

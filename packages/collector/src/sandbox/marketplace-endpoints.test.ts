@@ -46,10 +46,35 @@ const EXAMPLES = {
 } as const;
 type Name = keyof typeof PATHS;
 
+// The order the seed's examples are about, with every SKU they name.
+const order = {
+  provisioningId: startBilling.provisioningId,
+  customerId: startBilling.customerId,
+  productId: startBilling.productId,
+  productSkus: [...startBilling.productSkus, usage.productSku, ...usageEnd.productSkus],
+};
+
+// Seed 002's 40x answers.
+const INVALID = {
+  'start-billing':
+    'Invalid Input - provisioningId, customerId, providerKey, productId, and productSkus required.  productId must be an integer',
+  'saas-usage':
+    'Invalid Input - provisioningId, customerId, providerKey, productId, and productSku required.  productId must be an integer and usageCount must be a number (float | decimal | integer)',
+  'saas-usage-end':
+    'Invalid Input - provisioningId, customerId, providerKey, productId, and productSkus required.',
+};
+
+/** A sandbox that knows the seed's provider key and provisioned its example order. */
 async function sandbox() {
-  const url = await listen(createSandboxApp());
+  const url = await listen(createSandboxApp({ providerKey: startBilling.providerKey }));
   const get = async (path: string) => (await fetch(`${url}${path}`)).json();
+  const register = async () => {
+    const res = await postJson(`${url}/_sandbox/orders`, order);
+    if (res.status !== 201) throw new Error(`order: ${res.status} ${await res.text()}`);
+  };
+  await register();
   return {
+    register,
     url,
     call: (name: Name, body: unknown = EXAMPLES[name]) => postJson(`${url}${PATHS[name]}`, body),
     mode: (body: unknown) => postJson(`${url}/_sandbox/mode`, body),
@@ -124,11 +149,11 @@ describe('sandbox SaaS v2 endpoints', () => {
     ['saas-usage-end', { ...usageEnd, productSkus: 'SKU-1' }, 'productSkus must be an array'],
     ['saas-usage-end', { ...usageEnd, productId: '123' }, 'productId must be an integer'],
     ['saas-usage-end', { ...usageEnd, usageCount: 1 }, 'unexpected field(s): usageCount'],
-  ] as const)('%s answers 400 to %j naming the field', async (name, body, error) => {
+  ] as const)('%s answers 400 to %j naming the field', async (name, body, detail) => {
     const s = await sandbox();
     const res = await s.call(name, body);
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error });
+    expect(await res.json()).toEqual({ error: INVALID[name], detail });
     expect(await s.calls()).toEqual([]);
     expect(await s.stats()).toMatchObject({ accepted: 0, rejected: 1 });
   });
@@ -249,6 +274,9 @@ describe('GET /_sandbox/calls', () => {
 
     expect((await fetch(`${s.url}/_sandbox/reset`, { method: 'POST' })).status).toBe(204);
     expect(await s.calls()).toEqual([]);
+    // The books are reset too: the order is unknown until provisioned again.
+    expect((await s.call('start-billing')).status).toBe(400);
+    await s.register();
     expect((await s.call('start-billing')).status).toBe(200);
     expect(await s.calls()).toMatchObject([{ id: 1, endpoint: 'start-billing' }]);
   });

@@ -9,6 +9,19 @@ import {
   updateSubscriptionSchema,
 } from './schemas.js';
 import type { Endpoint, SandboxState } from './state.js';
+import { startBillingEntry, updateSubscriptionEntry, usageEndEntry, usageEntry } from './strict.js';
+
+// Seed 002's 40x answers of each endpoint, word for word (its double spaces included).
+const INVALID = {
+  startBilling:
+    'Invalid Input - provisioningId, customerId, providerKey, productId, and productSkus required.  productId must be an integer',
+  usage:
+    'Invalid Input - provisioningId, customerId, providerKey, productId, and productSku required.  productId must be an integer and usageCount must be a number (float | decimal | integer)',
+  usageEnd:
+    'Invalid Input - provisioningId, customerId, providerKey, productId, and productSkus required.',
+  // Seed 003's 40x of /update-subscription/.
+  updateSubscription: 'Account Provisioning Failure',
+};
 
 // The seed's success statuses, as JSON a client can log.
 const SPECS: readonly EndpointSpec[] = [
@@ -25,6 +38,8 @@ const SPECS: readonly EndpointSpec[] = [
     schema: startBillingSchema,
     subject: 'start-billing',
     answer: (id) => ({ id, status: 'billing started' }),
+    invalid: INVALID.startBilling,
+    books: startBillingEntry,
   },
   {
     name: 'saas-usage',
@@ -32,6 +47,8 @@ const SPECS: readonly EndpointSpec[] = [
     schema: saasUsageSchema,
     subject: 'usage',
     answer: (id) => ({ id, status: 'usage successfully added' }),
+    invalid: INVALID.usage,
+    books: usageEntry,
   },
   {
     name: 'saas-usage-end',
@@ -39,6 +56,8 @@ const SPECS: readonly EndpointSpec[] = [
     schema: saasUsageEndSchema,
     subject: 'termination',
     answer: (id) => ({ id, status: 'termination notification received' }),
+    invalid: INVALID.usageEnd,
+    books: usageEndEntry,
   },
   {
     name: 'update-subscription',
@@ -47,6 +66,8 @@ const SPECS: readonly EndpointSpec[] = [
     subject: 'subscription update',
     status: 201,
     answer: (id) => ({ id, status: 'subscription successfully updated' }),
+    invalid: INVALID.updateSubscription,
+    books: updateSubscriptionEntry,
   },
 ];
 

@@ -1,16 +1,20 @@
-import { counted, escapeHtml, htmlPage, htmlTable, timeCell } from './html.js';
+import { type Books, type MarketplaceApi, modelOf } from './books.js';
+import { type BuyField, fieldId } from './buy-form.js';
+import { CellHtml, counted, escapeHtml, htmlPage, htmlTable, timeCell, timeHtml } from './html.js';
 import { NOT_CONFIGURED, type SandboxProduct } from './options.js';
+import { describeBillingStart } from './product.js';
 import type { ProvisioningOutcome, ProvisioningRequest } from './provision-client.js';
 import type { ProvisioningAttempt } from './state.js';
 
-/** What the buyer typed, shown again with a validation error. */
-export type BuyFormValues = Partial<
-  Record<'productId' | 'skus' | 'contactEmail' | 'userAlias', string>
->;
+/** What the buyer typed, by input name, shown again with a validation error. */
+export type BuyFormValues = Record<string, string>;
 
 /** What the marketplace page shows. */
 export interface MarketplaceView {
   product: Required<SandboxProduct>;
+  /** The deployment form's fields (the Contact Email rule applied). */
+  fields: readonly BuyField[];
+  books: Books;
   /** Where Buy sends orders; undefined when it is not configured. */
   provisioningUrl: string | undefined;
   attempts: readonly ProvisioningAttempt[];
@@ -45,34 +49,91 @@ ${htmlTable([...headings, 'customerId or message'], rows)}
 
 const field = (label: string, input: string) => `<label>${label} ${input}</label>`;
 
+/** The link to an order's Bill page. */
+export const billHref = (provisioningId: string) =>
+  `/marketplace/orders/${encodeURIComponent(provisioningId)}/bill`;
+
+/** The orders in the marketplace's books, each linked to its Bill page. */
+export function renderOrders(books: Books): string {
+  const orders = [...books.orders.values()];
+  const rows = orders.map((order) => [
+    new CellHtml(timeHtml(order.orderedAt)),
+    new CellHtml(
+      `<a href="${escapeHtml(billHref(order.provisioningId))}">${escapeHtml(order.provisioningId)}</a>`,
+    ),
+    order.customerId,
+    order.productSkus,
+  ]);
+  return `<section id="orders">
+<h2>Orders</h2>
+<p id="count-orders">${counted(orders.length, 'order')} provisioned; each links to its bill.</p>
+${htmlTable(['Ordered at', 'Order (bill)', 'customerId', 'SKUs'], rows)}
+</section>`;
+}
+
+// A deployment form input: email fields typed as such, optional ones said so.
+function formInput(buyField: BuyField, value: string): string {
+  const email = /email/i.test(buyField.key);
+  const attributes = [
+    `id="${escapeHtml(fieldId(buyField.key))}"`,
+    `name="${escapeHtml(buyField.key)}"`,
+    email ? 'type="email"' : '',
+    buyField.required ? 'required' : '',
+    email ? 'autocomplete="email"' : '',
+    `value="${escapeHtml(value)}"`,
+  ].filter(Boolean);
+  const label = `${escapeHtml(buyField.label)}${buyField.required ? '' : ' (optional)'}`;
+  return field(label, `<input ${attributes.join(' ')}>`);
+}
+
+// When each SKU's billing starts, as the product configures it.
+function skuModels(view: MarketplaceView): string {
+  const items = view.product.skus.map(
+    (sku) =>
+      `<li><code>${escapeHtml(sku)}</code>: billing starts ${escapeHtml(describeBillingStart(modelOf(view.books, sku)))}</li>`,
+  );
+  if (view.books.api === 'v1')
+    return '<p id="sku-billing">Under v1, billing starts at the order.</p>';
+  return `<ul id="sku-billing">\n${items.join('\n')}\n</ul>`;
+}
+
 /** `GET /marketplace`: the product and its Buy form, as a buyer sees it. */
 export function renderMarketplacePage(view: MarketplaceView): string {
   const { product, provisioningUrl, values = {} } = view;
-  const value = (name: keyof BuyFormValues, fallback: string) =>
+  const value = (name: string, fallback: string) =>
     `value="${escapeHtml(values[name] ?? fallback)}"`;
   const notice =
     provisioningUrl === undefined
       ? `<p id="buy-not-configured" class="error">${escapeHtml(NOT_CONFIGURED)}</p>`
-      : `<p>Buy sends a provisioning request to <code id="provision-url">${escapeHtml(provisioningUrl)}</code>.</p>`;
+      : `<p>Buy sends a provisioning request${view.books.api === 'v1' ? ' (v1)' : ''} to <code id="provision-url">${escapeHtml(provisioningUrl)}</code>.</p>`;
   const error =
     view.error === undefined
       ? ''
       : `<p id="form-error" class="error">${escapeHtml(view.error)}</p>`;
+  const alias =
+    view.books.api === 'v1'
+      ? ''
+      : field(
+          'User alias (optional)',
+          `<input id="user-alias" name="userAlias" ${value('userAlias', '')}>`,
+        );
   return htmlPage(
     `${product.name} · Marketplace sandbox`,
     `<h1>Cloud Marketplace (sandbox)</h1>
 <section>
 <h2 id="product-name">${escapeHtml(product.name)}</h2>
+${skuModels(view)}
 ${notice}
 ${error}
 <form id="buy-form" method="post" action="/marketplace/buy">
 ${field('Product id', `<input id="product-id" name="productId" inputmode="numeric" required ${value('productId', String(product.id))}>`)}
 ${field('SKUs (comma-separated)', `<input id="skus" name="skus" required ${value('skus', product.skus.join(', '))}>`)}
-${field('Contact email', `<input id="contact-email" name="contactEmail" type="email" required autocomplete="email" ${value('contactEmail', '')}>`)}
-${field('User alias (optional)', `<input id="user-alias" name="userAlias" ${value('userAlias', '')}>`)}
+${view.fields.map((f) => formInput(f, values[f.key] ?? '')).join('\n')}
+${alias}
 <button id="buy" type="submit"${provisioningUrl === undefined ? ' disabled' : ''}>Buy</button>
 </form>
 </section>
+${renderOrders(view.books)}
 ${renderProvisionings(view.attempts)}`,
   );
 }
@@ -88,7 +149,11 @@ export function renderBuyError(heading: string, message: string): string {
 const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
 /** The buyer's result page after Buy, showing what the marketplace would. */
-export function renderBuyResult(request: ProvisioningRequest, result: ProvisioningOutcome): string {
+export function renderBuyResult(
+  request: ProvisioningRequest,
+  result: ProvisioningOutcome,
+  api: MarketplaceApi = 'v2',
+): string {
   const order = `<p>Order <code id="provisioning-id">${escapeHtml(request.provisioningId)}</code>: product ${request.productId}, ${escapeHtml(request.productSkus.join(', '))}.</p>`;
   if (result.outcome === 'complete') {
     const fields = Object.entries(result.fields)
@@ -98,6 +163,7 @@ export function renderBuyResult(request: ProvisioningRequest, result: Provisioni
       'Order complete · Marketplace sandbox',
       `<h1>Order complete</h1>\n${order}
 <p>Your customer id: <strong id="customer-id">${escapeHtml(result.customerId)}</strong></p>
+<p><a id="bill-link" href="${escapeHtml(billHref(api === 'v1' ? result.customerId : request.provisioningId))}">Your bill for this order</a></p>
 <h2>Also returned by the provider</h2>
 <dl id="provider-fields">\n${fields}\n</dl>\n${links}`,
     );

@@ -9,9 +9,22 @@ const base = {
   productId: 123,
 };
 
+/** The order of `base`, registered as the marketplace would have provisioned it. */
+async function withOrder(url: string, productSkus: string[]) {
+  const { provisioningId, customerId, productId } = base;
+  const res = await postJson(`${url}/_sandbox/orders`, {
+    provisioningId,
+    customerId,
+    productId,
+    productSkus,
+  });
+  expect(res.status).toBe(201);
+}
+
 describe('sandbox page', () => {
   it('lists the calls of each endpoint in its own section, escaped', async () => {
-    const url = await listen(createSandboxApp());
+    const url = await listen(createSandboxApp({ providerKey: base.providerKey }));
+    await withOrder(url, ['<b>SKU-1</b>', 'SKU-2', 'SKU-1']);
     await postJson(`${url}/start-billing/`, { ...base, productSkus: ['<b>SKU-1</b>', 'SKU-2'] });
     await postJson(`${url}/saas-usage/`, { ...base, productSku: 'SKU-1', usageCount: 0.3 });
     await postJson(`${url}/saas-usage/`, { ...base, productSku: 'SKU-2', usageCount: 7 });
@@ -46,8 +59,10 @@ describe('sandbox page', () => {
     const url = await listen(
       createSandboxApp({
         provisioning: { url: 'http://127.0.0.1:5101/marketplace/provision', token: 't' },
+        providerKey: base.providerKey,
       }),
     );
+    await withOrder(url, ['SKU-1']);
     await postJson(`${url}/start-billing/`, { ...base, productSkus: ['SKU-1'] });
     const html = await (await fetch(url)).text();
     expect(html).toContain('<a href="http://127.0.0.1:5101/admin" id="dashboard-link">');

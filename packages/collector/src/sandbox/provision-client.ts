@@ -1,4 +1,5 @@
 import { readResponse } from '../http/read-response.js';
+import type { MarketplaceApi } from './books.js';
 /** Where the marketplace sends provisioning requests, and the secret it sends with them. */
 export interface ProvisioningConfig {
   /** The provider's provisioning endpoint, e.g. the collector's `/marketplace/provision`. */
@@ -9,13 +10,12 @@ export interface ProvisioningConfig {
   timeoutMs?: number;
 }
 
-/** The JSON body of a provisioning request, as the seed's example orders it. */
+/** What was ordered, for the buyer's result page and the list of attempts. */
 export interface ProvisioningRequest {
+  /** The marketplace's id of the order (v1 sends none: the sandbox's own). */
   provisioningId: string;
   productSkus: string[];
   productId: number;
-  contactEmail: string;
-  userAlias?: string;
 }
 
 /** How the provider answered, as the marketplace classifies it. */
@@ -60,18 +60,28 @@ function refusalMessage(text: string, status: number): string {
   return cap(message) || `The provider refused the order (HTTP ${status}).`;
 }
 
-function completion(status: number, text: string, truncated: boolean): ProvisioningOutcome {
+// v2 (seed 002): 2xx with `customerId`. v1 (seed 003): 201 with the provider's `coid`.
+function completion(
+  status: number,
+  text: string,
+  truncated: boolean,
+  api: MarketplaceApi,
+): ProvisioningOutcome {
   const json = truncated ? undefined : parseJson(text);
-  const id = isObject(json) ? json.customerId : undefined;
+  const field = api === 'v1' ? 'coid' : 'customerId';
+  const id = isObject(json) ? json[field] : undefined;
+  if (api === 'v1' && status !== 201) {
+    return { outcome: 'failed', status, reason: `the provider answered ${status}, not v1's 201` };
+  }
   // The seed asks for a string but allows a number "passed as a string"; accept both.
   if ((typeof id === 'string' && id !== '') || (typeof id === 'number' && Number.isFinite(id))) {
-    const { customerId: _, ...fields } = json as Record<string, unknown>;
+    const { [field]: _, ...fields } = json as Record<string, unknown>;
     return { outcome: 'complete', status, customerId: String(id), fields };
   }
   return {
     outcome: 'failed',
     status,
-    reason: `the provider answered ${status} without a customerId`,
+    reason: `the provider answered ${status} without a ${field}`,
   };
 }
 
@@ -88,12 +98,13 @@ function describeFailure(error: unknown, timeoutMs: number): string {
 /**
  * Sends a provisioning request as the marketplace does (JSON, bearer token, one attempt,
  * redirects not followed so the token goes nowhere else) and classifies the answer:
- * 2xx with a customerId completes, 4xx refuses with the provider's message, anything else
+ * 2xx with a customerId completes (v1: 201 with a coid), 4xx refuses with the provider's message, anything else
  * (5xx, a timeout, no answer) fails.
  */
 export async function requestProvisioning(
   config: ProvisioningConfig,
-  body: ProvisioningRequest,
+  body: Record<string, unknown>,
+  api: MarketplaceApi = 'v2',
 ): Promise<ProvisioningOutcome> {
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let status: number | null = null;
@@ -117,7 +128,7 @@ export async function requestProvisioning(
       return { outcome: 'failed', status, reason: `the provider answered ${status}` };
     }
     const { text, truncated } = await readCapped(res);
-    if (success) return completion(status, text, truncated);
+    if (success) return completion(status, text, truncated, api);
     return { outcome: 'refused', status, message: refusalMessage(text, status) };
   } catch (error) {
     return { outcome: 'failed', status, reason: describeFailure(error, timeoutMs) };

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { z } from 'zod';
+import type { Books } from './books.js';
 
 /** The marketplace endpoints the sandbox implements, by the names modes and listings use. */
 export const ENDPOINTS = [
@@ -78,11 +79,18 @@ export interface SandboxState {
   /** Stalled requests, answered when the mode changes. */
   held: Set<Response>;
   nextId: number;
+  /** The marketplace's books: the provider key, the orders, their ledger. */
+  books: Books;
 }
 
-/** A fresh sandbox state. */
-export function createSandboxState(): SandboxState {
+/** What a sandbox keeps across a reset: its provider key, API, clock and product's SKUs. */
+export type SandboxSetup = Omit<Books, 'orders'>;
+
+/** A fresh sandbox state, its books empty. */
+export function createSandboxState(setup: SandboxSetup): SandboxState {
+  const { providerKey, api, clock, billing } = setup;
   return {
+    books: { providerKey, api, clock, billing, orders: new Map() },
     received: [],
     calls: [],
     provisionings: [],
@@ -120,7 +128,8 @@ export function recordCall(
   endpoint: Endpoint,
   body: Record<string, unknown>,
 ): number {
-  const call = { id: state.nextId++, receivedAt: new Date().toISOString(), body };
+  const receivedAt = new Date(state.books.clock.now()).toISOString();
+  const call = { id: state.nextId++, receivedAt, body };
   state.calls.push({ ...call, endpoint });
   if (endpoint === 'SaasTrackings') state.received.push(call);
   state.stats.accepted += 1;

@@ -2,10 +2,19 @@ import type { Config } from '../config.js';
 
 /**
  * What a provider should hear about at start: settings that leave beacons open to any
- * page, or rate limits that do not see the real client.
+ * page, rate limits that do not see the real client, or billing starts the API ignores.
  */
-export function startupWarnings(config: Pick<Config, 'allowedOrigins' | 'trustProxy'>): string[] {
+export function startupWarnings(
+  config: Pick<Config, 'allowedOrigins' | 'trustProxy'> & {
+    marketplace?: Pick<Config['marketplace'], 'api' | 'skuBilling'>;
+  },
+): string[] {
   const warnings: string[] = [];
+  // Not refused: switching a deployment to v1 and back should not need it unset.
+  if (config.marketplace?.api === 'v1' && config.marketplace.skuBilling.size > 0)
+    warnings.push(
+      'CLM_SKU_BILLING is ignored under CLM_MARKETPLACE_API=v1: v1 has no billing start, every subscription bills from its order',
+    );
   if (config.allowedOrigins.length === 0)
     warnings.push(
       "CLM_ALLOWED_ORIGINS is not set: beacons are accepted from any page; set it to your site's origins",

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { createApp } from '../app.js';
 import type { TrustProxy } from '../config.js';
-import { silentLogger } from '../log.js';
+import { type Logger, silentLogger } from '../log.js';
+import type { BillingModel } from '../orders/billing-models.js';
 import type { MarketplaceApi } from '../outbox/kind.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
@@ -20,7 +21,13 @@ export const ADMIN_NOW = Date.parse('2025-03-01T12:00:00Z');
  * settable clock, and a relay stub counting `notify()` calls.
  */
 export async function startAdmin(
-  options: { token?: string | null; trustProxy?: TrustProxy; marketplaceApi?: MarketplaceApi } = {},
+  options: {
+    token?: string | null;
+    trustProxy?: TrustProxy;
+    marketplaceApi?: MarketplaceApi;
+    skuBilling?: ReadonlyMap<string, BillingModel>;
+    logger?: Logger;
+  } = {},
 ) {
   const store = await openSqliteStore({
     path: join(tempDir(), 'admin.sqlite'),
@@ -33,13 +40,14 @@ export async function startAdmin(
   const app = createApp({
     store,
     clock,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     config: {
       partnerKeys: ['PK-1'],
       allowedOrigins: [],
       adminToken: token,
       trustProxy: options.trustProxy ?? false,
       ...(options.marketplaceApi && { marketplaceApi: options.marketplaceApi }),
+      ...(options.skuBilling && { skuBilling: options.skuBilling }),
     },
     relay,
     pixelScript: null,

@@ -1,5 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import { onTestFinished } from 'vitest';
 import type { Clock } from '../clock.js';
 import { createCollector } from '../collector.js';
@@ -43,8 +44,11 @@ export async function startChain(
   env: Record<string, string> = {},
   options: { clock?: Clock } = {},
 ) {
-  const sandboxApp = createSandboxApp();
-  let sandbox: Server = createServer(sandboxApp);
+  // The sandbox knows the collector's provider key, API and clock, read from its config
+  // once the onramp's URL (its port) is known.
+  let sandboxApp: Express | undefined;
+  const serve = (req: IncomingMessage, res: ServerResponse) => sandboxApp?.(req, res);
+  let sandbox: Server = createServer(serve);
   await new Promise<void>((resolve) => sandbox.listen(0, '127.0.0.1', resolve));
   const port = (sandbox.address() as AddressInfo).port;
   const onramp = `http://127.0.0.1:${port}`;
@@ -61,6 +65,12 @@ export async function startChain(
     },
     relay,
   );
+  const { providerKey, api } = config.marketplace;
+  sandboxApp = createSandboxApp({
+    ...(providerKey !== null && { providerKey }),
+    api,
+    ...(options.clock && { clock: options.clock }),
+  });
   const dbPath = config.dbPath;
   const {
     app,
@@ -132,7 +142,7 @@ export async function startChain(
     down: () => close(sandbox),
     /** Brings it back on the same port. */
     up: async () => {
-      sandbox = createServer(sandboxApp);
+      sandbox = createServer(serve);
       await new Promise<void>((resolve) => sandbox.listen(port, '127.0.0.1', resolve));
     },
   };

@@ -45,7 +45,38 @@ export async function startOrdersChain(
     },
     options.clock ? { clock: options.clock } : {},
   );
+  // An order the collector provisioned is one the marketplace knows: the sandbox learns it
+  // as its Buy page would have, so later provider calls about it are accepted.
+  const remember = async (body: unknown, res: Response) => {
+    const answer = (await res.clone().json()) as { customerId?: string; coid?: string };
+    const order = (typeof body === 'string' ? JSON.parse(body) : body) as Record<string, unknown>;
+    const v1 = chain.config.marketplace.api === 'v1';
+    const registered = await fetch(`${chain.onramp}/_sandbox/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(
+        v1
+          ? { customerId: answer.coid, productSkus: chain.config.marketplace.v1Skus }
+          : {
+              provisioningId: order.provisioningId,
+              customerId: answer.customerId,
+              productId: order.productId,
+              productSkus: order.productSkus,
+            },
+      ),
+    });
+    if (!registered.ok) throw new Error(`sandbox order: ${registered.status}`);
+  };
   // A string body is sent as written (numbers with more digits than a double keeps).
+  const provision = async (body: unknown, token = PROVISION_TOKEN) => {
+    const res = await fetch(`${chain.url}/marketplace/provision`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    if (res.status === 200 || res.status === 201) await remember(body, res);
+    return res;
+  };
   const api = (method: string, path: string, body?: unknown) =>
     fetch(`${chain.url}${path}`, {
       method,
@@ -60,22 +91,13 @@ export async function startOrdersChain(
   return {
     ...chain,
     provider,
-    /** Sends a provisioning request as the marketplace does. */
-    provision: (body: unknown, token = PROVISION_TOKEN) =>
-      fetch(`${chain.url}/marketplace/provision`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      }),
+    /** Sends a provisioning request as the marketplace does (which then knows the order). */
+    provision,
     api,
     /** Creates an order through provisioning; resolves with its provisioningId. */
     order: async (overrides: Record<string, unknown> = {}) => {
       const body = provisionBody(overrides);
-      const res = await fetch(`${chain.url}/marketplace/provision`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${PROVISION_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+      const res = await provision(body);
       if (res.status !== 200) throw new Error(`provisioning: ${res.status} ${await res.text()}`);
       return body.provisioningId;
     },

@@ -8,6 +8,7 @@ import type { BeaconBudgets } from './beacon-budgets.js';
 import { describeBeacon, outcomeOf } from './beacon-outcome.js';
 import { type Beacon, type ParsedBeacon, parseBeacon } from './beacon-schema.js';
 import { admitOrigin } from './origin.js';
+import type { PageSites } from './page-sites.js';
 import { saasTrackingRelay } from './saas-tracking.js';
 
 /** Dependencies of {@link createBeaconIntake}. */
@@ -24,6 +25,8 @@ export interface BeaconDeps {
   /** Per-client budgets, applied once a beacon is parsed; absent: none. */
   limits?: BeaconBudgets;
   metrics: Pick<CollectorMetrics, 'beacon'>;
+  /** Told of each beacon for a known key: which site its page is on. */
+  pageSites?: Pick<PageSites, 'observe'>;
   /** Called after a new relay is queued, so the worker sends it without waiting. */
   onRelayQueued: () => void;
   /** Answers (and counts) what went wrong unexpectedly, as the app's error handler does. */
@@ -78,6 +81,7 @@ export function createBeaconIntake(deps: BeaconDeps): BeaconIntake {
         metrics.beacon(beacon.type, 'unknown_key');
         return fail(res, 403, 'unknown service name');
       }
+      deps.pageSites?.observe(req);
       if (referralDropped !== undefined)
         logger.warn('collector', `beacon ${beacon.id}: referral dropped (${referralDropped})`);
       const receivedAt = clock.now();

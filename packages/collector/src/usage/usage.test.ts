@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { manualClock } from '../test-support/clock.js';
 import { waitFor } from '../test-support/http.js';
 import { startOrdersChain } from '../test-support/orders.js';
 import { closePeriodNow } from './close.js';
-
-const at = (text: string) => Date.parse(text);
-
-// A clock the test sets; it runs on from there (retry delays need time to pass).
-function manualClock(start: string) {
-  let offset = at(start) - Date.now();
-  return {
-    now: () => Date.now() + offset,
-    set: (text: string) => {
-      offset = at(text) - Date.now();
-    },
-  };
-}
 
 async function usageChain(start = '2026-07-15T12:00:00Z') {
   const clock = manualClock(start);

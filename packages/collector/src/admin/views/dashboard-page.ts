@@ -1,4 +1,5 @@
 import type { Relay } from '../../store/types.js';
+import type { CrossSitePages } from '../../tracking/page-sites.js';
 import { WINDOW_CHOICES } from '../query.js';
 import type { Summary } from '../summary.js';
 import { NARROW, renderChartLegend, renderFunnelChart, WIDE } from './chart.js';
@@ -17,6 +18,8 @@ export interface DashboardView {
   relays: readonly Relay[];
   /** Set after a retry: how many dead-lettered relays went back to the queue. */
   replayed?: number | undefined;
+  /** Page sites sending beacons from another site than the collector's (this process). */
+  crossSite?: readonly CrossSitePages[];
 }
 
 const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
@@ -61,6 +64,16 @@ function notice(replayed: number | undefined): SafeHtml | '' {
   return html`<p class="notice" role="status">${text}</p>`;
 }
 
+// Beacons from another site than the collector's are what blocklists drop unseen.
+function crossSiteWarning(pages: readonly CrossSitePages[] | undefined): SafeHtml | '' {
+  if (!pages?.length) return '';
+  const items = pages.map(
+    (p) =>
+      html`<li data-page-site="${p.pageSite}"><strong>${p.pageSite}</strong> → this collector on <strong>${p.collectorSite}</strong>: ${counted(p.beacons, 'beacon')}, last <time datetime="${new Date(p.lastSeen).toISOString()}">${new Date(p.lastSeen).toISOString().slice(0, 16).replace('T', ' ')} UTC</time></li>`,
+  );
+  return html`<section class="alert cross-site" role="alert" data-cross-site><p>Beacons arrive from pages on another site than this collector's. Ad and tracker blocklists (EasyPrivacy's <code>$ping,third-party</code>) drop such beacons, and the page is told they were sent: purchases are lost unseen. Serve the collector from a subdomain of the pages' domain (see the README, "Blocklists"); since this process started:</p><ul>${items}</ul></section>`;
+}
+
 /** The admin dashboard: totals, the per-day chart, and the newest relays. */
 export function renderDashboardPage(view: DashboardView): string {
   const { summary, relays } = view;
@@ -77,6 +90,7 @@ ${signOutForm()}
 </header>
 <main>
 ${notice(view.replayed)}
+${crossSiteWarning(view.crossSite)}
 ${kpis(summary)}
 <section class="card chart-card">${renderChartLegend()}${renderFunnelChart(summary.days, WIDE)}${renderFunnelChart(summary.days, NARROW)}</section>
 <section class="card">

@@ -22,7 +22,7 @@ function notice(started: number | undefined): SafeHtml | '' {
   if (started === undefined) return '';
   const text =
     started === 0
-      ? 'Nothing to start: billing was already requested for every active SKU of that order.'
+      ? 'Nothing to start: billing was already requested for every active manual SKU of that order (the others start on their schedule).'
       : `Billing start queued for ${plural(started, 'SKU')}; the relay worker is sending ${started === 1 ? 'it' : 'them'} now.`;
   return html`<p class="notice" role="status">${text}</p>`;
 }
@@ -35,7 +35,7 @@ export function renderOrdersPage(view: OrdersView): string {
   const { orders, failures, limits } = view;
   const billingStart = view.billingStart ?? true;
   const about = billingStart
-    ? 'Marketplace orders (SaaS v2): billing and termination per SKU'
+    ? 'Marketplace orders (SaaS v2): billing and termination per SKU; Start billing for manual SKUs, Start now for those scheduled'
     : 'Marketplace orders (v1): termination per SKU; v1 has no billing start';
   return layout(
     'Orders',

@@ -12,12 +12,13 @@ const order = (skus: OrderView['skus'], terminatedAt: string | null = null): Ord
   skus,
 });
 const none = { state: 'not-requested' as const };
+const manual = { billingModel: 'manual', billingStartsAt: null, billingSince: null };
 
 describe('renderOrdersTable', () => {
   it('cuts a long refusal, keeps the rest in a tooltip, and escapes SKUs', () => {
     const error = `marketplace refused: ${'y'.repeat(200)}`;
     const failed = { state: 'failed' as const, relayId: 1, error };
-    const sku = { sku: '"><b>x', billing: failed, endedAt: null, end: none };
+    const sku = { sku: '"><b>x', ...manual, billing: failed, endedAt: null, end: none };
     const out = renderOrdersTable([order([sku])]).value;
     expect(out).toContain('data-sku="&quot;&gt;&lt;b&gt;x" data-state="failed" title="failed: ');
     const text = /data-state="failed" title="[^"]*">([^<]*)</.exec(out)?.[1] ?? '';
@@ -29,18 +30,18 @@ describe('renderOrdersTable', () => {
   it('offers Start billing only for an active SKU not started', () => {
     const pending = { state: 'pending' as const, relayId: 1 };
     const ended = '2025-03-01T12:00:00.000Z';
-    expect(canStartBilling(order([{ sku: 'A', billing: none, endedAt: null, end: none }]))).toBe(
-      true,
-    );
-    expect(canStartBilling(order([{ sku: 'A', billing: pending, endedAt: null, end: none }]))).toBe(
-      false,
-    );
+    expect(
+      canStartBilling(order([{ sku: 'A', ...manual, billing: none, endedAt: null, end: none }])),
+    ).toBe(true);
+    expect(
+      canStartBilling(order([{ sku: 'A', ...manual, billing: pending, endedAt: null, end: none }])),
+    ).toBe(false);
     const endedSkus = [
-      { sku: 'A', billing: none, endedAt: ended, end: pending },
-      { sku: 'B', billing: pending, endedAt: null, end: none },
+      { sku: 'A', ...manual, billing: none, endedAt: ended, end: pending },
+      { sku: 'B', ...manual, billing: pending, endedAt: null, end: none },
     ];
     expect(canStartBilling(order(endedSkus))).toBe(false);
-    const allEnded = [{ sku: 'A', billing: none, endedAt: ended, end: pending }];
+    const allEnded = [{ sku: 'A', ...manual, billing: none, endedAt: ended, end: pending }];
     expect(canStartBilling(order(allEnded, ended))).toBe(false);
   });
 });

@@ -1,23 +1,44 @@
-import { billingLabel, endCallLabel, type SkuView } from '../order-labels.js';
+import { billingStatus, endCallLabel, type SkuView } from '../order-labels.js';
 import type { OrderView } from '../orders-data.js';
 import { cut, utcTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
 
-/** Whether an order has a SKU whose billing the Start billing button would start. */
+/** Whether an order has a SKU whose billing the Start billing button would start: a manual one. */
 export function canStartBilling(order: OrderView): boolean {
   return (
     order.terminatedAt === null &&
-    order.skus.some((sku) => sku.endedAt === null && sku.billing.state === 'not-requested')
+    order.skus.some(
+      (sku) =>
+        sku.billingModel === 'manual' &&
+        sku.endedAt === null &&
+        sku.billing.state === 'not-requested',
+    )
   );
 }
+
+/**
+ * Whether a SKU gets a Start now button: the marketplace would start it by itself later
+ * (a delay or next month), and it has not started, ended or been asked to start yet.
+ */
+export const canStartNow = (order: OrderView, sku: SkuView): boolean =>
+  order.terminatedAt === null && billingStatus(sku).state === 'scheduled';
 
 // A marketplace refusal can be long: the cell shows its start, a tooltip the rest.
 const SHOWN = 120;
 const tooltip = (label: string) => (label.length > SHOWN ? html` title="${cut(label, 600)}"` : '');
 
 function billingState(sku: SkuView): SafeHtml {
-  const label = billingLabel(sku.billing);
-  return html`<span class="billing-state" data-sku="${sku.sku}" data-state="${sku.billing.state}"${tooltip(label)}>${cut(label, SHOWN)}</span>`;
+  const { state, label } = billingStatus(sku);
+  return html`<span class="billing-state" data-sku="${sku.sku}" data-state="${state}"${tooltip(label)}>${cut(label, SHOWN)}</span>`;
+}
+
+const startBillingAction = (order: OrderView) =>
+  `/admin/orders/${encodeURIComponent(order.provisioningId)}/start-billing`;
+
+// Names the SKU: Start billing's default leaves the scheduled ones to their schedule.
+function startNowForm(order: OrderView, sku: SkuView, offered: boolean): SafeHtml | '' {
+  if (!offered || !canStartNow(order, sku)) return '';
+  return html`<form class="start-now" method="post" action="${startBillingAction(order)}"><input type="hidden" name="skus" value="${sku.sku}"><button type="submit">Start now</button></form>`;
 }
 
 function endState(sku: SkuView): SafeHtml {
@@ -26,23 +47,22 @@ function endState(sku: SkuView): SafeHtml {
   return html`<span class="end-state" data-state="${sku.end.state}"${tooltip(label)}>ended ${utcTime(sku.endedAt)} · ${cut(label, SHOWN)}</span>`;
 }
 
-function skuList(order: OrderView): SafeHtml {
+function skuList(order: OrderView, offered: boolean): SafeHtml {
   const items = order.skus.map(
     (sku) =>
-      html`<li><code class="sku">${sku.sku}</code> ${billingState(sku)} ${endState(sku)}</li>`,
+      html`<li><code class="sku">${sku.sku}</code> ${billingState(sku)} ${startNowForm(order, sku, offered)} ${endState(sku)}</li>`,
   );
   return html`<ul class="skus">${items}</ul>`;
 }
 
 function startBillingForm(order: OrderView, offered: boolean): SafeHtml | '' {
   if (!offered || !canStartBilling(order)) return '';
-  const action = `/admin/orders/${encodeURIComponent(order.provisioningId)}/start-billing`;
-  return html`<form method="post" action="${action}"><button type="submit">Start billing</button></form>`;
+  return html`<form method="post" action="${startBillingAction(order)}"><button type="submit">Start billing</button></form>`;
 }
 
 /**
- * The newest orders, one row each: their SKUs' billing and end, and Start billing unless
- * `billingStart` is false (the v1 API has none).
+ * The newest orders, one row each: their SKUs' billing and end, and Start billing (manual
+ * SKUs) and Start now (scheduled ones) unless `billingStart` is false (the v1 API has none).
  */
 export function renderOrdersTable(
   orders: readonly OrderView[],
@@ -57,7 +77,7 @@ export function renderOrdersTable(
 <td data-label="Created (UTC)">${utcTime(order.createdAt)}</td>
 <td class="customer" data-label="Customer ID">${order.customerId}</td>
 <td class="num" data-label="Product">${order.productId}</td>
-<td data-label="SKUs">${skuList(order)}</td>
+<td data-label="SKUs">${skuList(order, billingStart)}</td>
 <td class="action">${startBillingForm(order, billingStart)}</td>
 </tr>`;
   });

@@ -99,7 +99,9 @@ table.relays { width: 100%; border-collapse: collapse; font-size: .9rem; }
 .skus li + li { margin-top: .3rem; }
 .billing-state { display: inline-block; padding: .05rem .5rem; border-radius: 999px; font-size: .8rem; font-weight: 600; background: #eef0f3; color: var(--muted); }
 .billing-state[data-state="pending"] { background: #fdf3dc; color: #8a5a00; }
-.billing-state[data-state="delivered"] { background: #e3f4e8; color: #1e6b30; }
+.billing-state[data-state="delivered"], .billing-state[data-state="started"] { background: #e3f4e8; color: #1e6b30; }
+form.start-now { display: inline; }
+form.start-now button { padding: .05rem .5rem; font-size: .8rem; }
 .billing-state[data-state="failed"] { background: #fde2e2; color: #a61b1b; font-weight: 400; }
 .end-state { color: var(--muted); font-size: .85rem; }
 .end-state[data-state="failed"] { color: #a61b1b; }

@@ -1,0 +1,48 @@
+import type { BillingModel } from './billing-models.js';
+import { skuSchema } from './provision-request.js';
+
+/** Longest `delay:Nd` accepted: a year. */
+export const MAX_DELAY_DAYS = 365;
+
+const MODELS = 'manual, immediate, delay:Nd (N 1-365) or next-month';
+
+function readModel(text: string): BillingModel | null {
+  const model = text.trim().toLowerCase();
+  if (model === 'manual' || model === 'immediate' || model === 'next-month') return { kind: model };
+  const delay = /^delay:([1-9]\d{0,2})d$/.exec(model);
+  const days = Number(delay?.[1]);
+  return delay && days <= MAX_DELAY_DAYS ? { kind: 'delay', days } : null;
+}
+
+// One `SKU=model` entry; the SKU is cut at the last `=`, since no model contains one.
+function readEntry(entry: string): { sku: string; model: BillingModel } | string {
+  const at = entry.lastIndexOf('=');
+  if (at < 0) return `"${entry}" is not SKU=model`;
+  const sku = entry.slice(0, at).trim();
+  const valid = skuSchema.safeParse(sku);
+  if (!valid.success) return `"${entry}": ${valid.error.issues[0]?.message ?? 'invalid SKU'}`;
+  const model = readModel(entry.slice(at + 1));
+  if (model === null)
+    return `"${entry}": the model of ${sku} must be ${MODELS}, not "${entry.slice(at + 1).trim()}"`;
+  return { sku, model };
+}
+
+/**
+ * Reads `CLM_SKU_BILLING`: comma-separated `SKU=manual|immediate|delay:Nd|next-month`.
+ * Answers the models by SKU, or every problem found (an entry without `=`, a SKU the
+ * marketplace could not name, an unknown model or delay, a SKU given twice).
+ */
+export function parseSkuBilling(
+  text: string,
+): { ok: true; models: Map<string, BillingModel> } | { ok: false; problems: string[] } {
+  const models = new Map<string, BillingModel>();
+  const problems: string[] = [];
+  const entries = text.split(',').filter((entry) => entry.trim() !== '');
+  for (const entry of entries.map((item) => item.trim())) {
+    const read = readEntry(entry);
+    if (typeof read === 'string') problems.push(read);
+    else if (models.has(read.sku)) problems.push(`${read.sku} is listed twice`);
+    else models.set(read.sku, read.model);
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, models };
+}

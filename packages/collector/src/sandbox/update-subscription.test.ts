@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { postJson } from '../test-support/http.js';
+import { booksSandbox } from './test-books.js';
+
+// Seed 003's 40x of /update-subscription/.
+const FAILURE = 'Account Provisioning Failure';
+
+/** A v1 sandbox that provisioned account c-1 with SKU-1 and SKU-2. */
+async function v1Sandbox() {
+  const s = await booksSandbox({ api: 'v1', providerKey: 'PK-1' });
+  const res = await s.register({ customerId: 'c-1', productSkus: ['SKU-1', 'SKU-2'] });
+  expect(res.status).toBe(201);
+  return {
+    ...s,
+    update: (body: unknown) => postJson(`${s.url}/update-subscription/`, body),
+  };
+}
+
+const valid = { coid: 'c-1', expired: false, sku: 'SKU-1', count: 3.5, providerkey: 'PK-1' };
+
+describe('sandbox /update-subscription/ (v1)', () => {
+  it.each([
+    ['a missing coid', { ...valid, coid: undefined }, 'coid is required'],
+    ['expired as text', { ...valid, expired: 'true' }, 'expired must be true or false'],
+    [
+      'expired without expired-date',
+      { ...valid, expired: true },
+      'expired-date is required when expired is true',
+    ],
+    ['count as text', { ...valid, count: '3' }, 'count must be a number'],
+    ['an unknown field', { ...valid, extra: 1 }, 'unexpected field(s): extra'],
+    [
+      'an unknown coid',
+      { ...valid, coid: 'c-2' },
+      'coid c-2 is not an account this marketplace provisioned',
+    ],
+    [
+      'another providerkey',
+      { ...valid, providerkey: 'PK-2' },
+      'providerkey is not this provider’s key',
+    ],
+    ['a SKU not ordered', { ...valid, sku: 'SKU-3' }, 'SKU-3 is not a SKU of this order'],
+  ])('refuses %s with 400, the ledger unchanged', async (_name, body, detail) => {
+    const s = await v1Sandbox();
+    const before = await s.ledger();
+    const res = await s.update(body);
+    expect([res.status, await res.json()]).toEqual([400, { error: FAILURE, detail }]);
+    expect(await s.ledger()).toEqual(before);
+  });
+
+  it('answers 201, records the updates and keeps them on the ledger: count as usage, expired as the end', async () => {
+    const s = await v1Sandbox();
+    s.at('2026-07-10T12:00:00Z');
+    const ended = {
+      coid: 'c-1',
+      expired: true,
+      'expired-date': '2026-07-31',
+      sku: 'SKU-1',
+      providerkey: 'PK-1',
+    };
+    expect((await s.update(valid)).status).toBe(201);
+    expect(
+      (
+        await s.post(
+          '/update-subscription/',
+          '{"coid":"c-1","expired":false,"sku":"SKU-1","count":0.20,"providerkey":"PK-1"}',
+        )
+      ).status,
+    ).toBe(201);
+    s.at('2026-07-31T12:00:00Z');
+    expect((await postJson(`${s.url}/update-subscription`, ended)).status).toBe(201);
+    const calls = (await (
+      await fetch(`${s.url}/_sandbox/calls?endpoint=update-subscription`)
+    ).json()) as { body: unknown }[];
+    expect(calls.map((call) => call.body)).toEqual([valid, { ...valid, count: 0.2 }, ended]);
+    expect(await s.ledger()).toEqual([
+      {
+        provisioningId: 'c-1',
+        customerId: 'c-1',
+        productSku: 'SKU-1',
+        period: '2026-03',
+        billingStartedAt: '2026-03-10T12:00:00.000Z',
+        usageCount: 0,
+        reports: 0,
+        lateReports: 0,
+        endedAt: '2026-07-31T12:00:00.000Z',
+      },
+      expect.objectContaining({ period: '2026-07', usageCount: 3.7, reports: 2 }),
+      expect.objectContaining({ productSku: 'SKU-2', period: '2026-03', endedAt: null }),
+    ]);
+    // After the expiry, the SKU takes no more updates.
+    const late = await s.update(valid);
+    expect([late.status, await late.json()]).toEqual([
+      400,
+      { error: FAILURE, detail: 'SKU-1 has ended for this order' },
+    ]);
+  });
+});

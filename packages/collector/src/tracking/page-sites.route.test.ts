@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { startAdmin } from '../test-support/admin.js';
+import { captureLogger } from '../test-support/chain.js';
+
+const beacon = (key = 'PK-1') =>
+  JSON.stringify({
+    v: 1,
+    type: 'visit',
+    id: `evt_${Math.random().toString(36).slice(2, 12)}`,
+    key,
+    service: 'acme-crm',
+    ref: { id: 'R1', at: 1_700_000_000_000 },
+    time: 1_700_000_000_500,
+  });
+
+const send = (url: string, headers: Record<string, string>, key?: string) =>
+  fetch(`${url}/beacon`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
+    body: beacon(key),
+  });
+
+describe('beacons from pages on another site than the collector', () => {
+  it('are accepted, logged once per page site, and shown on the dashboard by domain only', async () => {
+    const logger = captureLogger();
+    const admin = await startAdmin({ logger });
+    const page = 'https://www.shop.example/signup?email=jane%40mail.example';
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await send(admin.url, { origin: 'https://www.shop.example', referer: page })).status,
+      ).toBe(204);
+    // Unknown keys are refused before the check: they neither count nor warn.
+    expect((await send(admin.url, { origin: 'https://forged.example' }, 'PK-X')).status).toBe(403);
+
+    const warnings = logger.lines.filter((line) => line.includes('another site'));
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        "beacons from pages on shop.example, another site than this collector's 127.0.0.1",
+      ),
+    ]);
+    const res = await fetch(`${admin.url}/admin`, { headers: { cookie: await admin.signIn() } });
+    const text = await res.text();
+    expect(text).toContain('data-cross-site');
+    expect(text).toMatch(
+      /<li data-page-site="shop\.example"><strong>shop\.example<\/strong> → this collector on <strong>127\.0\.0\.1<\/strong>: 3 beacons/,
+    );
+    expect(text).not.toContain('forged.example');
+    expect(text).not.toMatch(/signup|jane/);
+  });
+
+  it('leave the log and the dashboard quiet for pages on the collector’s own site', async () => {
+    const logger = captureLogger();
+    const admin = await startAdmin({ logger });
+    expect((await send(admin.url, { origin: 'http://127.0.0.1:3000' })).status).toBe(204);
+    expect(logger.lines.filter((line) => line.includes('another site'))).toEqual([]);
+    const res = await fetch(`${admin.url}/admin`, { headers: { cookie: await admin.signIn() } });
+    expect(await res.text()).not.toContain('data-cross-site');
+  });
+});
