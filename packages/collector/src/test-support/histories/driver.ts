@@ -41,6 +41,13 @@ export function driver(system: HistorySystem) {
           userAlias: 'ABCD',
         }),
       }),
+    /** Enters an order the collector provisioned in the marketplace's books. */
+    register: (provisioningId: string, customerId: string, productSkus: string[]) =>
+      call(`${system.marketplace}/_sandbox/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ provisioningId, customerId, productId: 123, productSkus }),
+      }),
     /** `POST /api/usage` with a body written by hand (quantities keep their digits). */
     usage: (text: string) => api('/api/usage', text),
     start: (provisioningId: string, productSkus?: string[]) =>

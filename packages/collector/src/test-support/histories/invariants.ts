@@ -74,9 +74,10 @@ function checkSent(system: HistorySystem, sent: ModelReport[], relays: Map<strin
     if (call.status !== 429 || call.fault !== null) group?.finals.push(call);
   }
   for (const [key, { reports, finals }] of groups) {
+    const errors = reports.map((r) => relays.get(reportKey(r.order, r.sku, r.period))?.lastError);
     if (finals.length !== reports.length)
       fail(
-        `usage report ${key}: ${finals.length} final answer(s) on the wire for ${reports.length} report(s) due`,
+        `usage report ${key}: ${finals.length} final answer(s) on the wire for ${reports.length} report(s) due (the collector: ${JSON.stringify(errors)})`,
       );
     const statuses = reports
       .map((r) => relays.get(reportKey(r.order, r.sku, r.period))?.status)
@@ -196,8 +197,13 @@ export async function checkHistory(system: HistorySystem, model: Model) {
       .map((r) => [reportKey(r.orderId ?? '', r.sku ?? '', r.period ?? ''), r]),
   );
   const books = new Map<string, bigint>();
-  for (const line of await marketplaceBooks(system.marketplace, system.wire)) {
-    books.set(`${line.provisioningId} ${line.productSku} ${line.period}`, line.usageMicros);
+  for (const line of await marketplaceBooks(system.marketplace)) {
+    const key = `${line.provisioningId} ${line.productSku} ${line.period}`;
+    if (line.lateReports > 0)
+      fail(`${key}: ${line.lateReports} report(s) received in the blackout`);
+    if (line.billingStartedAt && line.endedAt && line.billingStartedAt > line.endedAt)
+      fail(`${key}: billing started at ${line.billingStartedAt}, after its end at ${line.endedAt}`);
+    if (line.reports > 0) books.set(key, line.usageMicros);
   }
   const bill = modelBill(system, model, reports);
   if (show(books) !== show(bill))

@@ -29,7 +29,6 @@ interface Run {
   system: HistorySystem;
   model: Model;
   memory: UsageMemory;
-  refuse: { pending: boolean };
 }
 
 const orderId = (n: number) => `prov-${String(n).padStart(4, '0')}`;
@@ -64,6 +63,8 @@ async function orderStep(run: Run, skus: number) {
   const { customerId } = answer.body as { customerId: unknown };
   if (typeof customerId !== 'string')
     throw new Diverged(`provisioning ${id}: customerId ${String(customerId)} is not a string`);
+  const registered = await driver(system).register(id, customerId, productSkus);
+  if (registered.status !== 201) throw new Error(`sandbox order: ${JSON.stringify(registered)}`);
   model.orders.push({ id, customerId, skus: productSkus, ended: new Map(), started: new Set() });
 }
 
@@ -124,9 +125,16 @@ async function operatorStep(run: Run) {
   }
 }
 
+// The marketplace unreachable until a call was refused (settle.ts brings it back).
+async function refuseConnections(system: HistorySystem) {
+  await system.wire.down();
+  // The collector's idle keep-alive connections see their end before it calls again.
+  await new Promise((resolve) => setTimeout(resolve, 30));
+}
+
 // Settles the worker and checks what it sent against what the model owes now.
 async function settleAndCheck(run: Run) {
-  const relays = await settle(run.system, run.refuse);
+  const relays = await settle(run.system);
   const sent = run.model.send(run.system.clock.now());
   await checkStep(run.system, run.model, relays, sent);
 }
@@ -167,7 +175,7 @@ async function apply(run: Run, step: Step): Promise<void> {
     case 'advance':
       return advanceStep(run, step);
     case 'fault':
-      if (step.fault === 'refuse') run.refuse.pending = true;
+      if (step.fault === 'refuse') await refuseConnections(system);
       else if (step.fault === 'cut' || step.fault === 'lateAnswer')
         system.wire.inject(step.fault, step.count, step.path);
       else await driver(system).sandboxMode(step.fault, step.path, step.count);
@@ -196,7 +204,6 @@ export async function runHistory(history: History, trace: string[] = []): Promis
     system,
     model: new Model(),
     memory: { written: new Map(), next: 0 },
-    refuse: { pending: false },
   };
   try {
     for (const skus of history.orders) await orderStep(run, skus);

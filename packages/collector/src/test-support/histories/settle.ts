@@ -22,32 +22,23 @@ function claimable(relay: Relay, all: readonly Relay[], now: number): boolean {
 /**
  * Lets the relay worker run until nothing it may send now is left, with the clock standing
  * still: retries are due at once (no backoff), so a refused or throttled call is tried again
- * in the same instant. A `refuse` fault takes the wire down until a call was refused.
+ * in the same instant. A wire taken down (a `refuse` fault) comes back once a call was refused.
  * Throws when the worker does not get there in `timeoutMs` of real time.
  */
-export async function settle(
-  system: HistorySystem,
-  refuse: { pending: boolean },
-  timeoutMs = 10_000,
-) {
+export async function settle(system: HistorySystem, timeoutMs = 10_000) {
   const { collector, clock, wire } = system;
   const deadline = Date.now() + timeoutMs;
-  let relays = await collector.store.listRelays({ limit: 10_000 });
-  if (refuse.pending && relays.some((r) => claimable(r, relays, clock.now()))) await wire.down();
+  let relays: Relay[];
   collector.worker.notify();
   for (;;) {
     await sleep(5);
     relays = await collector.store.listRelays({ limit: 10_000 });
     if (wire.isDown() && relays.some((r) => r.lastError?.includes('ECONNREFUSED'))) {
-      refuse.pending = false;
       await wire.up();
     }
     const busy = relays.some((r) => r.status === 'in_flight' || claimable(r, relays, clock.now()));
-    if (!busy) {
-      // Nothing was due: the fault waits for the next call.
-      await wire.up();
-      break;
-    }
+    // A wire still down has refused nothing yet: it stays down for the next call.
+    if (!busy) break;
     if (Date.now() > deadline) {
       const stuck = relays.filter((r) => r.status === 'pending' || r.status === 'in_flight');
       throw new Error(

@@ -44,7 +44,9 @@ const shut = (server: Server) =>
 export async function startSystem(start: number) {
   const clock = frozenClock(start);
   const dir = mkdtempSync(join(tmpdir(), 'clm-history-'));
-  const sandbox = await serve(createSandboxApp());
+  // The strict marketplace: it knows the provider's key and the orders it sold, and keeps
+  // its books on the history's clock.
+  const sandbox = await serve(createSandboxApp({ clock, providerKey: 'PK-1' }));
   const marketplace = urlOf(sandbox);
   const wire = await startWire(marketplace, clock);
   // The provider's account endpoint: every order gets the next customer number.
@@ -69,7 +71,7 @@ export async function startSystem(start: number) {
     CLM_PROVISION_FORWARD_SECRET: 'history-forward-secret-0123',
     // Short enough that a stalled call costs little; retries are due at once, so the
     // frozen clock never has to move for one.
-    CLM_RELAY_TIMEOUT_MS: '150',
+    CLM_RELAY_TIMEOUT_MS: '500',
     CLM_RELAY_BACKOFF_BASE_MS: '1',
     CLM_RELAY_BACKOFF_MAX_MS: '1',
     CLM_RELAY_POLL_MS: '10',

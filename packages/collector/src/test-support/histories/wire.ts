@@ -77,8 +77,11 @@ export async function startWire(target: string, clock: Clock) {
       const id = answer.ok ? (JSON.parse(body) as { id?: unknown }).id : undefined;
       call.accepted = typeof id === 'number';
       call.callId = typeof id === 'number' ? id : null;
+      // On a slow machine the collector may have given up before the answer: that is what
+      // it saw, a late answer.
+      if (call.fault === null && req.socket.destroyed) call.fault = 'lateAnswer';
       if (call.fault === 'cut') req.socket.destroy();
-      else if (call.fault === null && !res.destroyed) {
+      else if (call.fault === null) {
         res.writeHead(answer.status, { 'content-type': 'application/json' }).end(body);
       }
       // lateAnswer: never answered; the collector's timeout ends the call.
