@@ -8,7 +8,7 @@ import {
 import { reportState } from '../admin/usage-data.js';
 import { systemClock } from '../clock.js';
 import { silentLogger } from '../log.js';
-import { isHeld } from '../store/held-reports.js';
+import { isHeld } from '../store/kept-relays.js';
 import type { Relay } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';
 import { askYesNo } from './ask.js';

@@ -177,4 +177,10 @@ export const migrations: readonly string[] = [
   CREATE UNIQUE INDEX orders_request_key ON orders (request_key);
   ALTER TABLE provisioning_claims ADD COLUMN request_digest TEXT;
   `,
+  // The billing starts not yet delivered, which each claim checks against their SKU's end
+  // (store/superseded-starts): found without reading every relay.
+  `
+  CREATE INDEX relays_open_starts ON relays (order_id, sku)
+    WHERE kind = 'start_billing' AND status <> 'delivered';
+  `,
 ];

@@ -93,6 +93,6 @@ export interface UsageStore {
   /** Sends an unconfirmed (or dead) report again. False if it is neither, or held. */
   resendReport(id: number, now: number): Promise<boolean>;
   countReports(): Promise<Record<RelayStatus, number>>;
-  /** Usage reports held for the operator (dead, never sent: see `held-reports.ts`). */
+  /** Usage reports held for the operator (dead, never sent: see `kept-relays.ts`). */
   countHeldReports(): Promise<number>;
 }

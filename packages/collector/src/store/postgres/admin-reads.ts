@@ -1,19 +1,18 @@
 import type pg from 'pg';
 import type { AdminStore, DayStats } from '../admin-reads.js';
 import { DAY_MS, emptyDays } from '../day-stats.js';
-import { NOT_HELD } from '../held-reports.js';
 import type { NewEvent } from '../ingest.js';
+import { NOT_KEPT } from '../kept-relays.js';
 import type { RelayStatus } from '../outbox.js';
 import { countsByStatus } from '../relay-states.js';
 import { inTransaction } from './db.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
+import { supersedeStarts } from './supersede.js';
 
 /** {@link AdminStore} on PostgreSQL. */
 export function postgresAdminReads(pool: pg.Pool): AdminStore {
   const relays = async (sql: string, params: unknown[]) =>
     (await pool.query<RelayRow>(sql, params)).rows.map(toRelay);
-  const replay = async (sql: string, params: unknown[]) =>
-    (await pool.query(sql, params)).rowCount ?? 0;
   return {
     countRelays: async () => {
       const rows = await pool.query<{ status: RelayStatus; n: number }>(
@@ -88,13 +87,18 @@ export function postgresAdminReads(pool: pg.Pool): AdminStore {
            WHERE status IN ('pending', 'in_flight')`,
         )
       ).rows[0]?.t ?? null,
+    // A dead start whose SKU has since ended is named superseded first, so no replay sends it.
     replayDead: ({ now, ids }) =>
-      replay(
-        `UPDATE relays SET status = 'pending', next_attempt_at = $1, replayed_at = $1,
-           updated_at = $1
-         WHERE status = 'dead' AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))
-           AND ${NOT_HELD}`,
-        [now, ids ? [...ids] : null],
-      ),
+      inTransaction(pool, async (client) => {
+        await supersedeStarts(client, now);
+        const replayed = await client.query(
+          `UPDATE relays SET status = 'pending', next_attempt_at = $1, replayed_at = $1,
+             updated_at = $1
+           WHERE status = 'dead' AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))
+             AND ${NOT_KEPT}`,
+          [now, ids ? [...ids] : null],
+        );
+        return replayed.rowCount ?? 0;
+      }),
   };
 }

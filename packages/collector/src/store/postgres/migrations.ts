@@ -121,6 +121,12 @@ export const postgresMigrations: readonly string[] = [
   CREATE UNIQUE INDEX orders_request_key ON orders (request_key);
   ALTER TABLE provisioning_claims ADD COLUMN request_digest TEXT;
   `,
+  // SQLite's migration 8: the billing starts not yet delivered, found without reading
+  // every relay.
+  `
+  CREATE INDEX relays_open_starts ON relays (order_id, sku)
+    WHERE kind = 'start_billing' AND status <> 'delivered';
+  `,
 ];
 
 /**

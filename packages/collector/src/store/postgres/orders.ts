@@ -23,6 +23,7 @@ import {
 import type { NewRelay } from '../outbox.js';
 import { inTransaction, LOCKS, type Queryable, storable } from './db.js';
 import { queueRelay } from './relay-rows.js';
+import { supersedeStarts } from './supersede.js';
 import { openBuckets } from './usage.js';
 
 // The database's time in ms, as leases are written.
@@ -243,6 +244,9 @@ export function postgresOrders(pool: pg.Pool): OrdersStore {
           }
           await queueRelay(client, end(sku));
         }
+        // A start not yet delivered never follows the end: it is superseded now, and the
+        // end waits only for one being sent.
+        await supersedeStarts(client, now);
         return ended;
       }),
   };

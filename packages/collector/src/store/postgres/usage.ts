@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { NOT_HELD } from '../held-reports.js';
+import { NOT_KEPT } from '../kept-relays.js';
 import type { RelayStatus } from '../outbox.js';
 import { countsByStatus } from '../relay-states.js';
 import type { UsageBucket, UsageLine, UsageStore } from '../usage.js';
@@ -158,7 +158,7 @@ export function postgresUsage(pool: pg.Pool): UsageStore {
         `UPDATE relays SET status = 'pending', next_attempt_at = $2, replayed_at = $2,
            updated_at = $2
          WHERE id = $1 AND kind = 'usage_report' AND status IN ('unconfirmed', 'dead')
-           AND ${NOT_HELD}`,
+           AND ${NOT_KEPT}`,
         [id, now],
       );
       return result.rowCount === 1;
@@ -172,7 +172,7 @@ export function postgresUsage(pool: pg.Pool): UsageStore {
     countHeldReports: async () => {
       const rows = await pool.query<{ n: number }>(
         `SELECT COUNT(*) AS n FROM relays WHERE kind = 'usage_report' AND status = 'dead'
-           AND NOT ${NOT_HELD}`,
+           AND NOT ${NOT_KEPT}`,
       );
       return rows.rows[0]?.n ?? 0;
     },

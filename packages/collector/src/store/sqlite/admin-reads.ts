@@ -2,10 +2,11 @@ import type Database from 'better-sqlite3';
 import type { AdminStore, DayStats } from '../admin-reads.js';
 import { DAY_MS, emptyDays } from '../day-stats.js';
 import type { GroupCommit } from '../group-commit.js';
-import { NOT_HELD } from '../held-reports.js';
+import { NOT_KEPT } from '../kept-relays.js';
 import type { RelayStatus } from '../outbox.js';
 import { countsByStatus } from '../relay-states.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
+import { prepareSupersedeStarts } from './supersede.js';
 
 /** {@link AdminStore} on SQLite. */
 export function sqliteAdminReads(db: Database.Database, group: GroupCommit): AdminStore {
@@ -39,12 +40,14 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
   );
   const replayAll = db.prepare(
     `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
-       updated_at = @now WHERE status = 'dead' AND ${NOT_HELD}`,
+       updated_at = @now WHERE status = 'dead' AND ${NOT_KEPT}`,
   );
   const replayOne = db.prepare(
     `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
-       updated_at = @now WHERE status = 'dead' AND id = @id AND ${NOT_HELD}`,
+       updated_at = @now WHERE status = 'dead' AND id = @id AND ${NOT_KEPT}`,
   );
+  // A dead start whose SKU has since ended is named superseded first, so no replay sends it.
+  const supersedeStarts = prepareSupersedeStarts(db);
 
   return {
     countRelays: () =>
@@ -86,6 +89,7 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
     oldestPendingSince: () => group.run(() => (oldestPending.get() as { t: number | null }).t),
     replayDead: ({ now, ids }) =>
       group.run(() => {
+        supersedeStarts(now);
         if (!ids) return replayAll.run({ now }).changes;
         let replayed = 0;
         for (const id of ids) replayed += replayOne.run({ now, id }).changes;

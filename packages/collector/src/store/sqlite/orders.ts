@@ -21,6 +21,7 @@ import {
   SkuEnded,
 } from '../orders.js';
 import { prepareQueueRelay } from './relay-rows.js';
+import { prepareSupersedeStarts } from './supersede.js';
 import { prepareOpenBuckets } from './usage.js';
 
 interface SkuRow {
@@ -83,6 +84,7 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
   );
   const queueRelay = prepareQueueRelay(db);
   const openBuckets = prepareOpenBuckets(db);
+  const supersedeStarts = prepareSupersedeStarts(db);
 
   function load(row: OrderRow | undefined): Order | null {
     if (!row) return null;
@@ -154,6 +156,9 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
           for (const bucket of openBuckets(provisioningId, sku)) queueRelay(usageReport(bucket));
           queueRelay(end(sku));
         }
+        // A start not yet delivered never follows the end: it is superseded now, and the
+        // end waits only for one being sent.
+        supersedeStarts(now);
         return ended;
       }),
   };

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { GroupCommit } from '../group-commit.js';
-import { NOT_HELD } from '../held-reports.js';
+import { NOT_KEPT } from '../kept-relays.js';
 import type { RelayStatus } from '../outbox.js';
 import { countsByStatus } from '../relay-states.js';
 import type { NewUsageEvent, UsageBucket, UsageLine, UsageRecord, UsageStore } from '../usage.js';
@@ -123,14 +123,14 @@ export function sqliteUsage(db: Database.Database, group: GroupCommit): UsageSto
     `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
        updated_at = @now
      WHERE id = @id AND kind = 'usage_report' AND status IN ('unconfirmed', 'dead')
-       AND ${NOT_HELD}`,
+       AND ${NOT_KEPT}`,
   );
   const countReports = db.prepare(
     `SELECT status, COUNT(*) AS n FROM relays WHERE kind = 'usage_report' GROUP BY status`,
   );
   const countHeld = db.prepare(
     `SELECT COUNT(*) AS n FROM relays WHERE kind = 'usage_report' AND status = 'dead'
-       AND NOT ${NOT_HELD}`,
+       AND NOT ${NOT_KEPT}`,
   );
   const queueRelay = prepareQueueRelay(db);
 
