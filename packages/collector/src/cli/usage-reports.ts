@@ -45,11 +45,17 @@ function withReport(idText: string, io: CliIo, work: Work): Promise<number> {
   });
 }
 
-/** `usage confirm <id>`: an unconfirmed report was billed after all; marks it sent. */
+/**
+ * `usage confirm <id>`: an unconfirmed report was billed after all, or a held one was billed
+ * by hand; marks it sent, sending nothing.
+ */
 export function runUsageConfirm(idText: string, io: CliIo): Promise<number> {
   return withReport(idText, io, async (deps, id) => {
     const relay = await confirmUsageReport(deps, id);
-    io.stdout.write(`${reportName(relay)} marked sent: recorded that the marketplace billed it\n`);
+    const what = isHeld(relay)
+      ? 'recorded that you billed it by hand (it was held; nothing was sent)'
+      : 'recorded that the marketplace billed it';
+    io.stdout.write(`${reportName(relay)} marked sent: ${what}\n`);
     return EXIT.ok;
   });
 }

@@ -32,6 +32,18 @@ const keptSql = KEPT.map(
  */
 export const NOT_KEPT = `NOT (status = 'dead' AND (${keptSql}))`;
 
+/**
+ * SQL over `relays`: a usage report an operator may confirm as billed: an unconfirmed one
+ * (the marketplace received it after all), or a held one the operator billed by hand.
+ */
+export const CONFIRMABLE = `kind = 'usage_report'
+  AND (status = 'unconfirmed' OR (status = 'dead' AND NOT ${NOT_KEPT}))`;
+
+/** SQL: the `last_error` a confirmed report keeps: how it was settled (a held one, why). */
+export const CONFIRMED_ERROR = `CASE WHEN status = 'dead'
+  THEN 'billed by hand, confirmed by an operator; it was ' || last_error
+  ELSE 'confirmed by an operator as received by the marketplace' END`;
+
 interface RelayState {
   kind?: RelayKind;
   status: RelayStatus;

@@ -4,7 +4,7 @@ import { DAY_MS, emptyDays } from '../day-stats.js';
 import type { NewEvent } from '../ingest.js';
 import { NOT_KEPT } from '../kept-relays.js';
 import type { RelayStatus } from '../outbox.js';
-import { countsByStatus } from '../relay-states.js';
+import { relayCounts } from '../relay-states.js';
 import { inTransaction } from './db.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
 import { supersedeStarts } from './supersede.js';
@@ -15,10 +15,11 @@ export function postgresAdminReads(pool: pg.Pool): AdminStore {
     (await pool.query<RelayRow>(sql, params)).rows.map(toRelay);
   return {
     countRelays: async () => {
-      const rows = await pool.query<{ status: RelayStatus; n: number }>(
-        'SELECT status, COUNT(*) AS n FROM relays GROUP BY status',
+      const rows = await pool.query<{ status: RelayStatus | 'kept'; n: number }>(
+        `SELECT CASE WHEN ${NOT_KEPT} THEN status ELSE 'kept' END AS status, COUNT(*) AS n
+         FROM relays GROUP BY 1`,
       );
-      return countsByStatus(rows.rows);
+      return relayCounts(rows.rows);
     },
     listRelays: ({ status, limit = 100 } = {}) =>
       relays(

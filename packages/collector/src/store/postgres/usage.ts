@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { NOT_KEPT } from '../kept-relays.js';
+import { CONFIRMABLE, CONFIRMED_ERROR, NOT_KEPT } from '../kept-relays.js';
 import type { RelayStatus } from '../outbox.js';
 import { countsByStatus } from '../relay-states.js';
 import type { UsageBucket, UsageLine, UsageStore } from '../usage.js';
@@ -95,11 +95,14 @@ export function postgresUsage(pool: pg.Pool): UsageStore {
            ORDER BY e.provisioning_id, e.sku`,
           [period],
         );
-        let queued = 0;
+        const counts = { queued: 0, held: 0 };
         for (const row of buckets.rows) {
-          if ((await queueRelay(client, report(toBucket(row)))).queued) queued++;
+          const relay = report(toBucket(row));
+          if ((await queueRelay(client, relay)).queued) {
+            counts[relay.held === undefined ? 'queued' : 'held']++;
+          }
         }
-        return queued;
+        return counts;
       }),
     listClosedPeriods: async ({ limit = 24 } = {}) => {
       const rows = await pool.query<{ period: string; closed_at: number; early: boolean }>(
@@ -147,8 +150,8 @@ export function postgresUsage(pool: pg.Pool): UsageStore {
     confirmReport: async (id, now) => {
       const result = await pool.query(
         `UPDATE relays SET status = 'delivered', delivered_at = $2, updated_at = $2,
-           last_error = 'confirmed by an operator as received by the marketplace'
-         WHERE id = $1 AND kind = 'usage_report' AND status = 'unconfirmed'`,
+           last_error = ${CONFIRMED_ERROR}
+         WHERE id = $1 AND ${CONFIRMABLE}`,
         [id, now],
       );
       return result.rowCount === 1;

@@ -4,13 +4,16 @@ import { DAY_MS, emptyDays } from '../day-stats.js';
 import type { GroupCommit } from '../group-commit.js';
 import { NOT_KEPT } from '../kept-relays.js';
 import type { RelayStatus } from '../outbox.js';
-import { countsByStatus } from '../relay-states.js';
+import { relayCounts } from '../relay-states.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
 import { prepareSupersedeStarts } from './supersede.js';
 
 /** {@link AdminStore} on SQLite. */
 export function sqliteAdminReads(db: Database.Database, group: GroupCommit): AdminStore {
-  const count = db.prepare('SELECT status, COUNT(*) AS n FROM relays GROUP BY status');
+  const count = db.prepare(
+    `SELECT CASE WHEN ${NOT_KEPT} THEN status ELSE 'kept' END AS status, COUNT(*) AS n
+     FROM relays GROUP BY 1`,
+  );
   const list = db.prepare(
     'SELECT * FROM relays WHERE @status IS NULL OR status = @status ORDER BY id DESC LIMIT @limit',
   );
@@ -51,7 +54,7 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
 
   return {
     countRelays: () =>
-      group.run(() => countsByStatus(count.all() as { status: RelayStatus; n: number }[])),
+      group.run(() => relayCounts(count.all() as { status: RelayStatus | 'kept'; n: number }[])),
     listRelays: ({ status, limit = 100 } = {}) =>
       group.run(() => (list.all({ status: status ?? null, limit }) as RelayRow[]).map(toRelay)),
     pageRelays: ({ afterId, limit, status }) =>

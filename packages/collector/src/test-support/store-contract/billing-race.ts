@@ -126,6 +126,8 @@ export function describeBillingRace(harness: StoreHarness): void {
       expect(await store.replayDead({ now: T0 + 5, ids: [start?.id ?? -1] })).toBe(0);
       expect(await store.replayDead({ now: T0 + 6 })).toBe(0);
       expect(await store.claimDueRelays({ now: T0 + 7, limit: 5, leaseMs: 1000 })).toEqual([]);
+      // Nothing to retry: kept apart from the dead letters.
+      expect(await store.countRelays()).toMatchObject({ dead: 0, kept: 1, delivered: 1 });
       const [after] = (await store.getOrder(order.provisioningId))?.skus ?? [];
       expect(after?.billing).toMatchObject({
         status: 'dead',
