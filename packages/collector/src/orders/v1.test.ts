@@ -79,6 +79,45 @@ describe('CLM_MARKETPLACE_API=v1', () => {
     expect(chain.provider.calls).toHaveLength(2);
   });
 
+  it('answers repeats of a request the provider gave an existing coid from the store', async () => {
+    const chain = await startOrdersChain({
+      env: V1,
+      answer: () => ({ status: 201, body: { customerId: 'acct-1' } }),
+    });
+    expect(await (await chain.provision(v1Body())).json()).toEqual({ coid: 'acct-1' });
+    const other = v1Body({ email: 'sam@customer.example' });
+    // The provider maps these details to the account it already has: that is the answer,
+    // and this request's key is kept, so its repeats never reach the provider again.
+    for (const _ of [1, 2, 3]) {
+      const res = await chain.provision(other);
+      expect([res.status, await res.json()]).toEqual([201, { coid: 'acct-1' }]);
+    }
+    expect(chain.provider.calls).toHaveLength(2);
+    expect(await chain.store.listOrders()).toHaveLength(1);
+  });
+
+  it('refuses 409 when the provider answers with the coid of a terminated order, and keeps refusing without calling it', async () => {
+    const chain = await startOrdersChain({
+      env: V1,
+      answer: () => ({ status: 201, body: { customerId: 'acct-1' } }),
+    });
+    await chain.provision(v1Body());
+    await chain.api('POST', '/api/subscriptions/acct-1/terminate');
+    const other = v1Body({ email: 'sam@customer.example' });
+    for (const _ of [1, 2, 3]) {
+      const res = await chain.provision(other);
+      expect([res.status, await res.json()]).toEqual([409, { error: CLOSED_MESSAGE }]);
+    }
+    expect(chain.provider.calls).toHaveLength(2);
+    const [failure] = await chain.store.listProvisioningFailures();
+    expect(failure).toMatchObject({
+      outcome: 'refused',
+      status: 409,
+      message:
+        'the provider answered with the id of an existing order (order acct-1 is terminated): not placed',
+    });
+  });
+
   it('calls the provider once for concurrent identical requests', async () => {
     const chain = await startOrdersChain({
       env: V1,

@@ -183,4 +183,14 @@ export const migrations: readonly string[] = [
   CREATE INDEX relays_open_starts ON relays (order_id, sku)
     WHERE kind = 'start_billing' AND status <> 'delivered';
   `,
+  // Other request keys an order answers to: under v1 the provider may give a request with
+  // other details the coid of an order it already has; the request's key is kept here, so a
+  // repeat is answered from the store, never forwarded again (orders/provisioning).
+  `
+  CREATE TABLE order_keys (
+    request_key TEXT PRIMARY KEY,
+    provisioning_id TEXT NOT NULL REFERENCES orders (provisioning_id),
+    request_digest TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

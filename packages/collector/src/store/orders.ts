@@ -92,7 +92,9 @@ export interface OrdersStore {
   listOrders(options?: { limit?: number }): Promise<Order[]>;
   /**
    * Stores an order the provider accepted. If one with its `provisioningId` (or request
-   * key) exists, that one is kept and returned with `created: false`.
+   * key) exists, that one is kept and returned with `created: false`; when that one was
+   * stored under another request key, this order's key and digest become an alias of it,
+   * which {@link claimProvisioning} finds as it finds the order's own key.
    */
   createOrder(order: NewOrder): Promise<{ order: Order; created: boolean }>;
   /**

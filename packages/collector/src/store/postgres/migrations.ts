@@ -127,6 +127,14 @@ export const postgresMigrations: readonly string[] = [
   CREATE INDEX relays_open_starts ON relays (order_id, sku)
     WHERE kind = 'start_billing' AND status <> 'delivered';
   `,
+  // SQLite's migration 9: other request keys an order answers to.
+  `
+  CREATE TABLE order_keys (
+    request_key TEXT PRIMARY KEY,
+    provisioning_id TEXT NOT NULL REFERENCES orders (provisioning_id),
+    request_digest TEXT NOT NULL
+  );
+  `,
 ];
 
 /**

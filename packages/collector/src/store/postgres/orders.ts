@@ -72,9 +72,18 @@ async function orderByKey(
   requestKey: string,
   digest: string,
 ): Promise<ProvisioningClaim | null> {
-  const found = await client.query<OrderRow>('SELECT * FROM orders WHERE request_key = $1', [
-    requestKey,
-  ]);
+  // By the order's own key, or by an alias (with the alias's digest).
+  const found = await client.query<OrderRow>(
+    `SELECT provisioning_id, product_id, customer_id, provider_key, answer, created_at,
+       request_key, request_digest
+     FROM orders WHERE request_key = $1
+     UNION ALL
+     SELECT o.provisioning_id, o.product_id, o.customer_id, o.provider_key, o.answer,
+       o.created_at, k.request_key, k.request_digest
+     FROM order_keys AS k JOIN orders AS o USING (provisioning_id) WHERE k.request_key = $1
+     LIMIT 1`,
+    [requestKey],
+  );
   const [row] = found.rows;
   if (!row) return null;
   return orderedClaim(row, digest, (await load(client, [row]))[0] as Order);
@@ -141,6 +150,14 @@ export function postgresOrders(pool: pg.Pool): OrdersStore {
             `INSERT INTO order_skus (provisioning_id, position, sku)
              SELECT $1, position - 1, sku FROM unnest($2::text[]) WITH ORDINALITY AS s (sku, position)`,
             [order.provisioningId, order.productSkus],
+          );
+        } else if (order.requestKey !== undefined && typeof order.requestDigest === 'string') {
+          await client.query(
+            `INSERT INTO order_keys (request_key, provisioning_id, request_digest)
+             SELECT $1, provisioning_id, $2 FROM orders
+             WHERE provisioning_id = $3 AND request_key <> $1
+             ON CONFLICT DO NOTHING`,
+            [order.requestKey, order.requestDigest, order.provisioningId],
           );
         }
         return { order: (await getOrder(client, order.provisioningId)) as Order, created };

@@ -32,7 +32,23 @@ interface SkuRow {
 /** {@link OrdersStore} on SQLite. */
 export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersStore {
   const selectOrder = db.prepare('SELECT * FROM orders WHERE provisioning_id = ?');
-  const selectByKey = db.prepare('SELECT * FROM orders WHERE request_key = ?');
+  // An order by its own request key, or by an alias (with the alias's digest).
+  const selectByKey = db.prepare(
+    `SELECT provisioning_id, product_id, customer_id, provider_key, answer, created_at,
+       request_key, request_digest
+     FROM orders WHERE request_key = @key
+     UNION ALL
+     SELECT o.provisioning_id, o.product_id, o.customer_id, o.provider_key, o.answer,
+       o.created_at, k.request_key, k.request_digest
+     FROM order_keys AS k JOIN orders AS o USING (provisioning_id) WHERE k.request_key = @key
+     LIMIT 1`,
+  );
+  const insertAlias = db.prepare(
+    `INSERT INTO order_keys (request_key, provisioning_id, request_digest)
+     SELECT @requestKey, provisioning_id, @requestDigest FROM orders
+     WHERE provisioning_id = @provisioningId AND request_key <> @requestKey
+     ON CONFLICT DO NOTHING`,
+  );
   const selectOrders = db.prepare(
     'SELECT * FROM orders ORDER BY created_at DESC, rowid DESC LIMIT ?',
   );
@@ -113,12 +129,15 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
           for (const [position, sku] of order.productSkus.entries()) {
             insertSku.run(order.provisioningId, position, sku);
           }
+        } else if (order.requestKey !== undefined && typeof order.requestDigest === 'string') {
+          const { requestKey, requestDigest, provisioningId } = order;
+          insertAlias.run({ requestKey, requestDigest, provisioningId });
         }
         return { order: get(order.provisioningId) as Order, created: added.changes > 0 };
       }),
     claimProvisioning: ({ requestKey, digest, owner, now, leaseMs }) =>
       group.run((): ProvisioningClaim => {
-        const row = selectByKey.get(requestKey) as OrderRow | undefined;
+        const row = selectByKey.get({ key: requestKey }) as OrderRow | undefined;
         if (row) return orderedClaim(row, digest, load(row) as Order);
         if (claimRow.get({ requestKey, digest, owner, now, leaseUntil: now + leaseMs })) {
           return { state: 'claimed' };

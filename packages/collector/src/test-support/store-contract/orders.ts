@@ -176,11 +176,21 @@ export function describeOrders(harness: StoreHarness): void {
       expect(await store.claimProvisioning({ ...claim, requestKey: 'coid-7' })).toEqual({
         state: 'claimed',
       });
-      // The same customer for another request: the first order is kept.
+      // The same customer for another request: the first order is kept, and that request's
+      // key becomes its alias, so a repeat of it is found without calling the provider.
       const again = await store.createOrder(
         orderFixture({ provisioningId: 'coid-7', requestKey: 'v1:d-8', requestDigest: 'd-8' }),
       );
       expect(again).toEqual({ created: false, order });
+      const alias = { ...claim, requestKey: 'v1:d-8', owner: 'b' };
+      expect(await store.claimProvisioning({ ...alias, digest: 'd-8' })).toEqual({
+        state: 'ordered',
+        order,
+      });
+      expect(await store.claimProvisioning({ ...alias, digest: 'd-9' })).toEqual({
+        state: 'conflict',
+      });
+      expect(await store.listOrders()).toEqual([order]);
     });
 
     it('keeps provisioning failures, newest first', async () => {
