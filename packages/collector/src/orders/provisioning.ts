@@ -46,6 +46,8 @@ export interface ProvisioningDeps {
   v1Skus?: readonly string[];
   /** Told of each call's outcome, and the forward's duration when one was made. */
   onOutcome?: (outcome: ProvisionOutcome, seconds?: number) => void;
+  /** The database's key of request digests (`OrdersStore.requestDigestKey`). */
+  digestKey: string;
   /** How often a repeat looks again while another collector forwards the order. Default 100 ms. */
   waitPollMs?: number;
 }
@@ -174,11 +176,19 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
   }
 
   async function once(request: OrderRequest): Promise<ProvisionAnswer> {
-    const { key, digest } = request;
+    const { key, digest, legacy } = request;
     const owner = randomUUID();
+    const before = { requestKey: legacy.key, digest: legacy.digest };
     for (;;) {
       const now = clock.now();
-      const claim = await store.claimProvisioning({ requestKey: key, digest, owner, now, leaseMs });
+      const claim = await store.claimProvisioning({
+        requestKey: key,
+        digest,
+        legacy: before,
+        owner,
+        now,
+        leaseMs,
+      });
       if (claim.state === 'conflict') return conflict(request);
       if (claim.state === 'ordered') {
         onOutcome?.('repeat');
@@ -200,7 +210,10 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
   }
 
   return {
-    read: (text) => (deps.api === 'v1' ? readV1Order(text, deps.v1Skus ?? []) : readV2Order(text)),
+    read: (text) =>
+      deps.api === 'v1'
+        ? readV1Order(text, deps.v1Skus ?? [], deps.digestKey)
+        : readV2Order(text, deps.digestKey),
     provision(request) {
       const { key, digest } = request;
       const running = inFlight.get(key);

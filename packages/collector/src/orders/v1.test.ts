@@ -4,6 +4,7 @@ import { createSandboxApp } from '../sandbox/app.js';
 import { listen, postJson } from '../test-support/http.js';
 import { provisionBody, startOrdersChain } from '../test-support/orders.js';
 import { closePeriodNow } from '../usage/close.js';
+import { orderDigests } from './order-digest.js';
 import { CLOSED_MESSAGE } from './provisioning.js';
 
 const V1 = { CLM_MARKETPLACE_API: 'v1', CLM_V1_SKUS: 'SKU-V1' };
@@ -116,6 +117,41 @@ describe('CLM_MARKETPLACE_API=v1', () => {
       message:
         'the provider answered with the id of an existing order (order acct-1 is terminated): not placed',
     });
+  });
+
+  it('keeps the digest keyed by the database, and still recognises a repeat of an older order', async () => {
+    const chain = await startOrdersChain({ env: V1 });
+    const body = JSON.stringify(v1Body());
+    const { digest, legacy } = orderDigests(body, await chain.store.requestDigestKey());
+    // An order stored before digests were keyed: under the plain SHA-256 of its details.
+    await chain.store.createOrder({
+      provisioningId: 'acct-old',
+      productId: 0,
+      productSkus: ['SKU-V1'],
+      customerId: 'acct-old',
+      providerKey: 'PK-1',
+      answer: { customerId: 'acct-old' },
+      createdAt: 1,
+      requestKey: `v1:${legacy}`,
+      requestDigest: legacy,
+    });
+    const repeat = await chain.provision(body);
+    expect([repeat.status, await repeat.json()]).toEqual([201, { coid: 'acct-old' }]);
+    expect(chain.provider.calls).toEqual([]);
+    // A new order's key and failures carry only the keyed digest, never the plain one.
+    const other = JSON.stringify(v1Body({ email: 'sam@customer.example' }));
+    await chain.provision(other);
+    const keyed = orderDigests(other, await chain.store.requestDigestKey());
+    const stored = await chain.store.claimProvisioning({
+      requestKey: `v1:${keyed.digest}`,
+      digest: keyed.digest,
+      owner: 'test',
+      now: Date.now(),
+      leaseMs: 1000,
+    });
+    expect(stored).toMatchObject({ state: 'ordered', order: { customerId: '1000' } });
+    expect(keyed.digest).not.toBe(keyed.legacy);
+    expect(digest).not.toBe(legacy);
   });
 
   it('calls the provider once for concurrent identical requests', async () => {

@@ -193,4 +193,12 @@ export const migrations: readonly string[] = [
     request_digest TEXT NOT NULL
   ) STRICT;
   `,
+  // Secrets the database keeps for itself: the key of request digests (HMAC-SHA256 of an
+  // order's details, orders/order-digest), created at random the first time it is needed.
+  `
+  CREATE TABLE clm_keys (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

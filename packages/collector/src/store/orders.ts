@@ -109,10 +109,18 @@ export interface OrdersStore {
   claimProvisioning(options: {
     requestKey: string;
     digest: string;
+    /** The request's key and digest as stored before digests were keyed: those rows match too. */
+    legacy?: { requestKey: string; digest: string };
     owner: string;
     now: number;
     leaseMs: number;
   }): Promise<ProvisioningClaim>;
+  /**
+   * The database's secret key of request digests (hex, 32 random bytes), created the first
+   * time it is asked for and the same for every collector on the database ever after, so
+   * rotating a token or secret never changes a request's digest.
+   */
+  requestDigestKey(): Promise<string>;
   /** Ends `owner`'s claim on `requestKey` (after the order was stored, or not made). */
   releaseProvisioning(requestKey: string, owner: string): Promise<void>;
   recordProvisioningFailure(failure: NewProvisioningFailure): Promise<void>;

@@ -135,6 +135,13 @@ export const postgresMigrations: readonly string[] = [
     request_digest TEXT NOT NULL
   );
   `,
+  // SQLite's migration 10: the key of request digests.
+  `
+  CREATE TABLE clm_keys (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { stringifyExact } from '../../exact-json.js';
 import {
@@ -67,12 +68,26 @@ async function load(client: Queryable, rows: readonly OrderRow[]): Promise<Order
 }
 
 // The order of a request key as `claimProvisioning` answers it, or null when there is none.
+// The order of a request: under its key or, from before digests were keyed, its former key.
 async function orderByKey(
   client: Queryable,
   requestKey: string,
   digest: string,
+  legacy: { requestKey: string; digest: string } | undefined,
 ): Promise<ProvisioningClaim | null> {
-  // By the order's own key, or by an alias (with the alias's digest).
+  const digests = legacy ? [digest, legacy.digest] : [digest];
+  const found = await orderRow(client, requestKey);
+  const row =
+    found ??
+    (legacy && legacy.requestKey !== requestKey
+      ? await orderRow(client, legacy.requestKey)
+      : undefined);
+  if (!row) return null;
+  return orderedClaim(row, digests, (await load(client, [row]))[0] as Order);
+}
+
+// By the order's own key, or by an alias (with the alias's digest).
+async function orderRow(client: Queryable, requestKey: string): Promise<OrderRow | undefined> {
   const found = await client.query<OrderRow>(
     `SELECT provisioning_id, product_id, customer_id, provider_key, answer, created_at,
        request_key, request_digest
@@ -84,9 +99,7 @@ async function orderByKey(
      LIMIT 1`,
     [requestKey],
   );
-  const [row] = found.rows;
-  if (!row) return null;
-  return orderedClaim(row, digest, (await load(client, [row]))[0] as Order);
+  return found.rows[0];
 }
 
 async function getOrder(client: Queryable, provisioningId: string): Promise<Order | null> {
@@ -162,9 +175,9 @@ export function postgresOrders(pool: pg.Pool): OrdersStore {
         }
         return { order: (await getOrder(client, order.provisioningId)) as Order, created };
       }),
-    claimProvisioning: ({ requestKey, digest, owner, leaseMs }) =>
+    claimProvisioning: ({ requestKey, digest, legacy, owner, leaseMs }) =>
       inTransaction(pool, async (client): Promise<ProvisioningClaim> => {
-        const existing = await orderByKey(client, requestKey, digest);
+        const existing = await orderByKey(client, requestKey, digest, legacy);
         if (existing) return existing;
         // Waits for a competing claim's transaction, then takes the row only if that claim
         // expired (or is the caller's own). Leases are on the database's clock: instances'
@@ -181,7 +194,7 @@ export function postgresOrders(pool: pg.Pool): OrdersStore {
         );
         if (claimed.rowCount === 1) {
           // An order stored (and its claim released) since the read above: answer with it.
-          const stored = await orderByKey(client, requestKey, digest);
+          const stored = await orderByKey(client, requestKey, digest, legacy);
           if (!stored) return { state: 'claimed' };
           await client.query(
             'DELETE FROM provisioning_claims WHERE provisioning_id = $1 AND owner = $2',
@@ -196,8 +209,19 @@ export function postgresOrders(pool: pg.Pool): OrdersStore {
           [requestKey],
         );
         const row = held.rows[0] as HeldRow & { now: number };
-        return heldClaim(row, digest, row.now);
+        return heldClaim(row, legacy ? [digest, legacy.digest] : [digest], row.now);
       }),
+    requestDigestKey: async () => {
+      // Created once: an instance racing this one keeps the first value, and reads it.
+      await pool.query(
+        `INSERT INTO clm_keys (name, value) VALUES ('request_digest', $1) ON CONFLICT DO NOTHING`,
+        [randomBytes(32).toString('hex')],
+      );
+      const key = await pool.query<{ value: string }>(
+        "SELECT value FROM clm_keys WHERE name = 'request_digest'",
+      );
+      return (key.rows[0] as { value: string }).value;
+    },
     releaseProvisioning: async (provisioningId, owner) => {
       await pool.query(
         'DELETE FROM provisioning_claims WHERE provisioning_id = $1 AND owner = $2',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { stringifyExact } from '../../exact-json.js';
 import type { GroupCommit } from '../group-commit.js';
@@ -95,6 +96,11 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
   const selectClaim = db.prepare(
     'SELECT lease_until, request_digest FROM provisioning_claims WHERE provisioning_id = ?',
   );
+  // Created once: every later call reads the first one's value.
+  const insertKey = db.prepare(
+    "INSERT INTO clm_keys (name, value) VALUES ('request_digest', ?) ON CONFLICT DO NOTHING",
+  );
+  const selectKey = db.prepare("SELECT value FROM clm_keys WHERE name = 'request_digest'");
   const deleteClaim = db.prepare(
     'DELETE FROM provisioning_claims WHERE provisioning_id = ? AND owner = ?',
   );
@@ -135,14 +141,24 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
         }
         return { order: get(order.provisioningId) as Order, created: added.changes > 0 };
       }),
-    claimProvisioning: ({ requestKey, digest, owner, now, leaseMs }) =>
+    claimProvisioning: ({ requestKey, digest, legacy, owner, now, leaseMs }) =>
       group.run((): ProvisioningClaim => {
-        const row = selectByKey.get({ key: requestKey }) as OrderRow | undefined;
-        if (row) return orderedClaim(row, digest, load(row) as Order);
+        const digests = legacy ? [digest, legacy.digest] : [digest];
+        const found = (key: string) => selectByKey.get({ key }) as OrderRow | undefined;
+        // A row from before digests were keyed is under the request's former key.
+        const row =
+          found(requestKey) ??
+          (legacy && legacy.requestKey !== requestKey ? found(legacy.requestKey) : undefined);
+        if (row) return orderedClaim(row, digests, load(row) as Order);
         if (claimRow.get({ requestKey, digest, owner, now, leaseUntil: now + leaseMs })) {
           return { state: 'claimed' };
         }
-        return heldClaim(selectClaim.get(requestKey) as HeldRow | undefined, digest, now);
+        return heldClaim(selectClaim.get(requestKey) as HeldRow | undefined, digests, now);
+      }),
+    requestDigestKey: () =>
+      group.run(() => {
+        insertKey.run(randomBytes(32).toString('hex'));
+        return (selectKey.get() as { value: string }).value;
       }),
     releaseProvisioning: (provisioningId, owner) =>
       group.run(() => void deleteClaim.run(provisioningId, owner)),
