@@ -3,7 +3,7 @@
 // provisions orders, and a demo provider site carries the pixel and creates accounts.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,12 @@ const secrets = {
 };
 // The provider's key: on the pixel, in the collector's calls, and the one the sandbox takes.
 const PROVIDER_KEY = 'PK-DEMO';
+// Each run starts fresh: the sandbox marketplace and the demo site keep their books in
+// memory, so a collector database kept from an earlier run would hold orders the marketplace
+// no longer knows (it refuses every call about them) and customer ids the site hands out again.
+const dbFiles = ['', '-wal', '-shm', '.lock'].map((end) => join(dataDir, `collector.sqlite${end}`));
+const earlier = dbFiles.filter((file) => existsSync(file));
+for (const file of earlier) rmSync(file);
 mkdirSync(dataDir, { recursive: true });
 
 const children = [];
@@ -495,7 +501,7 @@ console.log(`
     and see the report (/saas-usage/: one per order and SKU, the month's exact sum) on the
     sandbox page, ${urls.sandbox}/
     (Usage after an early close counts in the next month, which can only be closed once it
-    begins: to close again today, stop the demo and delete ${process.env.DEMO_DATA_DIR ?? '.demo/'}.)
+    begins: to close again today, restart the demo, which starts fresh.)
 
  5. Cancel it as the customer, on the same account page (usage not yet reported is
     reported first, then /saas-usage/end).
@@ -513,5 +519,5 @@ console.log(`
 
     ${urls.sandbox}/
 
-[demo] Collector: ${urls.collector} (data in ${process.env.DEMO_DATA_DIR ?? '.demo/'}).
+[demo] Collector: ${urls.collector} (data in ${process.env.DEMO_DATA_DIR ?? '.demo/'}${earlier.length > 0 ? ", started fresh: the last run's database was removed, as the sandbox and the site keep nothing across runs" : ''}).
 `);

@@ -6,6 +6,7 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -231,11 +232,13 @@ test.describe('pnpm start', () => {
   });
 });
 
-test('the demo shows the captured referral, and says why a signup without one is not reported', async ({
+test('the demo starts fresh, shows the captured referral, and says why a signup without one is not reported', async ({
   browser,
 }) => {
   test.setTimeout(60_000);
   const dir = mkdtempSync(join(tmpdir(), 'clm-demo-'));
+  // What an earlier run left: the sandbox and the site forgot its orders, so it must go.
+  writeFileSync(join(dir, 'collector.sqlite'), 'an earlier run');
   const ports = { sandbox: await freePort(), collector: await freePort(), site: await freePort() };
   const demo = await spawnUntil(
     process.execPath,
@@ -256,6 +259,7 @@ test('the demo shows the captured referral, and says why a signup without one is
   const site = `http://127.0.0.1:${ports.site}`;
   const sandbox = `http://127.0.0.1:${ports.sandbox}`;
   try {
+    expect(demo.output()).toContain("started fresh: the last run's database was removed");
     // Without a referral: the landing page and the signup say so; nothing "arrives".
     const plain = await browser.newPage();
     await plain.goto(`${site}/`);

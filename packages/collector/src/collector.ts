@@ -89,6 +89,7 @@ export async function createCollector(
     marketplace.providerKey
       ? createProvisioning({
           store,
+          digestKey: await store.requestDigestKey(),
           clock,
           logger,
           providerKey: marketplace.providerKey,

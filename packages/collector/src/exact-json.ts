@@ -1,4 +1,5 @@
 import { LosslessNumber, parse, stringify } from 'lossless-json';
+import { nestedTooDeep, TOO_DEEP } from './json-depth.js';
 
 /**
  * A JSON number a double does not carry as written (`9007199254740993`, `12.50`, `1e3`),
@@ -17,10 +18,14 @@ const parseNumber = (text: string) =>
 
 /**
  * Parses JSON text keeping each number as written. Throws a SyntaxError as `JSON.parse`
- * does; a key given twice keeps its last value, as with `JSON.parse`.
+ * does, and for text nested deeper than `MAX_JSON_DEPTH` (json-depth.ts), which would
+ * otherwise overflow the parser's stack; a key given twice keeps its last value, as with
+ * `JSON.parse`.
  */
-export const parseExact = (text: string): unknown =>
-  parse(text, null, { parseNumber, onDuplicateKey: ({ newValue }) => newValue });
+export function parseExact(text: string): unknown {
+  if (nestedTooDeep(text)) throw new SyntaxError(`JSON not read: ${TOO_DEEP}`);
+  return parse(text, null, { parseNumber, onDuplicateKey: ({ newValue }) => newValue });
+}
 
 /** JSON text of a value from {@link parseExact}, its numbers as they were written. */
 export const stringifyExact = (value: unknown): string => stringify(value) ?? 'null';

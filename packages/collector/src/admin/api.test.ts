@@ -63,6 +63,7 @@ describe('admin API', () => {
       delivered: 1,
       dead: 2,
       unconfirmed: 0,
+      kept: 0,
     });
     expect(summary.allTime.oldestPendingSince).toBeNull();
   });

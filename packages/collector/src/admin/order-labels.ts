@@ -21,10 +21,14 @@ export interface SkuView {
 
 /**
  * What an operator reads for a SKU's billing: `not started`, `starting…` (queued or being
- * retried), `billing` (the marketplace accepted /start-billing/) or `failed: <why>`.
+ * retried), `billing` (the marketplace accepted /start-billing/), `never started` (the
+ * start was superseded by the SKU's end: nothing to retry) or `failed: <why>`.
  */
 export function billingLabel(billing: CallState): string {
   if (billing.state === 'not-requested') return 'not started';
+  if (billing.state === 'superseded') {
+    return 'never started: the SKU ended first (superseded; nothing to retry)';
+  }
   if (billing.state === 'pending') return 'starting…';
   if (billing.state === 'delivered') return 'billing';
   return `failed: ${('error' in billing && billing.error) || 'no reason recorded'}`;

@@ -20,7 +20,7 @@ describe('Confirm and Resend on the Usage page', () => {
     const again = await post(`/reports/${unconfirmed}/confirm`);
     expect(again.status).toBe(409);
     expect(await again.text()).toContain(
-      `Usage report ${unconfirmed} is sent: only an unconfirmed report can be confirmed. Nothing was changed.`,
+      `Usage report ${unconfirmed} is sent: only an unconfirmed or held report can be confirmed. Nothing was changed.`,
     );
   });
 
@@ -46,7 +46,7 @@ describe('Confirm and Resend on the Usage page', () => {
         409,
         `Usage report ${sent} is sent: only an unconfirmed or failed report can be resent.`,
       ],
-      [`/reports/${sent}/confirm`, 409, 'only an unconfirmed report can be confirmed'],
+      [`/reports/${sent}/confirm`, 409, 'only an unconfirmed or held report can be confirmed'],
       ['/reports/999/confirm', 404, 'There is no usage report 999. Nothing was changed.'],
       ['/reports/abc/resend', 404, 'There is no such usage report.'],
     ];

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { fingerprint, type Logger } from '../log.js';
+import { isHeld } from '../store/kept-relays.js';
 import type { AdminStore, Relay, UsageStore } from '../store/types.js';
 import { type Calendar, closePeriodNow } from '../usage/close.js';
 import { openPeriod, reportState } from './usage-data.js';
@@ -31,28 +32,32 @@ export async function findUsageReport(store: AdminStore, id: number): Promise<Re
 async function change(
   deps: UsageActionDeps,
   id: number,
-  allowed: readonly Relay['status'][],
+  allowed: (relay: Relay) => boolean,
   apply: (now: number) => Promise<boolean>,
   only: string,
 ): Promise<Relay> {
   const relay = await findUsageReport(deps.store, id);
   if (relay === null) throw new ReportRefused(`There is no usage report ${id}.`, 404);
   // Checked again by the store's update: another operator may have been quicker.
-  if (allowed.includes(relay.status) && (await apply(deps.clock.now()))) return relay;
+  if (allowed(relay) && (await apply(deps.clock.now()))) return relay;
   const current = (await findUsageReport(deps.store, id)) ?? relay;
   throw new ReportRefused(`Usage report ${id} is ${reportState(current)}: ${only}.`, 409);
 }
 
-/** Marks an unconfirmed usage report delivered: an operator saw it on the buyer's bill. */
+/**
+ * Marks a usage report billed, sending nothing: an unconfirmed one an operator saw on the
+ * buyer's bill, or a held one the operator billed by hand (it leaves the dead letters).
+ */
 export async function confirmUsageReport(deps: UsageActionDeps, id: number): Promise<Relay> {
   const relay = await change(
     deps,
     id,
-    ['unconfirmed'],
+    (report) => report.status === 'unconfirmed' || isHeld(report),
     (now) => deps.store.confirmReport(id, now),
-    'only an unconfirmed report can be confirmed',
+    'only an unconfirmed or held report can be confirmed',
   );
-  deps.logger.info('usage', `admin: confirmed usage report ${id} as billed`);
+  const how = isHeld(relay) ? 'billed by hand (it was held)' : 'billed';
+  deps.logger.info('usage', `admin: confirmed usage report ${id} as ${how}`);
   return relay;
 }
 
@@ -64,7 +69,7 @@ export async function resendUsageReport(deps: UsageActionDeps, id: number): Prom
   const relay = await change(
     deps,
     id,
-    ['unconfirmed', 'dead'],
+    (report) => report.status === 'unconfirmed' || report.status === 'dead',
     (now) => deps.store.resendReport(id, now),
     'only an unconfirmed or failed report can be resent',
   );

@@ -1,4 +1,4 @@
-import { isHeld } from '../store/held-reports.js';
+import { isHeld } from '../store/kept-relays.js';
 import type { RelayStatus } from '../store/outbox.js';
 import type { UsageLine, UsageStore } from '../store/usage.js';
 import { blackout, closeTime, nextPeriod, type Period, periodOf } from '../usage/calendar.js';

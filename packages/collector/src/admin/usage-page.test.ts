@@ -29,7 +29,7 @@ describe('admin Usage page', () => {
     expect(text).toContain('<div class="table-wrap"><table class="relays usage">');
   });
 
-  it('shows a held report with its reason and an alert, without buttons', async () => {
+  it('shows a held report with its reason, an alert and only Billed by hand', async () => {
     const { page, store, clock } = await seeded();
     const event = (eventId: string) => ({
       eventId,
@@ -52,7 +52,7 @@ describe('admin Usage page', () => {
       '2026-07 ord-c SKU-A',
       '9223372036854.775808',
       'held: usage count 9223372036854.775808 has 19 significant digits; usageCount is a JSON number, which carries 15 exactly,…',
-      '',
+      'Billed by hand',
     ]);
     expect(text).toContain('<strong>1 usage report is held:</strong>');
   });

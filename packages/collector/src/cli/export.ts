@@ -26,8 +26,9 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<numb
     const now = options.now ?? Date.now;
     const started = now();
     const counts = await store.countRelays();
+    // Dead relays kept so on purpose are counted apart, and exported with the dead.
     const total = options.status
-      ? counts[options.status]
+      ? counts[options.status] + (options.status === 'dead' ? counts.kept : 0)
       : Object.values(counts).reduce((sum, n) => sum + n, 0);
     // Relays queued while the export runs are left out, so it ends and its count is stable.
     const lastId = (await store.listRelays({ limit: 1 }))[0]?.id ?? 0;

@@ -51,7 +51,7 @@ describe('clm-collector replay', () => {
       'replayed 1 of 4 requested\na running collector sends them at its next poll\n',
     );
     expect(out.stderr).toBe(
-      'not dead, left as they are: 2 (delivered), 4 (in_flight), 77 (no such relay)\n',
+      'not replayed, left as they are: 2 (delivered), 4 (in_flight), 77 (no such relay)\n',
     );
     expect(await statuses(store)).toEqual(['dead', 'delivered', 'pending', 'in_flight']);
   });

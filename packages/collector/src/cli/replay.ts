@@ -1,3 +1,4 @@
+import { isHeld, isSuperseded } from '../store/kept-relays.js';
 import type { AdminStore } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
@@ -17,7 +18,12 @@ export function parseRelayIds(values: readonly string[]): number[] {
 
 async function describeNotDead(store: AdminStore, id: number): Promise<string> {
   const [relay] = await store.pageRelays({ afterId: id - 1, limit: 1 });
-  return relay?.id === id ? `${id} (${relay.status})` : `${id} (no such relay)`;
+  if (relay?.id !== id) return `${id} (no such relay)`;
+  if (isHeld(relay))
+    return `${id} (held, never sent: once billed by hand, run clm-collector usage confirm ${id})`;
+  if (isSuperseded(relay))
+    return `${id} (superseded by its SKU's end, never sent: nothing to retry)`;
+  return `${id} (${relay.status})`;
 }
 
 /**
@@ -52,7 +58,7 @@ export async function runReplay(
     }
     if (missed.length === 0) return EXIT.ok;
     const described = await Promise.all(missed.map((id) => describeNotDead(store, id)));
-    io.stderr.write(`not dead, left as they are: ${described.join(', ')}\n`);
+    io.stderr.write(`not replayed, left as they are: ${described.join(', ')}\n`);
     return EXIT.failed;
   });
 }

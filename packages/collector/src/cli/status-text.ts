@@ -44,8 +44,8 @@ function heldLines({ count }: StatusReport['heldUsageReports']): string[] {
   if (count === 0) return [];
   return [
     `held:           ${plural(count, 'usage report')} never sent: more than 15 significant digits, ` +
-      'which the marketplace would bill rounded (in the dead letters with the reason; ' +
-      'settle by hand, see clm-collector usage)',
+      'which the marketplace would bill rounded (see clm-collector usage; once billed by ' +
+      'hand: clm-collector usage confirm <id>)',
   ];
 }
 
@@ -54,10 +54,12 @@ export function renderStatus(report: StatusReport): string {
   const { relays, events, oldestPending, deadLetters } = report;
   // Only usage reports can be unconfirmed; the count is left out where there are none.
   const unconfirmed = relays.unconfirmed > 0 ? `, ${relays.unconfirmed} unconfirmed` : '';
+  // Held reports and superseded starts: dead on purpose, never sent, nothing to retry.
+  const kept = relays.kept > 0 ? `, ${relays.kept} kept unsent` : '';
   const lines = [
     `database:       ${report.database}`,
     `relays:         ${relays.pending} pending, ${relays.in_flight} in flight, ` +
-      `${relays.delivered} delivered, ${relays.dead} dead${unconfirmed} (${relays.total} total)`,
+      `${relays.delivered} delivered, ${relays.dead} dead${unconfirmed}${kept} (${relays.total} total)`,
     `events:         ${plural(events.visits, 'visit')}, ${plural(events.purchaseBeacons, 'purchase beacon')}`,
     `oldest pending: ${
       oldestPending
@@ -83,9 +85,7 @@ export function renderStatus(report: StatusReport): string {
           oneLine(lastAnswer(dead), 80),
         ]),
       ]),
-      report.heldUsageReports.count > 0
-        ? 'replay them with: clm-collector replay <id...> | --all (held usage reports stay held)'
-        : 'replay them with: clm-collector replay <id...> | --all',
+      'replay them with: clm-collector replay <id...> | --all',
     );
   }
   return `${lines.filter((line) => line !== '').join('\n')}\n`;

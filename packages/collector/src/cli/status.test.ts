@@ -183,7 +183,15 @@ describe('renderStatus', () => {
     };
     const text = renderStatus({
       database: '/db',
-      relays: { pending: 0, in_flight: 0, delivered: 0, dead: 2, unconfirmed: 0, total: 2 },
+      relays: {
+        pending: 0,
+        in_flight: 0,
+        delivered: 0,
+        dead: 2,
+        unconfirmed: 0,
+        kept: 0,
+        total: 2,
+      },
       events: { visits: 0, purchaseBeacons: 2 },
       oldestPending: null,
       unconfirmedUsageReports: { count: 0, newest: [] },

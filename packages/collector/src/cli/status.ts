@@ -1,4 +1,5 @@
 import { systemClock } from '../clock.js';
+import { isKept } from '../store/kept-relays.js';
 import type { AdminStore, Relay, RelayKind, RelayStatus, UsageStore } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT } from './io.js';
@@ -9,7 +10,8 @@ const NEWEST_DEAD = 10;
 /** What `clm-collector status --json` prints. */
 export interface StatusReport {
   database: string;
-  relays: Record<RelayStatus, number> & { total: number };
+  /** Per status; `kept` the dead relays never to send (held reports, superseded starts). */
+  relays: Record<RelayStatus | 'kept', number> & { total: number };
   events: { visits: number; purchaseBeacons: number };
   /** The longest-waiting pending or in_flight relay; null when nothing waits. */
   oldestPending: { since: string; ageSeconds: number } | null;
@@ -27,7 +29,7 @@ export interface StatusReport {
   };
   /**
    * Usage reports held for the operator: never sent, their count more than a double carries
-   * exactly. Each is also a dead letter (listed there with its reason); no replay moves it.
+   * exactly. Counted as `kept` with the relays, not as dead letters; no replay moves one.
    */
   heldUsageReports: { count: number };
   deadLetters: {
@@ -53,7 +55,11 @@ async function collect(
   const relays = await store.countRelays();
   const events = await store.countEventsByType();
   const since = await store.oldestPendingSince();
-  const dead = await store.listRelays({ status: 'dead', limit: NEWEST_DEAD });
+  // The dead letters to retry: held reports and superseded starts are counted apart.
+  const limit = NEWEST_DEAD + Math.min(relays.kept, 1000);
+  const dead = (await store.listRelays({ status: 'dead', limit }))
+    .filter((relay) => !isKept(relay))
+    .slice(0, NEWEST_DEAD);
   const unconfirmed = await store.listRelays({ status: 'unconfirmed', limit: NEWEST_DEAD });
   const reports = await store.countReports();
   const held = await store.countHeldReports();

@@ -29,8 +29,10 @@ export async function runUsageClose(options: { period: string; early: boolean },
   });
   for (const entry of closed) {
     const how = entry.period === period && early ? ' early' : '';
+    const held =
+      entry.held === 0 ? '' : `, ${entry.held} held (never sent, see clm-collector usage)`;
     io.stdout.write(
-      `closed ${entry.period}${how}: ${plural(entry.reports, 'usage report')} queued\n`,
+      `closed ${entry.period}${how}: ${plural(entry.reports, 'usage report')} queued${held}\n`,
     );
   }
   if (closed.length === 0) io.stdout.write(`nothing closed: ${period} was closed meanwhile\n`);

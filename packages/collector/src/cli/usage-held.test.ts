@@ -16,15 +16,18 @@ async function heldReport() {
     period: '2026-07',
   });
   await db.store.recordUsage([event('h-1', 2n ** 62n), event('h-2', 2n ** 62n)]);
-  const { io } = db.cli();
+  const { io, out } = db.cli();
   expect(await runCli(['usage', 'close', '--period', '2026-07', '--early'], io)).toBe(0);
   const [line] = await db.store.usageLines({ period: '2026-07', provisioningId: 'ord-b' });
-  return { ...db, id: line?.report?.id ?? -1 };
+  return { ...db, id: line?.report?.id ?? -1, close: `${out.stdout.split('\n')[0]}\n` };
 }
 
 describe('a held usage report in the CLI', () => {
-  it('is listed by usage and status with its reason', async () => {
-    const { cli, id } = await heldReport();
+  it('is counted apart at the close, and listed by usage and status with its reason', async () => {
+    const { cli, id, close } = await heldReport();
+    expect(close).toBe(
+      'closed 2026-07 early: 1 usage report queued, 1 held (never sent, see clm-collector usage)\n',
+    );
     const usage = cli();
     expect(await runCli(['usage', '--period', '2026-07'], usage.io)).toBe(0);
     expect(usage.out.stdout).toMatch(
@@ -36,7 +39,10 @@ describe('a held usage report in the CLI', () => {
     const status = cli();
     expect(await runCli(['status'], status.io)).toBe(0);
     expect(status.out.stdout).toContain('held:           1 usage report never sent');
-    expect(status.out.stdout).toContain('(held usage reports stay held)');
+    // Kept apart from the dead letters: nothing there to retry, so no alert on them.
+    expect(status.out.stdout).toContain('1 kept unsent (');
+    expect(status.out.stdout).toContain('once billed by hand: clm-collector usage confirm <id>');
+    expect(status.out.stdout).not.toMatch(new RegExp(`\\n +${id} +usage_report`));
     const json = cli();
     expect(await runCli(['status', '--json'], json.io)).toBe(0);
     expect(JSON.parse(json.out.stdout).heldUsageReports).toEqual({ count: 1 });
@@ -53,5 +59,32 @@ describe('a held usage report in the CLI', () => {
     const [line] = await store.usageLines({ period: '2026-07', provisioningId: 'ord-b' });
     expect(line?.report?.status).toBe('dead');
     expect(await store.countHeldReports()).toBe(1);
+  });
+});
+
+describe('a held usage report billed by hand', () => {
+  it('replay names it held; usage confirm settles it, sending nothing', async () => {
+    const { cli, store, id } = await heldReport();
+    const replay = cli();
+    expect(await runCli(['replay', String(id)], replay.io)).toBe(1);
+    expect(replay.out.stderr).toBe(
+      `not replayed, left as they are: ${id} (held, never sent: once billed by hand, run clm-collector usage confirm ${id})\n`,
+    );
+    expect((await store.countRelays()).kept).toBe(1);
+    const confirm = cli();
+    expect(await runCli(['usage', 'confirm', String(id)], confirm.io)).toBe(0);
+    expect(confirm.out.stdout).toBe(
+      `usage report ${id} (order ord-b, SKU-A, 2026-07) marked sent: recorded that you billed it by hand (it was held; nothing was sent)\n`,
+    );
+    const [line] = await store.usageLines({ period: '2026-07', provisioningId: 'ord-b' });
+    expect(line?.report).toMatchObject({
+      status: 'delivered',
+      lastError: expect.stringMatching(
+        /^billed by hand, confirmed by an operator; it was held: usage count 9223372036854\.775808/,
+      ),
+    });
+    expect(await store.countHeldReports()).toBe(0);
+    const counts = await store.countRelays();
+    expect([counts.kept, counts.pending]).toEqual([0, 2]);
   });
 });

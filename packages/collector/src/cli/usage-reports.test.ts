@@ -20,7 +20,7 @@ describe('clm-collector usage confirm', () => {
     const again = cli();
     expect(await runCli(['usage', 'confirm', String(id)], again.io)).toBe(1);
     expect(again.out.stderr).toBe(
-      `clm-collector: Usage report ${id} is sent: only an unconfirmed report can be confirmed.\n`,
+      `clm-collector: Usage report ${id} is sent: only an unconfirmed or held report can be confirmed.\n`,
     );
   });
 
@@ -31,7 +31,7 @@ describe('clm-collector usage confirm', () => {
       [
         String(failed),
         1,
-        `Usage report ${failed} is failed: marketplace refused the call: HTTP 400: only an unconfirmed report can be confirmed.`,
+        `Usage report ${failed} is failed: marketplace refused the call: HTTP 400: only an unconfirmed or held report can be confirmed.`,
       ],
       ['99', 1, 'There is no usage report 99.'],
       ['two', 2, '"two" is not a report id (see clm-collector usage)'],

@@ -8,7 +8,7 @@ import {
 import { reportState } from '../admin/usage-data.js';
 import { systemClock } from '../clock.js';
 import { silentLogger } from '../log.js';
-import { isHeld } from '../store/held-reports.js';
+import { isHeld } from '../store/kept-relays.js';
 import type { Relay } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';
 import { askYesNo } from './ask.js';
@@ -45,11 +45,17 @@ function withReport(idText: string, io: CliIo, work: Work): Promise<number> {
   });
 }
 
-/** `usage confirm <id>`: an unconfirmed report was billed after all; marks it sent. */
+/**
+ * `usage confirm <id>`: an unconfirmed report was billed after all, or a held one was billed
+ * by hand; marks it sent, sending nothing.
+ */
 export function runUsageConfirm(idText: string, io: CliIo): Promise<number> {
   return withReport(idText, io, async (deps, id) => {
     const relay = await confirmUsageReport(deps, id);
-    io.stdout.write(`${reportName(relay)} marked sent: recorded that the marketplace billed it\n`);
+    const what = isHeld(relay)
+      ? 'recorded that you billed it by hand (it was held; nothing was sent)'
+      : 'recorded that the marketplace billed it';
+    io.stdout.write(`${reportName(relay)} marked sent: ${what}\n`);
     return EXIT.ok;
   });
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { modelName, modelOf, scheduledStart, skuBillingFor } from './billing-models.js';
+import {
+  modelName,
+  modelOf,
+  parseBillingModel,
+  scheduledStart,
+  skuBillingFor,
+} from './billing-models.js';
 
 const at = (iso: string) => Date.parse(iso);
 const startOf = (model: Parameters<typeof scheduledStart>[0], ordered: string) => {
@@ -51,4 +57,21 @@ describe('skuBillingFor', () => {
     expect(modelName(modelOf(billing, 'SEATS'))).toBe('immediate');
     expect(modelName(modelOf(billing, 'OTHER'))).toBe('immediate');
   });
+});
+
+describe('parseBillingModel', () => {
+  it('reads the four models of seed 002, in any case, trimmed', () => {
+    expect(parseBillingModel('manual')).toEqual({ kind: 'manual' });
+    expect(parseBillingModel(' Immediate')).toEqual({ kind: 'immediate' });
+    expect(parseBillingModel(' Next-Month ')).toEqual({ kind: 'next-month' });
+    expect(parseBillingModel('DELAY:7D')).toEqual({ kind: 'delay', days: 7 });
+    expect(parseBillingModel('delay:365d')).toEqual({ kind: 'delay', days: 365 });
+  });
+
+  it.each(['', 'later', 'delay:0d', 'delay:3', 'delay:366d', 'delay:-1d', 'delay:1.5d'])(
+    'refuses %j',
+    (text) => {
+      expect(parseBillingModel(text)).toBeNull();
+    },
+  );
 });

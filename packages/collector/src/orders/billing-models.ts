@@ -26,6 +26,21 @@ export interface SkuBilling {
 
 const DAY_MS = 86_400_000;
 
+/** Longest `delay:Nd` accepted: a year. */
+export const MAX_DELAY_DAYS = 365;
+
+/** The models a SKU may have, as an error message lists them. */
+export const MODEL_NAMES = 'manual, immediate, delay:Nd (N 1-365) or next-month';
+
+/** Reads one model (`manual`, `immediate`, `delay:Nd`, `next-month`; any case); null otherwise. */
+export function parseBillingModel(text: string): BillingModel | null {
+  const model = text.trim().toLowerCase();
+  if (model === 'manual' || model === 'immediate' || model === 'next-month') return { kind: model };
+  const delay = /^delay:([1-9]\d{0,2})d$/.exec(model);
+  const days = Number(delay?.[1]);
+  return delay && days <= MAX_DELAY_DAYS ? { kind: 'delay', days } : null;
+}
+
 /**
  * The models in force: `CLM_SKU_BILLING`'s under v2 (manual when unlisted); under v1 every
  * SKU bills from its order, as seed 003 has no billing start.

@@ -122,8 +122,9 @@ export async function forwardProvisioning(
   let parsed: unknown;
   try {
     parsed = parseExact(text);
-  } catch {
-    return { type: 'failed', status, reason: `HTTP ${status} without a JSON body` };
+  } catch (error) {
+    const why = error instanceof SyntaxError ? `: ${cut(error.message)}` : '';
+    return { type: 'failed', status, reason: `HTTP ${status} without a JSON body${why}` };
   }
   const fields =
     parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {};

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { LosslessNumber } from 'lossless-json';
 import { parseExact } from '../exact-json.js';
 
@@ -13,17 +13,31 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The digests of one request: keyed, and as stored before the key (schema version 9). */
+export interface OrderDigests {
+  digest: string;
+  legacy: string;
+}
+
 /**
- * SHA-256 (hex) of what makes an order: the request's fields, whatever their key order or
- * spacing, `productSkus` as a set (the order a marketplace lists SKUs in changes nothing
- * billed), other values as written (`1.0` and `1` differ). Two requests with one digest
- * are the same order. Only the digest is kept: the body holds personal data.
+ * HMAC-SHA256 (hex) under `secret` of what makes an order: the request's fields, whatever
+ * their key order or spacing, `productSkus` as a set (the order a marketplace lists SKUs in
+ * changes nothing billed), other values as written (`1.0` and `1` differ). Two requests
+ * with one digest are the same order. Only the digest is kept: the body holds personal
+ * data, and without the database's key (`OrdersStore.requestDigestKey`) a guess of a name
+ * or e-mail cannot be checked against it. `legacy` is the plain SHA-256 rows stored before
+ * that key carry, so their repeats are still recognised.
  *
  * @param text - the request body, already checked to be a JSON object
+ * @param secret - the database's digest key
  */
-export function orderDigest(text: string): string {
+export function orderDigests(text: string, secret: string): OrderDigests {
   const fields = parseExact(text) as Record<string, unknown>;
   const skus = fields.productSkus;
   const request = Array.isArray(skus) ? { ...fields, productSkus: [...skus].sort() } : fields;
-  return createHash('sha256').update(canonical(request)).digest('hex');
+  const form = canonical(request);
+  return {
+    digest: createHmac('sha256', secret).update(form).digest('hex'),
+    legacy: createHash('sha256').update(form).digest('hex'),
+  };
 }

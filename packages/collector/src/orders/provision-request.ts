@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nestedTooDeep, TOO_DEEP } from '../json-depth.js';
 
 // Printable, no control characters: these end up in the marketplace's and the provider's
 // records and on the dashboard.
@@ -74,6 +75,9 @@ export function readOrderBody<T>(
   schema: z.ZodType<T>,
   text: string,
 ): { ok: true; data: T } | { ok: false; error: string } {
+  // The order's digest reads it again recursively: a body too deep for that is refused.
+  if (nestedTooDeep(text))
+    return { ok: false, error: `The order could not be read (${TOO_DEEP}).` };
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -14,7 +14,9 @@ const REQUEST: ProvisionRequest = {
   productSkus: ['SKU-A'],
 } as ProvisionRequest;
 const RAW = JSON.stringify(REQUEST);
-const ORDER = v2OrderRequest(REQUEST, RAW);
+// The database's digest key, as the collector reads it from the store.
+const KEY = 'ab'.repeat(32);
+const ORDER = v2OrderRequest(REQUEST, RAW, KEY);
 
 /** A provider that answers each call with a new customer after `delayMs`. */
 function slowProvider(delayMs: number) {
@@ -40,6 +42,7 @@ const collector = (store: Store, fetch: typeof globalThis.fetch, now: () => numb
     clock: { now },
     logger: silentLogger,
     providerKey: 'PK-1',
+    digestKey: KEY,
     forward: { url: 'http://provider.invalid/accounts', secret: 's', timeoutMs: 1000, fetch },
     waitPollMs: 10,
   });
@@ -84,7 +87,7 @@ describe('provisioning across collectors on one database', () => {
     const [a, b] = [collector(store, provider.fetch), collector(store, provider.fetch)];
     const first = a.provision(ORDER);
     const otherRaw = JSON.stringify({ ...REQUEST, productSkus: ['SKU-B'] });
-    const other = v2OrderRequest({ ...REQUEST, productSkus: ['SKU-B'] }, otherRaw);
+    const other = v2OrderRequest({ ...REQUEST, productSkus: ['SKU-B'] }, otherRaw, KEY);
     const refused = await b.provision(other);
     expect(refused).toEqual({ status: 409, body: { error: CONFLICT_MESSAGE } });
     expect(await first).toEqual({ status: 200, body: { customerId: 'acct-1' } });

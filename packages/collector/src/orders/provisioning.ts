@@ -6,6 +6,7 @@ import type { ProvisionOutcome } from '../metrics/outcomes.js';
 import type { MarketplaceApi } from '../outbox/kind.js';
 import type { Order, OrdersStore } from '../store/orders.js';
 import { type ForwardResult, type ForwardTarget, forwardProvisioning } from './forward.js';
+import { repeatRefusal } from './order-repeats.js';
 import { type OrderRequest, type ParsedOrder, readV2Order } from './order-request.js';
 import { readV1Order } from './v1-request.js';
 
@@ -30,9 +31,7 @@ export const CONFLICT_MESSAGE =
 const CONFLICT_RECORD =
   'another order under an order id already used (other SKUs, product or form fields): not forwarded';
 
-/** v1: the buyer's message for the details of an account that was closed. */
-export const CLOSED_MESSAGE =
-  'An account with these details was created and has since been closed: please contact the provider to reopen it.';
+export { CLOSED_MESSAGE } from './order-repeats.js';
 
 /** Dependencies of {@link createProvisioning}. */
 export interface ProvisioningDeps {
@@ -47,6 +46,8 @@ export interface ProvisioningDeps {
   v1Skus?: readonly string[];
   /** Told of each call's outcome, and the forward's duration when one was made. */
   onOutcome?: (outcome: ProvisionOutcome, seconds?: number) => void;
+  /** The database's key of request digests (`OrdersStore.requestDigestKey`). */
+  digestKey: string;
   /** How often a repeat looks again while another collector forwards the order. Default 100 ms. */
   waitPollMs?: number;
 }
@@ -78,12 +79,12 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
     deps.api === 'v1'
       ? { status: 201, body: { coid: answer.customerId } }
       : { status: 200, body: answer };
-  // v1 recognises a repeat by its details alone: once that account is closed, the same
-  // details are a buyer ordering again, which must not be answered with the closed account.
-  const repeated = (order: Order): ProvisionAnswer =>
-    deps.api === 'v1' && order.terminatedAt !== null
-      ? { status: 409, body: { error: CLOSED_MESSAGE } }
-      : created(order.answer);
+  // v1 recognises a repeat by its details alone: a closed account, or an order of other
+  // SKUs, is not answered as this buyer's order (orders/order-repeats).
+  const repeated = (order: Order, request: OrderRequest): ProvisionAnswer => {
+    const refusal = repeatRefusal(order, request);
+    return refusal ? { status: 409, body: { error: refusal.message } } : created(order.answer);
+  };
   // Repeats reaching this collector share the call in flight here.
   const inFlight = new Map<string, { digest: string; call: Promise<ProvisionAnswer> }>();
 
@@ -96,7 +97,7 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
     if (result.type === 'created') {
       const { customerId } = result.answer;
       const provisioningId = request.provisioningId ?? customerId;
-      const { order: stored } = await store.createOrder({
+      const { order: stored, created: isNew } = await store.createOrder({
         provisioningId,
         productId,
         productSkus,
@@ -107,6 +108,7 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
         requestKey: key,
         requestDigest: request.digest,
       });
+      if (!isNew) return answeredWithAnother(request, stored, seconds);
       onOutcome?.('created', seconds);
       logger.info(
         'orders',
@@ -136,8 +138,8 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
     return { status: 502, body: GENERIC_FAILURE };
   }
 
-  // Another order under a key already used: refused before the provider, with a trace.
-  async function conflict(request: OrderRequest): Promise<ProvisionAnswer> {
+  // A 409 the buyer reads, recorded for the dashboard (`record`: no personal data).
+  async function refuse(request: OrderRequest, message: string, record: string) {
     const { key, productId, productSkus } = request;
     await store.recordProvisioningFailure({
       provisioningId: key,
@@ -146,23 +148,51 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
       at: clock.now(),
       outcome: 'refused',
       status: 409,
-      message: CONFLICT_RECORD,
+      message: record,
     });
+    logger.warn('orders', `order ${fingerprint(key)} refused: ${record}`);
+    return { status: 409, body: { error: message } };
+  }
+
+  // Another order under a key already used: refused before the provider, with a trace.
+  function conflict(request: OrderRequest): Promise<ProvisionAnswer> {
     onOutcome?.('invalid');
-    logger.warn('orders', `order ${fingerprint(key)} refused: ${CONFLICT_RECORD}`);
-    return { status: 409, body: { error: CONFLICT_MESSAGE } };
+    return refuse(request, CONFLICT_MESSAGE, CONFLICT_RECORD);
+  }
+
+  // The provider answered with the id of an order stored under another key (v1: a coid it
+  // already gave): the store keeps this key as that order's alias, so a repeat is answered
+  // from it without calling the provider; it is this request's answer only if it fits.
+  async function answeredWithAnother(request: OrderRequest, stored: Order, seconds: number) {
+    const refusal = repeatRefusal(stored, request);
+    logger.warn(
+      'orders',
+      `order ${fingerprint(request.key)}: the provider answered with order ${fingerprint(stored.provisioningId)}, stored for another request; this request now answers to it`,
+    );
+    onOutcome?.(refusal ? 'refused' : 'repeat', seconds);
+    if (!refusal) return created(stored.answer);
+    const record = `the provider answered with the id of an existing order (${refusal.record}): not placed`;
+    return refuse(request, refusal.message, record);
   }
 
   async function once(request: OrderRequest): Promise<ProvisionAnswer> {
-    const { key, digest } = request;
+    const { key, digest, legacy } = request;
     const owner = randomUUID();
+    const before = { requestKey: legacy.key, digest: legacy.digest };
     for (;;) {
       const now = clock.now();
-      const claim = await store.claimProvisioning({ requestKey: key, digest, owner, now, leaseMs });
+      const claim = await store.claimProvisioning({
+        requestKey: key,
+        digest,
+        legacy: before,
+        owner,
+        now,
+        leaseMs,
+      });
       if (claim.state === 'conflict') return conflict(request);
       if (claim.state === 'ordered') {
         onOutcome?.('repeat');
-        return repeated(claim.order);
+        return repeated(claim.order, request);
       }
       if (claim.state === 'claimed') {
         try {
@@ -180,7 +210,10 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
   }
 
   return {
-    read: (text) => (deps.api === 'v1' ? readV1Order(text, deps.v1Skus ?? []) : readV2Order(text)),
+    read: (text) =>
+      deps.api === 'v1'
+        ? readV1Order(text, deps.v1Skus ?? [], deps.digestKey)
+        : readV2Order(text, deps.digestKey),
     provision(request) {
       const { key, digest } = request;
       const running = inFlight.get(key);

@@ -1,18 +1,5 @@
-import type { BillingModel } from './billing-models.js';
+import { type BillingModel, MODEL_NAMES, parseBillingModel } from './billing-models.js';
 import { skuSchema } from './provision-request.js';
-
-/** Longest `delay:Nd` accepted: a year. */
-export const MAX_DELAY_DAYS = 365;
-
-const MODELS = 'manual, immediate, delay:Nd (N 1-365) or next-month';
-
-function readModel(text: string): BillingModel | null {
-  const model = text.trim().toLowerCase();
-  if (model === 'manual' || model === 'immediate' || model === 'next-month') return { kind: model };
-  const delay = /^delay:([1-9]\d{0,2})d$/.exec(model);
-  const days = Number(delay?.[1]);
-  return delay && days <= MAX_DELAY_DAYS ? { kind: 'delay', days } : null;
-}
 
 // One `SKU=model` entry; the SKU is cut at the last `=`, since no model contains one.
 function readEntry(entry: string): { sku: string; model: BillingModel } | string {
@@ -21,9 +8,9 @@ function readEntry(entry: string): { sku: string; model: BillingModel } | string
   const sku = entry.slice(0, at).trim();
   const valid = skuSchema.safeParse(sku);
   if (!valid.success) return `"${entry}": ${valid.error.issues[0]?.message ?? 'invalid SKU'}`;
-  const model = readModel(entry.slice(at + 1));
+  const model = parseBillingModel(entry.slice(at + 1));
   if (model === null)
-    return `"${entry}": the model of ${sku} must be ${MODELS}, not "${entry.slice(at + 1).trim()}"`;
+    return `"${entry}": the model of ${sku} must be ${MODEL_NAMES}, not "${entry.slice(at + 1).trim()}"`;
   return { sku, model };
 }
 

@@ -1,4 +1,4 @@
-import { isHeld } from '../store/held-reports.js';
+import { isHeld, isSuperseded } from '../store/kept-relays.js';
 import type { Order, OrderSku, RelayRef } from '../store/orders.js';
 import type { UsageLine } from '../store/usage.js';
 import { formatMicros } from '../usage/decimal.js';
@@ -6,24 +6,29 @@ import { modelName, modelOf, type SkuBilling, scheduledStart } from './billing-m
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+type CallStateName = 'pending' | 'delivered' | 'failed' | 'unconfirmed' | 'held' | 'superseded';
+
+function stateOf(relay: RelayRef): CallStateName {
+  if (isHeld(relay)) return 'held';
+  if (isSuperseded(relay)) return 'superseded';
+  if (relay.status === 'delivered') return 'delivered';
+  if (relay.status === 'dead') return 'failed';
+  if (relay.status === 'unconfirmed') return 'unconfirmed';
+  return 'pending';
+}
+
 /**
  * The state of one marketplace call made for a SKU: `not-requested`, `pending` (queued or
  * being retried), `delivered` (the marketplace answered 2xx), `failed` (dead-lettered;
  * see the dashboard or `clm-collector status` for why, and replay it there) or, for usage
  * reports, `unconfirmed` (it may have been billed: an operator confirms or resends it) or
- * `held` (never sent: its count cannot go out exactly; `error` says why).
+ * `held` (never sent: its count cannot go out exactly; `error` says why), or for a billing
+ * start, `superseded` (never sent: the SKU ended first, and a start after the end would
+ * restart billing the buyer ended; nothing to retry).
  */
 export function callState(relay: RelayRef | null) {
   if (!relay) return { state: 'not-requested' as const };
-  const state: 'pending' | 'delivered' | 'failed' | 'unconfirmed' | 'held' = isHeld(relay)
-    ? 'held'
-    : relay.status === 'delivered'
-      ? 'delivered'
-      : relay.status === 'dead'
-        ? 'failed'
-        : relay.status === 'unconfirmed'
-          ? 'unconfirmed'
-          : 'pending';
+  const state = stateOf(relay);
   return {
     state,
     relayId: relay.id,

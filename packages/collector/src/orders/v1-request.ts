@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { orderDigest } from './order-digest.js';
+import { orderDigests } from './order-digest.js';
 import type { ParsedOrder } from './order-request.js';
 import { readOrderBody, textField } from './provision-request.js';
 
@@ -21,17 +21,18 @@ const v1Body = z.looseObject(
  * Reads a v1 provisioning body (seed 003). It names no order id, no product and no SKU: the
  * order is recognised by its digest (an identical request is the marketplace repeating
  * itself), takes the provider's `coid` as its id, and subscribes to `skus`, the product's
- * SKUs (`CLM_V1_SKUS`). Its product id is 0: no v1 call carries one.
+ * SKUs (`CLM_V1_SKUS`). Its product id is 0: no v1 call carries one. `secret`: the digest key.
  */
-export function readV1Order(text: string, skus: readonly string[]): ParsedOrder {
+export function readV1Order(text: string, skus: readonly string[], secret: string): ParsedOrder {
   const parsed = readOrderBody(v1Body, text);
   if (!parsed.ok) return parsed;
-  const digest = orderDigest(text);
+  const { digest, legacy } = orderDigests(text, secret);
   return {
     ok: true,
     request: {
       key: `v1:${digest}`,
       digest,
+      legacy: { key: `v1:${legacy}`, digest: legacy },
       provisioningId: null,
       productId: 0,
       productSkus: [...skus],

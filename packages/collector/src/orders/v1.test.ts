@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { provisionBody, startOrdersChain } from '../test-support/orders.js';
 import { closePeriodNow } from '../usage/close.js';
+import { orderDigests } from './order-digest.js';
 import { CLOSED_MESSAGE } from './provisioning.js';
 
 const V1 = { CLM_MARKETPLACE_API: 'v1', CLM_V1_SKUS: 'SKU-V1' };
@@ -75,6 +76,80 @@ describe('CLM_MARKETPLACE_API=v1', () => {
     const other = await chain.provision(v1Body({ email: 'sam@customer.example' }));
     expect([other.status, await other.json()]).toEqual([201, { coid: '1001' }]);
     expect(chain.provider.calls).toHaveLength(2);
+  });
+
+  it('answers repeats of a request the provider gave an existing coid from the store', async () => {
+    const chain = await startOrdersChain({
+      env: V1,
+      answer: () => ({ status: 201, body: { customerId: 'acct-1' } }),
+    });
+    expect(await (await chain.provision(v1Body())).json()).toEqual({ coid: 'acct-1' });
+    const other = v1Body({ email: 'sam@customer.example' });
+    // The provider maps these details to the account it already has: that is the answer,
+    // and this request's key is kept, so its repeats never reach the provider again.
+    for (const _ of [1, 2, 3]) {
+      const res = await chain.provision(other);
+      expect([res.status, await res.json()]).toEqual([201, { coid: 'acct-1' }]);
+    }
+    expect(chain.provider.calls).toHaveLength(2);
+    expect(await chain.store.listOrders()).toHaveLength(1);
+  });
+
+  it('refuses 409 when the provider answers with the coid of a terminated order, and keeps refusing without calling it', async () => {
+    const chain = await startOrdersChain({
+      env: V1,
+      answer: () => ({ status: 201, body: { customerId: 'acct-1' } }),
+    });
+    await chain.provision(v1Body());
+    await chain.api('POST', '/api/subscriptions/acct-1/terminate');
+    const other = v1Body({ email: 'sam@customer.example' });
+    for (const _ of [1, 2, 3]) {
+      const res = await chain.provision(other);
+      expect([res.status, await res.json()]).toEqual([409, { error: CLOSED_MESSAGE }]);
+    }
+    expect(chain.provider.calls).toHaveLength(2);
+    const [failure] = await chain.store.listProvisioningFailures();
+    expect(failure).toMatchObject({
+      outcome: 'refused',
+      status: 409,
+      message:
+        'the provider answered with the id of an existing order (order acct-1 is terminated): not placed',
+    });
+  });
+
+  it('keeps the digest keyed by the database, and still recognises a repeat of an older order', async () => {
+    const chain = await startOrdersChain({ env: V1 });
+    const body = JSON.stringify(v1Body());
+    const { digest, legacy } = orderDigests(body, await chain.store.requestDigestKey());
+    // An order stored before digests were keyed: under the plain SHA-256 of its details.
+    await chain.store.createOrder({
+      provisioningId: 'acct-old',
+      productId: 0,
+      productSkus: ['SKU-V1'],
+      customerId: 'acct-old',
+      providerKey: 'PK-1',
+      answer: { customerId: 'acct-old' },
+      createdAt: 1,
+      requestKey: `v1:${legacy}`,
+      requestDigest: legacy,
+    });
+    const repeat = await chain.provision(body);
+    expect([repeat.status, await repeat.json()]).toEqual([201, { coid: 'acct-old' }]);
+    expect(chain.provider.calls).toEqual([]);
+    // A new order's key and failures carry only the keyed digest, never the plain one.
+    const other = JSON.stringify(v1Body({ email: 'sam@customer.example' }));
+    await chain.provision(other);
+    const keyed = orderDigests(other, await chain.store.requestDigestKey());
+    const stored = await chain.store.claimProvisioning({
+      requestKey: `v1:${keyed.digest}`,
+      digest: keyed.digest,
+      owner: 'test',
+      now: Date.now(),
+      leaseMs: 1000,
+    });
+    expect(stored).toMatchObject({ state: 'ordered', order: { customerId: '1000' } });
+    expect(keyed.digest).not.toBe(keyed.legacy);
+    expect(digest).not.toBe(legacy);
   });
 
   it('calls the provider once for concurrent identical requests', async () => {

@@ -233,6 +233,7 @@ describe('relay worker stop()', () => {
       delivered: 1,
       dead: 0,
       unconfirmed: 0,
+      kept: 0,
     });
   });
 

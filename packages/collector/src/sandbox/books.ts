@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
+import { type BillingModel, scheduledStart } from '../orders/billing-models.js';
 import type { Decimal } from './exact-sum.js';
-import { type BillingStart, DEFAULT_BILLING_START, scheduledStart } from './product.js';
+import { DEFAULT_BILLING_START } from './product.js';
 
 /** Which marketplace API the sandbox speaks: seed 002's SaaS v2 or seed 003's v1. */
 export type MarketplaceApi = 'v2' | 'v1';
@@ -20,7 +21,7 @@ export interface UsageEntry {
 /** The books of one SKU of an order. */
 export interface SkuBook {
   sku: string;
-  start: BillingStart;
+  start: BillingModel;
   /** When billing starts or started: scheduled by the model, or the first start call. */
   billingStartedAt: number | null;
   endedAt: number | null;
@@ -45,7 +46,7 @@ export interface Books {
   api: MarketplaceApi;
   clock: Clock;
   /** Each SKU's billing start model; SKUs not listed are manual. */
-  billing: ReadonlyMap<string, BillingStart>;
+  billing: ReadonlyMap<string, BillingModel>;
   orders: Map<string, BookOrder>;
 }
 
@@ -73,7 +74,7 @@ export function registerOrder(books: Books, order: NewOrder): BookOrder | 'confl
   const known = books.orders.get(order.provisioningId);
   if (known !== undefined) return sameOrder(known, order) ? known : 'conflict';
   const skus = [...new Set(order.productSkus)].map((sku): SkuBook => {
-    const start = books.api === 'v1' ? { model: 'immediate' as const } : modelOf(books, sku);
+    const start = books.api === 'v1' ? { kind: 'immediate' as const } : modelOf(books, sku);
     return {
       sku,
       start,
@@ -88,7 +89,7 @@ export function registerOrder(books: Books, order: NewOrder): BookOrder | 'confl
 }
 
 /** The billing start model of a SKU. */
-export const modelOf = (books: Books, sku: string): BillingStart =>
+export const modelOf = (books: Books, sku: string): BillingModel =>
   books.billing.get(sku) ?? DEFAULT_BILLING_START;
 
 /** The books of one SKU of an order (undefined when the order has no such SKU). */

@@ -114,7 +114,7 @@ describe('clm-collector sandbox --provision-url', () => {
 
   it.each([
     [['--api', 'v3'], '--api must be v2 or v1'],
-    [['--sku', 'SKU-A=later'], 'SKU-A=later is not one of'],
+    [['--sku', 'SKU-A=later'], 'SKU-A=later: the model must be manual, immediate'],
     [['--field', 'Product Id'], 'productId is not a form field'],
   ])('exits 2 on %j', async (args, message) => {
     const { io: cliIo, out } = io();

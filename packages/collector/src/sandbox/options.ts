@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
+import { type BillingModel, MODEL_NAMES, parseBillingModel } from '../orders/billing-models.js';
 import type { MarketplaceApi } from './books.js';
 import { checkForm } from './buy-form.js';
-import { type BillingStart, parseBillingStart } from './product.js';
 import type { ProvisioningConfig } from './provision-client.js';
 
 /** A field of the product's deployment form (seed 002's Product Deployment Configuration). */
@@ -63,14 +63,12 @@ export const NOT_CONFIGURED =
   '{ provisioning: { url, token } } to createSandboxApp().';
 
 /** Each configured SKU's billing start model; throws a TypeError on one it cannot read. */
-export function billingModels(billing: Record<string, string> = {}): Map<string, BillingStart> {
-  const models = new Map<string, BillingStart>();
+export function billingModels(billing: Record<string, string> = {}): Map<string, BillingModel> {
+  const models = new Map<string, BillingModel>();
   for (const [sku, text] of Object.entries(billing)) {
-    const model = parseBillingStart(text);
+    const model = parseBillingModel(text);
     if (model === null) {
-      throw new TypeError(
-        `product.billing: ${sku}=${text} is not one of manual, immediate, delay:Nd, next-month`,
-      );
+      throw new TypeError(`product.billing: ${sku}=${text}: the model must be ${MODEL_NAMES}`);
     }
     models.set(sku, model);
   }

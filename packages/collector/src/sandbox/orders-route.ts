@@ -1,8 +1,8 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { modelName } from '../orders/billing-models.js';
 import { type BookOrder, registerOrder } from './books.js';
 import { ledgerLines } from './ledger.js';
-import { billingStartText } from './product.js';
 import type { SandboxState } from './state.js';
 
 const text = (name: string) =>
@@ -47,7 +47,7 @@ export const orderView = (order: BookOrder) => ({
   api: order.api,
   skus: order.skus.map((book) => ({
     sku: book.sku,
-    billingStart: billingStartText(book.start),
+    billingStart: modelName(book.start),
     billingStartedAt: iso(book.billingStartedAt),
     endedAt: iso(book.endedAt),
   })),

@@ -1,5 +1,6 @@
 import type { NewEvent } from './ingest.js';
 import type { Relay, RelayStatus } from './outbox.js';
+import type { RelayCounts } from './relay-states.js';
 
 /** One UTC day of the marketplace funnel. */
 export interface DayStats {
@@ -17,7 +18,8 @@ export interface DayStats {
 
 /** What the dashboard, the metrics and the admin commands read, and the dead-letter replay. */
 export interface AdminStore {
-  countRelays(): Promise<Record<RelayStatus, number>>;
+  /** Relays per status; dead ones kept so on purpose are counted as `kept`, not `dead`. */
+  countRelays(): Promise<RelayCounts>;
   listRelays(options?: { status?: RelayStatus; limit?: number }): Promise<Relay[]>;
   /** Relays in id order after `afterId` (exclusive), for exports that page through all. */
   pageRelays(options: {

@@ -177,4 +177,28 @@ export const migrations: readonly string[] = [
   CREATE UNIQUE INDEX orders_request_key ON orders (request_key);
   ALTER TABLE provisioning_claims ADD COLUMN request_digest TEXT;
   `,
+  // The billing starts not yet delivered, which each claim checks against their SKU's end
+  // (store/superseded-starts): found without reading every relay.
+  `
+  CREATE INDEX relays_open_starts ON relays (order_id, sku)
+    WHERE kind = 'start_billing' AND status <> 'delivered';
+  `,
+  // Other request keys an order answers to: under v1 the provider may give a request with
+  // other details the coid of an order it already has; the request's key is kept here, so a
+  // repeat is answered from the store, never forwarded again (orders/provisioning).
+  `
+  CREATE TABLE order_keys (
+    request_key TEXT PRIMARY KEY,
+    provisioning_id TEXT NOT NULL REFERENCES orders (provisioning_id),
+    request_digest TEXT NOT NULL
+  ) STRICT;
+  `,
+  // Secrets the database keeps for itself: the key of request digests (HMAC-SHA256 of an
+  // order's details, orders/order-digest), created at random the first time it is needed.
+  `
+  CREATE TABLE clm_keys (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

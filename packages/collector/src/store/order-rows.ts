@@ -23,10 +23,16 @@ export interface OrderRow {
 
 /**
  * What `claimProvisioning` answers on finding the order of its key: the order, unless it
- * was stored with another digest (one stored before digests were kept matches any).
+ * was stored with another digest than those of the request, `digests` (the keyed one and
+ * the plain one rows from before the key carry); one stored before digests were kept
+ * matches any.
  */
-export const orderedClaim = (row: OrderRow, digest: string, order: Order): ProvisioningClaim =>
-  row.request_digest === null || row.request_digest === digest
+export const orderedClaim = (
+  row: OrderRow,
+  digests: readonly string[],
+  order: Order,
+): ProvisioningClaim =>
+  row.request_digest === null || digests.includes(row.request_digest)
     ? { state: 'ordered', order }
     : { state: 'conflict' };
 
@@ -74,10 +80,10 @@ export interface HeldRow {
  */
 export function heldClaim(
   held: HeldRow | undefined,
-  digest: string,
+  digests: readonly string[],
   now: number,
 ): ProvisioningClaim {
-  if (held?.request_digest && held.request_digest !== digest) return { state: 'conflict' };
+  if (held?.request_digest && !digests.includes(held.request_digest)) return { state: 'conflict' };
   return { state: 'busy', until: held?.lease_until ?? now };
 }
 

@@ -92,7 +92,9 @@ export interface OrdersStore {
   listOrders(options?: { limit?: number }): Promise<Order[]>;
   /**
    * Stores an order the provider accepted. If one with its `provisioningId` (or request
-   * key) exists, that one is kept and returned with `created: false`.
+   * key) exists, that one is kept and returned with `created: false`; when that one was
+   * stored under another request key, this order's key and digest become an alias of it,
+   * which {@link claimProvisioning} finds as it finds the order's own key.
    */
   createOrder(order: NewOrder): Promise<{ order: Order; created: boolean }>;
   /**
@@ -107,10 +109,18 @@ export interface OrdersStore {
   claimProvisioning(options: {
     requestKey: string;
     digest: string;
+    /** The request's key and digest as stored before digests were keyed: those rows match too. */
+    legacy?: { requestKey: string; digest: string };
     owner: string;
     now: number;
     leaseMs: number;
   }): Promise<ProvisioningClaim>;
+  /**
+   * The database's secret key of request digests (hex, 32 random bytes), created the first
+   * time it is asked for and the same for every collector on the database ever after, so
+   * rotating a token or secret never changes a request's digest.
+   */
+  requestDigestKey(): Promise<string>;
   /** Ends `owner`'s claim on `requestKey` (after the order was stored, or not made). */
   releaseProvisioning(requestKey: string, owner: string): Promise<void>;
   recordProvisioningFailure(failure: NewProvisioningFailure): Promise<void>;

@@ -46,7 +46,7 @@ export interface NewRelay {
   source?: RelaySource;
   /**
    * Usage reports only: why this one must never be sent (its count would arrive rounded).
-   * It is queued dead and held for the operator with this reason (`store/held-reports.ts`).
+   * It is queued dead and held for the operator with this reason (`store/kept-relays.ts`).
    */
   held?: string | undefined;
 }

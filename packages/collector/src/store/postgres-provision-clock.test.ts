@@ -16,7 +16,8 @@ const REQUEST: ProvisionRequest = {
   productSkus: ['SKU-A'],
 };
 const RAW = JSON.stringify(REQUEST);
-const ORDER = v2OrderRequest(REQUEST, RAW);
+const KEY = 'cd'.repeat(32);
+const ORDER = v2OrderRequest(REQUEST, RAW, KEY);
 
 async function collectorAt(clock: Clock, fetch: typeof globalThis.fetch) {
   const store = await openPostgresStore({ url: databaseUrl(), logger: silentLogger, clock });
@@ -33,6 +34,7 @@ async function collectorAt(clock: Clock, fetch: typeof globalThis.fetch) {
     clock,
     logger: silentLogger,
     providerKey: 'PK-1',
+    digestKey: KEY,
     forward,
     waitPollMs: 10,
   });

@@ -31,9 +31,9 @@ describeStoreContract('PostgreSQL', {
     // One database per file: each test starts from empty tables, ids from 1.
     await queryDatabase(
       database?.url ?? '',
-      `DELETE FROM events; DELETE FROM relays; DELETE FROM order_skus; DELETE FROM orders;
+      `DELETE FROM events; DELETE FROM relays; DELETE FROM order_skus; DELETE FROM order_keys; DELETE FROM orders;
        DELETE FROM provisioning_claims; DELETE FROM provisioning_failures;
-       DELETE FROM usage_events; DELETE FROM usage_periods;
+       DELETE FROM usage_events; DELETE FROM usage_periods; DELETE FROM clm_keys;
        ALTER TABLE relays ALTER COLUMN id RESTART;
        ALTER TABLE orders ALTER COLUMN seq RESTART;
        ALTER TABLE provisioning_failures ALTER COLUMN id RESTART;`,

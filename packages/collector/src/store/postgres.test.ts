@@ -186,7 +186,7 @@ describe('the connection string', () => {
     await holder.query('ROLLBACK');
     // Nothing was half done, and the store goes on.
     expect(await store.lastClosedPeriod()).toBeNull();
-    expect(await closeWith(store, '2026-06')).toBe(0);
+    expect(await closeWith(store, '2026-06')).toEqual({ queued: 0, held: 0 });
   });
 
   it('opens at most poolSize connections', async () => {
@@ -335,7 +335,7 @@ describe('several instances on one database', () => {
       closeWith(a, '2026-06'),
       closeWith(b, '2026-06'),
     ]);
-    expect(results.filter((r) => r !== null)).toEqual([6]);
+    expect(results.filter((r) => r !== null)).toEqual([{ queued: 6, held: 0 }]);
     const reports = (await a.listRelays()).filter((r) => r.kind === 'usage_report');
     expect(reports.map((r) => `${r.orderId}/${r.sku}/${r.period}`).sort()).toEqual([
       'p-1/SKU-A/2026-06',

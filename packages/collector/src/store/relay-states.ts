@@ -22,3 +22,21 @@ export function countsByStatus(
   for (const row of rows) counts[row.status] = row.n;
   return counts;
 }
+
+/**
+ * Relay counts per status, and `kept`: the dead relays kept so on purpose (held usage
+ * reports, superseded billing starts: store/kept-relays), which `dead` leaves out since
+ * there is nothing to retry. The counts add up to every relay.
+ */
+export type RelayCounts = Record<RelayStatus | 'kept', number>;
+
+/** {@link RelayCounts} from `(status, n)` rows, the kept ones with the status `kept`. */
+export function relayCounts(
+  rows: readonly { status: RelayStatus | 'kept'; n: number }[],
+): RelayCounts {
+  const kept = rows.find((row) => row.status === 'kept')?.n ?? 0;
+  const others = rows.filter(
+    (row): row is { status: RelayStatus; n: number } => row.status !== 'kept',
+  );
+  return { ...countsByStatus(others), kept };
+}

@@ -77,22 +77,26 @@ export interface UsageStore {
   /**
    * Closes `period` (every earlier one must be closed) and queues, in the same transaction,
    * one report per (order, SKU) with usage in it (none for a SKU reported at termination).
-   * Resolves with the number of reports queued; null when the period was closed already.
+   * Resolves with the number of reports queued to be sent and of those queued held (never
+   * sent: `NewRelay.held`); null when the period was closed already.
    */
   closePeriod(options: {
     period: string;
     now: number;
     early: boolean;
     report: (bucket: UsageBucket) => NewRelay;
-  }): Promise<number | null>;
+  }): Promise<{ queued: number; held: number } | null>;
   listClosedPeriods(options?: { limit?: number }): Promise<ClosedPeriod[]>;
   /** Usage per (period, order, SKU) with its report, newest period first; one period if given. */
   usageLines(options?: { period?: string; provisioningId?: string }): Promise<UsageLine[]>;
-  /** Marks an unconfirmed report delivered: an operator saw it billed. False if not unconfirmed. */
+  /**
+   * Marks an unconfirmed report delivered (an operator saw it billed), or a held one (the
+   * operator billed it by hand); nothing is sent. False if it is neither.
+   */
   confirmReport(id: number, now: number): Promise<boolean>;
   /** Sends an unconfirmed (or dead) report again. False if it is neither, or held. */
   resendReport(id: number, now: number): Promise<boolean>;
   countReports(): Promise<Record<RelayStatus, number>>;
-  /** Usage reports held for the operator (dead, never sent: see `held-reports.ts`). */
+  /** Usage reports held for the operator (dead, never sent: see `kept-relays.ts`). */
   countHeldReports(): Promise<number>;
 }

@@ -48,19 +48,22 @@ describe('writer lock', () => {
     await second.close();
   });
 
-  it('refuses a second collector reaching the same file through a symlink or another path', async () => {
+  it('refuses a second collector reaching the same file through a symlink, `..` past one, or a relative path', async () => {
     const dir = tempDir();
-    mkdirSync(join(dir, 'data'));
+    mkdirSync(join(dir, 'data', 'sub'), { recursive: true });
     const path = join(dir, 'data', 'c.sqlite');
     // The file does not exist yet when the first collector takes the lock.
     const first = await openSqliteStore({ path, logger: silentLogger });
     onTestFinished(() => first.close());
     symlinkSync(join(dir, 'data'), join(dir, 'linked-dir'));
     symlinkSync(path, join(dir, 'linked.sqlite'));
+    symlinkSync(join(dir, 'data', 'sub'), join(dir, 'deep'));
     const others = [
       join(dir, 'linked-dir', 'c.sqlite'),
       join(dir, 'linked.sqlite'),
-      join(dir, 'data', '..', 'data', 'c.sqlite'),
+      // `..` after a symlink is the parent of its target (data), not of the link (dir):
+      // written as a string, since join() and resolve() would drop the `..` wrongly.
+      `${dir}/deep/../c.sqlite`,
       relative(process.cwd(), path),
     ];
     for (const other of others) {

@@ -12,6 +12,10 @@ export class DatabaseInUseError extends Error {
   override name = 'DatabaseInUseError';
 }
 
+// The system's realpath: Node's own resolves `..` as text first, so `link/..` (the parent
+// of the link's target) would name the link's parent instead.
+const realpath = (path: string) => realpathSync.native(path);
+
 /**
  * The database file's one name: symlinks of the file and of its directories resolved,
  * `..` and relative paths gone, so two collectors that reach the same file by different
@@ -20,7 +24,7 @@ export class DatabaseInUseError extends Error {
  */
 export function realDatabasePath(path: string, depth = 0): string {
   try {
-    return realpathSync(path);
+    return realpath(path);
   } catch {
     try {
       if (depth < 16)
@@ -29,7 +33,7 @@ export function realDatabasePath(path: string, depth = 0): string {
       // Not a symlink: the file does not exist yet.
     }
     try {
-      return join(realpathSync(dirname(path)), basename(path));
+      return join(realpath(dirname(path)), basename(path));
     } catch {
       return resolve(path);
     }

@@ -8,10 +8,11 @@ export interface Calendar {
   closeAt: TimeOfDay;
 }
 
-/** A period closed, and the reports it queued. */
+/** A period closed, the reports it queued to be sent, and those it queued held (never sent). */
 export interface Closed {
   period: Period;
   reports: number;
+  held: number;
 }
 
 /** Why a period cannot be closed (the CLI's and the dashboard's refusal). */
@@ -83,13 +84,13 @@ export async function closePeriodNow(
 async function closeAll(store: UsageStore, periods: Period[], now: number, early: boolean) {
   const closed: Closed[] = [];
   for (const period of periods) {
-    const reports = await store.closePeriod({
+    const counts = await store.closePeriod({
       period,
       now,
       early,
       report: (bucket) => usageReportRelay(bucket, now),
     });
-    if (reports !== null) closed.push({ period, reports });
+    if (counts !== null) closed.push({ period, reports: counts.queued, held: counts.held });
   }
   return closed;
 }

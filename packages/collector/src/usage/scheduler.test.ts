@@ -134,7 +134,7 @@ describe('usage scheduler', () => {
       now: at('2026-07-15T12:00:00Z'),
       early: false,
     });
-    expect(closed).toEqual([{ period: '2026-05', reports: 1 }]);
+    expect(closed).toEqual([{ period: '2026-05', reports: 1, held: 0 }]);
     expect((await store.listClosedPeriods()).map((p) => p.period)).toEqual(['2026-05']);
     await expect(
       closePeriodNow(store, CALENDAR, {

@@ -1,5 +1,6 @@
 import { isLosslessNumber, type LosslessNumber, parse } from 'lossless-json';
 import { z } from 'zod';
+import { nestedTooDeep, TOO_DEEP } from '../json-depth.js';
 import { provisioningIdSchema, skuSchema } from '../orders/provision-request.js';
 import { periodOf } from './calendar.js';
 import { readQuantity } from './decimal.js';
@@ -61,6 +62,8 @@ export interface UsageEventInput {
 // Every JSON number stays the text it was written as (a LosslessNumber), so no quantity is
 // rounded through a double before it is judged. A key given twice in one object is refused.
 function readJson(text: string): { ok: true; json: unknown } | { ok: false; error: string } {
+  // The parser is recursive: a body nested thousands deep would exhaust its stack.
+  if (nestedTooDeep(text)) return { ok: false, error: `body is not read: ${TOO_DEEP}` };
   try {
     return { ok: true, json: parse(text) };
   } catch (error) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHAIN_TOKENS } from '../test-support/chain.js';
 import { startOrdersChain } from '../test-support/orders.js';
+import { scrape } from '../test-support/prometheus.js';
 import { closePeriodNow } from './close.js';
 
 // 2026-07-15 12:00 in Chicago: July open.
@@ -61,7 +62,8 @@ describe('usage sums past 2^63', () => {
       now: NOW,
       early: true,
     });
-    expect(closed).toEqual([{ period: '2026-07', reports: 3 }]);
+    // Two go to the marketplace; the third is queued held, never sent.
+    expect(closed).toEqual([{ period: '2026-07', reports: 2, held: 1 }]);
     await chain.settled();
     const sent = (await chain.calls('saas-usage')).map((r) => [r.provisioningId, r.usageCount]);
     expect(sent.sort()).toEqual(
@@ -81,6 +83,9 @@ describe('usage sums past 2^63', () => {
     });
     const admin = await get('/admin/api/usage', CHAIN_TOKENS.admin);
     expect(admin.body.held).toBe(1);
+    // Not a dead letter to retry: no dead-letter alert fires for it.
+    const samples = await scrape(chain.url, CHAIN_TOKENS.admin);
+    expect(samples.get('clm_relays_dead')).toBe(0);
   });
 
   it('terminate the order: the huge report held, every end delivered', async () => {

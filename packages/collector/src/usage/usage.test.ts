@@ -45,7 +45,7 @@ describe('POST /api/usage and the month close', () => {
       200,
       { events: [{ eventId: 'e-2', result: 'duplicate', period: '2026-07' }] },
     ]);
-    expect(await close('2026-07')).toEqual([{ period: '2026-07', reports: 1 }]);
+    expect(await close('2026-07')).toEqual([{ period: '2026-07', reports: 1, held: 0 }]);
     await chain.settled();
     const sent = await reports();
     // 0.1 + 0.2 in binary floating point is 0.30000000000000004; the bill says 0.3.

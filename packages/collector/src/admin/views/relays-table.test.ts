@@ -50,3 +50,37 @@ describe('renderRelaysTable', () => {
       expect(row.match(/<td[ >]/g)?.length, 'a cell under every header').toBe(headers);
   });
 });
+
+describe('relays kept dead on purpose', () => {
+  it('names a superseded start and a held report, with no Retry button for either', () => {
+    const text = String(
+      renderRelaysTable(
+        [
+          relay({
+            id: 7,
+            kind: 'start_billing',
+            status: 'dead',
+            lastError: 'superseded: the SKU ended before its billing start was delivered',
+          }),
+          relay({
+            id: 8,
+            kind: 'usage_report',
+            status: 'dead',
+            lastError: 'held: too many digits',
+          }),
+          relay({ id: 9, kind: 'start_billing', status: 'dead', lastError: 'HTTP 400: rejected' }),
+        ],
+        7,
+      ),
+    );
+    const [superseded, held, failed] = text.split('<tr data-relay-id=').slice(1);
+    expect(superseded).toContain('<span class="badge badge-kept">Superseded</span>');
+    expect(held).toContain('<span class="badge badge-kept">Held</span>');
+    expect(failed).toContain('<span class="badge badge-dead">Dead-lettered</span>');
+    expect([superseded, held, failed].map((row) => row?.includes('>Retry</button>'))).toEqual([
+      false,
+      false,
+      true,
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import { isHeld } from '../../store/held-reports.js';
+import { isHeld, isKept, isSuperseded } from '../../store/kept-relays.js';
 import type { Relay, RelayKind, RelayStatus } from '../../store/types.js';
 import { cut, utcTime as utc } from './format.js';
 import { html, type SafeHtml } from './html.js';
@@ -59,12 +59,19 @@ function status(relay: Relay, days: number): SafeHtml {
     relay.deliveredAt === null
       ? ''
       : html`<span class="status-at">${utc(relay.deliveredAt)}</span>`;
-  return html`<td data-label="Status"><span class="badge badge-${relay.status}">${STATUS_LABELS[relay.status]}</span>${at}${retryForm(relay, days)}</td>`;
+  return html`<td data-label="Status"><span class="badge badge-${isKept(relay) ? 'kept' : relay.status}">${statusLabel(relay)}</span>${at}${retryForm(relay, days)}</td>`;
+}
+
+// A relay kept dead on purpose is no failure to retry: its badge says what it is.
+function statusLabel(relay: Relay): string {
+  if (isHeld(relay)) return 'Held';
+  if (isSuperseded(relay)) return 'Superseded';
+  return STATUS_LABELS[relay.status];
 }
 
 function retryForm(relay: Relay, days: number): SafeHtml {
-  // A held usage report is never sent: a replay leaves it as it is.
-  if (relay.status !== 'dead' || isHeld(relay)) return html``;
+  // A held usage report or a superseded start is never sent: a replay leaves it as it is.
+  if (relay.status !== 'dead' || isKept(relay)) return html``;
   return html`<form method="post" action="/admin/relays/replay"><input type="hidden" name="ids" value="${relay.id}"><input type="hidden" name="days" value="${days}"><button type="submit" class="small">Retry</button></form>`;
 }
 

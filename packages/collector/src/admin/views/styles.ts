@@ -90,6 +90,7 @@ table.relays { width: 100%; border-collapse: collapse; font-size: .9rem; }
 .badge-delivered { background: #e3f4e8; color: #1e6b30; }
 .badge-pending, .badge-in_flight { background: #fdf3dc; color: #8a5a00; }
 .badge-dead, .badge-unconfirmed { background: #fde2e2; color: #a61b1b; }
+.badge-kept { background: #eceff3; color: #3d4652; }
 .empty { color: var(--muted); }
 .relays .order-ref { display: block; color: var(--muted); font-family: system-ui, sans-serif; }
 .relays .id, .relays .customer, .skus code, .relays .answer { overflow-wrap: anywhere; }

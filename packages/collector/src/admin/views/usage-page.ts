@@ -44,7 +44,7 @@ function unconfirmedAlert(count: number): SafeHtml | '' {
 function heldAlert(count: number): SafeHtml | '' {
   if (count === 0) return '';
   const verb = count === 1 ? 'is' : 'are';
-  return html`<p class="alert usage-alert" role="alert"><strong>${plural(count, 'usage report')} ${verb} held:</strong> ${count === 1 ? 'its count has' : 'their counts have'} more significant digits than the marketplace's JSON number carries exactly, so the collector never sends ${count === 1 ? 'it' : 'them'} (the buyer would be billed a rounded count). Settle ${count === 1 ? 'it' : 'them'} with the marketplace by hand; ${count === 1 ? 'it stays' : 'they stay'} listed here.</p>`;
+  return html`<p class="alert usage-alert" role="alert"><strong>${plural(count, 'usage report')} ${verb} held:</strong> ${count === 1 ? 'its count has' : 'their counts have'} more significant digits than the marketplace's JSON number carries exactly, so the collector never sends ${count === 1 ? 'it' : 'them'} (the buyer would be billed a rounded count). Settle ${count === 1 ? 'it' : 'them'} with the marketplace by hand, then press Billed by hand (or run <code>clm-collector usage confirm &lt;id&gt;</code>): nothing is sent.</p>`;
 }
 
 const when = (iso: string, zone: string) => {

@@ -1,3 +1,4 @@
+import { isHeld } from '../../store/kept-relays.js';
 import type { UsageLineView } from '../usage-data.js';
 import { cut, plural, utcTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
@@ -29,10 +30,15 @@ function reportRef(line: UsageLineView): SafeHtml | '' {
   return html`<span class="report-ref">report ${report.id} · ${plural(report.attempts, 'attempt')}${delivered}</span>`;
 }
 
-// Only an unconfirmed report waits for an operator; a button elsewhere would only be refused.
+// Only an unconfirmed or a held report waits for an operator; a button elsewhere would only
+// be refused. A held one is never sent: once billed by hand, the operator says so.
 function actions(line: UsageLineView): SafeHtml | '' {
-  if (line.report?.status !== 'unconfirmed') return '';
-  const base = `/admin/usage/reports/${line.report.id}`;
+  const { report } = line;
+  if (report !== null && isHeld(report)) {
+    return html`<form method="post" action="/admin/usage/reports/${report.id}/confirm"><button type="submit">Billed by hand</button><small class="hint">nothing is sent</small></form>`;
+  }
+  if (report?.status !== 'unconfirmed') return '';
+  const base = `/admin/usage/reports/${report.id}`;
   return html`<form method="post" action="${base}/confirm"><button type="submit">Confirm</button><small class="hint">it was billed</small></form>
 <form method="post" action="${base}/resend" class="resend"><button type="submit">Resend</button><small class="hint">may bill the buyer twice</small></form>`;
 }

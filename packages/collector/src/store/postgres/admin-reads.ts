@@ -1,25 +1,25 @@
 import type pg from 'pg';
 import type { AdminStore, DayStats } from '../admin-reads.js';
 import { DAY_MS, emptyDays } from '../day-stats.js';
-import { NOT_HELD } from '../held-reports.js';
 import type { NewEvent } from '../ingest.js';
+import { NOT_KEPT } from '../kept-relays.js';
 import type { RelayStatus } from '../outbox.js';
-import { countsByStatus } from '../relay-states.js';
+import { relayCounts } from '../relay-states.js';
 import { inTransaction } from './db.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
+import { supersedeStarts } from './supersede.js';
 
 /** {@link AdminStore} on PostgreSQL. */
 export function postgresAdminReads(pool: pg.Pool): AdminStore {
   const relays = async (sql: string, params: unknown[]) =>
     (await pool.query<RelayRow>(sql, params)).rows.map(toRelay);
-  const replay = async (sql: string, params: unknown[]) =>
-    (await pool.query(sql, params)).rowCount ?? 0;
   return {
     countRelays: async () => {
-      const rows = await pool.query<{ status: RelayStatus; n: number }>(
-        'SELECT status, COUNT(*) AS n FROM relays GROUP BY status',
+      const rows = await pool.query<{ status: RelayStatus | 'kept'; n: number }>(
+        `SELECT CASE WHEN ${NOT_KEPT} THEN status ELSE 'kept' END AS status, COUNT(*) AS n
+         FROM relays GROUP BY 1`,
       );
-      return countsByStatus(rows.rows);
+      return relayCounts(rows.rows);
     },
     listRelays: ({ status, limit = 100 } = {}) =>
       relays(
@@ -88,13 +88,18 @@ export function postgresAdminReads(pool: pg.Pool): AdminStore {
            WHERE status IN ('pending', 'in_flight')`,
         )
       ).rows[0]?.t ?? null,
+    // A dead start whose SKU has since ended is named superseded first, so no replay sends it.
     replayDead: ({ now, ids }) =>
-      replay(
-        `UPDATE relays SET status = 'pending', next_attempt_at = $1, replayed_at = $1,
-           updated_at = $1
-         WHERE status = 'dead' AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))
-           AND ${NOT_HELD}`,
-        [now, ids ? [...ids] : null],
-      ),
+      inTransaction(pool, async (client) => {
+        await supersedeStarts(client, now);
+        const replayed = await client.query(
+          `UPDATE relays SET status = 'pending', next_attempt_at = $1, replayed_at = $1,
+             updated_at = $1
+           WHERE status = 'dead' AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))
+             AND ${NOT_KEPT}`,
+          [now, ids ? [...ids] : null],
+        );
+        return replayed.rowCount ?? 0;
+      }),
   };
 }

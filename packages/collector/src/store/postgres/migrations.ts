@@ -121,6 +121,27 @@ export const postgresMigrations: readonly string[] = [
   CREATE UNIQUE INDEX orders_request_key ON orders (request_key);
   ALTER TABLE provisioning_claims ADD COLUMN request_digest TEXT;
   `,
+  // SQLite's migration 8: the billing starts not yet delivered, found without reading
+  // every relay.
+  `
+  CREATE INDEX relays_open_starts ON relays (order_id, sku)
+    WHERE kind = 'start_billing' AND status <> 'delivered';
+  `,
+  // SQLite's migration 9: other request keys an order answers to.
+  `
+  CREATE TABLE order_keys (
+    request_key TEXT PRIMARY KEY,
+    provisioning_id TEXT NOT NULL REFERENCES orders (provisioning_id),
+    request_digest TEXT NOT NULL
+  );
+  `,
+  // SQLite's migration 10: the key of request digests.
+  `
+  CREATE TABLE clm_keys (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
 ];
 
 /**

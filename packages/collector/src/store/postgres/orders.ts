@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { stringifyExact } from '../../exact-json.js';
 import {
@@ -23,6 +24,7 @@ import {
 import type { NewRelay } from '../outbox.js';
 import { inTransaction, LOCKS, type Queryable, storable } from './db.js';
 import { queueRelay } from './relay-rows.js';
+import { supersedeStarts } from './supersede.js';
 import { openBuckets } from './usage.js';
 
 // The database's time in ms, as leases are written.
@@ -66,17 +68,38 @@ async function load(client: Queryable, rows: readonly OrderRow[]): Promise<Order
 }
 
 // The order of a request key as `claimProvisioning` answers it, or null when there is none.
+// The order of a request: under its key or, from before digests were keyed, its former key.
 async function orderByKey(
   client: Queryable,
   requestKey: string,
   digest: string,
+  legacy: { requestKey: string; digest: string } | undefined,
 ): Promise<ProvisioningClaim | null> {
-  const found = await client.query<OrderRow>('SELECT * FROM orders WHERE request_key = $1', [
-    requestKey,
-  ]);
-  const [row] = found.rows;
+  const digests = legacy ? [digest, legacy.digest] : [digest];
+  const found = await orderRow(client, requestKey);
+  const row =
+    found ??
+    (legacy && legacy.requestKey !== requestKey
+      ? await orderRow(client, legacy.requestKey)
+      : undefined);
   if (!row) return null;
-  return orderedClaim(row, digest, (await load(client, [row]))[0] as Order);
+  return orderedClaim(row, digests, (await load(client, [row]))[0] as Order);
+}
+
+// By the order's own key, or by an alias (with the alias's digest).
+async function orderRow(client: Queryable, requestKey: string): Promise<OrderRow | undefined> {
+  const found = await client.query<OrderRow>(
+    `SELECT provisioning_id, product_id, customer_id, provider_key, answer, created_at,
+       request_key, request_digest
+     FROM orders WHERE request_key = $1
+     UNION ALL
+     SELECT o.provisioning_id, o.product_id, o.customer_id, o.provider_key, o.answer,
+       o.created_at, k.request_key, k.request_digest
+     FROM order_keys AS k JOIN orders AS o USING (provisioning_id) WHERE k.request_key = $1
+     LIMIT 1`,
+    [requestKey],
+  );
+  return found.rows[0];
 }
 
 async function getOrder(client: Queryable, provisioningId: string): Promise<Order | null> {
@@ -141,12 +164,20 @@ export function postgresOrders(pool: pg.Pool): OrdersStore {
              SELECT $1, position - 1, sku FROM unnest($2::text[]) WITH ORDINALITY AS s (sku, position)`,
             [order.provisioningId, order.productSkus],
           );
+        } else if (order.requestKey !== undefined && typeof order.requestDigest === 'string') {
+          await client.query(
+            `INSERT INTO order_keys (request_key, provisioning_id, request_digest)
+             SELECT $1, provisioning_id, $2 FROM orders
+             WHERE provisioning_id = $3 AND request_key <> $1
+             ON CONFLICT DO NOTHING`,
+            [order.requestKey, order.requestDigest, order.provisioningId],
+          );
         }
         return { order: (await getOrder(client, order.provisioningId)) as Order, created };
       }),
-    claimProvisioning: ({ requestKey, digest, owner, leaseMs }) =>
+    claimProvisioning: ({ requestKey, digest, legacy, owner, leaseMs }) =>
       inTransaction(pool, async (client): Promise<ProvisioningClaim> => {
-        const existing = await orderByKey(client, requestKey, digest);
+        const existing = await orderByKey(client, requestKey, digest, legacy);
         if (existing) return existing;
         // Waits for a competing claim's transaction, then takes the row only if that claim
         // expired (or is the caller's own). Leases are on the database's clock: instances'
@@ -163,7 +194,7 @@ export function postgresOrders(pool: pg.Pool): OrdersStore {
         );
         if (claimed.rowCount === 1) {
           // An order stored (and its claim released) since the read above: answer with it.
-          const stored = await orderByKey(client, requestKey, digest);
+          const stored = await orderByKey(client, requestKey, digest, legacy);
           if (!stored) return { state: 'claimed' };
           await client.query(
             'DELETE FROM provisioning_claims WHERE provisioning_id = $1 AND owner = $2',
@@ -178,8 +209,19 @@ export function postgresOrders(pool: pg.Pool): OrdersStore {
           [requestKey],
         );
         const row = held.rows[0] as HeldRow & { now: number };
-        return heldClaim(row, digest, row.now);
+        return heldClaim(row, legacy ? [digest, legacy.digest] : [digest], row.now);
       }),
+    requestDigestKey: async () => {
+      // Created once: an instance racing this one keeps the first value, and reads it.
+      await pool.query(
+        `INSERT INTO clm_keys (name, value) VALUES ('request_digest', $1) ON CONFLICT DO NOTHING`,
+        [randomBytes(32).toString('hex')],
+      );
+      const key = await pool.query<{ value: string }>(
+        "SELECT value FROM clm_keys WHERE name = 'request_digest'",
+      );
+      return (key.rows[0] as { value: string }).value;
+    },
     releaseProvisioning: async (provisioningId, owner) => {
       await pool.query(
         'DELETE FROM provisioning_claims WHERE provisioning_id = $1 AND owner = $2',
@@ -243,6 +285,9 @@ export function postgresOrders(pool: pg.Pool): OrdersStore {
           }
           await queueRelay(client, end(sku));
         }
+        // A start not yet delivered never follows the end: it is superseded now, and the
+        // end waits only for one being sent.
+        await supersedeStarts(client, now);
         return ended;
       }),
   };

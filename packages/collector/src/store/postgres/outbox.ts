@@ -2,9 +2,11 @@ import type pg from 'pg';
 import type { Clock } from '../../clock.js';
 import type { AttemptRecord, OutboxStore } from '../outbox.js';
 import { INTERRUPTED_REPORT_ERROR } from '../relay-states.js';
+import { SKU_ORDER } from '../superseded-starts.js';
 import { batched } from './batches.js';
 import { inTransaction, type Queryable, storable } from './db.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
+import { supersedeStarts } from './supersede.js';
 
 // A backend report that waited beside an attempt in flight (postgres/ingest.ts) becomes the
 // relay's body whenever that attempt ends without delivery, or the row is claimed again.
@@ -12,14 +14,9 @@ const takeReplacement = `payload = COALESCE(replacement, payload),
   purchased_at = COALESCE(replacement::jsonb ->> 'purchasedAt', purchased_at),
   source = CASE WHEN replacement IS NULL THEN source ELSE 'api' END, replacement = NULL`;
 
-// Usage reports are held in the blackout ($3); an end waits for the usage reports and the
-// billing start of its order and SKU still pending or being sent (the marketplace must
-// never see a start after the end).
-const ready = `($3::boolean = false OR kind <> 'usage_report')
-  AND (kind <> 'usage_end' OR NOT EXISTS (
-    SELECT 1 FROM relays AS report WHERE report.kind IN ('usage_report', 'start_billing')
-      AND report.order_id = relays.order_id AND report.sku = relays.sku
-      AND report.status IN ('pending', 'in_flight')))`;
+// Usage reports are held in the blackout ($3); never a start after the end of its SKU
+// (store/superseded-starts).
+const ready = `($3::boolean = false OR kind <> 'usage_report') AND ${SKU_ORDER}`;
 
 // Each branch walks relays_due in order, stops at the limit ($2) and skips rows another
 // instance is claiming right now, so a claim costs the same with 100 or 100,000 due rows
@@ -148,6 +145,9 @@ export function postgresOutbox(
     claimDueRelays: ({ now, limit, leaseMs, holdUsage = false }) =>
       inTransaction(pool, async (client) => {
         await settleExpiredReports(client, now);
+        // A start that came back from an attempt (or a lost sender) after its SKU ended
+        // is superseded first, so the end goes and the start never does.
+        await supersedeStarts(client, now);
         const claimed = await client.query<RelayRow>(CLAIM, [now, limit, holdUsage, now + leaseMs]);
         return claimed.rows
           .map(toRelay)

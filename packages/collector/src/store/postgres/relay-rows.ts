@@ -1,4 +1,4 @@
-import { initialState } from '../held-reports.js';
+import { initialState } from '../kept-relays.js';
 import type { NewRelay } from '../outbox.js';
 import type { QueuedRelay } from '../relay-row.js';
 import type { Queryable } from './db.js';

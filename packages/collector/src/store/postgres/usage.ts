@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { NOT_HELD } from '../held-reports.js';
+import { CONFIRMABLE, CONFIRMED_ERROR, NOT_KEPT } from '../kept-relays.js';
 import type { RelayStatus } from '../outbox.js';
 import { countsByStatus } from '../relay-states.js';
 import type { UsageBucket, UsageLine, UsageStore } from '../usage.js';
@@ -95,11 +95,14 @@ export function postgresUsage(pool: pg.Pool): UsageStore {
            ORDER BY e.provisioning_id, e.sku`,
           [period],
         );
-        let queued = 0;
+        const counts = { queued: 0, held: 0 };
         for (const row of buckets.rows) {
-          if ((await queueRelay(client, report(toBucket(row)))).queued) queued++;
+          const relay = report(toBucket(row));
+          if ((await queueRelay(client, relay)).queued) {
+            counts[relay.held === undefined ? 'queued' : 'held']++;
+          }
         }
-        return queued;
+        return counts;
       }),
     listClosedPeriods: async ({ limit = 24 } = {}) => {
       const rows = await pool.query<{ period: string; closed_at: number; early: boolean }>(
@@ -147,8 +150,8 @@ export function postgresUsage(pool: pg.Pool): UsageStore {
     confirmReport: async (id, now) => {
       const result = await pool.query(
         `UPDATE relays SET status = 'delivered', delivered_at = $2, updated_at = $2,
-           last_error = 'confirmed by an operator as received by the marketplace'
-         WHERE id = $1 AND kind = 'usage_report' AND status = 'unconfirmed'`,
+           last_error = ${CONFIRMED_ERROR}
+         WHERE id = $1 AND ${CONFIRMABLE}`,
         [id, now],
       );
       return result.rowCount === 1;
@@ -158,7 +161,7 @@ export function postgresUsage(pool: pg.Pool): UsageStore {
         `UPDATE relays SET status = 'pending', next_attempt_at = $2, replayed_at = $2,
            updated_at = $2
          WHERE id = $1 AND kind = 'usage_report' AND status IN ('unconfirmed', 'dead')
-           AND ${NOT_HELD}`,
+           AND ${NOT_KEPT}`,
         [id, now],
       );
       return result.rowCount === 1;
@@ -172,7 +175,7 @@ export function postgresUsage(pool: pg.Pool): UsageStore {
     countHeldReports: async () => {
       const rows = await pool.query<{ n: number }>(
         `SELECT COUNT(*) AS n FROM relays WHERE kind = 'usage_report' AND status = 'dead'
-           AND NOT ${NOT_HELD}`,
+           AND NOT ${NOT_KEPT}`,
       );
       return rows.rows[0]?.n ?? 0;
     },

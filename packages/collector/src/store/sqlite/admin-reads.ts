@@ -2,14 +2,18 @@ import type Database from 'better-sqlite3';
 import type { AdminStore, DayStats } from '../admin-reads.js';
 import { DAY_MS, emptyDays } from '../day-stats.js';
 import type { GroupCommit } from '../group-commit.js';
-import { NOT_HELD } from '../held-reports.js';
+import { NOT_KEPT } from '../kept-relays.js';
 import type { RelayStatus } from '../outbox.js';
-import { countsByStatus } from '../relay-states.js';
+import { relayCounts } from '../relay-states.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
+import { prepareSupersedeStarts } from './supersede.js';
 
 /** {@link AdminStore} on SQLite. */
 export function sqliteAdminReads(db: Database.Database, group: GroupCommit): AdminStore {
-  const count = db.prepare('SELECT status, COUNT(*) AS n FROM relays GROUP BY status');
+  const count = db.prepare(
+    `SELECT CASE WHEN ${NOT_KEPT} THEN status ELSE 'kept' END AS status, COUNT(*) AS n
+     FROM relays GROUP BY 1`,
+  );
   const list = db.prepare(
     'SELECT * FROM relays WHERE @status IS NULL OR status = @status ORDER BY id DESC LIMIT @limit',
   );
@@ -39,16 +43,18 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
   );
   const replayAll = db.prepare(
     `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
-       updated_at = @now WHERE status = 'dead' AND ${NOT_HELD}`,
+       updated_at = @now WHERE status = 'dead' AND ${NOT_KEPT}`,
   );
   const replayOne = db.prepare(
     `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
-       updated_at = @now WHERE status = 'dead' AND id = @id AND ${NOT_HELD}`,
+       updated_at = @now WHERE status = 'dead' AND id = @id AND ${NOT_KEPT}`,
   );
+  // A dead start whose SKU has since ended is named superseded first, so no replay sends it.
+  const supersedeStarts = prepareSupersedeStarts(db);
 
   return {
     countRelays: () =>
-      group.run(() => countsByStatus(count.all() as { status: RelayStatus; n: number }[])),
+      group.run(() => relayCounts(count.all() as { status: RelayStatus | 'kept'; n: number }[])),
     listRelays: ({ status, limit = 100 } = {}) =>
       group.run(() => (list.all({ status: status ?? null, limit }) as RelayRow[]).map(toRelay)),
     pageRelays: ({ afterId, limit, status }) =>
@@ -86,6 +92,7 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
     oldestPendingSince: () => group.run(() => (oldestPending.get() as { t: number | null }).t),
     replayDead: ({ now, ids }) =>
       group.run(() => {
+        supersedeStarts(now);
         if (!ids) return replayAll.run({ now }).changes;
         let replayed = 0;
         for (const id of ids) replayed += replayOne.run({ now, id }).changes;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { stringifyExact } from '../../exact-json.js';
 import type { GroupCommit } from '../group-commit.js';
@@ -21,6 +22,7 @@ import {
   SkuEnded,
 } from '../orders.js';
 import { prepareQueueRelay } from './relay-rows.js';
+import { prepareSupersedeStarts } from './supersede.js';
 import { prepareOpenBuckets } from './usage.js';
 
 interface SkuRow {
@@ -31,7 +33,23 @@ interface SkuRow {
 /** {@link OrdersStore} on SQLite. */
 export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersStore {
   const selectOrder = db.prepare('SELECT * FROM orders WHERE provisioning_id = ?');
-  const selectByKey = db.prepare('SELECT * FROM orders WHERE request_key = ?');
+  // An order by its own request key, or by an alias (with the alias's digest).
+  const selectByKey = db.prepare(
+    `SELECT provisioning_id, product_id, customer_id, provider_key, answer, created_at,
+       request_key, request_digest
+     FROM orders WHERE request_key = @key
+     UNION ALL
+     SELECT o.provisioning_id, o.product_id, o.customer_id, o.provider_key, o.answer,
+       o.created_at, k.request_key, k.request_digest
+     FROM order_keys AS k JOIN orders AS o USING (provisioning_id) WHERE k.request_key = @key
+     LIMIT 1`,
+  );
+  const insertAlias = db.prepare(
+    `INSERT INTO order_keys (request_key, provisioning_id, request_digest)
+     SELECT @requestKey, provisioning_id, @requestDigest FROM orders
+     WHERE provisioning_id = @provisioningId AND request_key <> @requestKey
+     ON CONFLICT DO NOTHING`,
+  );
   const selectOrders = db.prepare(
     'SELECT * FROM orders ORDER BY created_at DESC, rowid DESC LIMIT ?',
   );
@@ -78,11 +96,17 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
   const selectClaim = db.prepare(
     'SELECT lease_until, request_digest FROM provisioning_claims WHERE provisioning_id = ?',
   );
+  // Created once: every later call reads the first one's value.
+  const insertKey = db.prepare(
+    "INSERT INTO clm_keys (name, value) VALUES ('request_digest', ?) ON CONFLICT DO NOTHING",
+  );
+  const selectKey = db.prepare("SELECT value FROM clm_keys WHERE name = 'request_digest'");
   const deleteClaim = db.prepare(
     'DELETE FROM provisioning_claims WHERE provisioning_id = ? AND owner = ?',
   );
   const queueRelay = prepareQueueRelay(db);
   const openBuckets = prepareOpenBuckets(db);
+  const supersedeStarts = prepareSupersedeStarts(db);
 
   function load(row: OrderRow | undefined): Order | null {
     if (!row) return null;
@@ -111,17 +135,30 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
           for (const [position, sku] of order.productSkus.entries()) {
             insertSku.run(order.provisioningId, position, sku);
           }
+        } else if (order.requestKey !== undefined && typeof order.requestDigest === 'string') {
+          const { requestKey, requestDigest, provisioningId } = order;
+          insertAlias.run({ requestKey, requestDigest, provisioningId });
         }
         return { order: get(order.provisioningId) as Order, created: added.changes > 0 };
       }),
-    claimProvisioning: ({ requestKey, digest, owner, now, leaseMs }) =>
+    claimProvisioning: ({ requestKey, digest, legacy, owner, now, leaseMs }) =>
       group.run((): ProvisioningClaim => {
-        const row = selectByKey.get(requestKey) as OrderRow | undefined;
-        if (row) return orderedClaim(row, digest, load(row) as Order);
+        const digests = legacy ? [digest, legacy.digest] : [digest];
+        const found = (key: string) => selectByKey.get({ key }) as OrderRow | undefined;
+        // A row from before digests were keyed is under the request's former key.
+        const row =
+          found(requestKey) ??
+          (legacy && legacy.requestKey !== requestKey ? found(legacy.requestKey) : undefined);
+        if (row) return orderedClaim(row, digests, load(row) as Order);
         if (claimRow.get({ requestKey, digest, owner, now, leaseUntil: now + leaseMs })) {
           return { state: 'claimed' };
         }
-        return heldClaim(selectClaim.get(requestKey) as HeldRow | undefined, digest, now);
+        return heldClaim(selectClaim.get(requestKey) as HeldRow | undefined, digests, now);
+      }),
+    requestDigestKey: () =>
+      group.run(() => {
+        insertKey.run(randomBytes(32).toString('hex'));
+        return (selectKey.get() as { value: string }).value;
       }),
     releaseProvisioning: (provisioningId, owner) =>
       group.run(() => void deleteClaim.run(provisioningId, owner)),
@@ -154,6 +191,9 @@ export function sqliteOrders(db: Database.Database, group: GroupCommit): OrdersS
           for (const bucket of openBuckets(provisioningId, sku)) queueRelay(usageReport(bucket));
           queueRelay(end(sku));
         }
+        // A start not yet delivered never follows the end: it is superseded now, and the
+        // end waits only for one being sent.
+        supersedeStarts(now);
         return ended;
       }),
   };

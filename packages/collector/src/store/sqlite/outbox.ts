@@ -2,7 +2,9 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../../clock.js';
 import type { GroupCommit } from '../group-commit.js';
 import type { AttemptRecord, OutboxStore } from '../outbox.js';
+import { SKU_ORDER } from '../superseded-starts.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
+import { prepareSupersedeStarts } from './supersede.js';
 
 // A backend report that waited beside an attempt in flight (sqlite/ingest.ts) becomes the
 // relay's body whenever that attempt ends without delivery, or the row is claimed again
@@ -16,13 +18,9 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
   // Each branch walks relays_due in order and stops at @limit, so a claim costs the same
   // with 100 or 100,000 due rows (an OR over both would read and sort every due row).
   // Usage reports are held in the blackout; an expired lease never re-sends one (it may
-  // have been received: the store turns it unconfirmed instead); an end waits for the
-  // usage reports and the billing start of its order and SKU (never a start after the end).
-  const ready = `(@holdUsage = 0 OR kind <> 'usage_report')
-    AND (kind <> 'usage_end' OR NOT EXISTS (
-      SELECT 1 FROM relays AS report WHERE report.kind IN ('usage_report', 'start_billing')
-        AND report.order_id = relays.order_id AND report.sku = relays.sku
-        AND report.status IN ('pending', 'in_flight')))`;
+  // have been received: the store turns it unconfirmed instead); never a start after the
+  // end of its SKU (store/superseded-starts).
+  const ready = `(@holdUsage = 0 OR kind <> 'usage_report') AND ${SKU_ORDER}`;
   const claim = db.prepare(
     `UPDATE relays SET status = 'in_flight', attempts = attempts + 1, lease_until = @leaseUntil,
        updated_at = @now, ${takeReplacement}
@@ -76,9 +74,13 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
      WHERE id = @id AND status = 'in_flight'`,
   );
   const changed = (result: Database.RunResult) => result.changes > 0;
+  const supersedeStarts = prepareSupersedeStarts(db);
   return {
     claimDueRelays: ({ now, limit, leaseMs, holdUsage = false }) =>
       group.run(() => {
+        // A start that came back from an attempt (or a lost sender) after its SKU ended
+        // is superseded first, so the end goes and the start never does.
+        supersedeStarts(now);
         const params = { now, limit, leaseUntil: now + leaseMs, holdUsage: Number(holdUsage) };
         const rows = claim.all(params) as RelayRow[];
         return rows.map(toRelay).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { initialState } from '../held-reports.js';
+import { initialState } from '../kept-relays.js';
 import type { NewRelay } from '../outbox.js';
 import type { QueuedRelay } from '../relay-row.js';
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { GroupCommit } from '../group-commit.js';
-import { NOT_HELD } from '../held-reports.js';
+import { CONFIRMABLE, CONFIRMED_ERROR, NOT_KEPT } from '../kept-relays.js';
 import type { RelayStatus } from '../outbox.js';
 import { countsByStatus } from '../relay-states.js';
 import type { NewUsageEvent, UsageBucket, UsageLine, UsageRecord, UsageStore } from '../usage.js';
@@ -116,21 +116,21 @@ export function sqliteUsage(db: Database.Database, group: GroupCommit): UsageSto
     .safeIntegers(true);
   const confirm = db.prepare(
     `UPDATE relays SET status = 'delivered', delivered_at = @now, updated_at = @now,
-       last_error = 'confirmed by an operator as received by the marketplace'
-     WHERE id = @id AND kind = 'usage_report' AND status = 'unconfirmed'`,
+       last_error = ${CONFIRMED_ERROR}
+     WHERE id = @id AND ${CONFIRMABLE}`,
   );
   const resend = db.prepare(
     `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
        updated_at = @now
      WHERE id = @id AND kind = 'usage_report' AND status IN ('unconfirmed', 'dead')
-       AND ${NOT_HELD}`,
+       AND ${NOT_KEPT}`,
   );
   const countReports = db.prepare(
     `SELECT status, COUNT(*) AS n FROM relays WHERE kind = 'usage_report' GROUP BY status`,
   );
   const countHeld = db.prepare(
     `SELECT COUNT(*) AS n FROM relays WHERE kind = 'usage_report' AND status = 'dead'
-       AND NOT ${NOT_HELD}`,
+       AND NOT ${NOT_KEPT}`,
   );
   const queueRelay = prepareQueueRelay(db);
 
@@ -180,11 +180,12 @@ export function sqliteUsage(db: Database.Database, group: GroupCommit): UsageSto
         const closed = (lastClosed.get() as { period: string | null }).period;
         if (closed !== null && period <= closed) return null;
         insertPeriod.run({ period, now, early: Number(early) });
-        let queued = 0;
+        const counts = { queued: 0, held: 0 };
         for (const row of periodBuckets.all(period) as BucketRow[]) {
-          if (queueRelay(report(toBucket(row))).queued) queued++;
+          const relay = report(toBucket(row));
+          if (queueRelay(relay).queued) counts[relay.held === undefined ? 'queued' : 'held']++;
         }
-        return queued;
+        return counts;
       }),
     listClosedPeriods: ({ limit = 24 } = {}) =>
       group.run(() =>

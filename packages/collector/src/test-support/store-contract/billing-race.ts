@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OrderConflict, startBilling, terminate } from '../../orders/billing.js';
+import { SUPERSEDED_ERROR } from '../../store/superseded-starts.js';
 import type { Order, Store } from '../../store/types.js';
 import { attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
 import { createOrder } from './orders.js';
@@ -82,21 +83,77 @@ export function describeBillingRace(harness: StoreHarness): void {
       expect(kinds).toEqual(['usage_end']);
     });
 
-    it('sends an end only once the start queued before it is delivered or dead', async () => {
+    it('sends an end only once a start being sent is delivered, never the start after', async () => {
       const store = await harness.fresh({ clock: fixedClock(T0) });
       const order = await createOrder(store, { productSkus: ['SKU-A'] });
       await startBilling(store, order, ['SKU-A'], T0);
       const [start] = await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 1000 });
-      await store.scheduleRetry(start?.id ?? -1, T0 + 50, attemptAt(T0 + 1, 503));
       await terminate(store, order, ['SKU-A'], T0 + 2);
-      // The start is retrying: the end waits rather than reach the marketplace first.
+      // The start is on its way: the end waits rather than reach the marketplace first.
       expect(await store.claimDueRelays({ now: T0 + 3, limit: 5, leaseMs: 1000 })).toEqual([]);
-      const [again] = await store.claimDueRelays({ now: T0 + 50, limit: 5, leaseMs: 1000 });
-      expect(again).toMatchObject({ kind: 'start_billing' });
-      expect(await store.claimDueRelays({ now: T0 + 51, limit: 5, leaseMs: 1000 })).toEqual([]);
-      await store.markDelivered(again?.id ?? -1, attemptAt(T0 + 52, 200));
-      const [end] = await store.claimDueRelays({ now: T0 + 53, limit: 5, leaseMs: 1000 });
+      await store.markDelivered(start?.id ?? -1, attemptAt(T0 + 4, 200));
+      const [end] = await store.claimDueRelays({ now: T0 + 5, limit: 5, leaseMs: 1000 });
       expect(end).toMatchObject({ kind: 'usage_end', sku: 'SKU-A' });
+    });
+
+    it('supersedes a retrying start at the end: the end goes at once, the start never', async () => {
+      const store = await harness.fresh({ clock: fixedClock(T0) });
+      const order = await createOrder(store, { productSkus: ['SKU-A'] });
+      await startBilling(store, order, ['SKU-A'], T0);
+      const [start] = await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 1000 });
+      await store.scheduleRetry(start?.id ?? -1, T0 + 50, attemptAt(T0 + 1, 503, 'HTTP 503'));
+      await terminate(store, order, ['SKU-A'], T0 + 2);
+      const [end] = await store.claimDueRelays({ now: T0 + 3, limit: 5, leaseMs: 1000 });
+      expect(end).toMatchObject({ kind: 'usage_end', sku: 'SKU-A' });
+      await store.markDelivered(end?.id ?? -1, attemptAt(T0 + 4, 200));
+      expect(await store.claimDueRelays({ now: T0 + 100, limit: 5, leaseMs: 1000 })).toEqual([]);
+      expect(await store.findRelay('start_billing', start?.dedupeKey ?? '')).toMatchObject({
+        status: 'dead',
+        lastError: `${SUPERSEDED_ERROR} (last attempt: HTTP 503)`,
+      });
+    });
+
+    it('never sends a dead start after its SKU’s end, whatever replays it', async () => {
+      const store = await harness.fresh({ clock: fixedClock(T0) });
+      const order = await createOrder(store, { productSkus: ['SKU-A'] });
+      await startBilling(store, order, ['SKU-A'], T0);
+      const [start] = await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 1000 });
+      await store.markDead(start?.id ?? -1, attemptAt(T0 + 1, 400, 'HTTP 400: rejected'));
+      await terminate(store, order, ['SKU-A'], T0 + 2);
+      const [end] = await store.claimDueRelays({ now: T0 + 3, limit: 5, leaseMs: 1000 });
+      expect(end).toMatchObject({ kind: 'usage_end' });
+      await store.markDelivered(end?.id ?? -1, attemptAt(T0 + 4, 200));
+      expect(await store.replayDead({ now: T0 + 5, ids: [start?.id ?? -1] })).toBe(0);
+      expect(await store.replayDead({ now: T0 + 6 })).toBe(0);
+      expect(await store.claimDueRelays({ now: T0 + 7, limit: 5, leaseMs: 1000 })).toEqual([]);
+      // Nothing to retry: kept apart from the dead letters.
+      expect(await store.countRelays()).toMatchObject({ dead: 0, kept: 1, delivered: 1 });
+      const [after] = (await store.getOrder(order.provisioningId))?.skus ?? [];
+      expect(after?.billing).toMatchObject({
+        status: 'dead',
+        lastError: `${SUPERSEDED_ERROR} (last attempt: HTTP 400: rejected)`,
+      });
+    });
+
+    it('supersedes a start that failed or lost its sender while its SKU’s end waited', async () => {
+      const store = await harness.fresh({ clock: fixedClock(T0) });
+      const order = await createOrder(store, { productSkus: ['SKU-A', 'SKU-B'] });
+      await startBilling(store, order, ['SKU-A', 'SKU-B'], T0);
+      const [a, b] = await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 1000 });
+      await terminate(store, order, ['SKU-A', 'SKU-B'], T0 + 2);
+      // SKU-A's start comes back to be retried; SKU-B's sender is never heard of again.
+      await store.scheduleRetry(a?.id ?? -1, T0 + 3, attemptAt(T0 + 3, 503, 'HTTP 503'));
+      const ends = await store.claimDueRelays({ now: T0 + 2000, limit: 5, leaseMs: 1000 });
+      expect(ends.map((relay) => [relay.kind, relay.sku])).toEqual([
+        ['usage_end', 'SKU-A'],
+        ['usage_end', 'SKU-B'],
+      ]);
+      for (const start of [a, b]) {
+        expect(await store.findRelay('start_billing', start?.dedupeKey ?? '')).toMatchObject({
+          status: 'dead',
+          lastError: expect.stringMatching(/^superseded: /),
+        });
+      }
     });
   });
 }

@@ -176,11 +176,70 @@ export function describeOrders(harness: StoreHarness): void {
       expect(await store.claimProvisioning({ ...claim, requestKey: 'coid-7' })).toEqual({
         state: 'claimed',
       });
-      // The same customer for another request: the first order is kept.
+      // The same customer for another request: the first order is kept, and that request's
+      // key becomes its alias, so a repeat of it is found without calling the provider.
       const again = await store.createOrder(
         orderFixture({ provisioningId: 'coid-7', requestKey: 'v1:d-8', requestDigest: 'd-8' }),
       );
       expect(again).toEqual({ created: false, order });
+      const alias = { ...claim, requestKey: 'v1:d-8', owner: 'b' };
+      expect(await store.claimProvisioning({ ...alias, digest: 'd-8' })).toEqual({
+        state: 'ordered',
+        order,
+      });
+      expect(await store.claimProvisioning({ ...alias, digest: 'd-9' })).toEqual({
+        state: 'conflict',
+      });
+      expect(await store.listOrders()).toEqual([order]);
+    });
+
+    it('keeps one random request digest key per database, whoever asks and however often', async () => {
+      const store = await harness.fresh({ clock });
+      const key = await store.requestDigestKey();
+      expect(key).toMatch(/^[0-9a-f]{64}$/);
+      expect(await Promise.all([store.requestDigestKey(), store.requestDigestKey()])).toEqual([
+        key,
+        key,
+      ]);
+      await store.close();
+      const reopened = await harness.reopen({ clock });
+      expect(await reopened.requestDigestKey()).toBe(key);
+      const other = await harness.fresh({ clock });
+      expect(await other.requestDigestKey()).not.toBe(key);
+    });
+
+    it('recognises a repeat of an order stored before digests were keyed', async () => {
+      const store = await harness.fresh({ clock });
+      const order = await createOrder(store, {
+        provisioningId: 'coid-3',
+        requestKey: 'v1:plain-3',
+        requestDigest: 'plain-3',
+      });
+      const claim = { owner: 'a', now: T0, leaseMs: 1000 };
+      const legacy = { requestKey: 'v1:plain-3', digest: 'plain-3' };
+      expect(
+        await store.claimProvisioning({
+          ...claim,
+          requestKey: 'v1:keyed-3',
+          digest: 'keyed-3',
+          legacy,
+        }),
+      ).toEqual({ state: 'ordered', order });
+      // Under v2 the key stays the provisioningId: the old digest still matches.
+      await createOrder(store, { provisioningId: 'prov-4', requestDigest: 'plain-4' });
+      const v2 = { ...claim, requestKey: 'prov-4', digest: 'keyed-4' };
+      expect(
+        await store.claimProvisioning({
+          ...v2,
+          legacy: { requestKey: 'prov-4', digest: 'plain-4' },
+        }),
+      ).toMatchObject({ state: 'ordered' });
+      expect(
+        await store.claimProvisioning({
+          ...v2,
+          legacy: { requestKey: 'prov-4', digest: 'plain-5' },
+        }),
+      ).toEqual({ state: 'conflict' });
     });
 
     it('keeps provisioning failures, newest first', async () => {

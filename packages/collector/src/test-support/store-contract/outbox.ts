@@ -229,6 +229,7 @@ export function describeEventsAndOutbox(harness: StoreHarness): void {
         delivered: 1,
         dead: 0,
         unconfirmed: 0,
+        kept: 0,
       });
       expect(await store.claimDueRelays({ now: T0 + 4999, limit: 5, leaseMs: 60_000 })).toEqual([]);
       const again = await store.claimDueRelays({ now: T0 + 5000, limit: 5, leaseMs: 60_000 });

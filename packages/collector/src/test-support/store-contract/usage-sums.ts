@@ -31,7 +31,7 @@ const reportOf = async (store: Store, provisioningId: string, sku: string) =>
 /** Sums of any size, and reports whose count a double cannot carry, held for the operator. */
 export function describeUsageSums(harness: StoreHarness): void {
   describe('usage sums of any size', () => {
-    it('sums past 2^63 exactly; the close holds that report and queues the others', async () => {
+    it('sums past 2^63 exactly; the close holds that report, counted apart, and queues the others', async () => {
       const store = await harness.fresh({ clock });
       await createOrder(store);
       await createOrder(store, { provisioningId: 'prov-2', productSkus: ['SKU-A'] });
@@ -40,7 +40,7 @@ export function describeUsageSums(harness: StoreHarness): void {
         usageEvent('b-1', 'SKU-B', '2026-06', 1n),
         { ...usageEvent('c-1', 'SKU-A', '2026-06', 7n), provisioningId: 'prov-2' },
       ]);
-      expect(await close(store, '2026-06')).toBe(3);
+      expect(await close(store, '2026-06')).toEqual({ queued: 2, held: 1 });
       const lines = await store.usageLines({ period: '2026-06' });
       expect(lines.map((l) => [l.provisioningId, l.sku, l.micros, l.report?.status])).toEqual([
         ['prov-1', 'SKU-A', HUGE, 'dead'],
@@ -53,6 +53,8 @@ export function describeUsageSums(harness: StoreHarness): void {
         /^held: usage count 9223372036854\.775809 has 19 significant digits; .*15/,
       );
       expect(await store.countHeldReports()).toBe(1);
+      // Not a dead letter to retry: the dead-letter gauge and Retry all leave it out.
+      expect(await store.countRelays()).toMatchObject({ dead: 0, kept: 1, pending: 2 });
       // Only the others go out; the held one is never sent, resent or replayed.
       const claimed = await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 1000 });
       expect(claimed.map((r) => [r.orderId, r.sku]).sort()).toEqual([
@@ -63,8 +65,28 @@ export function describeUsageSums(harness: StoreHarness): void {
       expect(await store.resendReport(id, T0 + 1)).toBe(false);
       expect(await store.replayDead({ now: T0 + 1, ids: [id] })).toBe(0);
       expect(await store.replayDead({ now: T0 + 1 })).toBe(0);
-      expect(await store.confirmReport(id, T0 + 1)).toBe(false);
       expect((await reportOf(store, 'prov-1', 'SKU-A'))?.status).toBe('dead');
+    });
+
+    it('settles a held report an operator billed by hand, sending nothing', async () => {
+      const store = await harness.fresh({ clock });
+      await createOrder(store);
+      await store.recordUsage(hugeEvents('h', 'SKU-A', '2026-06'));
+      await close(store, '2026-06');
+      const id = (await reportOf(store, 'prov-1', 'SKU-A'))?.id ?? -1;
+      expect(await store.confirmReport(id, T0 + 1)).toBe(true);
+      expect(await reportOf(store, 'prov-1', 'SKU-A')).toMatchObject({
+        status: 'delivered',
+        deliveredAt: T0 + 1,
+        attempts: 0,
+        lastError: expect.stringMatching(
+          /^billed by hand, confirmed by an operator; it was held: usage count 9223372036854\.775809/,
+        ),
+      });
+      expect(await store.countRelays()).toMatchObject({ dead: 0, kept: 0, delivered: 1 });
+      expect(await store.countHeldReports()).toBe(0);
+      expect(await store.claimDueRelays({ now: T0 + 2, limit: 5, leaseMs: 1000 })).toEqual([]);
+      expect(await store.confirmReport(id, T0 + 3)).toBe(false);
     });
 
     it('holds a count with more than 15 significant digits even far below 2^63', async () => {

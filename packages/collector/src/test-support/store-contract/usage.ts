@@ -163,7 +163,7 @@ export function describeUsage(harness: StoreHarness): void {
       ]);
       expect(await store.lastClosedPeriod()).toBeNull();
       expect(await store.firstOpenUsagePeriod()).toBe('2026-06');
-      expect(await close(store, '2026-06', T0 + 1)).toBe(3);
+      expect(await close(store, '2026-06', T0 + 1)).toEqual({ queued: 3, held: 0 });
       expect(await close(store, '2026-06', T0 + 2)).toBeNull();
       expect(await close(store, '2026-05', T0 + 2)).toBeNull();
       expect(await store.lastClosedPeriod()).toBe('2026-06');
@@ -237,7 +237,7 @@ export function describeUsage(harness: StoreHarness): void {
         usageEvent('b-1', 'SKU-B', '2026-06', 1n),
       ]);
       await terminate(store, order, ['SKU-A'], T0);
-      expect(await close(store, '2026-06')).toBe(1);
+      expect(await close(store, '2026-06')).toEqual({ queued: 1, held: 0 });
       const reports = (await store.listRelays()).filter((r) => r.kind === 'usage_report');
       expect(reports.map((r) => r.sku).sort()).toEqual(['SKU-A', 'SKU-B']);
     });

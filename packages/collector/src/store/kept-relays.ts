@@ -1,0 +1,74 @@
+import type { NewRelay, RelayKind, RelayStatus } from './outbox.js';
+
+/**
+ * How the `last_error` of a held usage report begins. A held report is one the collector
+ * must never send (see `NewRelay.held`): it is queued `dead` with this prefix and its
+ * reason, and stays so, since neither a replay of dead letters nor a resend moves it.
+ */
+export const HELD_PREFIX = 'held: ';
+
+/**
+ * How the `last_error` of a superseded billing start begins: its SKU ended before it was
+ * delivered, so sending it now would reach the marketplace after `/saas-usage/end`
+ * (store/superseded-starts). Dead and kept so, like a held report.
+ */
+export const SUPERSEDED_PREFIX = 'superseded: ';
+
+// The dead relays nothing moves, by kind and the prefix of their reason. Each kind's own
+// errors are the collector's words (outbox/policy), which never begin so.
+const KEPT: readonly { kind: RelayKind; prefix: string }[] = [
+  { kind: 'usage_report', prefix: HELD_PREFIX },
+  { kind: 'start_billing', prefix: SUPERSEDED_PREFIX },
+];
+
+const keptSql = KEPT.map(
+  ({ kind, prefix }) =>
+    `(kind = '${kind}' AND substr(COALESCE(last_error, ''), 1, ${prefix.length}) = '${prefix}')`,
+).join(' OR ');
+
+/**
+ * SQL over `relays`: true unless the row is kept dead on purpose (a held usage report or a
+ * superseded billing start), which no replay, resend or retry moves.
+ */
+export const NOT_KEPT = `NOT (status = 'dead' AND (${keptSql}))`;
+
+/**
+ * SQL over `relays`: a usage report an operator may confirm as billed: an unconfirmed one
+ * (the marketplace received it after all), or a held one the operator billed by hand.
+ */
+export const CONFIRMABLE = `kind = 'usage_report'
+  AND (status = 'unconfirmed' OR (status = 'dead' AND NOT ${NOT_KEPT}))`;
+
+/** SQL: the `last_error` a confirmed report keeps: how it was settled (a held one, why). */
+export const CONFIRMED_ERROR = `CASE WHEN status = 'dead'
+  THEN 'billed by hand, confirmed by an operator; it was ' || last_error
+  ELSE 'confirmed by an operator as received by the marketplace' END`;
+
+interface RelayState {
+  kind?: RelayKind;
+  status: RelayStatus;
+  lastError: string | null;
+}
+
+const keptAs = (relay: RelayState, kind: RelayKind, prefix: string) =>
+  (relay.kind === undefined || relay.kind === kind) &&
+  relay.status === 'dead' &&
+  relay.lastError?.startsWith(prefix) === true;
+
+/** Whether a relay is a held usage report. */
+export const isHeld = (relay: RelayState): boolean => keptAs(relay, 'usage_report', HELD_PREFIX);
+
+/** Whether a relay is a billing start superseded by its SKU's end. */
+export const isSuperseded = (relay: RelayState): boolean =>
+  keptAs(relay, 'start_billing', SUPERSEDED_PREFIX);
+
+/** Whether a relay is kept dead on purpose: nothing to retry. */
+export const isKept = (relay: RelayState): boolean =>
+  KEPT.some(({ kind, prefix }) => keptAs(relay, kind, prefix));
+
+/** The status and `last_error` a relay is queued with: pending, or dead when held. */
+export function initialState(relay: NewRelay): { status: RelayStatus; lastError: string | null } {
+  return relay.held === undefined
+    ? { status: 'pending', lastError: null }
+    : { status: 'dead', lastError: `${HELD_PREFIX}${relay.held}` };
+}
