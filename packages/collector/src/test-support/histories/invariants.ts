@@ -1,0 +1,224 @@
+import type { Relay } from '../../store/outbox.js';
+import { marketplaceBooks, usageCountOf } from './books.js';
+import { billMonth, blackoutOf, inBlackout } from './chicago.js';
+import { decimalOf, type Model, type ModelReport, reportKey } from './model.js';
+import type { HistorySystem } from './system.js';
+import type { WireCall } from './wire.js';
+
+/** An invariant of the contract does not hold. */
+export class Broken extends Error {}
+
+const fail = (message: string): never => {
+  throw new Broken(message);
+};
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const who = (call: WireCall) => {
+  const body = call.body as {
+    provisioningId?: string;
+    productSkus?: string[];
+    productSku?: string;
+  };
+  return `${body.provisioningId} ${body.productSku ?? body.productSkus?.[0]}`;
+};
+const reportOf = (call: WireCall) => `${who(call)} ${usageCountOf(call.text)}`;
+const isUsage = (call: WireCall) => call.path === '/saas-usage/';
+
+/** Whether the marketplace recorded `report` when it was last sent. */
+export function receivedAtLastSend(system: HistorySystem, report: ModelReport): boolean {
+  const at = report.sends.at(-1);
+  return system.wire.calls.some(
+    (c) =>
+      isUsage(c) &&
+      c.accepted &&
+      c.at === at &&
+      reportOf(c) === `${report.order} ${report.sku} ${report.micros}`,
+  );
+}
+
+// What the collector should have made of a call's final answer.
+function outcomeOf(call: WireCall): Relay['status'] {
+  if (call.fault !== null || call.status === null || call.status >= 500) return 'unconfirmed';
+  return call.status < 300 ? 'delivered' : 'dead';
+}
+
+const seen = new WeakMap<HistorySystem, number>();
+
+/**
+ * The reports that went out in this step's settle, on the wire: at this instant, never in
+ * the blackout, each of a report the model says was due, and answered once for each
+ * (a 429 is tried again; anything else is final: an unconfirmed report is never resent by
+ * itself). The collector's status of each is what its final answer means.
+ */
+function checkSent(system: HistorySystem, sent: ModelReport[], relays: Map<string, Relay>) {
+  const from = seen.get(system) ?? 0;
+  const calls = system.wire.calls.slice(from).filter(isUsage);
+  seen.set(system, system.wire.calls.length);
+  const now = system.clock.now();
+  const groups = new Map<string, { reports: ModelReport[]; finals: WireCall[] }>();
+  for (const report of sent) {
+    const key = `${report.order} ${report.sku} ${report.micros}`;
+    const group = groups.get(key) ?? { reports: [], finals: [] };
+    group.reports.push(report);
+    groups.set(key, group);
+  }
+  for (const call of calls) {
+    if (inBlackout(call.at))
+      fail(`usage report ${reportOf(call)} sent in the blackout, at ${iso(call.at)}`);
+    const group = groups.get(reportOf(call));
+    if (!group || call.at !== now)
+      fail(
+        `usage report ${reportOf(call)} sent at ${iso(call.at)} that the model does not owe then`,
+      );
+    // A 429 the collector saw is tried again; one whose connection the wire cut is not.
+    if (call.status !== 429 || call.fault !== null) group?.finals.push(call);
+  }
+  for (const [key, { reports, finals }] of groups) {
+    const errors = reports.map((r) => relays.get(reportKey(r.order, r.sku, r.period))?.lastError);
+    if (finals.length !== reports.length)
+      fail(
+        `usage report ${key}: ${finals.length} final answer(s) on the wire for ${reports.length} report(s) due (the collector: ${JSON.stringify(errors)})`,
+      );
+    const statuses = reports
+      .map((r) => relays.get(reportKey(r.order, r.sku, r.period))?.status)
+      .sort();
+    const expected = finals.map(outcomeOf).sort();
+    if (JSON.stringify(statuses) !== JSON.stringify(expected))
+      fail(
+        `usage report ${key}: the collector says ${statuses}, the marketplace's answers mean ${expected}`,
+      );
+  }
+}
+
+/** After each step: the reports the collector queued are the model's, and what was sent. */
+export async function checkStep(
+  system: HistorySystem,
+  model: Model,
+  relays: Relay[],
+  sent: ModelReport[],
+) {
+  const reports = new Map<string, Relay>();
+  for (const relay of relays) {
+    if (relay.kind !== 'usage_report') continue;
+    const key = reportKey(relay.orderId ?? '', relay.sku ?? '', relay.period ?? '');
+    if (reports.has(key)) fail(`two usage reports for ${key}`);
+    reports.set(key, relay);
+  }
+  for (const [key, report] of model.reports) {
+    const relay =
+      reports.get(key) ?? fail(`no usage report for ${key} (${decimalOf(report.micros)} owed)`);
+    const count = (relay.payload as { usageCount: string }).usageCount;
+    if (count !== decimalOf(report.micros))
+      fail(`usage report ${key} counts ${count}, the model ${decimalOf(report.micros)}`);
+    const held = relay.status === 'dead' && relay.lastError?.startsWith('held: ') === true;
+    if (held !== report.held)
+      fail(`usage report ${key} ${held ? 'held' : 'not held'}, count ${count}`);
+    if (report.waiting && relay.status !== 'pending')
+      fail(
+        `usage report ${key} is ${relay.status}, the model says it waits for the blackout's end`,
+      );
+  }
+  for (const key of reports.keys())
+    if (!model.reports.has(key)) fail(`usage report ${key} the model does not owe`);
+  checkSent(system, sent, reports);
+}
+
+/** The model's bill: each report the marketplace received, on the month it arrived. */
+function modelBill(system: HistorySystem, model: Model, relays: Map<string, Relay>) {
+  const bill = new Map<string, bigint>();
+  for (const [key, report] of model.reports) {
+    const at = report.sends.at(-1);
+    const status = relays.get(key)?.status;
+    const received =
+      at !== undefined &&
+      (status === 'delivered' || (status === 'unconfirmed' && receivedAtLastSend(system, report)));
+    if (!received) continue;
+    const line = `${report.order} ${report.sku} ${billMonth(at)}`;
+    bill.set(line, (bill.get(line) ?? 0n) + report.micros);
+  }
+  return bill;
+}
+
+const show = (map: Map<string, bigint>) =>
+  JSON.stringify([...map].sort().map(([key, micros]) => `${key}: ${decimalOf(micros)}`));
+
+/**
+ * Per order and SKU on the wire: no start after an end, no usage after an end, a start for
+ * each SKU started before its end and nothing else, an end for each terminated SKU (or
+ * their relays dead with the marketplace's refusal, for an operator to see).
+ */
+function checkStartsAndEnds(system: HistorySystem, model: Model, relays: Relay[]) {
+  const accepted = system.wire.calls.filter((c) => c.accepted);
+  for (const order of model.orders) {
+    for (const sku of order.skus) {
+      const mine = accepted.filter((c) => who(c) === `${order.id} ${sku}`);
+      const end = mine.find((c) => c.path === '/saas-usage/end');
+      const after = end && mine.find((c) => c.seq > end.seq && c.path !== '/saas-usage/end');
+      if (after) fail(`${order.id} ${sku}: ${after.path} received after its end`);
+      const relay = (kind: string) =>
+        relays.find((r) => r.kind === kind && r.orderId === order.id && r.sku === sku);
+      const starts = mine.filter((c) => c.path === '/start-billing/');
+      if (
+        order.started.has(sku) !== (starts.length > 0 || relay('start_billing')?.status === 'dead')
+      )
+        fail(
+          `${order.id} ${sku}: billing start asked ${order.started.has(sku)}, received ${starts.length} time(s)`,
+        );
+      if (order.ended.has(sku) !== (end !== undefined || relay('usage_end')?.status === 'dead'))
+        fail(
+          `${order.id} ${sku}: terminated ${order.ended.has(sku)}, end received ${end !== undefined}`,
+        );
+    }
+  }
+}
+
+/**
+ * At the end of a history: nothing lost (the collector's open usage is the model's), the
+ * same periods closed, the marketplace's books equal to the model's bill for every order,
+ * SKU and month to the micro-unit, late flags where the blackout had begun, and the
+ * billing starts and ends in order.
+ */
+export async function checkHistory(system: HistorySystem, model: Model) {
+  const { store } = system.collector;
+  const closed = await store.lastClosedPeriod();
+  if (closed !== model.lastClosed)
+    fail(`last closed period ${closed}, the model ${model.lastClosed}`);
+  const open = new Map<string, bigint>();
+  for (const line of await store.usageLines()) {
+    if (line.report === null)
+      open.set(reportKey(line.provisioningId, line.sku, line.period), line.micros);
+  }
+  if (show(open) !== show(model.openUsage()))
+    fail(`open usage ${show(open)}, the model ${show(model.openUsage())}`);
+  const relays = await store.listRelays({ limit: 10_000 });
+  const reports = new Map(
+    relays
+      .filter((r) => r.kind === 'usage_report')
+      .map((r) => [reportKey(r.orderId ?? '', r.sku ?? '', r.period ?? ''), r]),
+  );
+  const books = new Map<string, bigint>();
+  for (const line of await marketplaceBooks(system.marketplace)) {
+    const key = `${line.provisioningId} ${line.productSku} ${line.period}`;
+    if (line.lateReports > 0)
+      fail(`${key}: ${line.lateReports} report(s) received in the blackout`);
+    if (line.billingStartedAt && line.endedAt && line.billingStartedAt > line.endedAt)
+      fail(`${key}: billing started at ${line.billingStartedAt}, after its end at ${line.endedAt}`);
+    if (line.reports > 0) books.set(key, line.usageMicros);
+  }
+  const bill = modelBill(system, model, reports);
+  if (show(books) !== show(bill))
+    fail(`the marketplace billed ${show(books)}, the model ${show(bill)}`);
+  for (const [key, report] of model.reports) {
+    const relay = reports.get(key) as Relay;
+    const at = report.sends.at(-1);
+    if (
+      relay.status !== 'delivered' ||
+      at === undefined ||
+      relay.lastError?.startsWith('confirmed')
+    )
+      continue;
+    if (relay.late !== at >= blackoutOf(report.period).start)
+      fail(`usage report ${key} delivered at ${iso(at)} marked late ${relay.late}`);
+  }
+  checkStartsAndEnds(system, model, relays);
+}
