@@ -13,14 +13,16 @@ export const END_QUEUED = `EXISTS (
 
 /**
  * SQL over `relays` (the marketplace must never see a SKU's start after its end): an end
- * waits for the SKU's usage reports still to go and for a start being sent right now, and
+ * waits for the SKU's usage reports still to go, or unconfirmed (an operator's resend must
+ * still reach a SKU the marketplace has not ended), and for a start being sent right now;
  * a start never goes once the end is queued. A start merely pending or dead is superseded
  * when the end is queued ({@link toSupersede}), so the end never waits on its retries.
  */
 export const SKU_ORDER = `(kind <> 'usage_end' OR NOT EXISTS (
     SELECT 1 FROM relays AS before WHERE before.order_id = relays.order_id
       AND before.sku = relays.sku
-      AND ((before.kind = 'usage_report' AND before.status IN ('pending', 'in_flight'))
+      AND ((before.kind = 'usage_report'
+          AND before.status IN ('pending', 'in_flight', 'unconfirmed'))
         OR (before.kind = 'start_billing' AND before.status = 'in_flight'))))
   AND (kind <> 'start_billing' OR NOT ${END_QUEUED})`;
 

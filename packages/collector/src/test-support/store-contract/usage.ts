@@ -328,6 +328,30 @@ export function describeUsage(harness: StoreHarness): void {
       expect(end).toMatchObject({ kind: 'usage_end', sku: 'SKU-A' });
     });
 
+    it('holds an end behind an unconfirmed report until an operator confirms or resends it', async () => {
+      for (const settle of ['confirm', 'resend'] as const) {
+        const store = await harness.fresh({ clock });
+        const order = await createOrder(store);
+        await store.recordUsage([usageEvent('a-1', 'SKU-A', '2026-06', 1n)]);
+        await terminate(store, order, ['SKU-A'], T0);
+        const [report] = await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 1000 });
+        expect(report?.kind).toBe('usage_report');
+        await store.markUnconfirmed(report?.id ?? -1, attemptAt(T0 + 1, 503));
+        // After the end the marketplace refuses the report: a resend must go first.
+        expect(await store.claimDueRelays({ now: T0 + 2, limit: 5, leaseMs: 1000 })).toEqual([]);
+        if (settle === 'confirm') {
+          expect(await store.confirmReport(report?.id ?? -1, T0 + 3)).toBe(true);
+        } else {
+          expect(await store.resendReport(report?.id ?? -1, T0 + 3)).toBe(true);
+          const [again] = await store.claimDueRelays({ now: T0 + 3, limit: 5, leaseMs: 1000 });
+          expect(again).toMatchObject({ id: report?.id, kind: 'usage_report' });
+          await store.markDelivered(report?.id ?? -1, attemptAt(T0 + 4, 200));
+        }
+        const [end] = await store.claimDueRelays({ now: T0 + 5, limit: 5, leaseMs: 1000 });
+        expect(end).toMatchObject({ kind: 'usage_end', sku: 'SKU-A' });
+      }
+    });
+
     it('never claims a usage report again by itself once its lease expired', async () => {
       const store = await harness.fresh({ clock });
       await createOrder(store);
