@@ -34,7 +34,8 @@
  * - a delivered report is late exactly when it arrived after its blackout began;
  * - per order and SKU: no start and no usage received after its end; a start received for
  *   each SKU started before its end, an end for each terminated one (or their relays dead
- *   with the marketplace's refusal, for an operator to see).
+ *   with the marketplace's refusal, for an operator to see); no end while a usage report
+ *   of its SKU is unconfirmed (an operator's resend must reach the marketplace first).
  *
  * `pnpm test` runs CLM_HISTORIES histories (default 25) from a random seed;
  * `pnpm test:histories` runs 1000. A failure prints the seed, the path and the shrunk

@@ -145,7 +145,8 @@ const show = (map: Map<string, bigint>) =>
 /**
  * Per order and SKU on the wire: no start after an end, no usage after an end, a start for
  * each SKU started before its end and nothing else, an end for each terminated SKU (or
- * their relays dead with the marketplace's refusal, for an operator to see).
+ * their relays dead with the marketplace's refusal, for an operator to see); an end held
+ * back, never sent, while a usage report of its SKU is unconfirmed.
  */
 function checkStartsAndEnds(system: HistorySystem, model: Model, relays: Relay[]) {
   const accepted = system.wire.calls.filter((c) => c.accepted);
@@ -164,7 +165,20 @@ function checkStartsAndEnds(system: HistorySystem, model: Model, relays: Relay[]
         fail(
           `${order.id} ${sku}: billing start asked ${order.started.has(sku)}, received ${starts.length} time(s)`,
         );
-      if (order.ended.has(sku) !== (end !== undefined || relay('usage_end')?.status === 'dead'))
+      // An unconfirmed report holds the end back: after the end the marketplace would
+      // refuse the operator's resend, and that usage would never be billed.
+      const doubtful = relays.some(
+        (r) =>
+          r.kind === 'usage_report' &&
+          r.orderId === order.id &&
+          r.sku === sku &&
+          r.status === 'unconfirmed',
+      );
+      if (doubtful && end !== undefined)
+        fail(`${order.id} ${sku}: end received while a usage report is unconfirmed`);
+      const ended = end !== undefined || relay('usage_end')?.status === 'dead';
+      const waiting = doubtful && relay('usage_end')?.status === 'pending';
+      if (order.ended.has(sku) !== (ended || waiting))
         fail(
           `${order.id} ${sku}: terminated ${order.ended.has(sku)}, end received ${end !== undefined}`,
         );
