@@ -36,8 +36,11 @@ async function purchase(url: string, id: string, customerId: string): Promise<nu
 describe('two collectors on one PostgreSQL database', () => {
   it('relay every purchase either one accepted, exactly once', async () => {
     const url = database?.url ?? '';
-    const first = await startChain({}, { CLM_DB: url, CLM_DB_POOL_SIZE: '3' });
-    const second = await startChain({}, { CLM_DB: url, ONRAMP_BASE_URL: first.onramp });
+    // A call that outlives its timeout is sent again by design (a SaasTracking is retried
+    // on a timeout): a loaded machine must not make the test's 300 ms timeout send twice.
+    const relay = { timeoutMs: 10_000 };
+    const first = await startChain(relay, { CLM_DB: url, CLM_DB_POOL_SIZE: '3' });
+    const second = await startChain(relay, { CLM_DB: url, ONRAMP_BASE_URL: first.onramp });
     const customers = Array.from({ length: 40 }, (_, i) => `cust-${i}`);
     // Each customer's purchase reaches both collectors at once: the database keeps one relay.
     const statuses = await Promise.all(
