@@ -125,11 +125,11 @@ describe('admin Orders page', () => {
     expect(text).toContain('No failed provisioning attempts.');
   });
 
-  it('sends a visitor without a session to the sign-in form', async () => {
+  it('sends a visitor without a session to the sign-in form, which comes back here', async () => {
     const { url } = await seeded();
-    const res = await fetch(`${url}/admin/orders`, { redirect: 'manual' });
+    const res = await fetch(`${url}/admin/orders?started=1`, { redirect: 'manual' });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/admin');
+    expect(res.headers.get('location')).toBe('/admin?next=%2Fadmin%2Forders%3Fstarted%3D1');
   });
 
   it('lists failed provisioning attempts, the provider’s answer as escaped text', async () => {

@@ -94,10 +94,13 @@ describe('admin Usage page', () => {
     expect(bad.text).toContain('period must be a month YYYY-MM, such as 2026-07');
   });
 
-  it('sends a visitor without a session to the sign-in form', async () => {
+  it('sends a visitor without a session to the sign-in form, which comes back here', async () => {
     const { url } = await seeded();
-    const res = await fetch(`${url}/admin/usage`, { redirect: 'manual' });
-    expect([res.status, res.headers.get('location')]).toEqual([303, '/admin']);
+    const res = await fetch(`${url}/admin/usage?period=2026-06`, { redirect: 'manual' });
+    expect([res.status, res.headers.get('location')]).toEqual([
+      303,
+      '/admin?next=%2Fadmin%2Fusage%3Fperiod%3D2026-06',
+    ]);
   });
 });
 
