@@ -5,6 +5,7 @@ import { type Clock, systemClock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { createGroupCommit } from './group-commit.js';
 import { migrations } from './migrations.js';
+import { createOwnerOnly, openToOthers } from './owner-only.js';
 import { INTERRUPTED_REPORT_ERROR } from './relay-states.js';
 import { NewerSchemaError } from './schema-version.js';
 import { sqliteAdminReads } from './sqlite/admin-reads.js';
@@ -39,6 +40,19 @@ function openFile(path: string): Database.Database {
   }
 }
 
+// A new database is created 0600. An existing one keeps its mode, which its owner may have
+// chosen (a backup group); one that others can read is warned about at every start.
+function privateFile(path: string, logger: Logger): void {
+  createOwnerOnly(path);
+  const mode = openToOthers(path);
+  if (mode !== null)
+    logger.warn(
+      'store',
+      `the database ${path} is open to other users (mode ${mode}): it holds customer ids; ` +
+        'chmod 600 it and its -wal and -shm files (the collector leaves an existing file as it is)',
+    );
+}
+
 function migrate(db: Database.Database, logger: Logger): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length) throw new NewerSchemaError(current, migrations.length);
@@ -71,6 +85,7 @@ export async function openSqliteStore(options: {
   const lock = releaseInterrupted && path !== ':memory:' ? takeWriterLock(path) : null;
   let db: Database.Database | undefined;
   try {
+    if (path !== ':memory:') privateFile(path, logger);
     db = openFile(path);
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
