@@ -14,6 +14,18 @@ function umask022() {
   onTestFinished(() => void process.umask(before));
 }
 
+// Opens the store at `path` and resolves with the warnings it logged.
+async function warningsOpening(path: string): Promise<string[]> {
+  const warnings: string[] = [];
+  const logger: Logger = {
+    ...silentLogger,
+    warn: (_component, message) => void warnings.push(message),
+  };
+  const store = await openSqliteStore({ path, logger });
+  onTestFinished(() => store.close());
+  return warnings;
+}
+
 describe('the SQLite database file', () => {
   it('is created 0600 with its -wal, -shm and lock files, whatever the umask', async () => {
     umask022();
@@ -31,13 +43,7 @@ describe('the SQLite database file', () => {
     const path = join(tempDir(), 'collector.sqlite');
     writeFileSync(path, '');
     chmodSync(path, 0o644);
-    const warnings: string[] = [];
-    const logger: Logger = {
-      ...silentLogger,
-      warn: (_component, message) => void warnings.push(message),
-    };
-    const store = await openSqliteStore({ path, logger });
-    onTestFinished(() => store.close());
+    const warnings = await warningsOpening(path);
     expect(modeOf(path)).toBe('644');
     expect(warnings).toEqual([
       `the database ${path} is open to other users (mode 0644): it holds customer ids; chmod 600 it and its -wal and -shm files (the collector leaves an existing file as it is)`,
@@ -47,13 +53,7 @@ describe('the SQLite database file', () => {
   it('says nothing of an existing file only its owner can open', async () => {
     const path = join(tempDir(), 'collector.sqlite');
     writeFileSync(path, '', { mode: 0o600 });
-    const warnings: string[] = [];
-    const logger: Logger = {
-      ...silentLogger,
-      warn: (_component, message) => void warnings.push(message),
-    };
-    const store = await openSqliteStore({ path, logger });
-    onTestFinished(() => store.close());
+    const warnings = await warningsOpening(path);
     expect(warnings).toEqual([]);
   });
 });
