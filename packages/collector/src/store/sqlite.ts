@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { plural } from '../plural.js';
 import { createGroupCommit } from './group-commit.js';
 import { migrations } from './migrations.js';
 import { createOwnerOnly, openToOthers } from './owner-only.js';
@@ -108,14 +109,18 @@ export async function openSqliteStore(options: {
       )
       .run({ now, error: INTERRUPTED_REPORT_ERROR }).changes;
     if (unsure > 0)
-      logger.warn('store', `${unsure} usage report(s) interrupted while sending are unconfirmed`);
+      logger.warn(
+        'store',
+        `${plural(unsure, 'usage report')} interrupted while sending ${unsure === 1 ? 'is' : 'are'} unconfirmed`,
+      );
     const released = db
       .prepare(
         `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = @now, updated_at = @now
          WHERE status = 'in_flight'`,
       )
       .run({ now }).changes;
-    if (released > 0) logger.warn('store', `returned ${released} interrupted relay(s) to pending`);
+    if (released > 0)
+      logger.warn('store', `returned ${plural(released, 'interrupted relay')} to pending`);
   }
 
   const select1 = db.prepare('SELECT 1');
