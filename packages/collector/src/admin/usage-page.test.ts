@@ -69,7 +69,7 @@ describe('admin Usage page', () => {
     );
     expect(text).toContain('<button type="submit">Close the month now</button>');
     expect(text).toContain(
-      '<a href="/admin/usage?period=2026-06">2026-06 <span class="muted">closed 2026-07-15T17:00Z</span></a>',
+      '<a href="/admin/usage?period=2026-06"><span class="period">2026-06</span> <span class="muted">closed <time datetime="2026-07-15T17:00:00.000Z">2026-07-15 12:00 CDT</time></span></a>',
     );
     expect(text).toContain('<a href="/admin/usage" aria-current="page">All periods</a>');
     expect(text).toContain('<a href="/admin/usage" aria-current="page">Usage</a>');
