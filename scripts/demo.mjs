@@ -72,7 +72,7 @@ input,button{font:inherit;padding:.4rem .6rem}button{background:#0b6bcb;color:#f
 button.danger{background:#c62828}code{background:#eef2f6;padding:0 .2rem}
 table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #d5dde5;padding:.3rem .8rem .3rem 0;text-align:left}
 .error{color:#c62828}.note{background:#e8f4ec;border:1px solid #bfe0c8;border-radius:6px;padding:.5rem .75rem}
-.note.warn{background:#fdf3dc;border-color:#f0d9a0}</style>
+.note.warn{background:#fdf3dc;border-color:#f0d9a0}.period{white-space:nowrap}</style>
 <script>window.clmPixel=window.clmPixel||{q:[],purchase:function(){clmPixel.q.push(['purchase',arguments])}};</script>
 <script async src="${urls.collector}/pixel.js" data-provider-key="${PROVIDER_KEY}" data-service="acme-crm" data-debug></script>
 </head><body><h1>${title}</h1>${body}</body></html>`;
@@ -164,7 +164,7 @@ function usageTable(lines) {
   const rows = lines
     .map(
       (line) =>
-        `<tr data-period="${escapeHtml(line.period)}" data-sku="${escapeHtml(line.sku)}"><td>${escapeHtml(line.period)}</td><td><code>${escapeHtml(line.sku)}</code></td><td class="quantity">${escapeHtml(line.quantity)}</td><td class="report">${escapeHtml(reportText(line.report))}</td></tr>`,
+        `<tr data-period="${escapeHtml(line.period)}" data-sku="${escapeHtml(line.sku)}"><td class="period">${escapeHtml(line.period)}</td><td><code>${escapeHtml(line.sku)}</code></td><td class="quantity">${escapeHtml(line.quantity)}</td><td class="report">${escapeHtml(reportText(line.report))}</td></tr>`,
     )
     .join('');
   return `<table id="usage"><thead><tr><th>Month</th><th>SKU</th><th>Usage</th><th>Marketplace report</th></tr></thead><tbody>${rows}</tbody></table>`;

@@ -172,7 +172,7 @@ test('SIGTERM while the onramp stalls: calls aborted after the grace, relayed on
       .poll(() => readRelays(collector.dbPath).filter((r) => r.status === 'in_flight').length)
       .toBe(4);
     expect(await collector.kill('SIGTERM')).toBe(0);
-    expect(collector.output()).toContain('returned 4 unfinished relay(s) to pending');
+    expect(collector.output()).toContain('returned 4 unfinished relays to pending');
 
     await collector.restart();
     await sandbox.mode({ mode: 'ok' });

@@ -122,6 +122,12 @@ test('an order bought on the marketplace is provisioned once, billed once and te
       return (body?.skus as { end: { state: string } }[] | undefined)?.[0]?.end.state;
     })
     .toBe('delivered');
+  // The Orders page: the ended SKU reads as ended, with its end call, and no longer as billing.
+  await page.reload();
+  await expect(row.locator(`.end-state[data-sku="${SKU}"]`)).toHaveText(
+    /^ended \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} · end sent$/,
+  );
+  await expect(billingState).toHaveCount(0);
   const twice = await providerApi(collector, 'POST', path);
   expect(twice.status).toBe(409);
 

@@ -101,7 +101,7 @@ test('at the 14:00 close: one exact report per order and SKU, none before 19:00Z
   expect(closed, 'the close was logged').toBeDefined();
   expect(iso(closed as number) >= '2026-07-31T19:00:00.000Z').toBe(true);
   expect(closed as number).toBeLessThan(close + 2000);
-  expect(collector.output()).toContain('closed 2026-07: 3 usage report(s) queued');
+  expect(collector.output()).toContain('closed 2026-07: 3 usage reports queued');
 
   const bodies = (await sandbox.calls('saas-usage')).map((call) => call.body);
   const base = { providerKey: PROVIDER_KEY, productId: USAGE_PRODUCT.id };

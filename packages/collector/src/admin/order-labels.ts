@@ -38,18 +38,20 @@ export function billingLabel(billing: CallState): string {
 const chicago = (iso: string) => zonedLabel(Date.parse(iso), MARKETPLACE_ZONE);
 
 /**
- * A SKU's billing as an operator reads it, and a state to style it by. A manual SKU (and
- * an ended one) shows its `/start-billing/` call ({@link billingLabel}); a SKU the
- * marketplace starts by itself shows `billing since <when>` once started, else `billing
- * starts <when>` and, after a Start now, what became of that call.
+ * A SKU's billing as an operator reads it, and a state to style it by. An ended SKU is
+ * `ended`, whatever its billing was: the marketplace no longer bills it. A manual SKU
+ * shows its `/start-billing/` call ({@link billingLabel}); a SKU the marketplace starts by
+ * itself shows `billing since <when>` once started, else `billing starts <when>` and,
+ * after a Start now, what became of that call.
  */
 export function billingStatus(sku: SkuView): { state: string; label: string } {
+  if (sku.endedAt !== null) return { state: 'ended', label: 'ended' };
   const call = { state: sku.billing.state as string, label: billingLabel(sku.billing) };
   if (sku.billingModel === 'manual') return call;
   const model = ` (${sku.billingModel})`;
   if (sku.billingSince !== null)
     return { state: 'started', label: `billing since ${chicago(sku.billingSince)}${model}` };
-  if (sku.endedAt !== null || sku.billingStartsAt === null) return call;
+  if (sku.billingStartsAt === null) return call;
   const starts = `billing starts ${chicago(sku.billingStartsAt)}${model}`;
   if (sku.billing.state === 'not-requested') return { state: 'scheduled', label: starts };
   return { state: call.state, label: `${starts} · start now: ${call.label}` };

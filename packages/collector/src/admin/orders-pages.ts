@@ -2,8 +2,7 @@ import express, { type Request, Router } from 'express';
 import { z } from 'zod';
 import { NO_V1_BILLING_START, OrderConflict } from '../orders/billing.js';
 import { provisioningIdSchema, skuSchema } from '../orders/provision-request.js';
-import { hasSession } from './auth/access.js';
-import { requireSameOriginForm, requireSession } from './auth/page-guards.js';
+import { requirePageSession, requireSameOriginForm, requireSession } from './auth/page-guards.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
 import { FAILURES_SHOWN, loadOrders, modelsOf, ORDERS_SHOWN } from './orders-data.js';
@@ -37,9 +36,7 @@ export function ordersPagesRouter(deps: AdminDeps): Router {
   const auth = { token: deps.token, clock };
   const router = Router();
 
-  router.get('/orders', async (req, res) => {
-    // The sign-in form lives at /admin, and signing in lands there.
-    if (!hasSession(req, auth)) return res.redirect(303, '/admin');
+  router.get('/orders', requirePageSession(auth), async (req, res) => {
     const limits = { orders: ORDERS_SHOWN, failures: FAILURES_SHOWN };
     const billing = { billing: modelsOf(deps), now: clock.now() };
     const { orders, failures } = await loadOrders(store, billing, limits);

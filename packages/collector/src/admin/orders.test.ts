@@ -73,7 +73,8 @@ describe('admin Orders page', () => {
     const { status, text } = await page();
     expect(status).toBe(200);
     expect(rows(text)).toEqual([
-      { id: 'ord-ended', billing: { 'SKU-A': 'billing' }, terminated: true, button: false },
+      // Ended: no billing chip, only its end (below).
+      { id: 'ord-ended', billing: {}, terminated: true, button: false },
       {
         id: 'ord-failed',
         billing: { 'SKU-A': 'failed: marketplace refused the call: HTTP 400' },
@@ -96,7 +97,7 @@ describe('admin Orders page', () => {
     ]);
     expect(text).toContain('action="/admin/orders/ord-half/start-billing"');
     expect(text).toMatch(
-      /ended <time datetime="2025-03-01T12:00:00.000Z">[^<]*<\/time> · end pending/,
+      /<code class="sku">SKU-A<\/code> <span class="end-state" data-sku="SKU-A" data-state="pending">ended <time datetime="2025-03-01T12:00:00.000Z">[^<]*<\/time> · end pending<\/span><\/li>/,
     );
     expect(text).toContain('<td class="customer" data-label="Customer ID">cust-ord-new</td>');
     expect(text).toContain('<time datetime="2025-03-01T11:01:00.000Z">2025-03-01 11:01:00</time>');
@@ -125,11 +126,11 @@ describe('admin Orders page', () => {
     expect(text).toContain('No failed provisioning attempts.');
   });
 
-  it('sends a visitor without a session to the sign-in form', async () => {
+  it('sends a visitor without a session to the sign-in form, which comes back here', async () => {
     const { url } = await seeded();
-    const res = await fetch(`${url}/admin/orders`, { redirect: 'manual' });
+    const res = await fetch(`${url}/admin/orders?started=1`, { redirect: 'manual' });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/admin');
+    expect(res.headers.get('location')).toBe('/admin?next=%2Fadmin%2Forders%3Fstarted%3D1');
   });
 
   it('lists failed provisioning attempts, the provider’s answer as escaped text', async () => {

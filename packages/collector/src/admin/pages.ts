@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { hasSession } from './auth/access.js';
 import { requireSameOriginForm, requireSession } from './auth/page-guards.js';
+import { safeReturnPath } from './auth/return-path.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
 import { reasonOf, windowQuery } from './query.js';
@@ -41,7 +42,10 @@ export function pagesRouter(deps: AdminDeps): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
-    if (!hasSession(req, auth)) return sendPage(res, 200, renderLoginPage());
+    const next = safeReturnPath(req.query.next);
+    if (!hasSession(req, auth)) return sendPage(res, 200, renderLoginPage(undefined, next));
+    // Signed in already (another tab): straight to the page the sign-in was for.
+    if (next !== null && next !== '/admin') return res.redirect(303, next);
     const query = windowQuery.safeParse(req.query);
     if (!query.success)
       return sendPage(res, 400, messagePage('Bad request', reasonOf(query.error)));

@@ -1,3 +1,4 @@
+import { plural } from '../plural.js';
 import type { AdminDeps } from './deps.js';
 
 /**
@@ -11,6 +12,9 @@ export async function replayDeadRelays(
   const replayed = await deps.store.replayDead({ now: deps.clock.now(), ...(ids && { ids }) });
   if (replayed > 0) deps.relay?.notify();
   const which = ids ? `${ids.length} selected` : 'all';
-  deps.logger.info('collector', `admin: replayed ${replayed} dead-lettered relay(s) (${which})`);
+  deps.logger.info(
+    'collector',
+    `admin: replayed ${plural(replayed, 'dead-lettered relay')} (${which})`,
+  );
   return replayed;
 }

@@ -2,6 +2,7 @@ import { fingerprint } from '../log.js';
 import { pickSkus, startBilling } from '../orders/billing.js';
 import type { SkuBilling } from '../orders/billing-models.js';
 import { manualSkus, refuseSelfStarted } from '../orders/billing-start-rules.js';
+import { plural } from '../plural.js';
 import type { Order } from '../store/orders.js';
 import type { AdminDeps } from './deps.js';
 import { modelsOf } from './orders-data.js';
@@ -37,7 +38,7 @@ export async function startBillingFromAdmin(
   if (queued > 0) deps.relay?.notify();
   deps.logger.info(
     'collector',
-    `admin: billing start of order ${fingerprint(order.provisioningId)}: ${queued} of ${chosen.length} SKU(s) queued`,
+    `admin: billing start of order ${fingerprint(order.provisioningId)}: ${queued} of ${plural(chosen.length, 'SKU')} queued`,
   );
   return queued;
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { fingerprint, type Logger } from '../log.js';
+import { plural } from '../plural.js';
 import { isHeld } from '../store/kept-relays.js';
 import type { AdminStore, Relay, UsageStore } from '../store/types.js';
 import { type Calendar, closePeriodNow } from '../usage/close.js';
@@ -93,6 +94,9 @@ export async function closeOpenPeriod(deps: UsageActionDeps, calendar: Calendar)
   const reports = closed.reduce((sum, entry) => sum + entry.reports, 0);
   if (reports > 0) deps.relay?.notify();
   const periods = closed.map((entry) => entry.period).join(', ');
-  deps.logger.info('usage', `admin: closed ${periods || 'nothing'}: ${reports} report(s) queued`);
+  deps.logger.info(
+    'usage',
+    `admin: closed ${periods || 'nothing'}: ${plural(reports, 'report')} queued`,
+  );
   return { period: open.period, early, closed, reports };
 }

@@ -69,7 +69,7 @@ describe('admin Usage page', () => {
     );
     expect(text).toContain('<button type="submit">Close the month now</button>');
     expect(text).toContain(
-      '<a href="/admin/usage?period=2026-06">2026-06 <span class="muted">closed 2026-07-15T17:00Z</span></a>',
+      '<a href="/admin/usage?period=2026-06"><span class="period">2026-06</span> <span class="muted">closed <time datetime="2026-07-15T17:00:00.000Z">2026-07-15 12:00 CDT</time></span></a>',
     );
     expect(text).toContain('<a href="/admin/usage" aria-current="page">All periods</a>');
     expect(text).toContain('<a href="/admin/usage" aria-current="page">Usage</a>');
@@ -94,10 +94,13 @@ describe('admin Usage page', () => {
     expect(bad.text).toContain('period must be a month YYYY-MM, such as 2026-07');
   });
 
-  it('sends a visitor without a session to the sign-in form', async () => {
+  it('sends a visitor without a session to the sign-in form, which comes back here', async () => {
     const { url } = await seeded();
-    const res = await fetch(`${url}/admin/usage`, { redirect: 'manual' });
-    expect([res.status, res.headers.get('location')]).toEqual([303, '/admin']);
+    const res = await fetch(`${url}/admin/usage?period=2026-06`, { redirect: 'manual' });
+    expect([res.status, res.headers.get('location')]).toEqual([
+      303,
+      '/admin?next=%2Fadmin%2Fusage%3Fperiod%3D2026-06',
+    ]);
   });
 });
 

@@ -1,7 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import { CloseRefused } from '../usage/close.js';
-import { hasSession } from './auth/access.js';
-import { requireSameOriginForm, requireSession } from './auth/page-guards.js';
+import { requirePageSession, requireSameOriginForm, requireSession } from './auth/page-guards.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
 import { reasonOf } from './query.js';
@@ -30,9 +29,7 @@ export function usagePagesRouter(deps: AdminDeps): Router {
   const guards = [requireSameOriginForm, requireSession(auth)];
   const router = Router();
 
-  router.get('/usage', async (req, res) => {
-    // The sign-in form lives at /admin, and signing in lands there.
-    if (!hasSession(req, auth)) return res.redirect(303, '/admin');
+  router.get('/usage', requirePageSession(auth), async (req, res) => {
     const query = usageQuery.safeParse(req.query);
     if (!query.success)
       return sendPage(res, 400, messagePage('Bad request', reasonOf(query.error), BACK));

@@ -7,14 +7,15 @@ import { oneLine, table, utc } from './table.js';
 export const FAILURES_PRINTED = 10;
 
 /**
- * `SKU-A billing`, `SKU-B failed: HTTP 400…`, `SKU-C billing (ended, end sent)`,
- * `SKU-D billing starts 2026-08-01 00:00 CDT (next-month)`.
+ * `SKU-A billing`, `SKU-B failed: HTTP 400…`, `SKU-C ended 2026-12-07 10:42:00 UTC (end
+ * sent)`, `SKU-D billing starts 2026-08-01 00:00 CDT (next-month)`. An ended SKU never
+ * reads as billing.
  */
 export function skuSummary(sku: SkuView): string {
-  const billing = `${oneLine(sku.sku, 60)} ${oneLine(billingStatus(sku).label, 90)}`;
-  return sku.endedAt === null
-    ? billing
-    : `${billing} (ended, ${oneLine(endCallLabel(sku.end), 60)})`;
+  const name = oneLine(sku.sku, 60);
+  if (sku.endedAt !== null)
+    return `${name} ended ${utc(sku.endedAt)} UTC (${oneLine(endCallLabel(sku.end), 60)})`;
+  return `${name} ${oneLine(billingStatus(sku).label, 90)}`;
 }
 
 const orderRow = (order: OrderView) => [

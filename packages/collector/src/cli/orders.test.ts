@@ -66,7 +66,7 @@ describe('clm-collector orders', () => {
     );
     expect(lines.slice(3, 6)).toEqual([
       expect.stringMatching(
-        /^ {2}ord-3 +2025-03-01 11:59:59 +cust-3 +42 +terminated +SKU-A billing \(ended, end pending\)$/,
+        /^ {2}ord-3 +2025-03-01 11:59:59 +cust-3 +42 +terminated +SKU-A ended 2025-03-01 12:00:00 UTC \(end pending\)$/,
       ),
       // The customer id's escape sequence is not passed to the terminal.
       expect.stringMatching(

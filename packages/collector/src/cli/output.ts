@@ -22,11 +22,15 @@ type Sink = { write(chunk: string): unknown } & Partial<
 
 function writer(sink: Sink): (chunk: string) => Promise<void> {
   // A stream error (EPIPE from `| head`, a full disk) would otherwise crash the process.
+  // EPIPE is kept as it is: the CLI ends quietly on it (see closed-pipe.ts).
   let failed: unknown;
   sink.on?.('error', (error: NodeJS.ErrnoException) => {
-    failed = error.code === 'EPIPE' ? new Error('the reader closed the pipe (EPIPE)') : error;
+    failed = error;
   });
-  const closed = () => failed ?? new Error('the output was closed before the export ended');
+  // Destroyed before its error arrived: the reader went, as with EPIPE, and is treated so.
+  const closed = () =>
+    failed ??
+    Object.assign(new Error('the output was closed before the export ended'), { code: 'EPIPE' });
   return async (chunk) => {
     if (failed || sink.destroyed) throw closed();
     if (sink.write(chunk) !== false || !sink.once) return;

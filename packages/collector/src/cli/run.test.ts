@@ -40,6 +40,29 @@ describe('clm-collector', () => {
     expect(none.out.stderr).toContain('Usage: clm-collector');
   });
 
+  it('names every command in the top-level help, those under usage too', async () => {
+    const help = io();
+    expect(await runCli(['--help'], help.io)).toBe(0);
+    const text = help.out.stdout;
+    expect(text).toMatch(
+      /provisions\s+marketplace\s+orders,\s+starts\s+and\s+ends\s+their\s+billing/,
+    );
+    for (const command of [
+      'serve',
+      'track',
+      'sandbox',
+      'pixel-info',
+      'status',
+      'orders',
+      'usage',
+      'replay',
+      'export',
+    ])
+      expect(text, command).toMatch(new RegExp(`\\n {2}${command}\\b`));
+    for (const sub of ['close', 'confirm', 'resend', 'calendar'])
+      expect(text, `usage ${sub}`).toMatch(new RegExp(`\\n {2}usage ${sub} +\\S`));
+  });
+
   it.each([['serve'], ['track'], ['sandbox'], ['pixel-info']])(
     'has --help for %s',
     async (command) => {

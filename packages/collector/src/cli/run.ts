@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config.js';
 import type { RelayStatus } from '../store/types.js';
+import { isClosedPipe } from './closed-pipe.js';
 import { runExport } from './export.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-format.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
@@ -23,7 +24,10 @@ const integer = (min: number, max: number) => (value: string) => {
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('clm-collector')
-    .description('Collects marketplace purchase beacons and relays them to the onramp.')
+    .description(
+      'Collects marketplace purchase beacons and relays them to the onramp; provisions ' +
+        'marketplace orders, starts and ends their billing, and reports their usage.',
+    )
     .exitOverride()
     // Options after a command's name are that command's: `usage --period` lists a period,
     // `usage close --period` closes one.
@@ -195,7 +199,19 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       setExit(await runExport(options, io)),
     );
 
+  program.addHelpText('after', () => subcommandList(program));
   return program;
+}
+
+// Commander lists a program's own commands only: those under one (`usage close`) are
+// named here too, so the top-level help shows every command there is.
+function subcommandList(program: Command): string {
+  const lines = program.commands.flatMap((command) =>
+    command.commands.map((sub) =>
+      `  ${`${command.name()} ${sub.name()}`.padEnd(16)}  ${sub.description()}`.trimEnd(),
+    ),
+  );
+  return lines.length === 0 ? '' : `\nSubcommands (see \`help <command>\`):\n${lines.join('\n')}\n`;
 }
 
 /**
@@ -216,6 +232,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    // The reader went away (`| head`): it has what it wanted; nothing to say, and nowhere.
+    if (isClosedPipe(error)) return EXIT.ok;
     if (error instanceof UsageError || error instanceof ConfigError) {
       io.stderr.write(`clm-collector: ${error.message}\n`);
       return EXIT.usage;

@@ -20,6 +20,4 @@ export function table(rows: readonly (readonly string[])[]): string {
     .join('\n');
 }
 
-/** `1 report`, `2 reports`. */
-export const plural = (n: number, noun: string, many = `${noun}s`): string =>
-  `${n} ${n === 1 ? noun : many}`;
+export { plural } from '../plural.js';

@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { captureIo } from '../test-support/admin-db.js';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { captureIo, seedDatabase } from '../test-support/admin-db.js';
+import { tempDir } from '../test-support/tmp.js';
+import { closePeriodNow } from '../usage/close.js';
 import { runCli } from './run.js';
 
 function cli(env: Record<string, string>, now = Date.parse('2026-07-15T17:00:00Z')) {
-  const { io, out } = captureIo(env);
+  // No database unless the test makes one: the calendar alone, as before a first start.
+  const { io, out } = captureIo({ CLM_DB: join(tempDir(), 'none.sqlite'), ...env });
   return { io: { ...io, clock: { now: () => now } }, out };
 }
 
@@ -82,6 +86,7 @@ describe('clm-collector usage calendar', () => {
         {
           period: '2026-07',
           close: '2026-07-31T07:30:00.000Z',
+          closed: null,
           blackout: { start: '2026-07-31T20:45:00.000Z', end: '2026-08-01T00:00:00.000Z' },
         },
       ],
@@ -104,5 +109,59 @@ describe('clm-collector usage calendar', () => {
       expect(await runCli(['usage', 'calendar', ...argv], io), message).toBe(2);
       expect(out.stderr).toContain(message);
     }
+  });
+
+  it('shows a period closed early as closed, when, and lists the next open period’s close', async () => {
+    const db = join(tempDir(), 'collector.sqlite');
+    const store = await seedDatabase(db, {});
+    onTestFinished(() => store.close());
+    const calendar = { zone: 'America/Chicago', closeAt: { hour: 14, minute: 0 } };
+    const closedAt = Date.parse('2026-12-07T10:42:00Z');
+    await closePeriodNow(store, calendar, { period: '2026-12', now: closedAt, early: true });
+
+    const now = Date.parse('2026-12-08T09:00:00Z');
+    const text = cli({ CLM_DB: db }, now);
+    expect(await runCli(['usage', 'calendar', '--count', '2'], text.io)).toBe(0);
+    expect(text.out.stdout).not.toContain('closed:       not known');
+    expect(rows(text.out.stdout)).toEqual([
+      [
+        '2026-12',
+        'closed 2026-12-07 04:42 CST (early)',
+        'closed 2026-12-07T10:42Z',
+        '2026-12-31 15:45 CST – 18:00 CST',
+        '2026-12-31T21:45Z – 2027-01-01T00:00Z',
+      ],
+      [
+        '2027-01',
+        '2027-01-31 14:00 CST',
+        '2027-01-31T20:00Z',
+        '2027-01-31 15:45 CST – 18:00 CST',
+        '2027-01-31T21:45Z – 2027-02-01T00:00Z',
+      ],
+      expect.arrayContaining(['2027-02']),
+    ]);
+
+    const json = cli({ CLM_DB: db }, now);
+    expect(await runCli(['usage', 'calendar', '--count', '1', '--json'], json.io)).toBe(0);
+    expect(JSON.parse(json.out.stdout).periods).toEqual([
+      {
+        period: '2026-12',
+        closed: { at: '2026-12-07T10:42:00.000Z', early: true },
+        blackout: { start: '2026-12-31T21:45:00.000Z', end: '2027-01-01T00:00:00.000Z' },
+      },
+      {
+        period: '2027-01',
+        close: '2027-01-31T20:00:00.000Z',
+        closed: null,
+        blackout: { start: '2027-01-31T21:45:00.000Z', end: '2027-02-01T00:00:00.000Z' },
+      },
+    ]);
+  });
+
+  it('says closes already made are not known without a database', async () => {
+    const { io, out } = cli({}, Date.parse('2026-12-08T09:00:00Z'));
+    expect(await runCli(['usage', 'calendar', '--count', '1'], io)).toBe(0);
+    expect(out.stdout).toContain('closed:       not known (no collector database at ');
+    expect(rows(out.stdout).map((row) => row[0])).toEqual(['2026-12']);
   });
 });

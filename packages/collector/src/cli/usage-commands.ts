@@ -73,8 +73,11 @@ export function addUsageCommands(
     .description("Print the next periods' close times and month-end blackouts, in the zone and UTC")
     .option('--count <n>', 'periods to print', options.count, DEFAULT_CALENDAR_COUNT)
     .option('--json', 'print JSON')
-    .addHelpText('after', CALENDAR_HELP)
-    .action((opts: { count: number; json?: boolean }) =>
-      setExit(runUsageCalendar({ count: opts.count, json: opts.json === true }, io)),
+    .addHelpText(
+      'after',
+      `${CALENDAR_HELP}With a database at $CLM_DB, a period closed already (early, or by hand) is\nshown closed, and the closes listed start at the first period still open.\n`,
+    )
+    .action(async (opts: { count: number; json?: boolean }) =>
+      setExit(await runUsageCalendar({ count: opts.count, json: opts.json === true }, io)),
     );
 }

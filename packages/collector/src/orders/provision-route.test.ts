@@ -12,6 +12,8 @@ describe('POST /marketplace/provision', () => {
     // The provider answered the number 1000; the marketplace must get a string.
     expect(await res.json()).toEqual({ customerId: '1000', plan: 'trial' });
     expect(chain.provider.calls).toEqual([{ body: raw, signed: true }]);
+    // One SKU reads as one: "1 SKU", never "1 SKU(s)".
+    expect(chain.logger.lines.join('\n')).toMatch(/provisioned: customer \w+, 1 SKU$/m);
     const order = await chain.store.getOrder(body.provisioningId);
     expect(order).toMatchObject({
       provisioningId: body.provisioningId,

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import { fingerprint, type Logger } from '../log.js';
 import type { ProvisionOutcome } from '../metrics/outcomes.js';
 import type { MarketplaceApi } from '../outbox/kind.js';
+import { plural } from '../plural.js';
 import type { Order, OrdersStore } from '../store/orders.js';
 import { type ForwardResult, type ForwardTarget, forwardProvisioning } from './forward.js';
 import { repeatRefusal } from './order-repeats.js';
@@ -112,7 +113,7 @@ export function createProvisioning(deps: ProvisioningDeps): Provisioning {
       onOutcome?.('created', seconds);
       logger.info(
         'orders',
-        `order ${fingerprint(provisioningId)} provisioned: customer ${fingerprint(stored.customerId)}, ${productSkus.length} SKU(s)`,
+        `order ${fingerprint(provisioningId)} provisioned: customer ${fingerprint(stored.customerId)}, ${plural(productSkus.length, 'SKU')}`,
       );
       return created(stored.answer);
     }

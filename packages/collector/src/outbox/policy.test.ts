@@ -138,7 +138,7 @@ describe('decide', () => {
       50,
       policy.maxAgeMs,
       0.5,
-      { action: 'dead', reason: 'gave up after 50 attempt(s); last: HTTP 503' },
+      { action: 'dead', reason: 'gave up after 50 attempts; last: HTTP 503' },
     ],
     [
       'timeout past max age',
@@ -146,7 +146,7 @@ describe('decide', () => {
       7,
       policy.maxAgeMs + 1,
       0.5,
-      { action: 'dead', reason: 'gave up after 7 attempt(s); last: timed out after 10000 ms' },
+      { action: 'dead', reason: 'gave up after 7 attempts; last: timed out after 10000 ms' },
     ],
     ['400', http(400), 1, 0, 0.5, { action: 'dead', reason: 'HTTP 400: rejected by the onramp' }],
     ['401', http(401), 1, 0, 0.5, { action: 'dead', reason: 'HTTP 401: rejected by the onramp' }],

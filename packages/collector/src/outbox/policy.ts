@@ -1,3 +1,4 @@
+import { plural } from '../plural.js';
 import type { OnrampResult } from './onramp-client.js';
 
 /** Backoff and give-up settings. */
@@ -74,7 +75,10 @@ export function decide(attempt: Attempt, policy: RetryPolicy): Decision {
   }
 
   if (ageMs >= policy.maxAgeMs) {
-    return { action: 'dead', reason: `gave up after ${attempts} attempt(s); last: ${reason}` };
+    return {
+      action: 'dead',
+      reason: `gave up after ${plural(attempts, 'attempt')}; last: ${reason}`,
+    };
   }
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempts - 1));
   const backoff = Math.floor(random() * ceiling);

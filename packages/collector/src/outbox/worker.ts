@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { RelayConfig } from '../config.js';
 import { fingerprint, type Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
+import { plural } from '../plural.js';
 import type { AttemptRecord, OutboxStore, Relay } from '../store/outbox.js';
 import { MARKETPLACE_ZONE } from '../usage/calendar.js';
 import type { MarketplaceApi, MarketplaceEndpoints, RelayKindSpec } from './kind.js';
@@ -277,12 +278,12 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
     }
     await store.releaseClaims(others.map((task) => task.relay.id));
     if (others.length > 0) {
-      logger.warn('relay', `returned ${others.length} unfinished relay(s) to pending`);
+      logger.warn('relay', `returned ${plural(others.length, 'unfinished relay')} to pending`);
     }
     if (reports.length > 0) {
       logger.warn(
         'relay',
-        `${reports.length} usage report(s) stopped while sending are unconfirmed`,
+        `${plural(reports.length, 'usage report')} stopped while sending ${reports.length === 1 ? 'is' : 'are'} unconfirmed`,
       );
     }
   }

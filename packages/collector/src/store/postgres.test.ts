@@ -302,7 +302,7 @@ describe('several instances on one database', () => {
     const logger = captureLogger();
     const starting = await open(url, { logger, now: T0 + 1000 });
     expect(logger.lines).toContain(
-      'warn [store] 1 usage report(s) interrupted while sending are unconfirmed',
+      'warn [store] 1 usage report interrupted while sending is unconfirmed',
     );
     expect(await starting.countReports()).toMatchObject({ unconfirmed: 2, in_flight: 0 });
   });

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { type Clock, systemClock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { plural } from '../plural.js';
 import { redactDbUrl } from './db-location.js';
 import { postgresAdminReads } from './postgres/admin-reads.js';
 import { createPool, inTransaction } from './postgres/db.js';
@@ -65,7 +66,10 @@ export async function openPostgresStore(options: {
         settleExpiredReports(client, clock.now()),
       );
       if (unsure > 0)
-        logger.warn('store', `${unsure} usage report(s) interrupted while sending are unconfirmed`);
+        logger.warn(
+          'store',
+          `${plural(unsure, 'usage report')} interrupted while sending ${unsure === 1 ? 'is' : 'are'} unconfirmed`,
+        );
     }
   } catch (error) {
     await pool.end().catch(() => undefined);

@@ -3,8 +3,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { plural } from '../plural.js';
 import { createGroupCommit } from './group-commit.js';
 import { migrations } from './migrations.js';
+import { createOwnerOnly, openToOthers } from './owner-only.js';
 import { INTERRUPTED_REPORT_ERROR } from './relay-states.js';
 import { NewerSchemaError } from './schema-version.js';
 import { sqliteAdminReads } from './sqlite/admin-reads.js';
@@ -39,6 +41,19 @@ function openFile(path: string): Database.Database {
   }
 }
 
+// A new database is created 0600. An existing one keeps its mode, which its owner may have
+// chosen (a backup group); one that others can read is warned about at every start.
+function privateFile(path: string, logger: Logger): void {
+  createOwnerOnly(path);
+  const mode = openToOthers(path);
+  if (mode !== null)
+    logger.warn(
+      'store',
+      `the database ${path} is open to other users (mode ${mode}): it holds customer ids; ` +
+        'chmod 600 it and its -wal and -shm files (the collector leaves an existing file as it is)',
+    );
+}
+
 function migrate(db: Database.Database, logger: Logger): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length) throw new NewerSchemaError(current, migrations.length);
@@ -71,6 +86,7 @@ export async function openSqliteStore(options: {
   const lock = releaseInterrupted && path !== ':memory:' ? takeWriterLock(path) : null;
   let db: Database.Database | undefined;
   try {
+    if (path !== ':memory:') privateFile(path, logger);
     db = openFile(path);
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
@@ -93,14 +109,18 @@ export async function openSqliteStore(options: {
       )
       .run({ now, error: INTERRUPTED_REPORT_ERROR }).changes;
     if (unsure > 0)
-      logger.warn('store', `${unsure} usage report(s) interrupted while sending are unconfirmed`);
+      logger.warn(
+        'store',
+        `${plural(unsure, 'usage report')} interrupted while sending ${unsure === 1 ? 'is' : 'are'} unconfirmed`,
+      );
     const released = db
       .prepare(
         `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = @now, updated_at = @now
          WHERE status = 'in_flight'`,
       )
       .run({ now }).changes;
-    if (released > 0) logger.warn('store', `returned ${released} interrupted relay(s) to pending`);
+    if (released > 0)
+      logger.warn('store', `returned ${plural(released, 'interrupted relay')} to pending`);
   }
 
   const select1 = db.prepare('SELECT 1');

@@ -1,6 +1,7 @@
 import { readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { createOwnerOnly } from './owner-only.js';
 
 /** Held by the one collector serving a database file; released by `release()` or by exit. */
 export interface WriterLock {
@@ -49,6 +50,7 @@ export function realDatabasePath(path: string, depth = 0): string {
  */
 export function takeWriterLock(path: string): WriterLock {
   const lockPath = `${realDatabasePath(path)}.lock`;
+  createOwnerOnly(lockPath);
   const lock = new Database(lockPath, { timeout: 0 });
   try {
     lock.exec('BEGIN EXCLUSIVE');

@@ -175,18 +175,28 @@ export interface CalendarEntry {
   blackout: { start: number; end: number };
 }
 
-/** The closes of the `count` periods from the one `now` falls in, in `zone`. */
+/** The closes of `count` periods from `first` on, in `zone`. */
+export function closesFrom(
+  first: Period,
+  count: number,
+  zone: string,
+  closeAt: TimeOfDay,
+): CalendarEntry[] {
+  const entries: CalendarEntry[] = [];
+  for (let i = 0, period = first; i < count; i++, period = nextPeriod(period)) {
+    entries.push({ period, close: closeTime(period, zone, closeAt), blackout: blackout(period) });
+  }
+  return entries;
+}
+
+/** The closes of the `count` periods from the one `now` falls in (or the next, once it closed). */
 export function upcomingCloses(
   now: number,
   count: number,
   zone: string,
   closeAt: TimeOfDay,
 ): CalendarEntry[] {
-  const entries: CalendarEntry[] = [];
-  let period = periodOf(now, zone);
-  if (closeTime(period, zone, closeAt) <= now) period = nextPeriod(period);
-  for (let i = 0; i < count; i++, period = nextPeriod(period)) {
-    entries.push({ period, close: closeTime(period, zone, closeAt), blackout: blackout(period) });
-  }
-  return entries;
+  const current = periodOf(now, zone);
+  const first = closeTime(current, zone, closeAt) <= now ? nextPeriod(current) : current;
+  return closesFrom(first, count, zone, closeAt);
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { plural } from '../plural.js';
 import type { UsageStore } from '../store/usage.js';
 import { blackoutAt, closeTime, nextPeriod, periodOf } from './calendar.js';
 import { type Calendar, closeDuePeriods } from './close.js';
@@ -68,7 +69,7 @@ export function createUsageScheduler(deps: UsageSchedulerDeps): UsageScheduler {
     }
     const closed = await closeDuePeriods(store, calendar, now);
     for (const { period, reports } of closed) {
-      logger.info('usage', `closed ${period}: ${reports} usage report(s) queued`);
+      logger.info('usage', `closed ${period}: ${plural(reports, 'usage report')} queued`);
     }
     if (closed.some((entry) => entry.reports > 0)) relay?.notify();
   }

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Clock } from '../clock.js';
 import { jsonBodyErrors, readJsonText } from '../http/json-body.js';
 import { fingerprint, type Logger } from '../log.js';
+import { plural } from '../plural.js';
 import { requireBearerToken } from '../security/bearer-token.js';
 import type { UsageStore } from '../store/usage.js';
 import { conflictAnswer } from './usage-conflict.js';
@@ -74,7 +75,7 @@ export function usageRouter(deps: UsageRouteDeps): Router {
       const orders = new Set(parsed.events.map((event) => fingerprint(event.provisioningId)));
       logger.info(
         'usage',
-        `${recorded} of ${results.length} usage event(s) recorded for order(s) ${[...orders].join(', ')}`,
+        `${recorded} of ${plural(results.length, 'usage event')} recorded for ${orders.size === 1 ? 'order' : 'orders'} ${[...orders].join(', ')}`,
       );
       res.status(recorded > 0 ? 202 : 200).json({ events: results });
     },

@@ -42,6 +42,61 @@ describe('admin sign-in', () => {
     expect(page).toContain('<h1>Marketplace funnel</h1>');
   });
 
+  it('comes back to the page asked for after signing in, without a script', async () => {
+    const { url, postForm } = await startAdmin();
+    const asked = await fetch(`${url}/admin/orders`, { redirect: 'manual' });
+    const signInPage = asked.headers.get('location') ?? '';
+    expect(signInPage).toBe('/admin?next=%2Fadmin%2Forders');
+    const form = await (await fetch(`${url}${signInPage}`)).text();
+    expect(form).toContain('<input type="hidden" name="next" value="/admin/orders">');
+    const wrong = await postForm('/admin/login', {
+      token: 'wrong-token-000000',
+      next: '/admin/orders',
+    });
+    expect(await wrong.text(), 'kept through a wrong token').toContain(
+      'name="next" value="/admin/orders"',
+    );
+    const res = await postForm('/admin/login', { token: ADMIN_TOKEN, next: '/admin/orders' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/admin/orders');
+    const cookie = res.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+    const orders = await fetch(`${url}/admin/orders`, { headers: { cookie } });
+    expect(await orders.text()).toContain('<h1>Orders</h1>');
+    // Signed in already (another tab): the sign-in link goes straight on.
+    const again = await fetch(`${url}${signInPage}`, { headers: { cookie }, redirect: 'manual' });
+    expect([again.status, again.headers.get('location')]).toEqual([303, '/admin/orders']);
+  });
+
+  it('lands on /admin, never elsewhere, for a return path off the admin pages', async () => {
+    const { url, postForm, signIn } = await startAdmin();
+    const cookie = await signIn();
+    for (const next of [
+      '//evil.example',
+      'https://evil.example/admin',
+      '/admin/../x',
+      '/\\evil.example',
+      '/admin/%2e%2e/x',
+      '/admin%2f..%2fx',
+    ]) {
+      const res = await postForm('/admin/login', { token: ADMIN_TOKEN, next });
+      expect([res.status, res.headers.get('location')], next).toEqual([303, '/admin']);
+      const form = await (await fetch(`${url}/admin?next=${encodeURIComponent(next)}`)).text();
+      expect(form, next).not.toContain('name="next"');
+      const signedIn = await fetch(`${url}/admin?next=${encodeURIComponent(next)}`, {
+        headers: { cookie },
+        redirect: 'manual',
+      });
+      expect(signedIn.status, next).toBe(200);
+    }
+  });
+
+  it('returns to the page a form was sent from once a session that ended is renewed', async () => {
+    const { url, postForm } = await startAdmin();
+    const res = await postForm('/admin/relays/replay', {}, { referer: `${url}/admin?days=7` });
+    expect(res.status).toBe(401);
+    expect(await res.text()).toContain('<input type="hidden" name="next" value="/admin?days=7">');
+  });
+
   it('marks the cookie Secure when the request came over https (trusted proxy)', async () => {
     const { postForm, url } = await startAdmin({ trustProxy: ['loopback'] });
     const res = await postForm(

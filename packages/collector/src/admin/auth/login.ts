@@ -5,6 +5,7 @@ import type { AdminDeps } from '../deps.js';
 import { sendPage } from '../errors.js';
 import { renderLoginPage } from '../views/login-page.js';
 import { requireSameOriginForm } from './page-guards.js';
+import { safeReturnPath } from './return-path.js';
 import { createSession, SESSION_COOKIE, SESSION_TTL_MS } from './session.js';
 
 const cookieOptions = (req: Request): CookieOptions => ({
@@ -27,19 +28,22 @@ export function loginRouter(deps: AdminDeps & { token: string }): Router {
 
   router.post('/login', attempts, requireSameOriginForm, form, (req, res) => {
     const given: unknown = req.body?.token;
+    // Back to the page asked for; anything else (another site, a trick path) lands on /admin.
+    const next = safeReturnPath(req.body?.next);
     if (typeof given !== 'string' || given === '') {
-      sendPage(res, 400, renderLoginPage('Enter the admin token.'));
+      sendPage(res, 400, renderLoginPage('Enter the admin token.', next));
       return;
     }
     if (!tokenMatches(given, token)) {
       // Past the budget, not logged each time: guessing would flood the log.
       if (tokenGuessesSpent(res)) {
         const wait = 'Too many sign-in attempts from this address. Wait a minute and try again.';
-        sendPage(res, 429, renderLoginPage(wait));
+        sendPage(res, 429, renderLoginPage(wait, next));
         return;
       }
       logger.warn('collector', 'admin: sign-in refused (wrong token)');
-      sendPage(res, 401, renderLoginPage('That is not the admin token. Check CLM_ADMIN_TOKEN.'));
+      const wrong = 'That is not the admin token. Check CLM_ADMIN_TOKEN.';
+      sendPage(res, 401, renderLoginPage(wrong, next));
       return;
     }
     res.cookie(SESSION_COOKIE, createSession(token, clock.now()), {
@@ -47,7 +51,7 @@ export function loginRouter(deps: AdminDeps & { token: string }): Router {
       maxAge: SESSION_TTL_MS,
     });
     logger.info('collector', 'admin: signed in');
-    res.redirect(303, '/admin');
+    res.redirect(303, next ?? '/admin');
   });
 
   router.post('/logout', requireSameOriginForm, (req, res) => {

@@ -11,5 +11,4 @@ export function utcTime(at: number | string | null): SafeHtml {
 export const cut = (text: string, max: number): string =>
   text.length > max ? `${text.slice(0, max)}…` : text;
 
-/** `1 SKU`, `2 SKUs`. */
-export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+export { plural } from '../../plural.js';

@@ -44,4 +44,34 @@ describe('renderOrdersTable', () => {
     const allEnded = [{ sku: 'A', ...manual, billing: none, endedAt: ended, end: pending }];
     expect(canStartBilling(order(allEnded, ended))).toBe(false);
   });
+
+  it('shows an ended SKU as ended with its end call, never as billing', () => {
+    const billed = {
+      state: 'delivered' as const,
+      relayId: 1,
+      deliveredAt: '2025-03-01T10:00:00.000Z',
+    };
+    const sent = {
+      state: 'delivered' as const,
+      relayId: 2,
+      deliveredAt: '2025-03-01T12:01:00.000Z',
+    };
+    const ended = '2025-03-01T12:00:00.000Z';
+    const immediate = { billingModel: 'immediate', billingStartsAt: ended, billingSince: ended };
+    const out = renderOrdersTable([
+      order(
+        [
+          { sku: 'A', ...manual, billing: billed, endedAt: ended, end: sent },
+          { sku: 'B', ...immediate, billing: none, endedAt: ended, end: sent },
+        ],
+        ended,
+      ),
+    ]).value;
+    for (const sku of ['A', 'B'])
+      expect(out).toContain(
+        `<code class="sku">${sku}</code> <span class="end-state" data-sku="${sku}" data-state="delivered">ended <time datetime="${ended}">2025-03-01 12:00:00</time> · end sent</span>`,
+      );
+    expect(out).not.toContain('billing-state');
+    expect(out).not.toMatch(/>billing( since)?\b/);
+  });
 });

@@ -41,17 +41,22 @@ function startNowForm(order: OrderView, sku: SkuView, offered: boolean): SafeHtm
   return html`<form class="start-now" method="post" action="${startBillingAction(order)}"><input type="hidden" name="skus" value="${sku.sku}"><button type="submit">Start now</button></form>`;
 }
 
-function endState(sku: SkuView): SafeHtml {
-  if (sku.endedAt === null) return html`<span class="end-state" data-state="active">active</span>`;
+// An ended SKU reads as ended, in the neutral end-state style: no billing chip beside it,
+// since a green "billing" would say the marketplace still bills it.
+function endedState(sku: SkuView, endedAt: string): SafeHtml {
   const label = endCallLabel(sku.end);
-  return html`<span class="end-state" data-state="${sku.end.state}"${tooltip(label)}>ended ${utcTime(sku.endedAt)} · ${cut(label, SHOWN)}</span>`;
+  return html`<span class="end-state" data-sku="${sku.sku}" data-state="${sku.end.state}"${tooltip(label)}>ended ${utcTime(endedAt)} · ${cut(label, SHOWN)}</span>`;
+}
+
+function skuItem(order: OrderView, sku: SkuView, offered: boolean): SafeHtml {
+  const name = html`<code class="sku">${sku.sku}</code>`;
+  if (sku.endedAt !== null) return html`<li>${name} ${endedState(sku, sku.endedAt)}</li>`;
+  const active = html`<span class="end-state" data-state="active">active</span>`;
+  return html`<li>${name} ${billingState(sku)} ${startNowForm(order, sku, offered)} ${active}</li>`;
 }
 
 function skuList(order: OrderView, offered: boolean): SafeHtml {
-  const items = order.skus.map(
-    (sku) =>
-      html`<li><code class="sku">${sku.sku}</code> ${billingState(sku)} ${startNowForm(order, sku, offered)} ${endState(sku)}</li>`,
-  );
+  const items = order.skus.map((sku) => skuItem(order, sku, offered));
   return html`<ul class="skus">${items}</ul>`;
 }
 

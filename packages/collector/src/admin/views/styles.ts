@@ -113,6 +113,8 @@ form.start-now button { padding: .05rem .5rem; font-size: .8rem; }
 .relays .answer { display: block; min-width: 14rem; white-space: pre-wrap; font: .8rem/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; }
 .usage-alert { margin: 1rem 0 0; }
 [data-open-period] time, [data-open-period] .muted { white-space: nowrap; }
+/* A period (2026-12) never breaks at its hyphen, in a table cell or a chip. */
+.period { white-space: nowrap; }
 .periods { list-style: none; margin: 0 0 .75rem; padding: 0; display: flex; flex-wrap: wrap; gap: .35rem; }
 .periods a { display: inline-block; padding: .2rem .6rem; border: 1px solid var(--line); border-radius: 7px; text-decoration: none; font-size: .85rem; }
 .periods a[aria-current] { background: var(--ink); border-color: var(--ink); color: #fff; }

@@ -77,13 +77,17 @@ function periodNav(view: UsageView): SafeHtml {
     const href = period === null ? '/admin/usage' : `/admin/usage?period=${period}`;
     return html`<li><a href="${href}"${current}>${label}</a></li>`;
   };
+  // When it closed, in the zone the rest of the page speaks (the UTC instant in datetime).
+  const closedAt = (iso: string) =>
+    html`<time datetime="${iso}">${zonedLabel(Date.parse(iso), view.zone)}</time>`;
   const closed = view.closedPeriods.map((entry) =>
     link(
       entry.period,
-      html`${entry.period} <span class="muted">closed ${utcLabel(Date.parse(entry.closedAt))}${entry.early ? ' (early)' : ''}</span>`,
+      html`<span class="period">${entry.period}</span> <span class="muted">closed ${closedAt(entry.closedAt)}${entry.early ? ' (early)' : ''}</span>`,
     ),
   );
-  return html`<nav aria-label="Periods"><ul class="periods">${link(null, 'All periods')}${link(view.open.period, html`${view.open.period} <span class="muted">open</span>`)}${closed}</ul></nav>`;
+  const open = html`<span class="period">${view.open.period}</span> <span class="muted">open</span>`;
+  return html`<nav aria-label="Periods"><ul class="periods">${link(null, 'All periods')}${link(view.open.period, open)}${closed}</ul></nav>`;
 }
 
 /**

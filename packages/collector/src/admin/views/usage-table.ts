@@ -54,7 +54,7 @@ export function renderUsageTable(lines: readonly UsageLineView[], period: string
     (
       line,
     ) => html`<tr data-period="${line.period}" data-provisioning-id="${line.provisioningId}" data-sku="${line.sku}">
-<td class="nowrap" data-label="Period">${line.period}</td>
+<td class="nowrap period" data-label="Period">${line.period}</td>
 <td class="id" data-label="Provisioning ID"><code>${line.provisioningId}</code><span class="order-ref">customer ${line.customerId}</span></td>
 <td class="id" data-label="SKU"><code>${line.sku}</code></td>
 <td class="num quantity" data-label="Quantity">${line.quantity}</td>
