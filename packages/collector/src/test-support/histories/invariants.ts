@@ -176,8 +176,17 @@ function checkStartsAndEnds(system: HistorySystem, model: Model, relays: Relay[]
       );
       if (doubtful && end !== undefined)
         fail(`${order.id} ${sku}: end received while a usage report is unconfirmed`);
+      // An end still waiting behind a report of its SKU (unconfirmed, or held in a
+      // blackout the history ends in) is where it should be.
+      const behind = relays.some(
+        (r) =>
+          r.kind === 'usage_report' &&
+          r.orderId === order.id &&
+          r.sku === sku &&
+          ['pending', 'in_flight', 'unconfirmed'].includes(r.status),
+      );
       const ended = end !== undefined || relay('usage_end')?.status === 'dead';
-      const waiting = doubtful && relay('usage_end')?.status === 'pending';
+      const waiting = behind && relay('usage_end')?.status === 'pending';
       if (order.ended.has(sku) !== (ended || waiting))
         fail(
           `${order.id} ${sku}: terminated ${order.ended.has(sku)}, end received ${end !== undefined}`,

@@ -5,7 +5,8 @@ import type { HistorySystem } from './system.js';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Whether the worker would take this relay now: due, not a usage report in the blackout,
-// not an end while a report or the start of its SKU is still to go.
+// not an end while a report or the start of its SKU is still to go, or while a report of
+// its SKU is unconfirmed (an operator's resend must reach the marketplace first).
 function claimable(relay: Relay, all: readonly Relay[], now: number): boolean {
   if (relay.status !== 'pending' || relay.nextAttemptAt > now) return false;
   if (relay.kind === 'usage_report') return !inBlackout(now);
@@ -15,7 +16,9 @@ function claimable(relay: Relay, all: readonly Relay[], now: number): boolean {
       (r.kind === 'usage_report' || r.kind === 'start_billing') &&
       r.orderId === relay.orderId &&
       r.sku === relay.sku &&
-      (r.status === 'pending' || r.status === 'in_flight'),
+      (r.status === 'pending' ||
+        r.status === 'in_flight' ||
+        (r.kind === 'usage_report' && r.status === 'unconfirmed')),
   );
 }
 
