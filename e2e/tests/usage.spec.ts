@@ -124,6 +124,7 @@ test('Buy, Start billing, usage, Close the month now: one exact /saas-usage/ and
       reports: 1,
       lateReports: 0,
       endedAt: null,
+      endedOn: null,
     },
   ]);
   await page.goto(`${sandbox.url}/marketplace`);

@@ -25,8 +25,10 @@ function skuTable(order: BookOrder, now: number): string {
       ? new CellHtml(`scheduled: ${timeHtml(book.billingStartedAt)}`)
       : when(book.billingStartedAt, 'not started'),
     when(book.endedAt, 'running'),
+    book.endedOn ?? '',
   ]);
-  return htmlTable(['SKU', 'Billing starts', 'Billing started', 'Ended'], rows, 'bill-skus');
+  const headings = ['SKU', 'Billing starts', 'Billing started', 'Ended', 'Terminated on'];
+  return htmlTable(headings, rows, 'bill-skus');
 }
 
 // The ledger's lines of the order: what each month's bill holds.

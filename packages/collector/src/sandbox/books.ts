@@ -25,6 +25,8 @@ export interface SkuBook {
   /** When billing starts or started: scheduled by the model, or the first start call. */
   billingStartedAt: number | null;
   endedAt: number | null;
+  /** The day the customer terminated, as the provider gave it (v1's `expired-date`). */
+  endedOn: string | null;
   usage: UsageEntry[];
 }
 
@@ -80,6 +82,7 @@ export function registerOrder(books: Books, order: NewOrder): BookOrder | 'confl
       start,
       billingStartedAt: scheduledStart(start, order.orderedAt),
       endedAt: null,
+      endedOn: null,
       usage: [],
     };
   });

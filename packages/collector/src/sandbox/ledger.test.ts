@@ -10,6 +10,7 @@ const line = (fields: Record<string, unknown>) => ({
   reports: 0,
   lateReports: 0,
   endedAt: null,
+  endedOn: null,
   ...fields,
 });
 

@@ -27,9 +27,11 @@ export function startBilling(book: SkuBook, at: number): void {
   if (book.billingStartedAt === null || at < book.billingStartedAt) book.billingStartedAt = at;
 }
 
-/** The end of a SKU's billing; a repeated end keeps the first. */
-export function endBilling(book: SkuBook, at: number): void {
-  book.endedAt ??= at;
+/** The end of a SKU's billing (`on`: the termination day given); a repeated end keeps the first. */
+export function endBilling(book: SkuBook, at: number, on: string | null = null): void {
+  if (book.endedAt !== null) return;
+  book.endedAt = at;
+  book.endedOn = on;
 }
 
 /** One line of `GET /_sandbox/ledger`: an order's SKU in one month. */
@@ -48,6 +50,8 @@ export interface LedgerLine {
   lateReports: number;
   /** The SKU's end (the same on each of its lines); null while it runs. */
   endedAt: string | null;
+  /** The day the customer terminated as the provider gave it (v1's `expired-date`), else null. */
+  endedOn: string | null;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -79,6 +83,7 @@ export function skuLines(
       reports: entries.length,
       lateReports: entries.filter((entry) => entry.late).length,
       endedAt: iso(book.endedAt),
+      endedOn: book.endedOn,
     };
   });
 }

@@ -1,5 +1,6 @@
 import { numberText } from '../exact-json.js';
 import { type BookOrder, type Books, type SkuBook, skuOf } from './books.js';
+import { terminationDayProblem } from './calendar-day.js';
 import { parseDecimal } from './exact-sum.js';
 import { addUsage, endBilling, startBilling } from './ledger.js';
 
@@ -92,7 +93,8 @@ export const usageEntry: BooksEntry = (books, body, exact) => {
 
 /**
  * v1's `/update-subscription/` (seed 003): a SKU of an order the marketplace provisioned under
- * v1 (its coid), not expired; `count` is usage on the bill, `expired` ends the SKU.
+ * v1 (its coid), not expired; `count` is usage on the bill, `expired` ends the SKU on the
+ * `expired-date` given (from the order's day to today, in Chicago), received now.
  */
 export const updateSubscriptionEntry: BooksEntry = (books, body, exact) => {
   const keyProblem = keyError(books, String(body.providerkey));
@@ -106,9 +108,14 @@ export const updateSubscriptionEntry: BooksEntry = (books, body, exact) => {
   const count = body.count === undefined ? undefined : countOf(exact, 'count');
   if (count === null) return 'count must be a number';
   const now = books.clock.now();
+  const endedOn = body.expired === true ? String(body['expired-date']) : null;
+  if (endedOn !== null) {
+    const dayProblem = terminationDayProblem(endedOn, order.orderedAt, now);
+    if (dayProblem !== null) return dayProblem;
+  }
   for (const book of found) {
     if (count !== undefined) addUsage(book, count, now);
-    if (body.expired === true) endBilling(book, now);
+    if (endedOn !== null) endBilling(book, now, endedOn);
   }
   return null;
 };
