@@ -81,8 +81,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--product-name <name>', 'the product name on the marketplace page', 'Demo CRM')
     .option(
       '--sku <SKU[=model]>',
-      'a SKU Buy proposes, with its billing start: manual (default), immediate, delay:Nd, ' +
-        'next-month (repeat for more; default MRKTPLC-DEMO-CRM-SEATS=manual)',
+      'a SKU Buy proposes, with its billing start: manual, immediate, delay:Nd, next-month ' +
+        '(without one: its $CLM_SKU_BILLING model, else manual; repeat for more; default ' +
+        'MRKTPLC-DEMO-CRM-SEATS)',
       (value: string, list: string[]) => [...list, value],
       [] as string[],
     )
