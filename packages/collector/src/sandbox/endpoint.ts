@@ -32,9 +32,10 @@ type WithRaw = Request & { rawBody?: Buffer };
 
 // The body's numbers exactly as written (a usage count is summed from its digits); null
 // if the exact reader cannot read what JSON.parse did, so the count is refused, not guessed.
+// A leading byte order mark is dropped, as express.json drops it before JSON.parse.
 const exactBody = (req: WithRaw): unknown => {
   try {
-    return parseExact(req.rawBody?.toString('utf8') ?? 'null');
+    return parseExact((req.rawBody?.toString('utf8') ?? 'null').replace(/^\uFEFF/, ''));
   } catch {
     return null;
   }

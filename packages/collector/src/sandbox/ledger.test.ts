@@ -54,6 +54,15 @@ describe('GET /_sandbox/ledger', () => {
     expect((await s.ledger())[0]?.usageCount).toBe('9007199254740993.000001');
   });
 
+  it('reads the count of a body that starts with a UTF-8 byte order mark, as JSON.parse does', async () => {
+    const s = await booksSandbox();
+    await s.register();
+    const body = `${JSON.stringify({ ...CALL, productSku: 'SKU-GB' }).slice(0, -1)},"usageCount":10.25}`;
+    const res = await s.post('/saas-usage/', `\uFEFF${body}`);
+    expect(res.status).toBe(200);
+    expect((await s.ledger())[0]).toMatchObject({ productSku: 'SKU-GB', usageCount: 10.25 });
+  });
+
   it('flags a report inside the blackout and puts one after 18:00 CST on next month’s line', async () => {
     const s = await booksSandbox();
     await s.register();
