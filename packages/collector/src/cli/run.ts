@@ -90,7 +90,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option(
       '--field <label[:optional]>',
       'a field of the deployment form, required unless :optional (repeat for more); a ' +
-        'required "Contact Email" is added when no required field has "email" in its name',
+        'required "Contact Email" is added when no required field has "email" in its name ' +
+        '(a "Contact Email" field of your own is made required instead)',
       (value: string, list: string[]) => [...list, value],
       [] as string[],
     )
