@@ -198,4 +198,23 @@ describe('Buy under v1 (seed 003)', () => {
     expect(await res.text()).toContain('the provider answered 200, not v1&#39;s 201');
     expect(await s.page('/_sandbox/orders')).toBe('[]');
   });
+
+  it('fails a second Buy whose coid is an account the books have with other SKUs, saying so', async () => {
+    const { s } = await withProvider((res) => res.status(201).json({ coid: 77 }), v1);
+    expect((await s.buy(form)).status).toBe(200);
+    const again = await s.buy({ ...form, skus: 'SKU-A, SKU-B' });
+    expect(again.status).toBe(502);
+    const reason =
+      'the provider answered coid 77, an account the marketplace already has for another order (product or SKUs): this order is not in its books';
+    expect(await again.text()).toContain(
+      `<p id="sandbox-note">Sandbox note (not shown by the marketplace): ${reason}.</p>`,
+    );
+    const attempts = JSON.parse(await s.provisionings()) as Record<string, unknown>[];
+    expect(attempts.map((a) => [a.outcome, a.status, a.message ?? a.customerId])).toEqual([
+      ['complete', 201, '77'],
+      ['failed', 201, reason],
+    ]);
+    const orders = JSON.parse(await s.page('/_sandbox/orders')) as { productSkus: string[] }[];
+    expect(orders.map((o) => o.productSkus)).toEqual([['SKU-A']]);
+  });
 });
