@@ -98,7 +98,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option(
       '--provider-key <key>',
       'the provider key calls must carry (default: $CLM_PROVIDER_KEY, else the single ' +
-        '$CLM_PARTNER_KEYS entry)',
+        '$CLM_PARTNER_KEYS entry; prefer those: other users can read command lines)',
     )
     .addHelpText(
       'after',
