@@ -16,6 +16,11 @@ export interface UsageEntry {
   late: boolean;
   /** Sent before the SKU's billing started: accepted and billed, flagged on the Bill page. */
   beforeStart: boolean;
+  /**
+   * A count below zero: accepted (what the real marketplace does with one is unknown) and
+   * summed, so it reduces the bill; flagged on the ledger and the Bill page.
+   */
+  negative: boolean;
 }
 
 /** The books of one SKU of an order. */

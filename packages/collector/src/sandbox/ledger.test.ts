@@ -9,6 +9,7 @@ const line = (fields: Record<string, unknown>) => ({
   usageCount: 0,
   reports: 0,
   lateReports: 0,
+  negativeReports: 0,
   endedAt: null,
   endedOn: null,
   ...fields,
@@ -122,6 +123,23 @@ describe('GET /_sandbox/ledger', () => {
     await s.register();
     expect((await s.usage('SKU-SEATS', '3')).status).toBe(200);
     expect(await s.ledger()).toEqual([line({ period: '2026-03', usageCount: 3, reports: 1 })]);
+  });
+
+  it('accepts a negative count, which reduces the bill, and flags it on the ledger and the Bill page', async () => {
+    const s = await booksSandbox();
+    await s.register();
+    expect((await s.usage('SKU-SEATS', '5')).status).toBe(200);
+    expect((await s.usage('SKU-SEATS', '-1.5')).status).toBe(200);
+    expect(await s.ledger()).toEqual([
+      line({ period: '2026-03', usageCount: 3.5, reports: 2, negativeReports: 1 }),
+    ]);
+    const bill = await (
+      await fetch(`${s.url}/marketplace/orders/${ORDER.provisioningId}/bill`)
+    ).text();
+    expect(bill).toContain(
+      '<td data-label="Count">-1.5</td><td data-label="On the bill of">2026-03</td><td data-label="Flags">before billing started; negative: reduces the bill</td>',
+    );
+    expect(bill).toContain('<td data-label="Negative">1</td>');
   });
 
   it('forgets the books on reset, keeping the provider key', async () => {

@@ -103,6 +103,7 @@ describe('sandbox /update-subscription/ (v1)', () => {
         usageCount: 0,
         reports: 0,
         lateReports: 0,
+        negativeReports: 0,
         endedAt: '2026-07-31T12:00:00.000Z',
         endedOn: '2026-07-31',
       },
