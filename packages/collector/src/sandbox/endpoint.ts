@@ -60,12 +60,14 @@ function accept(state: SandboxState, spec: EndpointSpec, req: Request, res: Resp
     return;
   }
   const body = req.body as Record<string, unknown>;
-  const refused = spec.books?.(state.books, body, exactBody(req)) ?? null;
+  // One instant per call: the books date it as the call list says it was received.
+  const now = state.books.clock.now();
+  const refused = spec.books?.(state.books, body, exactBody(req), now) ?? null;
   if (refused !== null) {
     refuse(state, spec, res, refused);
     return;
   }
-  const id = recordCall(state, spec.name, req.body as Record<string, unknown>);
+  const id = recordCall(state, spec.name, body, now);
   res.status(spec.status ?? 200).json(spec.answer(id));
 }
 

@@ -142,6 +142,23 @@ describe('GET /_sandbox/ledger', () => {
     expect(bill).toContain('<td data-label="Negative">1</td>');
   });
 
+  it('dates the start, the usage and the end at the instant each call is listed as received', async () => {
+    // A clock that moves on at every reading, as a real one may between two readings.
+    let ms = Date.parse('2026-03-10T12:00:00Z');
+    const s = await booksSandbox({ clock: { now: () => ms++ } });
+    await s.register();
+    await s.start(['SKU-SEATS']);
+    await s.usage('SKU-SEATS', '1');
+    await s.end(['SKU-SEATS']);
+    const calls = (await (await fetch(`${s.url}/_sandbox/calls`)).json()) as {
+      receivedAt: string;
+    }[];
+    const [started, , ended] = calls.map((call) => call.receivedAt);
+    expect(await s.ledger()).toEqual([
+      expect.objectContaining({ billingStartedAt: started, endedAt: ended, reports: 1 }),
+    ]);
+  });
+
   it('forgets the books on reset, keeping the provider key', async () => {
     const s = await booksSandbox();
     await s.register();

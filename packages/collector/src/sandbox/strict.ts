@@ -6,13 +6,15 @@ import { addUsage, endBilling, startBilling } from './ledger.js';
 
 /**
  * What the marketplace refuses across calls, as the books show it, and what an accepted call
- * writes in them. Each check returns why a call is refused (shown after the seed's "Invalid
- * Input" message), or applies the call and returns null: a refused call changes nothing.
+ * writes in them, dated `now` (the instant the call is recorded as received). Each check
+ * returns why a call is refused (shown after the seed's "Invalid Input" message), or applies
+ * the call and returns null: a refused call changes nothing.
  */
 export type BooksEntry = (
   books: Books,
   body: Record<string, unknown>,
   exact: unknown,
+  now: number,
 ) => string | null;
 
 interface V2Call {
@@ -56,12 +58,11 @@ function skusOf(order: BookOrder, skus: readonly string[], open: boolean): SkuBo
 
 const v2Skus =
   (open: boolean, apply: (book: SkuBook, at: number) => void): BooksEntry =>
-  (books, body) => {
+  (books, body, _exact, now) => {
     const order = orderOf(books, body as unknown as V2Call);
     if (typeof order === 'string') return order;
     const found = skusOf(order, body.productSkus as string[], open);
     if (typeof found === 'string') return found;
-    const now = books.clock.now();
     for (const book of found) apply(book, now);
     return null;
   };
@@ -80,14 +81,14 @@ const countOf = (exact: unknown, field: string) => {
 };
 
 /** `/saas-usage/`: a SKU of a known order that has not ended; the count summed exactly. */
-export const usageEntry: BooksEntry = (books, body, exact) => {
+export const usageEntry: BooksEntry = (books, body, exact, now) => {
   const order = orderOf(books, body as unknown as V2Call);
   if (typeof order === 'string') return order;
   const found = skusOf(order, [body.productSku as string], true);
   if (typeof found === 'string') return found;
   const count = countOf(exact, 'usageCount');
   if (count === null) return 'usageCount must be a number';
-  for (const book of found) addUsage(book, count, books.clock.now());
+  for (const book of found) addUsage(book, count, now);
   return null;
 };
 
@@ -96,7 +97,7 @@ export const usageEntry: BooksEntry = (books, body, exact) => {
  * v1 (its coid), not expired; `count` is usage on the bill, `expired` ends the SKU on the
  * `expired-date` given (from the order's day to today, in Chicago), received now.
  */
-export const updateSubscriptionEntry: BooksEntry = (books, body, exact) => {
+export const updateSubscriptionEntry: BooksEntry = (books, body, exact, now) => {
   const keyProblem = keyError(books, String(body.providerkey));
   if (keyProblem !== null) return keyProblem.replace('providerKey', 'providerkey');
   const order = books.orders.get(String(body.coid));
@@ -107,7 +108,6 @@ export const updateSubscriptionEntry: BooksEntry = (books, body, exact) => {
   if (typeof found === 'string') return found;
   const count = body.count === undefined ? undefined : countOf(exact, 'count');
   if (count === null) return 'count must be a number';
-  const now = books.clock.now();
   const endedOn = body.expired === true ? String(body['expired-date']) : null;
   if (endedOn !== null) {
     const dayProblem = terminationDayProblem(endedOn, order.orderedAt, now);
