@@ -443,11 +443,10 @@ try {
       String(ports.sandbox),
       '--provision-url',
       `${urls.collector}/marketplace/provision`,
-      // The collector's key: the marketplace refuses calls with any other.
-      '--provider-key',
-      PROVIDER_KEY,
     ],
-    { CLM_PROVISION_TOKEN: secrets.provision },
+    // The collector's key (the marketplace refuses calls with any other), in the environment:
+    // on the command line `ps` would show it.
+    { CLM_PROVISION_TOKEN: secrets.provision, CLM_PROVIDER_KEY: PROVIDER_KEY },
   );
   await run('collector', ['serve'], {
     ONRAMP_BASE_URL: urls.sandbox,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PARTNER_KEY } from './beacon-body.mjs';
 import { onExit } from './guard.mjs';
 import { statusKb } from './machine.mjs';
 
@@ -108,9 +109,14 @@ export function startCollectorProcess({
   );
 }
 
-/** The sandbox onramp (`clm-collector sandbox`), in its own process like the collector. */
-export const startSandboxProcess = ({ cli = collectorCli } = {}) =>
-  startServer('sandbox', cli, ['sandbox', '--port', '0'], {});
+/**
+ * The sandbox onramp (`clm-collector sandbox`), in its own process like the collector. It
+ * knows the bench collector's provider key (its single CLM_PARTNER_KEYS entry), given in the
+ * environment as the collector's is, so provider calls would be taken as the marketplace
+ * takes them.
+ */
+export const startSandboxProcess = ({ cli = collectorCli, providerKey = PARTNER_KEY } = {}) =>
+  startServer('sandbox', cli, ['sandbox', '--port', '0'], { CLM_PROVIDER_KEY: providerKey });
 
 /**
  * The baseline: Express 5 answering 204 to POST /beacon, in its own process; with `body`,

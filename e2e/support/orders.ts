@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { billingOfSetting } from '@clm/collector';
 import type { Page } from '@playwright/test';
 import type { CollectorProcess } from './collector.js';
 import { startCollector } from './collector.js';
@@ -59,7 +60,8 @@ export const test = base.extend<OrderFixtures>({
     await sandbox.sell({
       target: () => `${collector.url}/marketplace/provision`,
       token: TOKENS.provision,
-      product: PRODUCT,
+      // The marketplace starts each SKU when the collector's CLM_SKU_BILLING says it does.
+      product: { ...PRODUCT, billing: billingOfSetting(collectorEnv.CLM_SKU_BILLING) },
       // The marketplace speaks the API the collector is on.
       api: collectorEnv.CLM_MARKETPLACE_API === 'v1' ? 'v1' : 'v2',
     });

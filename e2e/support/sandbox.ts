@@ -54,6 +54,8 @@ export interface Product {
   id: number;
   skus: string[];
   name: string;
+  /** Each SKU's billing start model (`manual` when not listed), as the collector's. */
+  billing?: Record<string, string>;
 }
 
 /** The sandbox onramp in this process, on 127.0.0.1 and a random port. */

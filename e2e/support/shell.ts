@@ -101,17 +101,26 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-/** The pids of a process's children. */
-export function childrenOf(pid: number): number[] {
+// One column of `ps` for each child of a process.
+function psChildren(pid: number, column: 'pid' | 'args'): string[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    return execFileSync('ps', ['-o', `${column}=`, '--ppid', String(pid)], { encoding: 'utf8' })
       .split('\n')
-      .map((line) => Number(line.trim()))
-      .filter((n) => n > 0);
+      .map((line) => line.trim())
+      .filter(Boolean);
   } catch {
     return [];
   }
 }
+
+/** The pids of a process's children. */
+export const childrenOf = (pid: number): number[] =>
+  psChildren(pid, 'pid')
+    .map(Number)
+    .filter((n) => n > 0);
+
+/** The command lines of a process's children, as `ps` shows them to any user. */
+export const commandLinesOf = (pid: number): string[] => psChildren(pid, 'args');
 
 /** A port nobody listens on right now, on 127.0.0.1. */
 export async function freePort(): Promise<number> {

@@ -20,6 +20,7 @@ import {
 import {
   childrenOf,
   cleanEnv,
+  commandLinesOf,
   freePort,
   isRunning,
   runInBash,
@@ -260,6 +261,13 @@ test('the demo starts fresh, shows the captured referral, and says why a signup 
   const sandbox = `http://127.0.0.1:${ports.sandbox}`;
   try {
     expect(demo.output()).toContain("started fresh: the last run's database was removed");
+    // The sandbox gets the provider key in its environment: `ps` shows any user command lines.
+    const commands = commandLinesOf(demo.child.pid ?? 0);
+    expect(commands.filter((line) => / sandbox /.test(line))).toHaveLength(1);
+    expect(commands.join('\n')).not.toContain('PK-DEMO');
+    expect(demo.output()).toContain(
+      'provider calls must carry the provider key of CLM_PROVIDER_KEY',
+    );
     // Without a referral: the landing page and the signup say so; nothing "arrives".
     const plain = await browser.newPage();
     await plain.goto(`${site}/`);
@@ -291,6 +299,9 @@ test('the demo starts fresh, shows the captured referral, and says why a signup 
       `http://127.0.0.1:${ports.collector}/admin`,
     );
     await expect(referred.locator('#refresh-note')).toHaveText('This page refreshes every 2 s.');
+    // The purchase's key is shown masked, as every key on the sandbox's pages.
+    await expect(referred.locator('td[data-label="partnerKey"]')).toHaveText('PK-…');
+    expect(await referred.content()).not.toContain('PK-DEMO');
     await referred.close();
   } finally {
     process.kill(-(demo.child.pid ?? 0), 'SIGTERM');

@@ -41,11 +41,15 @@ test('v1: Buy sends seed 003’s body, the account’s termination reaches the l
       productSku: SKU,
       period: '2026-07',
       endedAt: update?.receivedAt,
+      // The termination day the collector sent, the day of its fake clock in Chicago.
+      endedOn: '2026-07-15',
     }),
   ]);
+  expect(update?.body).toMatchObject({ expired: true, 'expired-date': '2026-07-15' });
   await page.locator('#bill-link').click();
   await expect(page.locator('#bill-order')).toHaveText(coid);
   await expect(page.locator('#bill-skus td[data-label="Billing starts"]')).toHaveText(
     'at the order (v1)',
   );
+  await expect(page.locator('#bill-skus td[data-label="Terminated on"]')).toHaveText('2026-07-15');
 });

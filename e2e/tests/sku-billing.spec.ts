@@ -29,6 +29,10 @@ test('a next-month SKU shows when it starts, and Start now starts it early', asy
   const startsAt = skus[0]?.billingStartsAt ?? '';
   // Midnight in Chicago on a 1st: 05:00 or 06:00 UTC.
   expect(startsAt).toMatch(/^\d{4}-\d\d-01T0[56]:00:00\.000Z$/);
+  // The marketplace's books start the SKU at the same instant the collector says.
+  expect(await sandbox.ledger()).toEqual([
+    expect.objectContaining({ provisioningId, productSku: SKU, billingStartedAt: startsAt }),
+  ]);
 
   // Named by no one, the scheduled SKU is left to its schedule.
   const none = await providerApi(collector, 'POST', '/api/billing/start', { provisioningId });
@@ -54,4 +58,8 @@ test('a next-month SKU shows when it starts, and Start now starts it early', asy
     await expect(billingState).toHaveText(/^billing since .* \(next-month\)$/, { timeout: 500 });
   }).toPass();
   await expect(row.getByRole('button', { name: 'Start now' })).toHaveCount(0);
+  // Started early, the SKU bills from the start call on the marketplace's books too.
+  expect(await sandbox.ledger()).toEqual([
+    expect.objectContaining({ productSku: SKU, billingStartedAt: call?.receivedAt }),
+  ]);
 });

@@ -123,7 +123,9 @@ test('Buy, Start billing, usage, Close the month now: one exact /saas-usage/ and
       usageCount: 1.8,
       reports: 1,
       lateReports: 0,
+      negativeReports: 0,
       endedAt: null,
+      endedOn: null,
     },
   ]);
   await page.goto(`${sandbox.url}/marketplace`);
@@ -131,7 +133,7 @@ test('Buy, Start billing, usage, Close the month now: one exact /saas-usage/ and
   await expect(page.locator('#bill-order')).toHaveText(provisioningId);
   const month = page.locator('#bill-lines tbody tr');
   await expect(month).toHaveCount(1);
-  await expect(month.locator('td')).toHaveText(['2026-07', SKU, '1.8', '1', '0']);
+  await expect(month.locator('td')).toHaveText(['2026-07', SKU, '1.8', '1', '0', '0']);
   await expect(page.locator('#bill-skus td[data-label="Billing starts"]')).toHaveText(
     'when the provider starts it',
   );

@@ -41,6 +41,7 @@ export {
   type SandboxOptions,
   type SandboxProduct,
 } from './sandbox/app.js';
+export { billingOfSetting } from './sandbox/billing-setting.js';
 export { type RunningCollector, startCollector } from './serve.js';
 // Storage
 export { type OpenStoreOptions, openStore } from './store/open.js';

@@ -85,22 +85,24 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--product-name <name>', 'the product name on the marketplace page', 'Demo CRM')
     .option(
       '--sku <SKU[=model]>',
-      'a SKU Buy proposes, with its billing start: manual (default), immediate, delay:Nd, ' +
-        'next-month (repeat for more; default MRKTPLC-DEMO-CRM-SEATS=manual)',
+      'a SKU Buy proposes, with its billing start: manual, immediate, delay:Nd, next-month ' +
+        '(without one: its $CLM_SKU_BILLING model, else manual; repeat for more; default ' +
+        'MRKTPLC-DEMO-CRM-SEATS)',
       (value: string, list: string[]) => [...list, value],
       [] as string[],
     )
     .option(
       '--field <label[:optional]>',
       'a field of the deployment form, required unless :optional (repeat for more); a ' +
-        'required "Contact Email" is added when no required field has "email" in its name',
+        'required "Contact Email" is added when no required field has "email" in its name ' +
+        '(a "Contact Email" field of your own is made required instead)',
       (value: string, list: string[]) => [...list, value],
       [] as string[],
     )
     .option(
       '--provider-key <key>',
       'the provider key calls must carry (default: $CLM_PROVIDER_KEY, else the single ' +
-        '$CLM_PARTNER_KEYS entry)',
+        '$CLM_PARTNER_KEYS entry; prefer those: other users can read command lines)',
     )
     .addHelpText(
       'after',

@@ -1,6 +1,7 @@
 import { loadLogConfig } from '../config.js';
 import { closeServer, listenOn } from '../http/listen.js';
 import { createSandboxApp, type SandboxProduct } from '../sandbox/app.js';
+import { billingOfSetting } from '../sandbox/billing-setting.js';
 import type { MarketplaceApi } from '../sandbox/books.js';
 import { DEFAULT_PRODUCT } from '../sandbox/options.js';
 import type { ProvisioningConfig } from '../sandbox/provision-client.js';
@@ -25,13 +26,20 @@ export interface SandboxCliOptions {
   field?: string[] | undefined;
 }
 
-// The product from the options; defaults are the demo's (product 123, one manual SKU).
-function productOf(options: SandboxCliOptions): SandboxProduct {
+/**
+ * The product from the options; defaults are the demo's (product 123, one SKU). A SKU's
+ * model is its `--sku` one, else the collector's `CLM_SKU_BILLING` one, else manual: the
+ * marketplace then starts billing when the collector expects it to.
+ */
+function productOf(options: SandboxCliOptions, env: CliIo['env']): SandboxProduct {
   const skus = options.sku?.length ? options.sku : [...DEFAULT_PRODUCT.skus];
+  const collectors = billingOfSetting(env.CLM_SKU_BILLING);
   const billing: Record<string, string> = {};
   for (const entry of skus) {
     const [sku = '', model] = entry.split('=', 2);
+    const fromEnv = collectors[sku.trim()];
     if (model !== undefined) billing[sku.trim()] = model;
+    else if (fromEnv !== undefined) billing[sku.trim()] = fromEnv;
   }
   const form = (options.field ?? []).map((entry) => {
     const optional = /:optional$/i.test(entry);
@@ -93,7 +101,7 @@ export async function runSandbox(options: SandboxCliOptions, io: CliIo): Promise
       ...(provisioning !== undefined && { provisioning }),
       ...(provider !== undefined && { providerKey: provider.key }),
       api: apiOf(options.api),
-      product: productOf(options),
+      product: productOf(options, io.env),
     });
   } catch (error) {
     // A product the options describe wrongly: the message names the option's value.

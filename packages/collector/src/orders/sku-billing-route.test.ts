@@ -125,4 +125,25 @@ describe('CLM_SKU_BILLING in the provider API', () => {
     ]);
     expect(await startRelays()).toBe(0);
   });
+
+  it('is the marketplace’s too: the sandbox’s books start each SKU by the collector’s model', async () => {
+    const { chain, view } = await billingChain();
+    const { skus } = await view();
+    const models = skus.map(({ sku, billingModel }: Record<string, unknown>) => [
+      sku,
+      billingModel,
+    ]);
+    const sandboxOrders = (await (await fetch(`${chain.onramp}/_sandbox/orders`)).json()) as {
+      skus: { sku: string; billingStart: string }[];
+    }[];
+    expect(sandboxOrders[0]?.skus.map((sku) => [sku.sku, sku.billingStart])).toEqual(models);
+    // The 1st of next month does not depend on the instant each side took the order at.
+    const { lines } = (await (await fetch(`${chain.onramp}/_sandbox/ledger`)).json()) as {
+      lines: { productSku: string; billingStartedAt: string | null }[];
+    };
+    expect(lines.find((line) => line.productSku === 'NEXT')?.billingStartedAt).toBe(
+      skus.find((sku: { sku: string }) => sku.sku === 'NEXT')?.billingStartsAt,
+    );
+    expect(lines.map((line) => line.productSku)).toEqual(['NOW', 'LATER', 'NEXT']);
+  });
 });

@@ -25,8 +25,10 @@ function skuTable(order: BookOrder, now: number): string {
       ? new CellHtml(`scheduled: ${timeHtml(book.billingStartedAt)}`)
       : when(book.billingStartedAt, 'not started'),
     when(book.endedAt, 'running'),
+    book.endedOn ?? '',
   ]);
-  return htmlTable(['SKU', 'Billing starts', 'Billing started', 'Ended'], rows, 'bill-skus');
+  const headings = ['SKU', 'Billing starts', 'Billing started', 'Ended', 'Terminated on'];
+  return htmlTable(headings, rows, 'bill-skus');
 }
 
 // The ledger's lines of the order: what each month's bill holds.
@@ -34,9 +36,17 @@ function monthTable(order: BookOrder): string {
   const lines = order.skus.flatMap((book) => skuLines(order, book));
   const rows = lines
     .sort((a, b) => a.period.localeCompare(b.period))
-    .map((line) => [line.period, line.productSku, line.usageCount, line.reports, line.lateReports]);
+    .map((line) => [
+      line.period,
+      line.productSku,
+      line.usageCount,
+      line.reports,
+      line.lateReports,
+      line.negativeReports,
+    ]);
+  const headings = ['Month', 'SKU', 'Usage', 'Reports', 'In the blackout', 'Negative'];
   return `<p id="count-lines">${counted(lines.length, 'line')}.</p>
-${htmlTable(['Month', 'SKU', 'Usage', 'Reports', 'In the blackout'], rows, 'bill-lines')}`;
+${htmlTable(headings, rows, 'bill-lines')}`;
 }
 
 // Every usage report, with why it landed where it did.
@@ -52,6 +62,7 @@ function reportTable(order: BookOrder): string {
     [
       entry.late ? 'sent in the month-end blackout' : '',
       entry.beforeStart ? 'before billing started' : '',
+      entry.negative ? 'negative: reduces the bill' : '',
     ]
       .filter(Boolean)
       .join('; '),

@@ -16,6 +16,11 @@ export interface UsageEntry {
   late: boolean;
   /** Sent before the SKU's billing started: accepted and billed, flagged on the Bill page. */
   beforeStart: boolean;
+  /**
+   * A count below zero: accepted (what the real marketplace does with one is unknown) and
+   * summed, so it reduces the bill; flagged on the ledger and the Bill page.
+   */
+  negative: boolean;
 }
 
 /** The books of one SKU of an order. */
@@ -25,6 +30,8 @@ export interface SkuBook {
   /** When billing starts or started: scheduled by the model, or the first start call. */
   billingStartedAt: number | null;
   endedAt: number | null;
+  /** The day the customer terminated, as the provider gave it (v1's `expired-date`). */
+  endedOn: string | null;
   usage: UsageEntry[];
 }
 
@@ -80,6 +87,7 @@ export function registerOrder(books: Books, order: NewOrder): BookOrder | 'confl
       start,
       billingStartedAt: scheduledStart(start, order.orderedAt),
       endedAt: null,
+      endedOn: null,
       usage: [],
     };
   });

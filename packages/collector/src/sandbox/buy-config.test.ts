@@ -50,6 +50,42 @@ describe('the deployment form (seed 002)', () => {
     });
   });
 
+  it('makes the product’s own optional "Contact Email" the required contact email, with one input', async () => {
+    const form = [
+      { label: 'Company Name', required: true },
+      { label: 'Contact Email', required: false },
+    ];
+    const { p, s } = await withProvider((res) => res.json({ customerId: 'c-1' }), product(form));
+    const html = await s.page();
+    expect(html.match(/name="contactEmail"/g)).toHaveLength(1);
+    expect(html).toContain(
+      '<label>Contact Email <input id="contact-email" name="contactEmail" type="email" required autocomplete="email" value=""></label>',
+    );
+    const blank = await s.buy({ ...ok, companyName: 'Acme Inc' });
+    expect(blank.status).toBe(400);
+    expect(await blank.text()).toContain('contact email must be an email address (with an @)');
+    const res = await s.buy({ ...ok, companyName: 'Acme Inc', contactEmail: 'jo@acme.example' });
+    expect(res.status).toBe(200);
+    expect(Object.keys(sentBody(p))).toEqual([...SEED_002_FIELDS, 'companyName']);
+    expect(sentBody(p)).toMatchObject({ contactEmail: 'jo@acme.example' });
+  });
+
+  it('sends an optional "Contact Email" beside a required email field when given, else the required one', async () => {
+    const form = [
+      { label: 'Billing Email', required: true },
+      { label: 'Contact Email', required: false },
+    ];
+    const { p, s } = await withProvider((res) => res.json({ customerId: 'c-1' }), product(form));
+    expect((await s.page()).match(/name="contactEmail"/g)).toHaveLength(1);
+    const billingEmail = 'bills@acme.example';
+    expect((await s.buy({ ...ok, billingEmail, contactEmail: '' })).status).toBe(200);
+    expect((await s.buy({ ...ok, billingEmail, contactEmail: 'jo@acme.example' })).status).toBe(
+      200,
+    );
+    const sent = p.requests.map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    expect(sent.map((body) => body.contactEmail)).toEqual([billingEmail, 'jo@acme.example']);
+  });
+
   it.each([
     [{ ...ok, contactEmail: 'jo@acme.example' }, 'company name is required'],
     [{ ...ok, companyName: 'Acme' }, 'contact email must be an email address (with an @)'],
@@ -161,5 +197,24 @@ describe('Buy under v1 (seed 003)', () => {
     expect(res.status).toBe(502);
     expect(await res.text()).toContain('the provider answered 200, not v1&#39;s 201');
     expect(await s.page('/_sandbox/orders')).toBe('[]');
+  });
+
+  it('fails a second Buy whose coid is an account the books have with other SKUs, saying so', async () => {
+    const { s } = await withProvider((res) => res.status(201).json({ coid: 77 }), v1);
+    expect((await s.buy(form)).status).toBe(200);
+    const again = await s.buy({ ...form, skus: 'SKU-A, SKU-B' });
+    expect(again.status).toBe(502);
+    const reason =
+      'the provider answered coid 77, an account the marketplace already has for another order (product or SKUs): this order is not in its books';
+    expect(await again.text()).toContain(
+      `<p id="sandbox-note">Sandbox note (not shown by the marketplace): ${reason}.</p>`,
+    );
+    const attempts = JSON.parse(await s.provisionings()) as Record<string, unknown>[];
+    expect(attempts.map((a) => [a.outcome, a.status, a.message ?? a.customerId])).toEqual([
+      ['complete', 201, '77'],
+      ['failed', 201, reason],
+    ]);
+    const orders = JSON.parse(await s.page('/_sandbox/orders')) as { productSkus: string[] }[];
+    expect(orders.map((o) => o.productSkus)).toEqual([['SKU-A']]);
   });
 });

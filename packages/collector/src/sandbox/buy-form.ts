@@ -38,13 +38,19 @@ export const RESERVED_KEYS = ['provisioningId', 'productSkus', 'productId', 'use
 
 /**
  * The deployment form's fields. v2 (seed 002): the product's own, and a required "Contact
- * Email" when none of them is a required field with "email" in its name. v1 (seed 003): the
- * account holder's name, email and reseller key, then the product's own.
+ * Email" when none of them is a required field with "email" in its name; a product field
+ * keyed `contactEmail` is that field, made required (one input per key, or Buy could never
+ * be read). v1 (seed 003): the account holder's name, email and reseller key, then the
+ * product's own.
  */
 export function buyFields(form: readonly FormField[], api: MarketplaceApi): BuyField[] {
   const own = form.map((field) => ({ ...field, key: fieldKey(field.label) }));
   if (api === 'v1') return [...V1_FIELDS, ...own];
-  return own.some((field) => field.required && isEmail(field)) ? own : [...own, CONTACT_EMAIL];
+  if (own.some((field) => field.required && isEmail(field))) return own;
+  if (!own.some((field) => field.key === CONTACT_EMAIL.key)) return [...own, CONTACT_EMAIL];
+  return own.map((field) =>
+    field.key === CONTACT_EMAIL.key ? { ...field, required: true } : field,
+  );
 }
 
 /** What the buyer filled in, checked as the marketplace checks it before calling the provider. */
@@ -99,8 +105,8 @@ export function readBuyForm(
 
 /**
  * The provisioning body. v2: seed 002's five fields always, in its example's order
- * (`contactEmail` from the Contact Email field, or the product's required email field;
- * `userAlias` "" when blank), then the product's fields. v1: seed 003's body.
+ * (`contactEmail` from the Contact Email field when filled in, else the product's required
+ * email field; `userAlias` "" when blank), then the product's fields. v1: seed 003's body.
  */
 export function provisioningBody(
   api: MarketplaceApi,
@@ -110,12 +116,13 @@ export function provisioningBody(
 ): Record<string, unknown> {
   if (api === 'v1') return { ...form.values };
   const email = fields.find((field) => field.required && isEmail(field));
-  const { contactEmail: _, ...others } = form.values;
+  const { contactEmail: given = '', ...others } = form.values;
+  const required = email === undefined ? '' : (form.values[email.key] ?? '');
   return {
     provisioningId,
     productSkus: form.skus,
     productId: form.productId,
-    contactEmail: email === undefined ? '' : (form.values[email.key] ?? ''),
+    contactEmail: given !== '' ? given : required,
     userAlias: form.userAlias,
     ...others,
   };

@@ -151,6 +151,21 @@ describe('marketplace Buy', () => {
     expect(JSON.parse(listed)).toMatchObject([{ outcome: 'failed', status: expect.any(Number) }]);
   });
 
+  it.each([201, 202])(
+    'fails an order the provider answers %i with a customerId: seed 002’s success is 200',
+    async (status) => {
+      const { s } = await withProvider((res) => res.status(status).json({ customerId: 'c-1' }));
+      const res = await s.buy();
+      expect(res.status).toBe(502);
+      const html = await res.text();
+      expect(buyerError(html)).toBe(GENERIC);
+      expect(html).toContain(`the provider answered ${status}, not seed 002&#39;s 200`);
+      expect(html).not.toContain('id="customer-id"');
+      expect(JSON.parse(await s.provisionings())).toMatchObject([{ outcome: 'failed', status }]);
+      expect(await s.page('/_sandbox/orders')).toBe('[]');
+    },
+  );
+
   it('shows the generic message when the provider does not answer', async () => {
     const s = await sandbox({ provisioning: { url: await closedPortUrl(), token: 't' } });
     const res = await s.buy();

@@ -36,17 +36,29 @@ const crossSite = (req: Request) => {
   return site !== undefined && site !== 'same-origin' && site !== 'none';
 };
 
-// The marketplace's record of a completed order: what later provider calls must match.
-// Under v1 the account is known by the provider's coid alone.
+/**
+ * The marketplace's record of a completed order: what later provider calls must match.
+ * Under v1 the account is known by the provider's coid alone, so a coid the books already
+ * hold for another order cannot be entered: the order fails, and the buyer is not told it
+ * completed when every later call about it would be refused.
+ */
 function remember(
   state: SandboxState,
   request: ProvisioningRequest,
-  customerId: string,
+  result: ProvisioningOutcome,
   at: number,
-) {
-  const provisioningId = state.books.api === 'v1' ? customerId : request.provisioningId;
+): ProvisioningOutcome {
+  if (result.outcome !== 'complete') return result;
+  const { customerId, status } = result;
+  const v1 = state.books.api === 'v1';
+  const provisioningId = v1 ? customerId : request.provisioningId;
   const { productId, productSkus } = request;
-  registerOrder(state.books, { provisioningId, customerId, productId, productSkus, orderedAt: at });
+  const order = { provisioningId, customerId, productId, productSkus, orderedAt: at };
+  if (registerOrder(state.books, order) !== 'conflict') return result;
+  const reason =
+    `the provider answered ${v1 ? 'coid' : 'customerId'} ${customerId}, an account the ` +
+    'marketplace already has for another order (product or SKUs): this order is not in its books';
+  return { outcome: 'failed', status, reason };
 }
 
 function recordAttempt(
@@ -55,7 +67,6 @@ function recordAttempt(
   result: ProvisioningOutcome,
   at: number,
 ) {
-  if (result.outcome === 'complete') remember(state, request, result.customerId, at);
   state.provisionings.push({
     ...request,
     at: new Date(at).toISOString(),
@@ -123,8 +134,10 @@ export function buyRouter(
         productId: form.productId,
       };
       const body = provisioningBody(api, fields, form, request.provisioningId);
-      const result = await requestProvisioning(provisioning, body, api);
-      recordAttempt(state, request, result, state.books.clock.now());
+      const answer = await requestProvisioning(provisioning, body, api);
+      const at = state.books.clock.now();
+      const result = remember(state, request, answer, at);
+      recordAttempt(state, request, result, at);
       const status = { complete: 200, refused: 422, failed: 502 }[result.outcome];
       res
         .status(status)

@@ -112,6 +112,37 @@ describe('clm-collector sandbox --provision-url', () => {
     expect(await exit).toBe(0);
   });
 
+  it('takes each SKU’s model from CLM_SKU_BILLING, as the collector does, unless --sku gives one', async () => {
+    const env = { CLM_PARTNER_KEYS: 'PK-1', CLM_SKU_BILLING: 'SKU-A=next-month,SKU-B=immediate' };
+    const { io: cliIo, out, shutdown } = io(env);
+    const args = ['--sku', 'SKU-A', '--sku', 'SKU-B=delay:3d', '--sku', 'SKU-C'];
+    const exit = runCli(['sandbox', '--port', '0', ...args], cliIo);
+    const [, url] = await waitFor(() => /"msg":"listening on (http:\/\/[^"]+)"/.exec(out.stdout), {
+      message: 'listening',
+    });
+    const order = { provisioningId: 'p-1', customerId: 'c-1', productId: 123 };
+    const res = await postJson(`${url}/_sandbox/orders`, {
+      ...order,
+      productSkus: ['SKU-A', 'SKU-B', 'SKU-C'],
+    });
+    const { skus } = (await res.json()) as { skus: { sku: string; billingStart: string }[] };
+    expect(skus.map((sku) => [sku.sku, sku.billingStart])).toEqual([
+      ['SKU-A', 'next-month'],
+      ['SKU-B', 'delay:3d'],
+      ['SKU-C', 'manual'],
+    ]);
+    shutdown();
+    expect(await exit).toBe(0);
+  });
+
+  it('exits 2 on a CLM_SKU_BILLING the collector would refuse, naming it', async () => {
+    const { io: cliIo, out } = io({ CLM_SKU_BILLING: 'SKU-A=later' });
+    expect(await runCli(['sandbox', '--port', '0', '--sku', 'SKU-A'], cliIo)).toBe(2);
+    expect(out.stderr).toContain(
+      'CLM_SKU_BILLING "SKU-A=later": the model of SKU-A must be manual, immediate',
+    );
+  });
+
   it.each([
     [['--api', 'v3'], '--api must be v2 or v1'],
     [['--sku', 'SKU-A=later'], 'SKU-A=later: the model must be manual, immediate'],

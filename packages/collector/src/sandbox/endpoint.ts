@@ -32,9 +32,10 @@ type WithRaw = Request & { rawBody?: Buffer };
 
 // The body's numbers exactly as written (a usage count is summed from its digits); null
 // if the exact reader cannot read what JSON.parse did, so the count is refused, not guessed.
+// A leading byte order mark is dropped, as express.json drops it before JSON.parse.
 const exactBody = (req: WithRaw): unknown => {
   try {
-    return parseExact(req.rawBody?.toString('utf8') ?? 'null');
+    return parseExact((req.rawBody?.toString('utf8') ?? 'null').replace(/^\uFEFF/, ''));
   } catch {
     return null;
   }
@@ -59,12 +60,14 @@ function accept(state: SandboxState, spec: EndpointSpec, req: Request, res: Resp
     return;
   }
   const body = req.body as Record<string, unknown>;
-  const refused = spec.books?.(state.books, body, exactBody(req)) ?? null;
+  // One instant per call: the books date it as the call list says it was received.
+  const now = state.books.clock.now();
+  const refused = spec.books?.(state.books, body, exactBody(req), now) ?? null;
   if (refused !== null) {
     refuse(state, spec, res, refused);
     return;
   }
-  const id = recordCall(state, spec.name, req.body as Record<string, unknown>);
+  const id = recordCall(state, spec.name, body, now);
   res.status(spec.status ?? 200).json(spec.answer(id));
 }
 

@@ -9,7 +9,9 @@ const line = (fields: Record<string, unknown>) => ({
   usageCount: 0,
   reports: 0,
   lateReports: 0,
+  negativeReports: 0,
   endedAt: null,
+  endedOn: null,
   ...fields,
 });
 
@@ -51,6 +53,15 @@ describe('GET /_sandbox/ledger', () => {
     await s.usage('SKU-GB', '9007199254740993');
     await s.usage('SKU-GB', '0.000001');
     expect((await s.ledger())[0]?.usageCount).toBe('9007199254740993.000001');
+  });
+
+  it('reads the count of a body that starts with a UTF-8 byte order mark, as JSON.parse does', async () => {
+    const s = await booksSandbox();
+    await s.register();
+    const body = `${JSON.stringify({ ...CALL, productSku: 'SKU-GB' }).slice(0, -1)},"usageCount":10.25}`;
+    const res = await s.post('/saas-usage/', `\uFEFF${body}`);
+    expect(res.status).toBe(200);
+    expect((await s.ledger())[0]).toMatchObject({ productSku: 'SKU-GB', usageCount: 10.25 });
   });
 
   it('flags a report inside the blackout and puts one after 18:00 CST on next month’s line', async () => {
@@ -112,6 +123,40 @@ describe('GET /_sandbox/ledger', () => {
     await s.register();
     expect((await s.usage('SKU-SEATS', '3')).status).toBe(200);
     expect(await s.ledger()).toEqual([line({ period: '2026-03', usageCount: 3, reports: 1 })]);
+  });
+
+  it('accepts a negative count, which reduces the bill, and flags it on the ledger and the Bill page', async () => {
+    const s = await booksSandbox();
+    await s.register();
+    expect((await s.usage('SKU-SEATS', '5')).status).toBe(200);
+    expect((await s.usage('SKU-SEATS', '-1.5')).status).toBe(200);
+    expect(await s.ledger()).toEqual([
+      line({ period: '2026-03', usageCount: 3.5, reports: 2, negativeReports: 1 }),
+    ]);
+    const bill = await (
+      await fetch(`${s.url}/marketplace/orders/${ORDER.provisioningId}/bill`)
+    ).text();
+    expect(bill).toContain(
+      '<td data-label="Count">-1.5</td><td data-label="On the bill of">2026-03</td><td data-label="Flags">before billing started; negative: reduces the bill</td>',
+    );
+    expect(bill).toContain('<td data-label="Negative">1</td>');
+  });
+
+  it('dates the start, the usage and the end at the instant each call is listed as received', async () => {
+    // A clock that moves on at every reading, as a real one may between two readings.
+    let ms = Date.parse('2026-03-10T12:00:00Z');
+    const s = await booksSandbox({ clock: { now: () => ms++ } });
+    await s.register();
+    await s.start(['SKU-SEATS']);
+    await s.usage('SKU-SEATS', '1');
+    await s.end(['SKU-SEATS']);
+    const calls = (await (await fetch(`${s.url}/_sandbox/calls`)).json()) as {
+      receivedAt: string;
+    }[];
+    const [started, , ended] = calls.map((call) => call.receivedAt);
+    expect(await s.ledger()).toEqual([
+      expect.objectContaining({ billingStartedAt: started, endedAt: ended, reports: 1 }),
+    ]);
   });
 
   it('forgets the books on reset, keeping the provider key', async () => {

@@ -11,7 +11,7 @@ export function usagePeriod(ms: number): string {
   return ms >= blackout(period).end ? nextPeriod(period) : period;
 }
 
-/** Adds a usage report to a SKU's books; inside the blackout it is accepted and flagged. */
+/** Adds a usage report to a SKU's books; inside the blackout, or negative, it is accepted and flagged. */
 export function addUsage(book: SkuBook, count: Decimal, at: number): void {
   book.usage.push({
     at,
@@ -19,6 +19,7 @@ export function addUsage(book: SkuBook, count: Decimal, at: number): void {
     count,
     late: blackoutAt(at) !== null,
     beforeStart: book.billingStartedAt === null || at < book.billingStartedAt,
+    negative: count.digits < 0n,
   });
 }
 
@@ -27,9 +28,11 @@ export function startBilling(book: SkuBook, at: number): void {
   if (book.billingStartedAt === null || at < book.billingStartedAt) book.billingStartedAt = at;
 }
 
-/** The end of a SKU's billing; a repeated end keeps the first. */
-export function endBilling(book: SkuBook, at: number): void {
-  book.endedAt ??= at;
+/** The end of a SKU's billing (`on`: the termination day given); a repeated end keeps the first. */
+export function endBilling(book: SkuBook, at: number, on: string | null = null): void {
+  if (book.endedAt !== null) return;
+  book.endedAt = at;
+  book.endedOn = on;
 }
 
 /** One line of `GET /_sandbox/ledger`: an order's SKU in one month. */
@@ -46,8 +49,12 @@ export interface LedgerLine {
   reports: number;
   /** Of those, how many arrived in the month-end blackout. */
   lateReports: number;
+  /** Of those, how many had a count below zero (accepted, they reduce the bill). */
+  negativeReports: number;
   /** The SKU's end (the same on each of its lines); null while it runs. */
   endedAt: string | null;
+  /** The day the customer terminated as the provider gave it (v1's `expired-date`), else null. */
+  endedOn: string | null;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -78,7 +85,9 @@ export function skuLines(
       usageCount: decimalJson(sum),
       reports: entries.length,
       lateReports: entries.filter((entry) => entry.late).length,
+      negativeReports: entries.filter((entry) => entry.negative).length,
       endedAt: iso(book.endedAt),
+      endedOn: book.endedOn,
     };
   });
 }

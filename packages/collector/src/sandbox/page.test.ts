@@ -70,4 +70,42 @@ describe('sandbox page', () => {
       /<td data-label="Received at"><time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z">\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC<\/time><\/td>/,
     );
   });
+
+  it('masks the provider key in every call it shows, keeping it whole in /_sandbox/calls', async () => {
+    const key = 'PK-LIVE-7f3a9c';
+    const url = await listen(createSandboxApp({ providerKey: key }));
+    const call = { ...base, providerKey: key };
+    await withOrder(url, ['SKU-1']);
+    await postJson(`${url}/start-billing/`, { ...call, productSkus: ['SKU-1'] });
+    await postJson(`${url}/saas-usage/`, { ...call, productSku: 'SKU-1', usageCount: 1 });
+    await postJson(`${url}/saas-usage/end`, { ...call, productSkus: ['SKU-1'] });
+    const tracking = { partnerKey: key, serviceName: 's', customerId: 'c-1' };
+    await postJson(`${url}/api/SaasTrackings`, {
+      ...tracking,
+      purchasedAt: '2026-03-01T00:00:00Z',
+    });
+    const html = await (await fetch(url)).text();
+    expect(html).not.toContain(key);
+    expect(html.match(/<td data-label="providerKey">PK-L…<\/td>/g)).toHaveLength(3);
+    expect(html).toContain('<td data-label="partnerKey">PK-L…</td>');
+    // The sandbox's own record of what it received, for tests comparing bodies.
+    const calls = (await (await fetch(`${url}/_sandbox/calls`)).json()) as {
+      body: { providerKey?: string };
+    }[];
+    expect(calls.filter((c) => c.body.providerKey === key)).toHaveLength(3);
+  });
+
+  it('masks a v1 providerkey too, and a short key down to half of it', async () => {
+    const url = await listen(createSandboxApp({ providerKey: 'PK-1', api: 'v1' }));
+    await postJson(`${url}/_sandbox/orders`, {
+      customerId: 'c-1',
+      productId: 1,
+      productSkus: ['S'],
+    });
+    const update = { coid: 'c-1', expired: false, sku: 'S', count: 1, providerkey: 'PK-1' };
+    expect((await postJson(`${url}/update-subscription/`, update)).status).toBe(201);
+    const html = await (await fetch(url)).text();
+    expect(html).toContain('<td data-label="providerkey">PK…</td>');
+    expect(html).not.toContain('PK-1');
+  });
 });

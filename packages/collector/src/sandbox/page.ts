@@ -62,6 +62,21 @@ const dashboardOf = (provisionUrl: string | undefined): string | undefined => {
 
 const REFRESH_SECONDS = 2;
 
+// The key fields of the calls: the page shows enough to tell keys apart, never a whole key
+// (a screen share or a shared demo must not give it away). /_sandbox/calls keeps them whole.
+const KEY_FIELDS = new Set(['providerKey', 'providerkey', 'partnerKey']);
+
+// A key cut to its first 4 characters, at most half of it, then "…".
+function maskKey(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return `${value.slice(0, Math.min(4, Math.floor(value.length / 2)))}…`;
+}
+
+const cellOf = (field: string, value: unknown) => {
+  if (field === 'purchasedAt') return timeCell(value);
+  return KEY_FIELDS.has(field) ? maskKey(value) : value;
+};
+
 /**
  * The sandbox's HTML page: the calls it received, per endpoint, and the Buy attempts.
  * `provisionUrl` is where Buy sends orders, for a link to that collector's dashboard.
@@ -74,7 +89,7 @@ export function renderSandboxPage(state: SandboxState, provisionUrl?: string): s
     const rows = calls.map(({ id, receivedAt, body }) => [
       id,
       timeCell(receivedAt),
-      ...fields.map((field) => (field === 'purchasedAt' ? timeCell(body[field]) : body[field])),
+      ...fields.map((field) => cellOf(field, body[field])),
     ]);
     return `<section id="calls-${endpoint}">
 <div class="section-head"><h2>${heading}</h2><code>POST ${ENDPOINT_PATHS[endpoint]}</code></div>

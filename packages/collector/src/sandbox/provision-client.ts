@@ -60,7 +60,10 @@ function refusalMessage(text: string, status: number): string {
   return cap(message) || `The provider refused the order (HTTP ${status}).`;
 }
 
-// v2 (seed 002): 2xx with `customerId`. v1 (seed 003): 201 with the provider's `coid`.
+// The one success status of each API: seed 002's 200, seed 003's 201.
+const SUCCESS = { v2: { status: 200, seed: 'seed 002' }, v1: { status: 201, seed: 'v1' } };
+
+// v2 (seed 002): 200 with `customerId`. v1 (seed 003): 201 with the provider's `coid`.
 function completion(
   status: number,
   text: string,
@@ -70,8 +73,10 @@ function completion(
   const json = truncated ? undefined : parseJson(text);
   const field = api === 'v1' ? 'coid' : 'customerId';
   const id = isObject(json) ? json[field] : undefined;
-  if (api === 'v1' && status !== 201) {
-    return { outcome: 'failed', status, reason: `the provider answered ${status}, not v1's 201` };
+  const success = SUCCESS[api];
+  if (status !== success.status) {
+    const reason = `the provider answered ${status}, not ${success.seed}'s ${success.status}`;
+    return { outcome: 'failed', status, reason };
   }
   // The seed asks for a string but allows a number "passed as a string"; accept both.
   if ((typeof id === 'string' && id !== '') || (typeof id === 'number' && Number.isFinite(id))) {
@@ -97,9 +102,9 @@ function describeFailure(error: unknown, timeoutMs: number): string {
 
 /**
  * Sends a provisioning request as the marketplace does (JSON, bearer token, one attempt,
- * redirects not followed so the token goes nowhere else) and classifies the answer:
- * 2xx with a customerId completes (v1: 201 with a coid), 4xx refuses with the provider's message, anything else
- * (5xx, a timeout, no answer) fails.
+ * redirects not followed so the token goes nowhere else) and classifies the answer: 200
+ * with a customerId completes (v1: 201 with a coid), 4xx refuses with the provider's
+ * message, anything else (another 2xx, 5xx, a timeout, no answer) fails.
  */
 export async function requestProvisioning(
   config: ProvisioningConfig,

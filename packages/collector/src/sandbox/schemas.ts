@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDay } from './calendar-day.js';
 
 // What the marketplace accepts, as far as the seed documents describe it. Every error
 // names the field, so a 400 tells the caller exactly what to fix.
@@ -78,9 +79,14 @@ export const saasUsageSchema = strictBody({
 /** `POST /saas-usage/end`. */
 export const saasUsageEndSchema = strictBody({ ...v2Base, productSkus: skuList('productSkus') });
 
+// The day a customer terminated: a real day of the calendar, never any string.
+const calendarDay = (name: string) =>
+  required(name).refine(isCalendarDay, { error: `${name} must be a date YYYY-MM-DD` });
+
 /**
  * `POST /update-subscription/` (v1, seed 003): `coid`, `expired`, `sku` and `providerkey`
- * required, `count` a number when given, `expired-date` required when `expired` is true.
+ * required, `count` a number when given, `expired-date` (`YYYY-MM-DD`) required when
+ * `expired` is true.
  */
 export const updateSubscriptionSchema = strictBody({
   coid: required('coid'),
@@ -88,7 +94,7 @@ export const updateSubscriptionSchema = strictBody({
     error: (issue) =>
       issue.input === undefined ? 'expired is required' : 'expired must be true or false',
   }),
-  'expired-date': required('expired-date').optional(),
+  'expired-date': calendarDay('expired-date').optional(),
   sku: required('sku'),
   count: number('count').optional(),
   providerkey: required('providerkey'),

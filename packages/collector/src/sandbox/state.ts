@@ -122,13 +122,14 @@ export function takeMode(state: SandboxState, endpoint: Endpoint): ModeSetting {
   return current;
 }
 
-/** Records an accepted call and returns its id (one sequence across endpoints). */
+/** Records an accepted call received `at` and returns its id (one sequence across endpoints). */
 export function recordCall(
   state: SandboxState,
   endpoint: Endpoint,
   body: Record<string, unknown>,
+  at: number,
 ): number {
-  const receivedAt = new Date(state.books.clock.now()).toISOString();
+  const receivedAt = new Date(at).toISOString();
   const call = { id: state.nextId++, receivedAt, body };
   state.calls.push({ ...call, endpoint });
   if (endpoint === 'SaasTrackings') state.received.push(call);

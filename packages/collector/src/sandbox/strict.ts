@@ -1,17 +1,20 @@
 import { numberText } from '../exact-json.js';
 import { type BookOrder, type Books, type SkuBook, skuOf } from './books.js';
+import { terminationDayProblem } from './calendar-day.js';
 import { parseDecimal } from './exact-sum.js';
 import { addUsage, endBilling, startBilling } from './ledger.js';
 
 /**
  * What the marketplace refuses across calls, as the books show it, and what an accepted call
- * writes in them. Each check returns why a call is refused (shown after the seed's "Invalid
- * Input" message), or applies the call and returns null: a refused call changes nothing.
+ * writes in them, dated `now` (the instant the call is recorded as received). Each check
+ * returns why a call is refused (shown after the seed's "Invalid Input" message), or applies
+ * the call and returns null: a refused call changes nothing.
  */
 export type BooksEntry = (
   books: Books,
   body: Record<string, unknown>,
   exact: unknown,
+  now: number,
 ) => string | null;
 
 interface V2Call {
@@ -55,12 +58,11 @@ function skusOf(order: BookOrder, skus: readonly string[], open: boolean): SkuBo
 
 const v2Skus =
   (open: boolean, apply: (book: SkuBook, at: number) => void): BooksEntry =>
-  (books, body) => {
+  (books, body, _exact, now) => {
     const order = orderOf(books, body as unknown as V2Call);
     if (typeof order === 'string') return order;
     const found = skusOf(order, body.productSkus as string[], open);
     if (typeof found === 'string') return found;
-    const now = books.clock.now();
     for (const book of found) apply(book, now);
     return null;
   };
@@ -79,22 +81,23 @@ const countOf = (exact: unknown, field: string) => {
 };
 
 /** `/saas-usage/`: a SKU of a known order that has not ended; the count summed exactly. */
-export const usageEntry: BooksEntry = (books, body, exact) => {
+export const usageEntry: BooksEntry = (books, body, exact, now) => {
   const order = orderOf(books, body as unknown as V2Call);
   if (typeof order === 'string') return order;
   const found = skusOf(order, [body.productSku as string], true);
   if (typeof found === 'string') return found;
   const count = countOf(exact, 'usageCount');
   if (count === null) return 'usageCount must be a number';
-  for (const book of found) addUsage(book, count, books.clock.now());
+  for (const book of found) addUsage(book, count, now);
   return null;
 };
 
 /**
  * v1's `/update-subscription/` (seed 003): a SKU of an order the marketplace provisioned under
- * v1 (its coid), not expired; `count` is usage on the bill, `expired` ends the SKU.
+ * v1 (its coid), not expired; `count` is usage on the bill, `expired` ends the SKU on the
+ * `expired-date` given (from the order's day to today, in Chicago), received now.
  */
-export const updateSubscriptionEntry: BooksEntry = (books, body, exact) => {
+export const updateSubscriptionEntry: BooksEntry = (books, body, exact, now) => {
   const keyProblem = keyError(books, String(body.providerkey));
   if (keyProblem !== null) return keyProblem.replace('providerKey', 'providerkey');
   const order = books.orders.get(String(body.coid));
@@ -105,10 +108,14 @@ export const updateSubscriptionEntry: BooksEntry = (books, body, exact) => {
   if (typeof found === 'string') return found;
   const count = body.count === undefined ? undefined : countOf(exact, 'count');
   if (count === null) return 'count must be a number';
-  const now = books.clock.now();
+  const endedOn = body.expired === true ? String(body['expired-date']) : null;
+  if (endedOn !== null) {
+    const dayProblem = terminationDayProblem(endedOn, order.orderedAt, now);
+    if (dayProblem !== null) return dayProblem;
+  }
   for (const book of found) {
     if (count !== undefined) addUsage(book, count, now);
-    if (body.expired === true) endBilling(book, now);
+    if (endedOn !== null) endBilling(book, now, endedOn);
   }
   return null;
 };

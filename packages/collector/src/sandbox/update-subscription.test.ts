@@ -27,6 +27,26 @@ describe('sandbox /update-subscription/ (v1)', () => {
       { ...valid, expired: true },
       'expired-date is required when expired is true',
     ],
+    [
+      'expired-date not a date',
+      { ...valid, expired: true, 'expired-date': 'banana' },
+      'expired-date must be a date YYYY-MM-DD',
+    ],
+    [
+      'expired-date no day of the calendar',
+      { ...valid, expired: true, 'expired-date': '2026-02-30' },
+      'expired-date must be a date YYYY-MM-DD',
+    ],
+    [
+      'expired-date before the order’s day',
+      { ...valid, expired: true, 'expired-date': '2026-03-09' },
+      'expired-date 2026-03-09 is before the order’s day (2026-03-10, Chicago)',
+    ],
+    [
+      'expired-date after the day of receipt',
+      { ...valid, expired: true, 'expired-date': '2026-03-11' },
+      'expired-date 2026-03-11 is after the day it was received (2026-03-10, Chicago)',
+    ],
     ['count as text', { ...valid, count: '3' }, 'count must be a number'],
     ['an unknown field', { ...valid, extra: 1 }, 'unexpected field(s): extra'],
     [
@@ -83,10 +103,17 @@ describe('sandbox /update-subscription/ (v1)', () => {
         usageCount: 0,
         reports: 0,
         lateReports: 0,
+        negativeReports: 0,
         endedAt: '2026-07-31T12:00:00.000Z',
+        endedOn: '2026-07-31',
       },
       expect.objectContaining({ period: '2026-07', usageCount: 3.7, reports: 2 }),
-      expect.objectContaining({ productSku: 'SKU-2', period: '2026-03', endedAt: null }),
+      expect.objectContaining({
+        productSku: 'SKU-2',
+        period: '2026-03',
+        endedAt: null,
+        endedOn: null,
+      }),
     ]);
     // After the expiry, the SKU takes no more updates.
     const late = await s.update(valid);
@@ -94,5 +121,33 @@ describe('sandbox /update-subscription/ (v1)', () => {
       400,
       { error: FAILURE, detail: 'SKU-1 has ended for this order' },
     ]);
+  });
+
+  it('takes the termination day the provider gives, from the order’s day to the day of receipt in Chicago', async () => {
+    const s = await v1Sandbox();
+    // 00:30 on April 2 in UTC is still April 1 in Chicago: that is the day of receipt.
+    s.at('2026-04-02T00:30:00Z');
+    const end = (sku: string, date: string) =>
+      s.update({ coid: 'c-1', expired: true, 'expired-date': date, sku, providerkey: 'PK-1' });
+    const tooLate = await end('SKU-1', '2026-04-02');
+    expect([tooLate.status, await tooLate.json()]).toEqual([
+      400,
+      {
+        error: FAILURE,
+        detail: 'expired-date 2026-04-02 is after the day it was received (2026-04-01, Chicago)',
+      },
+    ]);
+    expect((await end('SKU-1', '2026-04-01')).status).toBe(201);
+    expect((await end('SKU-2', '2026-03-10')).status).toBe(201);
+    const ends = (await s.ledger()).map((l) => [l.productSku, l.period, l.endedAt, l.endedOn]);
+    expect(ends).toEqual([
+      ['SKU-1', '2026-03', '2026-04-02T00:30:00.000Z', '2026-04-01'],
+      ['SKU-1', '2026-04', '2026-04-02T00:30:00.000Z', '2026-04-01'],
+      ['SKU-2', '2026-03', '2026-04-02T00:30:00.000Z', '2026-03-10'],
+      ['SKU-2', '2026-04', '2026-04-02T00:30:00.000Z', '2026-03-10'],
+    ]);
+    const bill = await (await fetch(`${s.url}/marketplace/orders/c-1/bill`)).text();
+    expect(bill).toContain('<td data-label="Terminated on">2026-04-01</td>');
+    expect(bill).toContain('<td data-label="Terminated on">2026-03-10</td>');
   });
 });

@@ -7,6 +7,8 @@ import { createCollector } from '../collector.js';
 import type { RelayConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { createSandboxApp } from '../sandbox/app.js';
+import { billingOfModels } from '../sandbox/billing-setting.js';
+import { DEFAULT_PRODUCT } from '../sandbox/options.js';
 import type { RelayStatus } from '../store/types.js';
 import { testConfig } from './config.js';
 import { listen, postJson, waitFor } from './http.js';
@@ -65,10 +67,12 @@ export async function startChain(
     },
     relay,
   );
-  const { providerKey, api } = config.marketplace;
+  const { providerKey, api, skuBilling } = config.marketplace;
   sandboxApp = createSandboxApp({
     ...(providerKey !== null && { providerKey }),
     api,
+    // The marketplace starts each SKU as the collector's CLM_SKU_BILLING says it does.
+    product: { ...DEFAULT_PRODUCT, billing: billingOfModels(skuBilling) },
     ...(options.clock && { clock: options.clock }),
   });
   const dbPath = config.dbPath;
