@@ -8,7 +8,7 @@ import {
   windowMs,
 } from './config';
 // The localStorage entry and the cookie share one name.
-import { newest, NAME as REFERRAL_KEY, share } from './cookie';
+import { NAME as REFERRAL_KEY, referral, share } from './cookie';
 import { now, stringify } from './globals';
 import { eventId } from './id';
 import { log, WHY } from './log';
@@ -18,18 +18,11 @@ import { clean } from './text';
 import { send } from './transport';
 import type { Options, PurchaseResult, Referral, SkipReason } from './types';
 
+export { referral };
+
 // One expression, which minifies smallest; the debug build's message is send()'s.
 const beacon = (type: string, fields: object): unknown =>
   send(stringify({ v: 1, type, id: eventId(), key: providerKey, service, ...fields, time: now() }));
-
-/**
- * The referral stored within the window, or `null`. With a cookie domain, the cookie's
- * referral where it is newer than this page's own (a later landing on another subdomain).
- */
-export const referral = (): Referral | null => {
-  const ref = newest(read<Referral>(REFERRAL_KEY));
-  return ref && now() - ref.at < windowMs ? ref : null;
-};
 
 // The referral of this page's URL, if any: announced once, then stored and shared. The visit
 // beacon goes first, so it is not lost where the cookie cannot be written (sandboxed pages).
