@@ -65,6 +65,17 @@ describe('data-cookie-domain', () => {
     expect(JSON.parse(decodeURIComponent(value))).toEqual(whole);
   });
 
+  it('gives the cookie a whole number of seconds for a fractional window, which browsers keep', async () => {
+    captureBeacons();
+    const writes = cookieWrites();
+    visit('/?clm_ref=R1');
+    // 0.7 days is 60,479.99999999999 s in floating point: a max-age browsers ignore, leaving
+    // a session cookie that can outlive the window.
+    (await load()).init({ ...options, windowDays: 0.7 });
+    const maxAges = writes.mock.calls.map(([text]) => /;max-age=([^;]*)/.exec(text)?.[1]);
+    expect(maxAges).toEqual(['60479', '60479']);
+  });
+
   it('gives a page with no referral of its own the cookie’s, and sends its purchase', async () => {
     const { sent } = captureBeacons();
     sharedCookie({ id: 'R8', at: Date.now() - DAY, utm: { campaign: 'spring' } });

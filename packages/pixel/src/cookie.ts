@@ -46,10 +46,12 @@ export const referral = (): Referral | null => {
 export const share = (ref: Referral): void => {
   if (!cookieDomain) return;
   // `;secure` on https only: the fifth character of `https:` is `s`; that of `http:` a colon,
-  // and browsers ignore the unknown attribute `:ecure`.
+  // and browsers ignore the unknown attribute `:ecure`. Max-age in whole seconds: browsers
+  // ignore one with a fraction (0.7 days), and the cookie would last the session instead;
+  // `| 0` holds windows up to 24,855 days (2^31 s), the README says.
   for (const fields of [['id', 'at'], null]) {
     // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is async, and missing in Firefox and older Safari.
-    document.cookie = `${NAME}=${encodeURIComponent(stringify(ref, fields))};domain=${cookieDomain};path=/;max-age=${windowMs / 1e3};samesite=lax;${location.protocol[4]}ecure`;
+    document.cookie = `${NAME}=${encodeURIComponent(stringify(ref, fields))};domain=${cookieDomain};path=/;max-age=${(windowMs / 1e3) | 0};samesite=lax;${location.protocol[4]}ecure`;
   }
   log('wrote cookie clm_ref on', cookieDomain, ref);
 };
