@@ -55,3 +55,11 @@ export const rootReadmeHtmlLines = (): string[] => {
   const blocks = readFileSync(`${REPO}README.md`, 'utf8').matchAll(/```html\n([\s\S]*?)```/g);
   return [...blocks].flatMap((block) => (block[1] ?? '').split('\n'));
 };
+
+/** The root README's fenced `js` block that contains `text`. */
+export const rootReadmeJs = (text: string): string => {
+  const blocks = readFileSync(`${REPO}README.md`, 'utf8').matchAll(/```js\n([\s\S]*?)```/g);
+  const block = [...blocks].map((b) => b[1] ?? '').find((code) => code.includes(text));
+  if (block === undefined) throw new Error(`no js block with ${text} in README.md`);
+  return block;
+};

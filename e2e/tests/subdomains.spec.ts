@@ -1,6 +1,7 @@
 import { readPurchaseEvents, readTrackings } from '../support/attribution.js';
 import { beaconsDuring, pixelReady } from '../support/beacons.js';
 import { defaultSetup, expect, test } from '../support/fixtures.js';
+import { rootReadmeJs } from '../support/readme.js';
 import {
   SITE_DOMAIN,
   type SubdomainSite,
@@ -162,3 +163,53 @@ withSite(
     expect(await page.context().cookies()).toEqual([]);
   },
 );
+
+type Fetch = (url: string, init: RequestInit) => Promise<unknown>;
+type Handler = (req: unknown, res: unknown) => Promise<void>;
+
+// The README's Express example as written, with fetch, the app and the account stubbed: one
+// signup with a referral cookie, what it logged and where it sent the user.
+const readmeSignup = (fetch: Fetch) => {
+  let handler: Handler | undefined;
+  const app = {
+    post: (_path: string, h: Handler) => {
+      handler = h;
+    },
+  };
+  const createAccount = async () => ({ id: 'cust-1001' });
+  new Function('fetch', 'app', 'createAccount', rootReadmeJs('reportToMarketplace'))(
+    fetch,
+    app,
+    createAccount,
+  );
+  const warnings: string[] = [];
+  const redirects: unknown[][] = [];
+  const cookie = `a=1; clm_ref=${encodeURIComponent(JSON.stringify({ id: 'R-42', at: 1 }))}`;
+  const req = { headers: { cookie }, body: {}, log: { warn: (m: string) => warnings.push(m) } };
+  const signup = () => handler?.(req, { redirect: (...args: unknown[]) => redirects.push(args) });
+  return { signup, warnings, redirects };
+};
+
+test("the README's backend example sends the user on at once, and gives up on a collector that does not answer", async () => {
+  let init: RequestInit | undefined;
+  const example = readmeSignup((_url, given) => {
+    init = given;
+    return new Promise((_resolve, reject) =>
+      given.signal?.addEventListener('abort', () => reject(given.signal?.reason)),
+    );
+  });
+  await example.signup();
+  expect(example.redirects).toEqual([[303, '/welcome']]);
+  expect(init?.signal).toBeInstanceOf(AbortSignal);
+  await expect
+    .poll(() => example.warnings, { timeout: 5_000 })
+    .toEqual(['marketplace report failed: TimeoutError']);
+});
+
+test("the README's backend example logs a refused report by its status, without the customer", async () => {
+  const example = readmeSignup(async () => ({ ok: false, status: 401 }));
+  await example.signup();
+  expect(example.redirects).toEqual([[303, '/welcome']]);
+  await expect.poll(() => example.warnings).toEqual(['marketplace report refused: HTTP 401']);
+  expect(example.warnings.join()).not.toMatch(/cust-1001|R-42/);
+});

@@ -16,12 +16,15 @@ const silent = {
 };
 
 // For the size budget only (scripts/size.mjs): pixel.js as it would be without the
-// cross-subdomain cookie, written outside dist/ so that it is never published.
+// cross-subdomain cookie, written outside dist/ so that it is never published: referral()
+// is the page's own, within the window, as src/cookie.ts has it without a cookie domain.
 const noCookie = {
   name: 'no-cookie',
   load: (id) =>
     /[/\\]src[/\\]cookie\.ts$/.test(id)
-      ? "export const NAME = 'clm_ref'; export const newest = (own) => own; export const share = () => {};"
+      ? `import { windowMs } from './config'; import { now } from './globals'; import { read } from './storage';
+export const NAME = 'clm_ref'; export const share = () => {};
+export const referral = () => { const ref = read(NAME); return now() - ref?.at < windowMs ? ref : null; };`
       : null,
 };
 

@@ -65,6 +65,17 @@ describe('data-cookie-domain', () => {
     expect(JSON.parse(decodeURIComponent(value))).toEqual(whole);
   });
 
+  it('gives the cookie a whole number of seconds for a fractional window, which browsers keep', async () => {
+    captureBeacons();
+    const writes = cookieWrites();
+    visit('/?clm_ref=R1');
+    // 0.7 days is 60,479.99999999999 s in floating point: a max-age browsers ignore, leaving
+    // a session cookie that can outlive the window.
+    (await load()).init({ ...options, windowDays: 0.7 });
+    const maxAges = writes.mock.calls.map(([text]) => /;max-age=([^;]*)/.exec(text)?.[1]);
+    expect(maxAges).toEqual(['60479', '60479']);
+  });
+
   it('gives a page with no referral of its own the cookie’s, and sends its purchase', async () => {
     const { sent } = captureBeacons();
     sharedCookie({ id: 'R8', at: Date.now() - DAY, utm: { campaign: 'spring' } });
@@ -105,6 +116,39 @@ describe('data-cookie-domain', () => {
     setCookie('clm_ref=%7Bnot%20json;domain=site.test;path=/');
     expect(pixel.referral()).toBeNull();
     expect(await pixel.purchase('c1')).toEqual({ sent: false, reason: 'no-referral' });
+  });
+
+  it('keeps the page’s own referral over a clm_ref cookie it did not write', async () => {
+    captureBeacons();
+    visit('/?clm_ref=MINE');
+    const pixel = await load();
+    pixel.init(options);
+    clearCookie();
+    // What a backend may store under the same name, raw or as other JSON.
+    const foreign = ['12345', '%7B%22id%22%3A%22X%22%7D', 'null', '%22R9%22'];
+    for (const value of foreign) {
+      setCookie(`clm_ref=${value};domain=site.test;path=/`);
+      expect(pixel.referral()?.id, value).toBe('MINE');
+    }
+    expect(await pixel.purchase('c1')).toEqual({ sent: true });
+  });
+
+  it('never takes a newer cookie without a usable id, with a referral of its own or none', async () => {
+    captureBeacons();
+    const pixel = await load();
+    pixel.init(options);
+    const at = Date.now();
+    const noIds = [{ at }, { id: 5, at }, { id: '', at }, { id: ['R1'], at }, { id: null, at }];
+    for (const shared of noIds) {
+      sharedCookie(shared as unknown as Referral);
+      expect(pixel.referral(), JSON.stringify(shared)).toBeNull();
+    }
+    expect(await pixel.purchase('c1')).toEqual({ sent: false, reason: 'no-referral' });
+    localStorage.setItem('clm_ref', JSON.stringify({ id: 'MINE', at: Date.now() - DAY, utm: {} }));
+    for (const shared of noIds) {
+      sharedCookie(shared as unknown as Referral);
+      expect(pixel.referral()?.id, JSON.stringify(shared)).toBe('MINE');
+    }
   });
 
   it('neither reads nor writes a cookie without the option', async () => {

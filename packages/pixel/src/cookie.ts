@@ -3,30 +3,37 @@
 // The value is the referral as JSON, URI-encoded, so a provider's backend reads it with
 // `JSON.parse(decodeURIComponent(value))` and passes it on with `POST /api/purchases`.
 import { cookieDomain, windowMs } from './config';
-import { parse, stringify } from './globals';
+import { DEBUG } from './debug';
+import { now, parse, stringify } from './globals';
 import { log } from './log';
+import { read } from './storage';
 import type { Referral } from './types';
 
 export const NAME = 'clm_ref';
 
 /**
- * The page's own referral, or the cookie's where it is newer (a later landing on another
- * subdomain) or the page has none; without a cookie domain, the page's own.
+ * The referral stored within the window, or `null`. With a cookie domain, the cookie's
+ * referral where it is newer than this page's own (a later landing on another subdomain) or
+ * the page has none. A `clm_ref` the pixel did not write (a backend's raw `12345`, other
+ * JSON) never replaces the page's own. Only the first `clm_ref` the browser lists is read
+ * (the README says what that means for a host-only cookie of the same name).
  */
-export const newest = (own: Referral | undefined): Referral | undefined => {
-  if (cookieDomain) {
-    try {
-      // URLSearchParams decodes what encodeURIComponent wrote; browsers join cookies with "; ".
-      // Without a cookie, `shared` is null and reading its time throws: the page's own stays.
-      const shared: Referral = parse(
-        new URLSearchParams(document.cookie.replace(/; /g, '&')).get(NAME) as string,
-      );
-      if (shared) log('read cookie clm_ref:', shared);
-      // Without a referral of its own, the comparison is false and the shared one is taken.
-      if (!((own?.at as number) >= shared.at)) own = shared;
-    } catch {}
-  }
-  return own;
+export const referral = (): Referral | null => {
+  let ref = read<Referral>(NAME);
+  try {
+    // Without a cookie domain the cookie is not read: `shared` is undefined, and reading its
+    // id throws. URLSearchParams decodes what encodeURIComponent wrote; browsers join
+    // cookies with "; ".
+    const shared =
+      cookieDomain &&
+      parse(new URLSearchParams(document.cookie.replace(/; /g, '&')).get(NAME) as string);
+    if (DEBUG && shared) log('read cookie clm_ref:', shared);
+    // Only with a non-empty string id (of the JSON types, only a string has `big`) and a time
+    // newer than the page's: a missing or non-numeric time compares false.
+    if (shared.id?.big && shared.id && shared.at > ((ref?.at as number) || 0)) ref = shared;
+  } catch {}
+  // Nothing stored, or no time: NaN, and the comparison is false.
+  return now() - (ref?.at as number) < windowMs ? (ref as Referral) : null;
 };
 
 /**
@@ -39,10 +46,12 @@ export const newest = (own: Referral | undefined): Referral | undefined => {
 export const share = (ref: Referral): void => {
   if (!cookieDomain) return;
   // `;secure` on https only: the fifth character of `https:` is `s`; that of `http:` a colon,
-  // and browsers ignore the unknown attribute `:ecure`.
+  // and browsers ignore the unknown attribute `:ecure`. Max-age in whole seconds: browsers
+  // ignore one with a fraction (0.7 days), and the cookie would last the session instead;
+  // `| 0` holds windows up to 24,855 days (2^31 s), the README says.
   for (const fields of [['id', 'at'], null]) {
     // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is async, and missing in Firefox and older Safari.
-    document.cookie = `${NAME}=${encodeURIComponent(stringify(ref, fields))};domain=${cookieDomain};path=/;max-age=${windowMs / 1e3};samesite=lax;${location.protocol[4]}ecure`;
+    document.cookie = `${NAME}=${encodeURIComponent(stringify(ref, fields))};domain=${cookieDomain};path=/;max-age=${(windowMs / 1e3) | 0};samesite=lax;${location.protocol[4]}ecure`;
   }
   log('wrote cookie clm_ref on', cookieDomain, ref);
 };

@@ -8,7 +8,7 @@ import {
   windowMs,
 } from './config';
 // The localStorage entry and the cookie share one name.
-import { newest, NAME as REFERRAL_KEY, share } from './cookie';
+import { NAME as REFERRAL_KEY, referral, share } from './cookie';
 import { now, stringify } from './globals';
 import { eventId } from './id';
 import { log, WHY } from './log';
@@ -18,21 +18,11 @@ import { clean } from './text';
 import { send } from './transport';
 import type { Options, PurchaseResult, Referral, SkipReason } from './types';
 
+export { referral };
+
 // One expression, which minifies smallest; the debug build's message is send()'s.
 const beacon = (type: string, fields: object): unknown =>
-  send(
-    beaconUrl as string,
-    stringify({ v: 1, type, id: eventId(), key: providerKey, service, ...fields, time: now() }),
-  );
-
-/**
- * The referral stored within the window, or `null`. With a cookie domain, the cookie's
- * referral where it is newer than this page's own (a later landing on another subdomain).
- */
-export const referral = (): Referral | null => {
-  const ref = newest(read<Referral>(REFERRAL_KEY));
-  return ref && now() - ref.at < windowMs ? ref : null;
-};
+  send(stringify({ v: 1, type, id: eventId(), key: providerKey, service, ...fields, time: now() }));
 
 // The referral of this page's URL, if any: announced once, then stored and shared. The visit
 // beacon goes first, so it is not lost where the cookie cannot be written (sandboxed pages).
@@ -79,7 +69,8 @@ const attempt = (customerId: unknown): SkipReason | undefined => {
   // A string, or a number turned into one.
   const text = `${customerId}`;
   const id = (customerId === text || customerId === +text) && clean(text);
-  if (!id || id.length > 256) return 'invalid-id';
+  // Over 256 UTF-16 units: there is a unit at index 256.
+  if (!id || id[256]) return 'invalid-id';
   if (id !== text) log('customer id cleaned (NFC, no control or invisible characters):', id);
   const ref = referral();
   if (!ref && requireReferral) return 'no-referral';
@@ -88,12 +79,11 @@ const attempt = (customerId: unknown): SkipReason | undefined => {
   let hash = 0;
   for (const ch of `${service}|${id}`) hash = (hash * 65599 + (ch.codePointAt(0) as number)) | 0;
   const sentKey = `clm_sent_${hash}`;
-  const at = now();
   // Never sent: NaN, and the comparison is false.
-  if (at - (read(sentKey) as number) < windowMs) return 'already-sent';
+  if (now() - (read(sentKey) as number) < windowMs) return 'already-sent';
   // The browser took neither transport: not marked as sent, so a later call retries.
   if (!beacon('purchase', { customerId: id, ref })) return 'error';
-  write(sentKey, at);
+  write(sentKey, now());
 };
 
 /**

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { captureLogger } from '../test-support/chain.js';
 import { createPageSites, siteOf } from './page-sites.js';
 
-// What observe() reads of a request: its headers, and Express's hostname behind a proxy.
-const beacon = (headers: Record<string, string>, hostname?: string) =>
-  ({ headers, hostname }) as unknown as Request;
+// What observe() reads of a request: its headers, and Express's hostname behind a proxy. A
+// beacon the browser sent from another site, unless the headers say otherwise.
+const beacon = (headers: Record<string, string | undefined>, hostname?: string) =>
+  ({ headers: { 'sec-fetch-site': 'cross-site', ...headers }, hostname }) as unknown as Request;
 
 const watch = () => {
   const logger = captureLogger();
@@ -30,7 +31,6 @@ describe('createPageSites', () => {
     sites.observe(
       beacon({ origin: 'https://www.provider.example', host: 'collect.provider.example' }),
     );
-    sites.observe(beacon({ origin: 'http://127.0.0.1:3000', host: '127.0.0.1:8080' }));
     expect(logger.lines).toEqual([]);
     expect(sites.crossSite()).toEqual([]);
   });
@@ -75,11 +75,44 @@ describe('createPageSites', () => {
 
   it("takes the collector's host from X-Forwarded-Host as Express reads it", () => {
     const { sites } = watch();
-    const headers = { origin: 'https://www.provider.example', host: '10.0.0.5:8080' };
+    const headers = { origin: 'https://www.provider.example', host: 'collector.internal.test' };
     sites.observe(beacon({ ...headers, 'x-forwarded-host': 'x' }, 'collect.provider.example'));
     expect(sites.crossSite()).toEqual([]);
     sites.observe(beacon(headers));
-    expect(sites.crossSite().map((p) => p.collectorSite)).toEqual(['10.0.0.5']);
+    expect(sites.crossSite().map((p) => p.collectorSite)).toEqual(['internal.test']);
+  });
+
+  it('counts only what the browser itself calls cross-site', () => {
+    const { logger, sites } = watch();
+    const page = { origin: 'https://www.provider.example', host: 'provider-analytics.com' };
+    // same-site: a proxy in front may have rewritten Host; none or no header: not a page's
+    // fetch or beacon (a client that is not a browser sends none).
+    for (const site of ['same-origin', 'same-site', 'none', undefined])
+      sites.observe(beacon({ ...page, 'sec-fetch-site': site }));
+    expect(logger.lines).toEqual([]);
+    expect(sites.crossSite()).toEqual([]);
+    sites.observe(beacon(page));
+    expect(sites.crossSite()).toEqual([expect.objectContaining({ beacons: 1 })]);
+    expect(logger.lines).toEqual([
+      expect.stringContaining('beacons from pages on provider.example'),
+    ]);
+  });
+
+  it('compares nothing, and says so once, when its host has no registrable domain', () => {
+    const { logger, sites } = watch();
+    // Behind a proxy that does not pass Host on: Kubernetes services, nginx's default.
+    for (const host of ['127.0.0.1:8080', 'collector', 'COLLECTOR.', '[::1]:3000', 'localhost'])
+      for (const origin of ['https://www.provider.example', 'https://shop.example'])
+        sites.observe(beacon({ origin, host }));
+    expect(sites.crossSite()).toEqual([]);
+    expect(logger.lines).toEqual([
+      expect.stringMatching(
+        /^\[collector\] warn: cannot tell whether beacons come from pages on another site: this collector's host "127\.0\.0\.1" has no registrable domain .*proxy_set_header Host/,
+      ),
+    ]);
+    // A page on an IP address is still compared with a collector's domain.
+    sites.observe(beacon({ origin: 'http://127.0.0.1:3000', host: 'collect.provider.example' }));
+    expect(sites.crossSite().map((p) => p.pageSite)).toEqual(['127.0.0.1']);
   });
 
   it('ignores beacons whose page it cannot tell, and bounds what it keeps', () => {
@@ -92,5 +125,19 @@ describe('createPageSites', () => {
       );
     expect(sites.crossSite()).toHaveLength(20);
     expect(logger.lines).toHaveLength(20);
+  });
+
+  it('keeps nothing from clients that do not say they are a browser on another site', () => {
+    const { logger, sites } = watch();
+    for (let i = 0; i < 100; i++)
+      sites.observe(
+        beacon({
+          origin: `https://forged${i}.example`,
+          host: 'collect.provider.example',
+          'sec-fetch-site': undefined,
+        }),
+      );
+    expect(sites.crossSite()).toEqual([]);
+    expect(logger.lines).toEqual([]);
   });
 });

@@ -50,16 +50,38 @@ const withoutPort = (host: string) => {
  * page they were sent. One warning per page site per process; the dashboard lists them.
  * The collector's host is the request's (`X-Forwarded-Host` where proxies are trusted).
  * Only domains are kept, never a page's URL.
+ *
+ * Only beacons the browser itself calls `Sec-Fetch-Site: cross-site` count: behind a proxy
+ * that rewrites Host (to `127.0.0.1`, a service name) every page would otherwise look like
+ * another site, and a client that is not a browser has to forge that header too. A host
+ * without a registrable domain (an IP address, a single label) is never compared: it is
+ * said once in the log instead.
  */
 export function createPageSites(deps: { logger: Logger; clock: Clock }): PageSites {
   const { logger, clock } = deps;
   // Per Origin and Host header: most beacons are one lookup.
   const verdicts = new Map<string, CrossSitePages | null>();
   const crossSite = new Map<string, CrossSitePages>();
+  let saidNoDomain = false;
+
+  // Said once per process: a proxy that does not pass Host on gives every beacon this host.
+  const sayNoDomain = (hostname: string) => {
+    if (saidNoDomain) return;
+    saidNoDomain = true;
+    logger.warn(
+      'collector',
+      `cannot tell whether beacons come from pages on another site: this collector's host ${JSON.stringify(hostname.slice(0, 100))} has no registrable domain (an IP address or a single label); have the proxy pass Host on (nginx: proxy_set_header Host $host), or X-Forwarded-Host with CLM_TRUST_PROXY`,
+    );
+  };
 
   const judge = (origin: string, host: string): CrossSitePages | null => {
+    const hostname = withoutPort(host).toLowerCase().replace(/\.$/, '');
+    if (getDomain(hostname, { allowPrivateDomains: true }) === null) {
+      sayNoDomain(hostname);
+      return null;
+    }
     const pageSite = siteOf(new URL(origin).hostname);
-    const collectorSite = siteOf(withoutPort(host));
+    const collectorSite = siteOf(hostname);
     const key = `${pageSite} ${collectorSite}`;
     if (pageSite === collectorSite) return null;
     const known = crossSite.get(key);
@@ -77,6 +99,8 @@ export function createPageSites(deps: { logger: Logger; clock: Clock }): PageSit
 
   return {
     observe(req) {
+      // The browser's word first: same-site, same-origin and none (or no header) never warn.
+      if (req.headers['sec-fetch-site'] !== 'cross-site') return;
       const origin = getRequestOrigin(req);
       // Without X-Forwarded-Host the Host header is the host, trusted proxies or not.
       const host = req.headers['x-forwarded-host'] === undefined ? req.headers.host : req.hostname;
