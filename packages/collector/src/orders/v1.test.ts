@@ -197,6 +197,21 @@ describe('CLM_MARKETPLACE_API=v1', () => {
 });
 
 describe('v1 expired-date', () => {
+  it('in a zone east of Chicago is already the next day, and the marketplace takes it', async () => {
+    // 00:30 on Feb 1 in Berlin is 17:30 on Jan 31 in Chicago.
+    const clock = { now: () => Date.parse('2027-01-31T23:30:00Z') };
+    const env = { ...V1, CLM_BILLING_TZ: 'Europe/Berlin' };
+    const chain = await startOrdersChain({ env, clock });
+    const created = await chain.provision(v1Body());
+    const { coid } = (await created.json()) as { coid: string };
+    const ended = await chain.api('POST', `/api/subscriptions/${coid}/terminate`);
+    expect(ended.status).toBe(202);
+    await chain.settled();
+    expect(await chain.calls('update-subscription')).toEqual([
+      expect.objectContaining({ expired: true, 'expired-date': '2027-02-01' }),
+    ]);
+  });
+
   it('is the day of the termination in CLM_BILLING_TZ, not in UTC', async () => {
     // 23:30 in Chicago on Jan 31, already Feb 1 in UTC.
     const clock = { now: () => Date.parse('2027-02-01T05:30:00Z') };

@@ -18,16 +18,24 @@ export function chicagoDay(ms: number): string {
   return `${year}-${pad(month)}-${pad(day)}`;
 }
 
+const HOUR_MS = 3_600_000;
+
+// The day an instant falls on `hours` from UTC: the earliest zone is UTC-12, the latest UTC+14.
+const dayAtOffset = (ms: number, hours: number) =>
+  new Date(ms + hours * HOUR_MS).toISOString().slice(0, 10);
+
 /**
- * Why a termination day the provider gives is refused, or null: it may not be before the
- * order's day nor after the day it is received, both in Chicago (`YYYY-MM-DD` strings
- * compare as the days they name).
+ * Why a termination day the provider gives is refused, or null. The provider writes the day
+ * in its own billing zone, which the marketplace does not know: the day may not be before
+ * the order's day anywhere on Earth (UTC-12) nor after the day it is received anywhere
+ * (UTC+14). `YYYY-MM-DD` strings compare as the days they name.
  */
 export function terminationDayProblem(day: string, orderedAt: number, now: number): string | null {
-  const ordered = chicagoDay(orderedAt);
-  if (day < ordered) return `expired-date ${day} is before the order’s day (${ordered}, Chicago)`;
-  const today = chicagoDay(now);
+  const ordered = dayAtOffset(orderedAt, -12);
+  if (day < ordered)
+    return `expired-date ${day} is before the order’s day (${ordered} in the earliest zone, UTC-12)`;
+  const today = dayAtOffset(now, 14);
   if (day > today)
-    return `expired-date ${day} is after the day it was received (${today}, Chicago)`;
+    return `expired-date ${day} is after the day it was received (${today} in the latest zone, UTC+14)`;
   return null;
 }

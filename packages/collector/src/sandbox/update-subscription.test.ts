@@ -40,12 +40,12 @@ describe('sandbox /update-subscription/ (v1)', () => {
     [
       'expired-date before the order’s day',
       { ...valid, expired: true, 'expired-date': '2026-03-09' },
-      'expired-date 2026-03-09 is before the order’s day (2026-03-10, Chicago)',
+      'expired-date 2026-03-09 is before the order’s day (2026-03-10 in the earliest zone, UTC-12)',
     ],
     [
       'expired-date after the day of receipt',
-      { ...valid, expired: true, 'expired-date': '2026-03-11' },
-      'expired-date 2026-03-11 is after the day it was received (2026-03-10, Chicago)',
+      { ...valid, expired: true, 'expired-date': '2026-03-12' },
+      'expired-date 2026-03-12 is after the day it was received (2026-03-11 in the latest zone, UTC+14)',
     ],
     ['count as text', { ...valid, count: '3' }, 'count must be a number'],
     ['an unknown field', { ...valid, extra: 1 }, 'unexpected field(s): extra'],
@@ -123,18 +123,20 @@ describe('sandbox /update-subscription/ (v1)', () => {
     ]);
   });
 
-  it('takes the termination day the provider gives, from the order’s day to the day of receipt in Chicago', async () => {
+  it('takes the termination day the provider gives, in any zone: from the order’s day to the day of receipt', async () => {
     const s = await v1Sandbox();
-    // 00:30 on April 2 in UTC is still April 1 in Chicago: that is the day of receipt.
+    // 00:30 on April 2 in UTC: already April 2 in the latest zone (UTC+14), the provider's
+    // zone may be any, so April 2 is the latest day it can write, April 3 too late.
     s.at('2026-04-02T00:30:00Z');
     const end = (sku: string, date: string) =>
       s.update({ coid: 'c-1', expired: true, 'expired-date': date, sku, providerkey: 'PK-1' });
-    const tooLate = await end('SKU-1', '2026-04-02');
+    const tooLate = await end('SKU-1', '2026-04-03');
     expect([tooLate.status, await tooLate.json()]).toEqual([
       400,
       {
         error: FAILURE,
-        detail: 'expired-date 2026-04-02 is after the day it was received (2026-04-01, Chicago)',
+        detail:
+          'expired-date 2026-04-03 is after the day it was received (2026-04-02 in the latest zone, UTC+14)',
       },
     ]);
     expect((await end('SKU-1', '2026-04-01')).status).toBe(201);
