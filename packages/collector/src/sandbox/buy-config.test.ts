@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { postJson } from '../test-support/http.js';
+import { SEED_002_FIELDS, withProvider } from '../test-support/sandbox-buy.js';
 import { createSandboxApp } from './app.js';
-import { SEED_002_FIELDS, withProvider } from './test-buy.js';
 
 const product = (form: { label: string; required: boolean }[]) => ({
   product: { id: 123, skus: ['SKU-A'], name: 'Acme', form },

@@ -1,6 +1,5 @@
 import type { Response as ExpressResponse } from 'express';
 import { describe, expect, it } from 'vitest';
-import { createSandboxApp } from './app.js';
 import {
   closedPortUrl,
   order,
@@ -8,7 +7,8 @@ import {
   SEED_002_FIELDS,
   sandbox,
   withProvider,
-} from './test-buy.js';
+} from '../test-support/sandbox-buy.js';
+import { createSandboxApp } from './app.js';
 
 const GENERIC = 'The provider could not complete your order. Please try again later.';
 const buyerError = (html: string) => /<p id="buyer-error"[^>]*>([^<]*)<\/p>/.exec(html)?.[1];

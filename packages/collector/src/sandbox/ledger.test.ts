@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { booksSandbox, CALL, ORDER } from './test-books.js';
+import { booksSandbox, CALL, ORDER } from '../test-support/sandbox-books.js';
 
 const line = (fields: Record<string, unknown>) => ({
   provisioningId: ORDER.provisioningId,

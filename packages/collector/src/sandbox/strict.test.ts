@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { booksSandbox, CALL, KEY, ORDER } from './test-books.js';
+import { booksSandbox, CALL, KEY, ORDER } from '../test-support/sandbox-books.js';
 
 const START_INVALID =
   'Invalid Input - provisioningId, customerId, providerKey, productId, and productSkus required.  productId must be an integer';

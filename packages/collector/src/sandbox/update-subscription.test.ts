@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { postJson } from '../test-support/http.js';
-import { booksSandbox } from './test-books.js';
+import { booksSandbox } from '../test-support/sandbox-books.js';
 
 // Seed 003's 40x of /update-subscription/.
 const FAILURE = 'Account Provisioning Failure';

@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Response as ExpressResponse } from 'express';
-import { listen } from '../test-support/http.js';
-import { createSandboxApp } from './app.js';
-import type { SandboxOptions } from './options.js';
+import { createSandboxApp } from '../sandbox/app.js';
+import type { SandboxOptions } from '../sandbox/options.js';
+import { listen } from './http.js';
 
 interface Received {
   method: string;

@@ -1,7 +1,7 @@
-import { listen, postJson } from '../test-support/http.js';
-import { createSandboxApp } from './app.js';
-import type { LedgerLine } from './ledger.js';
-import type { SandboxOptions } from './options.js';
+import { createSandboxApp } from '../sandbox/app.js';
+import type { LedgerLine } from '../sandbox/ledger.js';
+import type { SandboxOptions } from '../sandbox/options.js';
+import { listen, postJson } from './http.js';
 
 /** The provider key of the books tests. */
 export const KEY = 'PK-BOOKS';
