@@ -16,7 +16,8 @@ import { renderSandboxPage } from './page.js';
 import { createSandboxState } from './state.js';
 
 export type { LedgerLine } from './ledger.js';
-export type { FormField, SandboxOptions, SandboxProduct } from './options.js';
+export type { SandboxOptions } from './options.js';
+export type { FormField, SandboxProduct } from './product.js';
 export type { ProvisioningConfig } from './provision-client.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { MarketplaceApi } from './books.js';
-import type { FormField, SandboxProduct } from './options.js';
+import type { FormField, SandboxProduct } from './product.js';
 
 /** One input of the Buy form that goes into the provisioning body under `key`. */
 export interface BuyField {

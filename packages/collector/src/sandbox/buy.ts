@@ -9,7 +9,8 @@ import {
   renderBuyResult,
   renderMarketplacePage,
 } from './marketplace-page.js';
-import { NOT_CONFIGURED, type SandboxProduct } from './options.js';
+import { NOT_CONFIGURED } from './options.js';
+import type { SandboxProduct } from './product.js';
 import {
   type ProvisioningConfig,
   type ProvisioningOutcome,

@@ -1,7 +1,8 @@
 import { type Books, type MarketplaceApi, modelOf } from './books.js';
 import { type BuyField, fieldId } from './buy-form.js';
 import { CellHtml, counted, escapeHtml, htmlPage, htmlTable, timeCell, timeHtml } from './html.js';
-import { NOT_CONFIGURED, type SandboxProduct } from './options.js';
+import { NOT_CONFIGURED } from './options.js';
+import type { SandboxProduct } from './product.js';
 import { describeBillingStart } from './product.js';
 import type { ProvisioningOutcome, ProvisioningRequest } from './provision-client.js';
 import type { ProvisioningAttempt } from './state.js';

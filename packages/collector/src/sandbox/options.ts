@@ -2,30 +2,8 @@ import type { Clock } from '../clock.js';
 import { type BillingModel, MODEL_NAMES, parseBillingModel } from '../orders/billing-models.js';
 import type { MarketplaceApi } from './books.js';
 import { checkForm } from './buy-form.js';
+import type { SandboxProduct } from './product.js';
 import type { ProvisioningConfig } from './provision-client.js';
-
-/** A field of the product's deployment form (seed 002's Product Deployment Configuration). */
-export interface FormField {
-  /** What the buyer reads; the JSON key is its camelCase (`Company Name` → `companyName`). */
-  label: string;
-  required: boolean;
-}
-
-/** The product the marketplace page sells. */
-export interface SandboxProduct {
-  /** The marketplace product id (an integer). */
-  id: number;
-  /** The SKUs the Buy form proposes. */
-  skus: string[];
-  name?: string;
-  /**
-   * Each SKU's billing start: `immediate`, `delay:Nd`, `next-month` or `manual` (the default
-   * for a SKU not listed), as `CLM_SKU_BILLING` tells the collector.
-   */
-  billing?: Record<string, string>;
-  /** The deployment form's fields, beside the SKUs; default none. */
-  form?: FormField[];
-}
 
 /** Options of `createSandboxApp`. */
 export interface SandboxOptions {

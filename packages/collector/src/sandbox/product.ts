@@ -11,3 +11,26 @@ export function describeBillingStart(start: BillingModel): string {
   if (start.kind === 'next-month') return 'on the 1st of the month after the order';
   return 'when the provider starts it';
 }
+
+/** A field of the product's deployment form (seed 002's Product Deployment Configuration). */
+export interface FormField {
+  /** What the buyer reads; the JSON key is its camelCase (`Company Name` → `companyName`). */
+  label: string;
+  required: boolean;
+}
+
+/** The product the marketplace page sells. */
+export interface SandboxProduct {
+  /** The marketplace product id (an integer). */
+  id: number;
+  /** The SKUs the Buy form proposes. */
+  skus: string[];
+  name?: string;
+  /**
+   * Each SKU's billing start: `immediate`, `delay:Nd`, `next-month` or `manual` (the default
+   * for a SKU not listed), as `CLM_SKU_BILLING` tells the collector.
+   */
+  billing?: Record<string, string>;
+  /** The deployment form's fields, beside the SKUs; default none. */
+  form?: FormField[];
+}
