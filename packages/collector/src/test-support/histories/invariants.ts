@@ -24,16 +24,46 @@ const who = (call: WireCall) => {
 const reportOf = (call: WireCall) => `${who(call)} ${usageCountOf(call.text)}`;
 const isUsage = (call: WireCall) => call.path === '/saas-usage/';
 
-/** Whether the marketplace recorded `report` when it was last sent. */
-export function receivedAtLastSend(system: HistorySystem, report: ModelReport): boolean {
-  const at = report.sends.at(-1);
-  return system.wire.calls.some(
-    (c) =>
-      isUsage(c) &&
-      c.accepted &&
-      c.at === at &&
-      reportOf(c) === `${report.order} ${report.sku} ${report.micros}`,
-  );
+const STATUS_ORDER: Record<string, number> = { delivered: 0, unconfirmed: 1 };
+
+/**
+ * The model's reports (by key) the marketplace recorded when each was last sent. The wire
+ * shows no period: reports of one order and SKU with the same count, sent at the same
+ * instant (June's and July's after a month down), are told apart by number only, as an
+ * operator would from the bill. Each delivered one had its call recorded; the calls left
+ * over go to the unconfirmed ones, earliest period first.
+ */
+export function receivedAtLastSend(
+  system: HistorySystem,
+  model: Model,
+  relays: Map<string, Relay>,
+): Set<string> {
+  const groups = new Map<string, [string, ModelReport][]>();
+  for (const [key, report] of model.reports) {
+    const at = report.sends.at(-1);
+    if (at === undefined) continue;
+    const group = `${report.order} ${report.sku} ${report.micros} ${at}`;
+    groups.set(group, [...(groups.get(group) ?? []), [key, report]]);
+  }
+  const received = new Set<string>();
+  for (const reports of groups.values()) {
+    const [, first] = reports[0] as [string, ModelReport];
+    let recorded = system.wire.calls.filter(
+      (c) =>
+        isUsage(c) &&
+        c.accepted &&
+        c.at === first.sends.at(-1) &&
+        reportOf(c) === `${first.order} ${first.sku} ${first.micros}`,
+    ).length;
+    const rank = (key: string) => STATUS_ORDER[relays.get(key)?.status ?? ''] ?? 2;
+    reports.sort(([a, ra], [b, rb]) => rank(a) - rank(b) || ra.period.localeCompare(rb.period));
+    for (const [key] of reports) {
+      if (recorded === 0) break;
+      received.add(key);
+      recorded -= 1;
+    }
+  }
+  return received;
 }
 
 // What the collector should have made of a call's final answer.
@@ -126,12 +156,13 @@ export async function checkStep(
 /** The model's bill: each report the marketplace received, on the month it arrived. */
 function modelBill(system: HistorySystem, model: Model, relays: Map<string, Relay>) {
   const bill = new Map<string, bigint>();
+  const recorded = receivedAtLastSend(system, model, relays);
   for (const [key, report] of model.reports) {
     const at = report.sends.at(-1);
     const status = relays.get(key)?.status;
     const received =
       at !== undefined &&
-      (status === 'delivered' || (status === 'unconfirmed' && receivedAtLastSend(system, report)));
+      (status === 'delivered' || (status === 'unconfirmed' && recorded.has(key)));
     if (!received) continue;
     const line = `${report.order} ${report.sku} ${billMonth(at)}`;
     bill.set(line, (bill.get(line) ?? 0n) + report.micros);

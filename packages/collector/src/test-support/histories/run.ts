@@ -4,11 +4,12 @@ import {
   resendUsageReport,
 } from '../../admin/usage-actions.js';
 import { silentLogger } from '../../log.js';
+import type { Relay } from '../../store/outbox.js';
 import { CloseRefused } from '../../usage/close.js';
 import { driver } from './driver.js';
 import { checkHistory, checkStep, receivedAtLastSend } from './invariants.js';
 import { advanceTo, waypoints } from './marks.js';
-import { Model, SKUS } from './model.js';
+import { Model, reportKey, SKUS } from './model.js';
 import { settle } from './settle.js';
 import type { History, Step } from './steps.js';
 import { type HistorySystem, startSystem } from './system.js';
@@ -112,11 +113,16 @@ async function operatorStep(run: Run) {
   const { system, model } = run;
   const { collector, clock } = system;
   const deps = { store: collector.store, clock, logger: silentLogger, relay: collector.worker };
+  const reports = new Map<string, Relay>();
   for (const relay of await collector.store.listRelays({ limit: 10_000 })) {
-    if (relay.kind !== 'usage_report') continue;
-    const report = model.reports.get(`${relay.orderId} ${relay.sku} ${relay.period}`);
+    if (relay.kind === 'usage_report')
+      reports.set(reportKey(relay.orderId ?? '', relay.sku ?? '', relay.period ?? ''), relay);
+  }
+  const recorded = receivedAtLastSend(system, model, reports);
+  for (const [key, relay] of reports) {
+    const report = model.reports.get(key);
     if (!report || report.held) continue;
-    if (relay.status === 'unconfirmed' && receivedAtLastSend(system, report)) {
+    if (relay.status === 'unconfirmed' && recorded.has(key)) {
       await confirmUsageReport(deps, relay.id);
     } else if (relay.status === 'unconfirmed' || relay.status === 'dead') {
       await resendUsageReport(deps, relay.id);
