@@ -11,8 +11,8 @@ export const DOCKERFILE = 'packages/collector/Dockerfile';
 /** The tag README's `docker build` gives, and compose.postgres.yml's `image:`. */
 export const COLLECTOR_IMAGE = 'localhost/clm-collector:latest';
 
-// runc: crun refuses this machine's hybrid cgroups; uidmap and slirp4netns as podman
-// recommends them (Debian installs recommends, but not everywhere).
+// runc: crun refuses the hybrid cgroups of machines like CI's; debootstrap for the base
+// image's stand-in; uidmap, which podman recommends, where recommends are not installed.
 const NEEDED = { podman: 'podman', runc: 'runc', debootstrap: 'debootstrap', newuidmap: 'uidmap' };
 
 export function installPodman(say) {
