@@ -24,6 +24,10 @@ export default defineConfig({
           globalSetup: ['src/test-support/pg-global-setup.ts'],
         },
       },
+      {
+        // The repository's own scripts (the container checks' configuration and parsing).
+        test: { name: 'scripts', root: 'scripts', include: ['**/*.test.mjs'], environment: 'node' },
+      },
     ],
   },
 });

@@ -5,9 +5,9 @@
 // binaries run the throwaway clusters of the PostgreSQL store's tests (scripts/pg-cluster.mjs:
 // their own data folder, port and socket, never Debian's `main` cluster, which is not
 // created); wrk is the benchmark's HTTP load generator.
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { aptInstall, list, onPath } from './debian-packages.mjs';
 
 const say = (message) => console.log(`[setup] ${message}`);
 
@@ -37,8 +37,6 @@ function postgresFound() {
   );
 }
 
-const onPath = (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
-
 const found = {
   chromium: chromiumFound,
   faketime: faketimeFound,
@@ -46,56 +44,34 @@ const found = {
   wrk: () => onPath('wrk'),
 };
 const missing = Object.keys(found).filter((name) => !found[name]());
-const list = (names) =>
-  names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 if (missing.length === 0) {
   say('Chromium, faketime, PostgreSQL and wrk are installed');
   process.exit(0);
 }
 
-const install = `apt-get install -y ${missing.join(' ')}`;
-if (!onPath('apt-get')) {
-  console.error(
-    `[setup] the tests need ${list(missing)}, and this is not a Debian-like system: ` +
-      'install them with your package manager (or set CHROMIUM_PATH and FAKETIME_LIB; the ' +
-      'PostgreSQL tests look for /usr/lib/postgresql/<version>/bin, or use the server ' +
-      'CLM_TEST_PG_URL names), then run the tests again',
-  );
-  process.exit(1);
-}
-const root = process.getuid?.() === 0;
-if (!root && !onPath('sudo')) {
-  console.error(
-    `[setup] the tests need ${list(missing)}: run \`apt-get update && ${install}\` as root, then the tests again`,
-  );
-  process.exit(1);
-}
-const sudo = root ? [] : ['sudo'];
-const prefix = `${sudo.join('')}${sudo.length ? ' ' : ''}`;
-const run = (args) =>
-  execFileSync(args[0], args.slice(1), {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
 // The tests need the binaries only. Installed, Debian's package would create a `main`
 // cluster and start it as a service on port 5432; this setting (postgresql-common's, read
 // when the package is installed) leaves it out. `pg_createcluster` still makes one later.
 const NO_MAIN_CLUSTER = '/etc/postgresql-common/createcluster.d/clm-no-main-cluster.conf';
-const skipMainCluster = [
-  'sh',
-  '-c',
-  `mkdir -p ${dirname(NO_MAIN_CLUSTER)} && echo 'create_main_cluster = false' > ${NO_MAIN_CLUSTER}`,
-];
-say(
-  `${list(missing)} missing: ${prefix}apt-get update && ${install}` +
-    (missing.includes('postgresql') ? ` (without a main cluster: ${NO_MAIN_CLUSTER})` : ''),
-);
+const withPostgres = missing.includes('postgresql');
 try {
-  if (missing.includes('postgresql')) run([...sudo, ...skipMainCluster]);
-  run([...sudo, 'apt-get', 'update', '-qq']);
-  run([...sudo, 'apt-get', 'install', '-y', '-qq', ...missing]);
-} catch {
-  console.error(`[setup] installing ${list(missing)} failed (see above)`);
+  aptInstall(missing, {
+    say,
+    notDebian:
+      'install them with your package manager (or set CHROMIUM_PATH and FAKETIME_LIB; the ' +
+      'PostgreSQL tests look for /usr/lib/postgresql/<version>/bin, or use the server ' +
+      'CLM_TEST_PG_URL names)',
+    before: withPostgres
+      ? [
+          'sh',
+          '-c',
+          `mkdir -p ${dirname(NO_MAIN_CLUSTER)} && echo 'create_main_cluster = false' > ${NO_MAIN_CLUSTER}`,
+        ]
+      : undefined,
+    note: withPostgres ? ` (without a main cluster: ${NO_MAIN_CLUSTER})` : '',
+  });
+} catch (error) {
+  console.error(`[setup] the tests: ${error.message}, then run the tests again`);
   process.exit(1);
 }
 const still = missing.filter((name) => !found[name]());
