@@ -140,7 +140,12 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       'Show relay and event counts, the oldest waiting relay, unconfirmed usage reports and dead letters',
     )
     .option('--json', 'print JSON for scripts and monitoring')
-    .addHelpText('after', dbHelp)
+    .addHelpText(
+      'after',
+      `${dbHelp}\nExit status: 0 all is well; 1 the database could not be read; 2 bad usage or\n` +
+        'configuration; 3 money in doubt: a billing call (start, usage report, end) is\n' +
+        'unconfirmed or dead and waits for an operator (`moneyInDoubt` in --json).\n',
+    )
     .action(async (options: { json?: boolean }) =>
       setExit(await runStatus({ json: options.json === true }, io)),
     );
