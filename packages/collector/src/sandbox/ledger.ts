@@ -1,21 +1,13 @@
-import { blackout, blackoutAt, MARKETPLACE_ZONE, nextPeriod, periodOf } from '../usage/calendar.js';
+import { billedMonth } from '../usage/billed-month.js';
+import { blackoutAt, MARKETPLACE_ZONE, periodOf } from '../usage/calendar.js';
 import type { Books, SkuBook } from './books.js';
 import { addDecimal, type Decimal, decimalJson, ZERO } from './exact-sum.js';
-
-/**
- * The bill a usage report arriving at `ms` lands on: its month in Chicago, except that after
- * 18:00 "CST" on the last day (the blackout's end, UTC-6 read literally) it is next month's.
- */
-export function usagePeriod(ms: number): string {
-  const period = periodOf(ms, MARKETPLACE_ZONE);
-  return ms >= blackout(period).end ? nextPeriod(period) : period;
-}
 
 /** Adds a usage report to a SKU's books; inside the blackout, or negative, it is accepted and flagged. */
 export function addUsage(book: SkuBook, count: Decimal, at: number): void {
   book.usage.push({
     at,
-    period: usagePeriod(at),
+    period: billedMonth(at),
     count,
     late: blackoutAt(at) !== null,
     beforeStart: book.billingStartedAt === null || at < book.billingStartedAt,
