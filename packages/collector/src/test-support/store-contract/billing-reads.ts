@@ -51,6 +51,9 @@ export function describeBillingReads(harness: StoreHarness): void {
       ]);
       const all = await store.pageRelays({ afterId: 0, limit: 10 });
       expect(all.map((relay) => relay.kind)).toContain('saas_tracking');
+      // The export reads every order: no limit a database would refuse.
+      const orders = await store.listOrders({ limit: Number.MAX_SAFE_INTEGER });
+      expect(orders.map((order) => order.provisioningId)).toEqual(['prov-1']);
     });
 
     it('lists the unconfirmed and dead order calls, not a superseded start nor SaasTrackings', async () => {
