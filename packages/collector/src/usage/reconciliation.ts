@@ -78,13 +78,19 @@ export function buildReconciliation(
   period?: string,
 ): Reconciliation {
   const calls = relays.flatMap((relay) => reconciliationCall(relay) ?? []);
+  // Grouped once: a collector's orders times its calls would be too many to scan.
+  const bySku = new Map<string, ReconciliationCall[]>();
+  const keyOf = (provisioningId: string, sku: string) => JSON.stringify([provisioningId, sku]);
+  for (const call of calls) {
+    const key = keyOf(call.provisioningId, call.productSku);
+    const group = bySku.get(key);
+    if (group) group.push(call);
+    else bySku.set(key, [call]);
+  }
   const lines = orders.flatMap((order) =>
-    order.skus.flatMap(({ sku }) => {
-      const own = calls.filter(
-        (call) => call.provisioningId === order.provisioningId && call.productSku === sku,
-      );
-      return skuLines(order, sku, own, billing);
-    }),
+    order.skus.flatMap(({ sku }) =>
+      skuLines(order, sku, bySku.get(keyOf(order.provisioningId, sku)) ?? [], billing),
+    ),
   );
   if (period === undefined) return { lines, calls };
   return {
