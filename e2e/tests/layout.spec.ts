@@ -87,6 +87,17 @@ test('the dashboard and the sandbox fit a phone and a desktop', async ({
     .poll(() => readRelays(collector.dbPath).map((r) => r.status))
     .toEqual(['dead', 'delivered']);
 
+  // An order whose billing start the marketplace refuses: money in doubt, first on the dashboard.
+  const refused = JSON.parse(orderBody());
+  expect((await provision(collector, JSON.stringify(refused))).status).toBe(200);
+  await sandbox.mode({ mode: 'reject', endpoint: 'start-billing', count: 1 });
+  await providerApi(collector, 'POST', '/api/billing/start', {
+    provisioningId: refused.provisioningId,
+  });
+  await expect
+    .poll(() => readRelays(collector.dbPath).filter((r) => r.status === 'dead').length)
+    .toBe(2);
+
   // An order with billing started and usage, and one the provider refused at length.
   const order = JSON.parse(orderBody());
   expect((await provision(collector, JSON.stringify(order))).status).toBe(200);
@@ -115,6 +126,7 @@ test('the dashboard and the sandbox fit a phone and a desktop', async ({
   await page.setViewportSize({ width: 1280, height: 900 });
   await signIn(page, collector);
   await checkLayout(page, `${collector.url}/admin`, 'admin');
+  await expect(page.locator('[data-money-in-doubt]')).toContainText('1 billing start dead');
   await checkLayout(page, `${collector.url}/admin/orders`, 'orders');
   await checkLayout(page, `${collector.url}/admin/usage`, 'usage');
   await checkLayout(page, `${sandbox.url}/`, 'sandbox');

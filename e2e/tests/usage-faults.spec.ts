@@ -1,5 +1,6 @@
 import type { CollectorProcess } from '../support/collector.js';
 import { readUsageReports, type UsageReportRow } from '../support/db.js';
+import { signIn } from '../support/orders.js';
 import {
   buyOrder,
   countBy,
@@ -71,6 +72,7 @@ test('the marketplace stalls past CLM_RELAY_TIMEOUT_MS: one call, unconfirmed, n
   launch,
   sandbox,
   wire,
+  page,
 }) => {
   const { collector, orders } = await juneUsage(launch, 1, { CLM_RELAY_TIMEOUT_MS: '500' });
   const order = orders[0] as { provisioningId: string };
@@ -97,6 +99,16 @@ test('the marketplace stalls past CLM_RELAY_TIMEOUT_MS: one call, unconfirmed, n
   // The provider API tells the provider what happened.
   const lines = await usageOf(collector, order.provisioningId);
   expect(lines.map((line) => line.report.status)).toEqual(['unconfirmed', 'unconfirmed']);
+  // And the dashboard says so on its first screen, with what to do.
+  await signIn(page, collector);
+  const doubt = page.locator('[data-money-in-doubt]');
+  await expect(doubt.getByRole('heading')).toHaveText('Money in doubt: 2 billing calls');
+  await expect(doubt).toBeInViewport();
+  await expect(doubt).toContainText('2 usage reports unconfirmed.');
+  await expect(doubt.getByRole('link', { name: 'Usage page' }).first()).toHaveAttribute(
+    'href',
+    `/admin/usage?period=${PERIOD}`,
+  );
   console.log(
     '[usage-faults] stall past 500 ms: wire 1 call per (order, SKU, 2026-06) × 2, sandbox stalled 2, ' +
       'accepted 0; both unconfirmed after 1 attempt, none resent in 3 s',

@@ -128,6 +128,15 @@ test('Buy, Start billing, usage, Close the month now: one exact /saas-usage/ and
       endedOn: null,
     },
   ]);
+  // The collector's reconciliation, downloaded from the Usage page: the ledger's line, column
+  // for column (its start by the collector's faked clock, the sandbox's by its own).
+  const download = await page.request.get(`${collector.url}/admin/usage/reconciliation.json`);
+  const { lines } = (await download.json()) as { lines: Record<string, unknown>[] };
+  const { negativeReports, endedOn, ...ledgerLine } = (await sandbox.ledger())[0] ?? {};
+  expect(lines).toEqual([{ ...ledgerLine, billingStartedAt: expect.any(String) }]);
+  const apart =
+    Date.parse(String(lines[0]?.billingStartedAt)) - Date.parse(start?.receivedAt ?? '');
+  expect(Math.abs(apart)).toBeLessThan(5000);
   await page.goto(`${sandbox.url}/marketplace`);
   await page.locator('#orders').getByRole('link', { name: provisioningId }).click();
   await expect(page.locator('#bill-order')).toHaveText(provisioningId);

@@ -8,6 +8,7 @@ import type { AdminDeps } from './deps.js';
 import { pageErrors } from './errors.js';
 import { ordersPagesRouter } from './orders-pages.js';
 import { pagesRouter } from './pages.js';
+import { reconciliationRouter } from './reconciliation-route.js';
 import { usagePagesRouter } from './usage-pages.js';
 import { ADMIN_CSS } from './views/styles.js';
 
@@ -52,6 +53,7 @@ export function adminRouter(deps: AdminDeps): Router {
   router.use(pagesRouter(deps));
   router.use(ordersPagesRouter(deps));
   router.use(usagePagesRouter(deps));
+  router.use(reconciliationRouter(deps));
   router.use(pageErrors(deps.logger));
   return router;
 }

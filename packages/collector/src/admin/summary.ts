@@ -1,4 +1,5 @@
 import type { AdminStore, DayStats, RelayStatus } from '../store/types.js';
+import { loadMoneyInDoubt, type MoneyInDoubt } from '../usage/in-doubt.js';
 
 const DAY_MS = 86_400_000;
 
@@ -25,6 +26,8 @@ export interface Summary {
   };
   /** One entry per UTC day, oldest first, ending today. */
   days: DayStats[];
+  /** Billing calls unconfirmed or dead, waiting for an operator. */
+  moneyInDoubt: MoneyInDoubt;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -49,16 +52,18 @@ export function totalsOf(days: readonly DayStats[]): FunnelTotals {
 export async function loadSummary(store: AdminStore, now: number, days: number): Promise<Summary> {
   const until = (Math.floor(now / DAY_MS) + 1) * DAY_MS;
   const since = until - days * DAY_MS;
-  const [perDay, relays, events, oldest] = await Promise.all([
+  const [perDay, relays, events, oldest, moneyInDoubt] = await Promise.all([
     store.dailyStats({ since, until }),
     store.countRelays(),
     store.countEventsByType(),
     store.oldestPendingSince(),
+    loadMoneyInDoubt(store),
   ]);
   return {
     window: { days, since: iso(since), until: iso(until) },
     totals: totalsOf(perDay),
     allTime: { relays, events, oldestPendingSince: oldest === null ? null : iso(oldest) },
     days: perDay,
+    moneyInDoubt,
   };
 }

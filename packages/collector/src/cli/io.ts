@@ -14,8 +14,11 @@ export interface CliIo {
   shutdown?: Promise<unknown>;
 }
 
-/** Exit codes: 0 ok, 1 the operation failed, 2 bad usage or configuration. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/**
+ * Exit codes: 0 ok, 1 the operation failed, 2 bad usage or configuration, 3 (`status`)
+ * money in doubt: a billing call unconfirmed or dead, waiting for an operator.
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, inDoubt: 3 } as const;
 
 /** Thrown for bad arguments; `runCli` prints it and exits 2. */
 export class UsageError extends Error {

@@ -3,6 +3,7 @@ import { ConfigError } from '../config.js';
 import type { RelayStatus } from '../store/types.js';
 import { isClosedPipe } from './closed-pipe.js';
 import { runExport } from './export.js';
+import { runBillingExport } from './export-billing.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-format.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import { DEFAULT_ORDERS_LIMIT, runOrders } from './orders.js';
@@ -140,7 +141,12 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       'Show relay and event counts, the oldest waiting relay, unconfirmed usage reports and dead letters',
     )
     .option('--json', 'print JSON for scripts and monitoring')
-    .addHelpText('after', dbHelp)
+    .addHelpText(
+      'after',
+      `${dbHelp}\nExit status: 0 all is well; 1 the database could not be read; 2 bad usage or\n` +
+        'configuration; 3 money in doubt: a billing call (start, usage report, end) is\n' +
+        'unconfirmed or dead and waits for an operator (`moneyInDoubt` in --json).\n',
+    )
     .action(async (options: { json?: boolean }) =>
       setExit(await runStatus({ json: options.json === true }, io)),
     );
@@ -179,10 +185,20 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('export')
-    .description('Write every relay with its status, oldest first, as CSV or JSON Lines')
-    .addOption(
-      new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).default('csv'),
+    .description(
+      'Write every relay with its status, oldest first, as CSV or JSON Lines; with --billing, ' +
+        'the reconciliation of billing per order, SKU and month',
     )
+    .addOption(
+      new Option('--format <format>', 'output format: csv or jsonl; with --billing csv or json')
+        .choices([...EXPORT_FORMATS, 'json'])
+        .default('csv'),
+    )
+    .option(
+      '--billing',
+      "the reconciliation: the marketplace ledger's lines (order, SKU, billed month) and every billing call with its state",
+    )
+    .option('--period <YYYY-MM>', 'with --billing: only this billed month')
     .addOption(
       new Option('--status <status>', 'only relays with this status').choices([
         'pending',
@@ -195,14 +211,35 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--output <file>', 'write to this file instead of stdout')
     .addHelpText(
       'after',
-      `${dbHelp}Progress and a summary go to stderr; only data goes to stdout or the file.\n`,
+      `${dbHelp}Progress and a summary go to stderr; only data goes to stdout or the file.\n` +
+        '--billing reads CLM_SKU_BILLING and CLM_MARKETPLACE_API (when billing starts).\n',
     )
-    .action(async (options: { format: ExportFormat; status?: RelayStatus; output?: string }) =>
-      setExit(await runExport(options, io)),
-    );
+    .action(async (options: ExportCliOptions) => setExit(await exportCommand(options, io)));
 
   program.addHelpText('after', () => subcommandList(program));
   return program;
+}
+
+interface ExportCliOptions {
+  format: string;
+  status?: RelayStatus;
+  output?: string;
+  billing?: boolean;
+  period?: string;
+}
+
+// One command, two exports: the relays (by status) or the billing reconciliation (by month).
+function exportCommand(options: ExportCliOptions, io: CliIo): Promise<number> {
+  const { format, status, output, billing, period } = options;
+  if (billing) {
+    if (status !== undefined)
+      throw new UsageError('--status is for the relay export, not --billing');
+    return runBillingExport({ format, period, output }, io);
+  }
+  if (period !== undefined) throw new UsageError('--period needs --billing');
+  if (format === 'json')
+    throw new UsageError('the relay export writes csv or jsonl; json is for --billing');
+  return runExport({ format: format as ExportFormat, status, output }, io);
 }
 
 // Commander lists a program's own commands only: those under one (`usage close`) are

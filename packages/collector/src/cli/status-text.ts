@@ -1,3 +1,4 @@
+import { DOUBT_ACTIONS, doubtCounts, doubtSums } from '../usage/in-doubt-text.js';
 import type { StatusReport } from './status.js';
 import { oneLine, plural, table } from './table.js';
 
@@ -49,6 +50,29 @@ function heldLines({ count }: StatusReport['heldUsageReports']): string[] {
   ];
 }
 
+// First, so that a glance (or `status | head`) sees what may be billed wrongly.
+function doubtLines(doubt: StatusReport['moneyInDoubt']): string[] {
+  if (doubt.count === 0) return ['money in doubt: none'];
+  const sums = doubtSums(doubt);
+  return [
+    `money in doubt: ${plural(doubt.count, 'billing call')}: ${doubtCounts(doubt).join(', ')}`,
+    sums.length > 0 ? `usage in doubt: ${sums.join(', ')}` : '',
+    table([
+      ['id', 'call', 'state', 'order', 'SKU', 'period', 'count'],
+      ...doubt.newest.map((call) => [
+        String(call.id),
+        call.kind,
+        call.state,
+        oneLine(call.provisioningId ?? '-', 40),
+        oneLine(call.sku ?? '-', 30),
+        call.period ?? '-',
+        call.usageCount ?? '-',
+      ]),
+    ]),
+    ...DOUBT_ACTIONS.map((action) => `  ${action}`),
+  ];
+}
+
 /** The human-readable `status` report. */
 export function renderStatus(report: StatusReport): string {
   const { relays, events, oldestPending, deadLetters } = report;
@@ -57,6 +81,7 @@ export function renderStatus(report: StatusReport): string {
   // Held reports and superseded starts: dead on purpose, never sent, nothing to retry.
   const kept = relays.kept > 0 ? `, ${relays.kept} kept unsent` : '';
   const lines = [
+    ...doubtLines(report.moneyInDoubt),
     `database:       ${report.database}`,
     `relays:         ${relays.pending} pending, ${relays.in_flight} in flight, ` +
       `${relays.delivered} delivered, ${relays.dead} dead${unconfirmed}${kept} (${relays.total} total)`,

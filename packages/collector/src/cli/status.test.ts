@@ -25,6 +25,12 @@ describe('clm-collector status', () => {
     expect(out.stdout).toContain('$CLM_DB (default ./data/collector.sqlite)');
   });
 
+  it('documents its exit codes in --help', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['status', '--help'], io)).toBe(0);
+    expect(out.stdout).toContain('3 money in doubt: a billing call (start, usage report, end) is');
+  });
+
   it('is listed in the main help with replay and export', async () => {
     const { io, out } = captureIo();
     expect(await runCli(['--help'], io)).toBe(0);
@@ -196,6 +202,16 @@ describe('renderStatus', () => {
       oldestPending: null,
       unconfirmedUsageReports: { count: 0, newest: [] },
       heldUsageReports: { count: 0 },
+      moneyInDoubt: {
+        count: 0,
+        byKind: {
+          start_billing: { unconfirmed: 0, dead: 0, held: 0 },
+          usage_report: { unconfirmed: 0, dead: 0, held: 0 },
+          usage_end: { unconfirmed: 0, dead: 0, held: 0 },
+        },
+        usage: [],
+        newest: [],
+      },
       deadLetters: {
         count: 2,
         newest: [

@@ -1,6 +1,7 @@
 import { systemClock } from '../clock.js';
 import { isKept } from '../store/kept-relays.js';
 import type { AdminStore, Relay, RelayKind, RelayStatus, UsageStore } from '../store/types.js';
+import { type CallInDoubt, loadMoneyInDoubt, type MoneyInDoubt } from '../usage/in-doubt.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT } from './io.js';
 import { renderStatus } from './status-text.js';
@@ -32,6 +33,13 @@ export interface StatusReport {
    * exactly. Counted as `kept` with the relays, not as dead letters; no replay moves one.
    */
   heldUsageReports: { count: number };
+  /**
+   * Billing calls (starts, usage reports, ends) unconfirmed or dead, and the usage they
+   * carry per SKU; `status` exits 3 while there is any.
+   */
+  moneyInDoubt: Omit<MoneyInDoubt, 'calls'> & {
+    newest: (Omit<CallInDoubt, 'updatedAt'> & { updatedAt: string })[];
+  };
   deadLetters: {
     count: number;
     newest: {
@@ -63,6 +71,7 @@ async function collect(
   const unconfirmed = await store.listRelays({ status: 'unconfirmed', limit: NEWEST_DEAD });
   const reports = await store.countReports();
   const held = await store.countHeldReports();
+  const { calls, ...doubt } = await loadMoneyInDoubt(store);
   return {
     database,
     relays: { ...relays, total: Object.values(relays).reduce((sum, n) => sum + n, 0) },
@@ -86,6 +95,13 @@ async function collect(
       })),
     },
     heldUsageReports: { count: held },
+    moneyInDoubt: {
+      ...doubt,
+      newest: calls
+        .slice(-NEWEST_DEAD)
+        .reverse()
+        .map((call) => ({ ...call, updatedAt: new Date(call.updatedAt).toISOString() })),
+    },
     deadLetters: {
       count: relays.dead,
       newest: dead.map((relay: Relay) => ({
@@ -103,12 +119,13 @@ async function collect(
 }
 
 /**
- * `status`: relay and event counts, the oldest waiting relay, unconfirmed usage reports and
- * the newest dead letters.
+ * `status`: relay and event counts, the oldest waiting relay, unconfirmed usage reports,
+ * the money in doubt and the newest dead letters. Exits 3 while money is in doubt, so a
+ * monitor running it alerts.
  */
 export async function runStatus(options: { json: boolean }, io: CliIo): Promise<number> {
   const now = (io.clock ?? systemClock).now();
   const report = await withAdminStore(io, (store, path) => collect(store, path, now));
   io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
-  return EXIT.ok;
+  return report.moneyInDoubt.count > 0 ? EXIT.inDoubt : EXIT.ok;
 }

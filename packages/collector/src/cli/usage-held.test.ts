@@ -37,15 +37,20 @@ describe('a held usage report in the CLI', () => {
     );
     expect(usage.out.stdout).toContain('1 usage report is held (state "held: ..."): never sent');
     const status = cli();
-    expect(await runCli(['status'], status.io)).toBe(0);
+    // A held report is money in doubt until billed by hand: status exits 3.
+    expect(await runCli(['status'], status.io)).toBe(3);
     expect(status.out.stdout).toContain('held:           1 usage report never sent');
     // Kept apart from the dead letters: nothing there to retry, so no alert on them.
     expect(status.out.stdout).toContain('1 kept unsent (');
     expect(status.out.stdout).toContain('once billed by hand: clm-collector usage confirm <id>');
-    expect(status.out.stdout).not.toMatch(new RegExp(`\\n +${id} +usage_report`));
+    // Listed with the money in doubt, never among the dead letters to replay.
+    expect(status.out.stdout).toMatch(new RegExp(`\\n +${id} +usage_report +held +ord-b`));
+    const deadLetters = status.out.stdout.slice(status.out.stdout.indexOf('dead letters:'));
+    expect(deadLetters).not.toMatch(new RegExp(`\\n +${id} +usage_report`));
     const json = cli();
-    expect(await runCli(['status', '--json'], json.io)).toBe(0);
+    expect(await runCli(['status', '--json'], json.io)).toBe(3);
     expect(JSON.parse(json.out.stdout).heldUsageReports).toEqual({ count: 1 });
+    expect(JSON.parse(json.out.stdout).moneyInDoubt.byKind.usage_report.held).toBe(1);
   });
 
   it('is neither resent nor replayed', async () => {

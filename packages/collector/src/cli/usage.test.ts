@@ -133,7 +133,7 @@ describe('clm-collector status and usage reports', () => {
   it('shows the unconfirmed usage reports and what to do about them', async () => {
     const { cli } = await usageDatabase();
     const { io, out } = cli();
-    expect(await runCli(['status'], io)).toBe(0);
+    expect(await runCli(['status'], io)).toBe(3);
     expect(out.stdout).toContain(
       'relays:         1 pending, 1 in flight, 2 delivered, 1 dead, 1 unconfirmed (6 total)\n',
     );
@@ -141,7 +141,7 @@ describe('clm-collector status and usage reports', () => {
       /\nunconfirmed: {4}1 usage report \(the marketplace may have billed it\)\n {2}id +order +SKU +period +last answer\n {2}2 +ord-a +SKU-A +2026-06 +timed out after 10000 ms; the marketplace may have recorded it\ncheck the buyer's bill, then confirm or resend: clm-collector usage confirm\|resend <id>\n/,
     );
     const json = cli();
-    expect(await runCli(['status', '--json'], json.io)).toBe(0);
+    expect(await runCli(['status', '--json'], json.io)).toBe(3);
     const report = JSON.parse(json.out.stdout) as StatusReport;
     expect(report.relays.unconfirmed).toBe(1);
     expect(report.unconfirmedUsageReports).toEqual({
@@ -157,5 +157,54 @@ describe('clm-collector status and usage reports', () => {
         },
       ],
     });
+  });
+
+  it('puts the money in doubt first, with its sums and what to do, and exits 3', async () => {
+    const { cli, ids } = await usageDatabase();
+    const { io, out } = cli();
+    expect(await runCli(['status'], io)).toBe(3);
+    const [first, second] = out.stdout.split('\n');
+    expect(first).toBe(
+      'money in doubt: 2 billing calls: 1 usage report unconfirmed, 1 usage report dead',
+    );
+    expect(second).toBe('usage in doubt: SKU-A 12.5 (1 report), SKU-B 12.5 (1 report)');
+    expect(out.stdout).toMatch(
+      new RegExp(
+        `\\n {2}${ids['2026-06 ord-a SKU-A']} +usage_report +unconfirmed +ord-a +SKU-A +2026-06 +12\\.5\\n`,
+      ),
+    );
+    expect(out.stdout).toContain('clm-collector usage confirm <id> if it was billed');
+    const json = cli();
+    expect(await runCli(['status', '--json'], json.io)).toBe(3);
+    const { moneyInDoubt } = JSON.parse(json.out.stdout) as StatusReport;
+    expect(moneyInDoubt).toMatchObject({
+      count: 2,
+      byKind: {
+        start_billing: { unconfirmed: 0, dead: 0, held: 0 },
+        usage_report: { unconfirmed: 1, dead: 1, held: 0 },
+        usage_end: { unconfirmed: 0, dead: 0, held: 0 },
+      },
+      usage: [
+        { sku: 'SKU-A', usageCount: '12.5', reports: 1 },
+        { sku: 'SKU-B', usageCount: '12.5', reports: 1 },
+      ],
+    });
+    expect(moneyInDoubt.newest.map((call) => [call.id, call.state])).toEqual([
+      [ids['2026-06 ord-a SKU-B'], 'dead'],
+      [ids['2026-06 ord-a SKU-A'], 'unconfirmed'],
+    ]);
+  });
+
+  it('exits 0 again once every report in doubt is settled', async () => {
+    const { cli, ids } = await usageDatabase();
+    const confirm = cli();
+    const id = String(ids['2026-06 ord-a SKU-A']);
+    expect(await runCli(['usage', 'confirm', id], confirm.io)).toBe(0);
+    const resend = cli();
+    const dead = String(ids['2026-06 ord-a SKU-B']);
+    expect(await runCli(['usage', 'resend', dead, '--yes'], resend.io)).toBe(0);
+    const { io, out } = cli();
+    expect(await runCli(['status'], io)).toBe(0);
+    expect(out.stdout.split('\n')[0]).toBe('money in doubt: none');
   });
 });

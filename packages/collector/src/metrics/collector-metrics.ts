@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { AdminStore, RelayKind, UsageStore } from '../store/types.js';
+import { registerDoubtGauges } from './doubt-gauges.js';
 import {
   apiPurchaseOutcomes,
   type BeaconKind,
@@ -111,6 +112,7 @@ export function createMetrics(options: {
   }
   registerStoreGauges(registry, options.store, options.clock);
   registerUsageGauges(registry, options.store, options.nextClose);
+  registerDoubtGauges(registry, options.store);
   if (options.processMetrics !== false)
     collectDefaultMetrics({ register: registry, prefix: 'clm_' });
 

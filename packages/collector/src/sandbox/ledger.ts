@@ -1,21 +1,14 @@
-import { blackout, blackoutAt, MARKETPLACE_ZONE, nextPeriod, periodOf } from '../usage/calendar.js';
+import type { BilledLine } from '../usage/billed-line.js';
+import { billedMonth } from '../usage/billed-month.js';
+import { blackoutAt, MARKETPLACE_ZONE, periodOf } from '../usage/calendar.js';
 import type { Books, SkuBook } from './books.js';
 import { addDecimal, type Decimal, decimalJson, ZERO } from './exact-sum.js';
-
-/**
- * The bill a usage report arriving at `ms` lands on: its month in Chicago, except that after
- * 18:00 "CST" on the last day (the blackout's end, UTC-6 read literally) it is next month's.
- */
-export function usagePeriod(ms: number): string {
-  const period = periodOf(ms, MARKETPLACE_ZONE);
-  return ms >= blackout(period).end ? nextPeriod(period) : period;
-}
 
 /** Adds a usage report to a SKU's books; inside the blackout, or negative, it is accepted and flagged. */
 export function addUsage(book: SkuBook, count: Decimal, at: number): void {
   book.usage.push({
     at,
-    period: usagePeriod(at),
+    period: billedMonth(at),
     count,
     late: blackoutAt(at) !== null,
     beforeStart: book.billingStartedAt === null || at < book.billingStartedAt,
@@ -36,23 +29,9 @@ export function endBilling(book: SkuBook, at: number, on: string | null = null):
 }
 
 /** One line of `GET /_sandbox/ledger`: an order's SKU in one month. */
-export interface LedgerLine {
-  provisioningId: string;
-  customerId: string;
-  productSku: string;
-  period: string;
-  /** The SKU's billing start (the same on each of its lines); null while it has none. */
-  billingStartedAt: string | null;
-  /** The month's usage, summed exactly: a JSON number when a double holds it, else a string. */
-  usageCount: number | string;
-  /** Usage reports on this line. */
-  reports: number;
-  /** Of those, how many arrived in the month-end blackout. */
-  lateReports: number;
-  /** Of those, how many had a count below zero (accepted, they reduce the bill). */
+export interface LedgerLine extends BilledLine {
+  /** Of its reports, how many had a count below zero (accepted, they reduce the bill). */
   negativeReports: number;
-  /** The SKU's end (the same on each of its lines); null while it runs. */
-  endedAt: string | null;
   /** The day the customer terminated as the provider gave it (v1's `expired-date`), else null. */
   endedOn: string | null;
 }

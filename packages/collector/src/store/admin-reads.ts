@@ -26,7 +26,15 @@ export interface AdminStore {
     afterId: number;
     limit: number;
     status?: RelayStatus | undefined;
+    /** Only the calls made for orders (billing starts, usage reports, ends). */
+    ordersOnly?: boolean | undefined;
   }): Promise<Relay[]>;
+  /**
+   * The order calls whose money is in doubt, oldest first: unconfirmed ones (they may have
+   * been billed) and dead ones (refused, or held and never sent), but not billing starts
+   * superseded by their SKU's end, which nothing is owed for.
+   */
+  listBillingInDoubt(): Promise<Relay[]>;
   /** The relay of a kind with a dedupe key, if one was ever queued. */
   findRelay(kind: Relay['kind'], dedupeKey: string): Promise<Relay | null>;
   countEvents(): Promise<number>;

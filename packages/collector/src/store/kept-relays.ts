@@ -33,6 +33,14 @@ const keptSql = KEPT.map(
 export const NOT_KEPT = `NOT (status = 'dead' AND (${keptSql}))`;
 
 /**
+ * SQL over `relays`: an order call whose money is in doubt: unconfirmed, or dead (refused, or
+ * held) unless it is a superseded billing start, which nothing is owed for.
+ */
+export const BILLING_IN_DOUBT = `order_id IS NOT NULL AND (status = 'unconfirmed'
+  OR (status = 'dead' AND NOT (kind = 'start_billing'
+    AND substr(COALESCE(last_error, ''), 1, ${SUPERSEDED_PREFIX.length}) = '${SUPERSEDED_PREFIX}')))`;
+
+/**
  * SQL over `relays`: a usage report an operator may confirm as billed: an unconfirmed one
  * (the marketplace received it after all), or a held one the operator billed by hand.
  */

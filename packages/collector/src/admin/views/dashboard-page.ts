@@ -3,6 +3,7 @@ import type { CrossSitePages } from '../../tracking/page-sites.js';
 import { WINDOW_CHOICES } from '../query.js';
 import type { Summary } from '../summary.js';
 import { NARROW, renderChartLegend, renderFunnelChart, WIDE } from './chart.js';
+import { renderDoubtAlert } from './doubt-alert.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
 import { pageNav, signOutForm } from './page-nav.js';
@@ -89,6 +90,7 @@ ${windowNav(days)}
 ${signOutForm()}
 </header>
 <main>
+${renderDoubtAlert(summary.moneyInDoubt)}
 ${notice(view.replayed)}
 ${crossSiteWarning(view.crossSite)}
 ${kpis(summary)}

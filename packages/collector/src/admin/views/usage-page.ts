@@ -90,6 +90,12 @@ function periodNav(view: UsageView): SafeHtml {
   return html`<nav aria-label="Periods"><ul class="periods">${link(null, 'All periods')}${link(view.open.period, open)}${closed}</ul></nav>`;
 }
 
+// The reconciliation to diff against the marketplace's ledger, of the period shown or all.
+function reconciliationLinks(period: string | null): SafeHtml {
+  const query = period === null ? '' : `?period=${period}`;
+  return html`<p class="all-time reconciliation">Reconciliation${period === null ? '' : ` of ${period} (billed month)`}, per order, SKU and month with every billing call: <a href="/admin/usage/reconciliation.csv${query}" download>CSV</a> · <a href="/admin/usage/reconciliation.json${query}" download>JSON</a></p>`;
+}
+
 /**
  * The Usage page: the open period, its close and blackout and the Close the month now
  * button; the closed periods; usage per period, order and SKU with each report's state.
@@ -114,6 +120,7 @@ ${openCard(view.open, view.zone)}
 <section class="card">
 <div class="section-head"><div><h2>${view.period === null ? 'Usage per order and SKU' : `Usage in ${view.period}`}</h2>${cutNote}</div></div>
 ${periodNav(view)}
+${reconciliationLinks(view.period)}
 ${renderUsageTable(view.lines, view.period)}
 </section>
 </main>`,

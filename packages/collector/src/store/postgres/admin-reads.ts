@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { AdminStore, DayStats } from '../admin-reads.js';
 import { DAY_MS, emptyDays } from '../day-stats.js';
 import type { NewEvent } from '../ingest.js';
-import { NOT_KEPT } from '../kept-relays.js';
+import { BILLING_IN_DOUBT, NOT_KEPT } from '../kept-relays.js';
 import type { RelayStatus } from '../outbox.js';
 import { relayCounts } from '../relay-states.js';
 import { inTransaction } from './db.js';
@@ -27,12 +27,15 @@ export function postgresAdminReads(pool: pg.Pool): AdminStore {
          ORDER BY id DESC LIMIT $2`,
         [status ?? null, limit],
       ),
-    pageRelays: ({ afterId, limit, status }) =>
+    pageRelays: ({ afterId, limit, status, ordersOnly }) =>
       relays(
         `SELECT * FROM relays WHERE id > $1 AND ($2::text IS NULL OR status = $2::text)
+           AND (NOT $4::boolean OR order_id IS NOT NULL)
          ORDER BY id LIMIT $3`,
-        [afterId, status ?? null, limit],
+        [afterId, status ?? null, limit, ordersOnly === true],
       ),
+    listBillingInDoubt: () =>
+      relays(`SELECT * FROM relays WHERE ${BILLING_IN_DOUBT} ORDER BY id`, []),
     findRelay: async (kind, dedupeKey) =>
       (
         await relays('SELECT * FROM relays WHERE kind = $1 AND dedupe_key = $2', [kind, dedupeKey])

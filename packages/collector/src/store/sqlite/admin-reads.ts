@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { AdminStore, DayStats } from '../admin-reads.js';
 import { DAY_MS, emptyDays } from '../day-stats.js';
 import type { GroupCommit } from '../group-commit.js';
-import { NOT_KEPT } from '../kept-relays.js';
+import { BILLING_IN_DOUBT, NOT_KEPT } from '../kept-relays.js';
 import type { RelayStatus } from '../outbox.js';
 import { relayCounts } from '../relay-states.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
@@ -19,8 +19,10 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
   );
   const page = db.prepare(
     `SELECT * FROM relays WHERE id > @afterId AND (@status IS NULL OR status = @status)
+       AND (@ordersOnly = 0 OR order_id IS NOT NULL)
      ORDER BY id LIMIT @limit`,
   );
+  const inDoubt = db.prepare(`SELECT * FROM relays WHERE ${BILLING_IN_DOUBT} ORDER BY id`);
   const findOne = db.prepare('SELECT * FROM relays WHERE kind = ? AND dedupe_key = ?');
   const countAll = db.prepare('SELECT COUNT(*) AS n FROM events');
   const countByType = db.prepare('SELECT type, COUNT(*) AS n FROM events GROUP BY type');
@@ -57,10 +59,18 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
       group.run(() => relayCounts(count.all() as { status: RelayStatus | 'kept'; n: number }[])),
     listRelays: ({ status, limit = 100 } = {}) =>
       group.run(() => (list.all({ status: status ?? null, limit }) as RelayRow[]).map(toRelay)),
-    pageRelays: ({ afterId, limit, status }) =>
+    pageRelays: ({ afterId, limit, status, ordersOnly }) =>
       group.run(() =>
-        (page.all({ afterId, limit, status: status ?? null }) as RelayRow[]).map(toRelay),
+        (
+          page.all({
+            afterId,
+            limit,
+            status: status ?? null,
+            ordersOnly: Number(!!ordersOnly),
+          }) as RelayRow[]
+        ).map(toRelay),
       ),
+    listBillingInDoubt: () => group.run(() => (inDoubt.all() as RelayRow[]).map(toRelay)),
     findRelay: (kind, dedupeKey) =>
       group.run(() => {
         const row = findOne.get(kind, dedupeKey) as RelayRow | undefined;

@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { describeAdminReads } from './admin-reads.js';
 import { describeBillingRace } from './billing-race.js';
+import { describeBillingReads } from './billing-reads.js';
 import type { StoreHarness } from './harness.js';
 import { describeOrders } from './orders.js';
 import { describeEventsAndOutbox } from './outbox.js';
@@ -23,5 +24,6 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
     describeUsage(harness);
     describeUsageSums(harness);
     describeAdminReads(harness);
+    describeBillingReads(harness);
   });
 }

@@ -1,0 +1,43 @@
+import type { CallInDoubt, MoneyInDoubt } from '../../usage/in-doubt.js';
+import { doubtCounts, doubtSums } from '../../usage/in-doubt-text.js';
+import { html, type SafeHtml } from './html.js';
+
+// The newest calls are named one by one; the counts above cover the rest.
+const SHOWN = 10;
+
+const NAMES = { start_billing: 'Billing start', usage_report: 'Usage report', usage_end: 'End' };
+
+// What settles each call, where it is done. Confirm and Resend are on the Usage page.
+function remedy(call: CallInDoubt): SafeHtml {
+  const usage = html`<a href="/admin/usage?period=${call.period ?? ''}">Usage page</a>`;
+  if (call.kind !== 'usage_report')
+    return html`fix the cause, then Retry below or <code>clm-collector replay ${call.id}</code>`;
+  if (call.state === 'unconfirmed')
+    return html`check the buyer's bill, then Confirm (billed) or Resend (not billed) on the ${usage}, or <code>clm-collector usage confirm|resend ${call.id}</code>`;
+  if (call.state === 'held')
+    return html`bill it by hand, then "Billed by hand" on the ${usage} or <code>clm-collector usage confirm ${call.id}</code>`;
+  return html`refused, not billed: fix what the marketplace said, then <code>clm-collector usage resend ${call.id}</code>`;
+}
+
+function item(call: CallInDoubt): SafeHtml {
+  const what = [call.period, call.usageCount === null ? null : `count ${call.usageCount}`]
+    .filter((part) => part !== null)
+    .join(' · ');
+  return html`<li data-doubt-id="${call.id}" data-state="${call.state}"><strong>${NAMES[call.kind]} ${call.id}</strong> ${call.state} · <code>${call.provisioningId ?? '-'}</code> <code>${call.sku ?? '-'}</code>${what ? ` · ${what}` : ''}: ${remedy(call)}</li>`;
+}
+
+/**
+ * The money in doubt, first on the dashboard: billing calls unconfirmed or dead, the usage
+ * they carry, and what settles each. Nothing when there is none.
+ */
+export function renderDoubtAlert(doubt: MoneyInDoubt): SafeHtml | '' {
+  if (doubt.count === 0) return '';
+  const sums = doubtSums(doubt);
+  const newest = doubt.calls.slice(-SHOWN).reverse();
+  const more = doubt.count > newest.length ? html` (the newest ${newest.length} below)` : '';
+  return html`<section class="alert money-in-doubt" role="alert" data-money-in-doubt="${doubt.count}">
+<h2>Money in doubt: ${doubt.count} billing call${doubt.count === 1 ? '' : 's'}</h2>
+<p data-doubt-counts>${doubtCounts(doubt).join(', ')}${more}.${sums.length > 0 ? html` Usage in doubt: <strong data-doubt-sums>${sums.join(', ')}</strong>.` : ''}</p>
+<ul>${newest.map(item)}</ul>
+</section>`;
+}
