@@ -165,6 +165,12 @@ test('a provider refusing an order: the buyer reads its message and no order exi
   ]);
   expect((await subscription(collector, provisioningId)).status).toBe(404);
   expect(await sandbox.calls()).toEqual([]);
+  // The operator reads the provider's message on the Orders page, not its raw JSON.
+  await signIn(page, collector);
+  await page.goto(`${collector.url}/admin/orders`);
+  const failure = page.locator('tr[data-outcome="refused"]');
+  await expect(failure.locator('.answer')).toHaveText(message);
+  await expect(failure).toContainText('HTTP 400');
 });
 
 test('a provider that is down: the buyer gets the generic message and no order exists', async ({

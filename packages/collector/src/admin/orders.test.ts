@@ -167,6 +167,24 @@ describe('admin Orders page', () => {
     );
     expect(answer.match(/x/g)?.length).toBe(300 - hostile.indexOf('xx') + 1);
   });
+  it('shows a JSON refusal as its message text, not as raw JSON', async () => {
+    const { store, page } = await seeded();
+    await store.recordProvisioningFailure({
+      provisioningId: 'ord-blocked',
+      productId: 7,
+      productSkus: ['SKU-A'],
+      at: ADMIN_NOW,
+      outcome: 'refused',
+      status: 400,
+      message: '{"message":"Accounts for <blocked>.example cannot be created here."}',
+    });
+    const { text } = await page();
+    expect(text).toContain('<code>HTTP 400</code>');
+    expect(text).toContain(
+      '<span class="answer">Accounts for &lt;blocked&gt;.example cannot be created here.</span>',
+    );
+    expect(text).not.toContain('{&quot;message');
+  });
 });
 
 describe('Start billing from the Orders page', () => {
