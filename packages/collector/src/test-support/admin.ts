@@ -95,7 +95,7 @@ export async function startAdmin(
   return { url, store, clock, relay, postForm, postConfirmed, signIn };
 }
 
-const unescape = (text: string) =>
+const decodeEntities = (text: string) =>
   text.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) =>
     name === 'amp' ? '&' : name === 'lt' ? '<' : name === 'gt' ? '>' : name === 'quot' ? '"' : "'",
   );
@@ -109,9 +109,10 @@ export function confirmFields(page: string) {
   const fields: Record<string, string[]> = {};
   for (const [, name = '', value = ''] of (form[2] ?? '').matchAll(
     /<input type="hidden" name="([^"]+)" value="([^"]*)">/g,
-  ))
-    (fields[name] ??= []).push(unescape(value));
-  return { action: unescape(form[1] ?? ''), fields };
+  )) {
+    fields[name] = [...(fields[name] ?? []), decodeEntities(value)];
+  }
+  return { action: decodeEntities(form[1] ?? ''), fields };
 }
 
 let seq = 0;
