@@ -1,3 +1,4 @@
+import { dashboardOf } from './dashboard-link.js';
 import { counted, htmlPage, htmlTable, type SandboxLinks, timeCell } from './html.js';
 import { ENDPOINT_PATHS } from './marketplace-endpoints.js';
 import { renderProvisionings } from './marketplace-page.js';
@@ -48,17 +49,6 @@ const SECTIONS: readonly {
     fields: ['coid', 'expired', 'expired-date', 'sku', 'count', 'providerkey'],
   },
 ];
-
-// Where the collector's dashboard is, when Buy sends orders to a collector's
-// /marketplace/provision (as in `pnpm demo`): the same origin and base path, then /admin.
-const dashboardOf = (provisionUrl: string | undefined): string | undefined => {
-  if (provisionUrl === undefined) return undefined;
-  const url = new URL(provisionUrl);
-  if (!url.pathname.endsWith('/marketplace/provision')) return undefined;
-  url.pathname = `${url.pathname.slice(0, -'/marketplace/provision'.length)}/admin`;
-  url.search = '';
-  return url.href;
-};
 
 const REFRESH_SECONDS = 2;
 
