@@ -35,4 +35,14 @@ describe('the Buy result page', () => {
     expect(marketplace).toContain('id="dashboard-link"');
     expect(marketplace).toContain('<p id="next-step">Buy sends the order to the provider');
   });
+
+  it('keeps an outcome on one line, never broken inside the word', async () => {
+    const { s } = await withProvider((res) => res.json({ customerId: 'c-1' }));
+    await s.buy();
+    const marketplace = await s.page('/marketplace');
+    expect(marketplace).toContain(
+      '<td data-label="Outcome"><span class="word">complete</span></td>',
+    );
+    expect(marketplace).toContain('.word { white-space: nowrap; overflow-wrap: normal; }');
+  });
 });

@@ -38,7 +38,8 @@ export function renderProvisionings(attempts: readonly ProvisioningAttempt[]): s
     a.provisioningId,
     a.productId,
     a.productSkus,
-    a.outcome,
+    // One word: never broken inside ("complet/e") in a narrow column.
+    new CellHtml(`<span class="word">${escapeHtml(a.outcome)}</span>`),
     a.status ?? 'no answer',
     a.customerId ?? a.message,
   ]);

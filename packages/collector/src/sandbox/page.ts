@@ -76,6 +76,7 @@ export function renderSandboxPage(state: SandboxState, provisionUrl?: string): s
     const calls = state.calls.filter((call) => call.endpoint === endpoint);
     // The SaasTrackings ids predate the other sections; tests and scripts rely on them.
     const countId = endpoint === 'SaasTrackings' ? 'count' : `count-${endpoint}`;
+    // The sandbox numbers calls across every endpoint: a column named "#" read as missing rows.
     const rows = calls.map(({ id, receivedAt, body }) => [
       id,
       timeCell(receivedAt),
@@ -84,7 +85,7 @@ export function renderSandboxPage(state: SandboxState, provisionUrl?: string): s
     return `<section id="calls-${endpoint}">
 <div class="section-head"><h2>${heading}</h2><code>POST ${ENDPOINT_PATHS[endpoint]}</code></div>
 <p id="${countId}">${counted(calls.length, ...noun)} received.</p>
-${htmlTable(['#', 'Received at', ...fields], rows)}
+${htmlTable(['Call id', 'Received at', ...fields], rows)}
 </section>`;
   });
   const links: SandboxLinks = { dashboard: dashboardOf(provisionUrl) };
