@@ -54,13 +54,10 @@ export function closeRoute(deps: AdminDeps) {
     const { confirm, period } = form.data;
     const plan = await planClose(deps.store, deps.calendar, deps.clock.now());
     const check = checkToken(deps, 'close', plan.state, confirm);
-    if (
-      check !== null &&
-      check !== 'valid' &&
-      period !== undefined &&
-      plan.lastClosed !== null &&
-      period <= plan.lastClosed
-    )
+    // The period its page showed is closed now: that confirmation was used already.
+    const closedSince =
+      period !== undefined && plan.lastClosed !== null && period <= plan.lastClosed;
+    if (check !== null && check !== 'valid' && closedSince)
       return res.redirect(303, '/admin/usage?already=close');
     try {
       if (check === 'valid' || !plan.begun) {
