@@ -5,12 +5,12 @@ export async function confirmForm(
   page: Page,
 ): Promise<{ action: string; form: Record<string, string> }> {
   const form = page.locator('form.confirm-form');
-  const form_fields: Record<string, string> = {};
+  const fields: Record<string, string> = {};
   for (const input of await form.locator('input[type="hidden"]').all()) {
     const name = (await input.getAttribute('name')) ?? '';
-    form_fields[name] = (await input.getAttribute('value')) ?? '';
+    fields[name] = (await input.getAttribute('value')) ?? '';
   }
-  return { action: (await form.getAttribute('action')) ?? '', form: form_fields };
+  return { action: (await form.getAttribute('action')) ?? '', form: fields };
 }
 
 /** Presses the confirm page's button (its one submit) and waits for the page after it. */

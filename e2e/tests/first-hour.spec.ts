@@ -335,7 +335,7 @@ test('the demo starts fresh, shows the captured referral, and says why a signup 
     for (const [units, total] of [
       ['0.25', '0.25'],
       ['1.5', '1.75'],
-    ]) {
+    ] as const) {
       await buyer.getByLabel('Units of MRKTPLC-DEMO-CRM-SEATS').fill(units);
       await Promise.all([
         buyer.waitForEvent('load'),

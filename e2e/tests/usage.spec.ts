@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { requestsDuring } from '../support/beacons.js';
-import { pressConfirm } from '../support/confirm.js';
+import { confirmForm, pressConfirm } from '../support/confirm.js';
 import { expect, PRODUCT, PROVIDER_KEY, providerApi, signIn, test } from '../support/orders.js';
 import { FIRST_CUSTOMER_ID } from '../support/provider.js';
 import type { Sandbox } from '../support/sandbox.js';
@@ -74,6 +74,7 @@ test('Buy, Start billing, usage, Close the month now: one exact /saas-usage/ and
     `2026-07${provisioningId}${customerId}${SKU}1.8`,
   ]);
   expect(await sandbox.calls('saas-usage')).toEqual([]);
+  const confirmation = await confirmForm(page);
   const posted = await requestsDuring(
     page,
     collector.url,
@@ -93,6 +94,14 @@ test('Buy, Start billing, usage, Close the month now: one exact /saas-usage/ and
     productId: PRODUCT.id,
     usageCount: 1.8,
   });
+  // The confirmation posted again (a replay): already done, no second report.
+  const replayed = await page.request.post(`${collector.url}${confirmation.action}`, {
+    form: confirmation.form,
+    headers: { origin: collector.url },
+    maxRedirects: 0,
+  });
+  expect(replayed.headers().location).toBe('/admin/usage?already=close');
+  expect(await sandbox.calls('saas-usage')).toHaveLength(1);
   // The page is a snapshot: reload until the relay's outcome is recorded.
   await expect(async () => {
     await page.reload();
