@@ -33,6 +33,8 @@ const secrets = {
 };
 // The provider's key: on the pixel, in the collector's calls, and the one the sandbox takes.
 const PROVIDER_KEY = 'PK-DEMO';
+// The provider's product, on its site and on the marketplace's page.
+const PRODUCT_NAME = 'Acme CRM';
 // Each run starts fresh: the sandbox marketplace and the demo site keep their books in
 // memory, so a collector database kept from an earlier run would hold orders the marketplace
 // no longer knows (it refuses every call about them) and customer ids the site hands out again.
@@ -65,7 +67,7 @@ const escapeHtml = (value) =>
   );
 
 const page = (title, body) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${title} · Acme CRM</title>
+<html lang="en"><head><meta charset="utf-8"><title>${title} · ${PRODUCT_NAME}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1d2733}
 input,button{font:inherit;padding:.4rem .6rem}button{background:#0b6bcb;color:#fff;border:0;border-radius:4px}
@@ -134,7 +136,7 @@ async function collectorApi(method, path, body = {}) {
   const res = await fetch(`${urls.collector}${path}`, {
     method,
     headers: { authorization: `Bearer ${secrets.api}`, 'content-type': 'application/json' },
-    ...(method === 'POST' && { body: JSON.stringify(body) }),
+    ...(method === 'POST' && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   return { status: res.status, body: await res.json().catch(() => ({})) };
 }
@@ -147,8 +149,9 @@ const stateText = (words, call, fallback) =>
     ? `failed: ${call.error ?? 'see the Orders page'}`
     : (words[call.state] ?? fallback);
 
-// What one "Use" press reports: a usage event of this many units of the SKU.
-const USE_QUANTITY = 1.5;
+// What the usage form proposes; any decimal the collector takes (at most 6 decimal places).
+const DEFAULT_QUANTITY = '1.5';
+const QUANTITY = /^\d{1,12}(\.\d{1,6})?$/;
 
 // A usage report's state, in the provider's words (the collector's status when it has one).
 const reportText = (report) => {
@@ -172,7 +175,7 @@ function usageTable(lines) {
 
 async function accountPage(provisioningId, used) {
   const notice = used?.sku
-    ? `<p id="result">${USE_QUANTITY} units of <code>${escapeHtml(used.sku)}</code> recorded: they count in ${escapeHtml(used.period)}.</p>`
+    ? `<p id="result">${escapeHtml(used.quantity)} units of <code>${escapeHtml(used.sku)}</code> recorded: they count in ${escapeHtml(used.period)}.</p>`
     : '';
   if (!provisioningId) {
     const list = [...accounts.values()]
@@ -207,8 +210,9 @@ async function accountPage(provisioningId, used) {
   const useButton = (s) =>
     s.endedAt
       ? ''
-      : `<form method="post" action="/account/usage"><input type="hidden" name="provisioningId" value="${escapeHtml(provisioningId)}"><input type="hidden" name="sku" value="${escapeHtml(s.sku)}">
-<button class="use">Use ${USE_QUANTITY} units</button></form>`;
+      : `<form method="post" action="/account/usage" class="use"><input type="hidden" name="provisioningId" value="${escapeHtml(provisioningId)}"><input type="hidden" name="sku" value="${escapeHtml(s.sku)}">
+<label>Units <input name="quantity" inputmode="decimal" required size="8" pattern="\\d{1,12}(\\.\\d{1,6})?" title="a decimal such as 0.25 or 1.5, at most 6 decimal places" value="${DEFAULT_QUANTITY}" aria-label="Units of ${escapeHtml(s.sku)}"></label>
+<button>Record usage</button></form>`;
   const rows = body.skus
     .map(
       (s) =>
@@ -226,7 +230,7 @@ async function accountPage(provisioningId, used) {
       `${notice}<p>Customer <code id="customer-id">${escapeHtml(body.customerId)}</code>, marketplace order <code>${escapeHtml(provisioningId)}</code>.</p>
 <table><thead><tr><th>SKU</th><th>Billing</th><th>Status</th><th>Usage</th></tr></thead><tbody>${rows}</tbody></table>
 <h2>Usage</h2>
-<p>Each <em>Use</em> press is a usage event: this site's backend posts it to the collector (<code>POST /api/usage</code>). The collector adds them up per month and reports each month's sum to the marketplace once, at the month's close, or when you press <em>Close the month now</em> on its <a href="${urls.collector}/admin/usage">Usage page</a>.</p>
+<p>Each <em>Record usage</em> is a usage event of the units typed (a decimal such as 0.25 or 1.5, exact): this site's backend posts it to the collector (<code>POST /api/usage</code>). The collector adds them up per month and reports each month's sum to the marketplace once, at the month's close, or when you press <em>Close the month now</em> on its <a href="${urls.collector}/admin/usage">Usage page</a>.</p>
 ${usageTable(body.usage)}
 ${cancel}<p><a href="/account">All subscriptions</a></p>`,
     ),
@@ -259,22 +263,28 @@ async function cancelPage(req) {
   ];
 }
 
-// "Use 1.5 units": the site's backend reports a usage event; each press is a new event.
+// "Record usage": the site's backend reports a usage event of the units typed; each press
+// is a new event.
 async function usagePage(req) {
   const form = new URLSearchParams(await readBody(req));
   const provisioningId = form.get('provisioningId') ?? '';
   const sku = form.get('sku') ?? '';
-  const { status, body } = await collectorApi('POST', '/api/usage', {
-    eventId: `acme-${randomUUID()}`,
-    provisioningId,
-    productSku: sku,
-    quantity: USE_QUANTITY,
-  });
+  const quantity = (form.get('quantity') ?? '').trim();
+  const back = `<p><a href="/account?provisioningId=${encodeURIComponent(provisioningId)}">Back to the subscription</a></p>`;
+  if (!QUANTITY.test(quantity)) {
+    const why = 'Units must be a decimal such as 0.25 or 1.5, with at most 6 decimal places.';
+    return [400, page('Usage not recorded', `<p id="result" class="error">${why}</p>${back}`)];
+  }
+  // The quantity goes out as the decimal typed, never through a double.
+  const event = { eventId: `acme-${randomUUID()}`, provisioningId, productSku: sku };
+  const raw = `${JSON.stringify(event).slice(0, -1)},"quantity":${quantity}}`;
+  const { status, body } = await collectorApi('POST', '/api/usage', raw);
   if (status === 200 || status === 202) {
     // Back to the account page (a GET: reloading it reports nothing more).
     const query = new URLSearchParams({
       provisioningId,
       used: sku,
+      quantity,
       period: body.events?.[0]?.period ?? '',
     });
     return [303, '', `/account?${query}`];
@@ -283,7 +293,7 @@ async function usagePage(req) {
     status >= 500 ? 502 : status,
     page(
       'Usage not recorded',
-      `<p id="result" class="error">${escapeHtml(body.error ?? `HTTP ${status}`)}</p><p><a href="/account?provisioningId=${encodeURIComponent(provisioningId)}">Back to the subscription</a></p>`,
+      `<p id="result" class="error">${escapeHtml(body.error ?? `HTTP ${status}`)}</p>${back}`,
     ),
   ];
 }
@@ -311,6 +321,7 @@ async function handle(req, res) {
       req.method !== 'POST'
         ? await accountPage(url.searchParams.get('provisioningId'), {
             sku: url.searchParams.get('used'),
+            quantity: url.searchParams.get('quantity') ?? '',
             period: url.searchParams.get('period') ?? '',
           })
         : path === '/account/usage'
@@ -364,7 +375,7 @@ addEventListener('load', function () {
   if (path === '/') {
     res.end(
       page(
-        'Acme CRM',
+        PRODUCT_NAME,
         `<p>The CRM your sales team will actually use.</p>
 <p id="referral" class="note">Looking for a marketplace referral…</p>
 <form method="post" action="/signup"><label>Work email <input name="email" type="email" required value="jo@example.com"></label>
@@ -443,6 +454,9 @@ try {
       String(ports.sandbox),
       '--provision-url',
       `${urls.collector}/marketplace/provision`,
+      // One product name everywhere: the provider's site is Acme CRM.
+      '--product-name',
+      PRODUCT_NAME,
     ],
     // The collector's key (the marketplace refuses calls with any other), in the environment:
     // on the command line `ps` would show it.
@@ -484,16 +498,19 @@ console.log(`
 
     ${urls.sandbox}/marketplace
 
- 3. Then open the Orders page (sign in with the token ${secrets.admin}) and press Start billing:
+ 3. Then open the Orders page (sign in with the token ${secrets.admin}) and press Start billing;
+    a confirm page names each /start-billing/ call before anything is sent:
 
     ${urls.collector}/admin/orders
 
- 4. Usage: report some usage on the account page (each "Use ${USE_QUANTITY} units" press is a
-    usage event the site's backend posts to the collector's POST /api/usage):
+ 4. Usage: report some usage on the account page (each "Record usage" is a usage event of
+    the units typed, a decimal such as 0.25 or 1.5, that the site's backend posts to the
+    collector's POST /api/usage):
 
     ${urls.site}/account
 
-    then press Close the month now on the collector's Usage page:
+    then press Close the month now on the collector's Usage page (its confirm page shows
+    each report's exact sum):
 
     ${urls.collector}/admin/usage
 
@@ -518,5 +535,16 @@ console.log(`
 
     ${urls.sandbox}/
 
-[demo] Collector: ${urls.collector} (data in ${process.env.DEMO_DATA_DIR ?? '.demo/'}${earlier.length > 0 ? ", started fresh: the last run's database was removed, as the sandbox and the site keep nothing across runs" : ''}).
+ 8. The provider API, as your own backend would call it (token ${secrets.api}):
+
+    curl -s -H 'Authorization: Bearer ${secrets.api}' -H 'Content-Type: application/json' \\
+      -d '{"provisioningId":"<order id>"}' ${urls.collector}/api/billing/start
+    curl -s -H 'Authorization: Bearer ${secrets.api}' -H 'Content-Type: application/json' \\
+      -d '{"eventId":"my-event-1","provisioningId":"<order id>","productSku":"MRKTPLC-DEMO-CRM-SEATS","quantity":0.25}' \\
+      ${urls.collector}/api/usage
+
+    (<order id>: the provisioningId on the Buy result or the Orders page.)
+
+[demo] Collector: ${urls.collector} (data in ${process.env.DEMO_DATA_DIR ?? '.demo/'}).
+[demo] Every run starts fresh: the sandbox and the site keep nothing across runs, so the collector's database is new too${earlier.length > 0 ? " (the last run's database was removed)" : ''}.
 `);

@@ -260,7 +260,15 @@ test('the demo starts fresh, shows the captured referral, and says why a signup 
   const site = `http://127.0.0.1:${ports.site}`;
   const sandbox = `http://127.0.0.1:${ports.sandbox}`;
   try {
-    expect(demo.output()).toContain("started fresh: the last run's database was removed");
+    expect(demo.output()).toContain(
+      "[demo] Every run starts fresh: the sandbox and the site keep nothing across runs, so the collector's database is new too (the last run's database was removed).",
+    );
+    // What a provider needs to call the API itself: the token and an example of each call.
+    expect(demo.output()).toContain(
+      "curl -s -H 'Authorization: Bearer demo-provider-api-token' -H 'Content-Type: application/json'",
+    );
+    expect(demo.output()).toContain(`http://127.0.0.1:${ports.collector}/api/billing/start`);
+    expect(demo.output()).toContain(`http://127.0.0.1:${ports.collector}/api/usage`);
     // The sandbox gets the provider key in its environment: `ps` shows any user command lines.
     const commands = commandLinesOf(demo.child.pid ?? 0);
     expect(commands.filter((line) => / sandbox /.test(line))).toHaveLength(1);
@@ -303,6 +311,42 @@ test('the demo starts fresh, shows the captured referral, and says why a signup 
     await expect(referred.locator('td[data-label="partnerKey"]')).toHaveText('PK-…');
     expect(await referred.content()).not.toContain('PK-DEMO');
     await referred.close();
+
+    // An order: one product name on the marketplace and the site; the result page is a GET
+    // (reloading it orders nothing) that says what to do next, on the collector.
+    const buyer = await browser.newPage();
+    await buyer.goto(`${sandbox}/marketplace`);
+    await expect(buyer.locator('#product-name')).toHaveText('Acme CRM');
+    await buyer.locator('#contact-email').fill('jo@example.com');
+    await Promise.all([buyer.waitForURL(/\/marketplace\/result\//), buyer.locator('#buy').click()]);
+    const provisioningId = (await buyer.locator('#provisioning-id').textContent()) ?? '';
+    await expect(buyer.locator('#orders-link')).toHaveAttribute(
+      'href',
+      `http://127.0.0.1:${ports.collector}/admin/orders`,
+    );
+    await buyer.reload();
+    await expect(buyer.locator('#provisioning-id')).toHaveText(provisioningId);
+    await buyer.goto(`${sandbox}/marketplace`);
+    await expect(buyer.locator('#count-orders')).toHaveText(
+      '1 order provisioned; each links to its bill.',
+    );
+    // Decimal usage on the account page, added up exactly.
+    await buyer.goto(`${site}/account?provisioningId=${encodeURIComponent(provisioningId)}`);
+    for (const [units, total] of [
+      ['0.25', '0.25'],
+      ['1.5', '1.75'],
+    ] as const) {
+      await buyer.getByLabel('Units of MRKTPLC-DEMO-CRM-SEATS').fill(units);
+      await Promise.all([
+        buyer.waitForEvent('load'),
+        buyer.getByRole('button', { name: 'Record usage' }).click(),
+      ]);
+      await expect(buyer.locator('#result')).toContainText(
+        `${units} units of MRKTPLC-DEMO-CRM-SEATS recorded`,
+      );
+      await expect(buyer.locator('#usage .quantity')).toHaveText(total);
+    }
+    await buyer.close();
   } finally {
     process.kill(-(demo.child.pid ?? 0), 'SIGTERM');
     await demo.exited;

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { requestsDuring } from '../support/beacons.js';
+import { confirmForm, pressConfirm } from '../support/confirm.js';
 import {
   BUYER_GENERIC_FAILURE,
   expect,
@@ -66,21 +67,40 @@ test('an order bought on the marketplace is provisioned once, billed once and te
     expect.objectContaining({ provisioningId, outcome: 'complete', status: 200, customerId }),
   ]);
 
-  // The Orders page: not started, then Start billing.
+  // The Orders page: not started, then Start billing, which asks first.
   await signIn(page, collector);
   await page.goto(`${collector.url}/admin/orders`);
   const row = page.locator(`tr[data-provisioning-id="${provisioningId}"]`);
   const billingState = row.locator(`.billing-state[data-sku="${SKU}"]`);
   await expect(billingState).toHaveText('not started');
+  const startBilling = () =>
+    Promise.all([
+      page.waitForEvent('load'),
+      row.getByRole('button', { name: 'Start billing' }).click(),
+    ]);
+  await startBilling();
+  await expect(page.getByRole('heading', { name: 'Start billing?' })).toBeVisible();
+  await expect(page.locator('.confirm-summary')).toHaveText(
+    `This sends 1 call to the marketplace: POST ${sandbox.url}/start-billing/, one per SKU: from then on the marketplace bills the buyer for it.`,
+  );
+  await expect(page.locator('table.confirm-calls tbody tr')).toHaveText([
+    `${provisioningId}${customerId}${PRODUCT.id}${SKU}`,
+  ]);
+  // Cancel sends nothing and leaves the button where it was.
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.getByRole('link', { name: 'Cancel: send nothing' }).click(),
+  ]);
+  await expect(billingState).toHaveText('not started');
+  expect(await sandbox.calls('start-billing')).toEqual([]);
+
+  await startBilling();
+  const replay = await confirmForm(page);
   const posted = await requestsDuring(
     page,
     collector.url,
     (request) => request.method() === 'POST',
-    () =>
-      Promise.all([
-        page.waitForEvent('load'),
-        row.getByRole('button', { name: 'Start billing' }).click(),
-      ]),
+    () => pressConfirm(page),
   );
   expect(posted.map((request) => new URL(request.url()).pathname)).toEqual([
     `/admin/orders/${encodeURIComponent(provisioningId)}/start-billing`,
@@ -95,11 +115,29 @@ test('an order bought on the marketplace is provisioned once, billed once and te
     productId: PRODUCT.id,
     productSkus: [SKU],
   });
-  // The page is a snapshot: reload (a GET) until the relay's outcome is recorded.
-  await expect(async () => {
-    await page.reload();
-    await expect(billingState).toHaveText('billing', { timeout: 500 });
-  }).toPass();
+  // The banner follows the call by itself (the page refreshes while it is in flight), and a
+  // reload shows it as it is, never "sending" again.
+  const banner = page.locator('.start-banner');
+  await expect(banner).toContainText(`${SKU}: sent.`, { timeout: 15_000 });
+  await expect(billingState).toHaveText('billing');
+  await page.reload();
+  await expect(banner).toContainText(`${SKU}: sent.`);
+  await expect(banner).not.toContainText('sending');
+  // The confirmation posted again (a reload of its POST, a replay): already done, no call.
+  const replayed = await page.request.post(`${collector.url}${replay.action}`, {
+    form: replay.form,
+    headers: { origin: collector.url },
+    maxRedirects: 0,
+  });
+  expect(replayed.status()).toBe(303);
+  expect(replayed.headers().location).toBe(
+    `/admin/orders?order=${encodeURIComponent(provisioningId)}&already=1`,
+  );
+  await page.goto(`${collector.url}${replayed.headers().location}`);
+  await expect(banner).toContainText(
+    'Already done: that confirmation was used before; nothing more was sent.',
+  );
+  expect(await sandbox.calls('start-billing')).toHaveLength(1);
   // Asked again, by the provider's backend this time: nothing new is sent.
   const again = await providerApi(collector, 'POST', '/api/billing/start', { provisioningId });
   expect(again.status).toBe(200);
@@ -165,6 +203,12 @@ test('a provider refusing an order: the buyer reads its message and no order exi
   ]);
   expect((await subscription(collector, provisioningId)).status).toBe(404);
   expect(await sandbox.calls()).toEqual([]);
+  // The operator reads the provider's message on the Orders page, not its raw JSON.
+  await signIn(page, collector);
+  await page.goto(`${collector.url}/admin/orders`);
+  const failure = page.locator('tr[data-outcome="refused"]');
+  await expect(failure.locator('.answer')).toHaveText(message);
+  await expect(failure).toContainText('HTTP 400');
 });
 
 test('a provider that is down: the buyer gets the generic message and no order exists', async ({

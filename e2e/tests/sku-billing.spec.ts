@@ -1,3 +1,4 @@
+import { pressConfirm } from '../support/confirm.js';
 import {
   expect,
   orderBody,
@@ -50,6 +51,7 @@ test('a next-month SKU shows when it starts, and Start now starts it early', asy
     page.waitForEvent('load'),
     row.getByRole('button', { name: 'Start now' }).click(),
   ]);
+  await pressConfirm(page);
   await expect.poll(() => sandbox.calls('start-billing')).toHaveLength(1);
   const [call] = await sandbox.calls('start-billing');
   expect(call?.body).toMatchObject({ provisioningId, productSkus: [SKU] });

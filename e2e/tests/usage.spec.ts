@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { requestsDuring } from '../support/beacons.js';
+import { confirmForm, pressConfirm } from '../support/confirm.js';
 import { expect, PRODUCT, PROVIDER_KEY, providerApi, signIn, test } from '../support/orders.js';
 import { FIRST_CUSTOMER_ID } from '../support/provider.js';
 import type { Sandbox } from '../support/sandbox.js';
@@ -39,6 +40,7 @@ test('Buy, Start billing, usage, Close the month now: one exact /saas-usage/ and
     page.waitForEvent('load'),
     order.getByRole('button', { name: 'Start billing' }).click(),
   ]);
+  await pressConfirm(page);
   await expect.poll(() => sandbox.calls('start-billing')).toHaveLength(1);
 
   // The provider's backend reports usage (the demo site's "Use 1.5 GB" button does this).
@@ -62,15 +64,22 @@ test('Buy, Start billing, usage, Close the month now: one exact /saas-usage/ and
   await expect(line.locator('.report-state')).toHaveText('not reported');
   expect(await sandbox.calls('saas-usage')).toEqual([]);
 
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.getByRole('button', { name: 'Close the month now' }).click(),
+  ]);
+  // The confirm page names the one report and its exact sum before anything is sent.
+  await expect(page.locator('.confirm-summary')).toContainText('This sends 1 call');
+  await expect(page.locator('table.confirm-calls tbody tr')).toHaveText([
+    `2026-07${provisioningId}${customerId}${SKU}1.8`,
+  ]);
+  expect(await sandbox.calls('saas-usage')).toEqual([]);
+  const confirmation = await confirmForm(page);
   const posted = await requestsDuring(
     page,
     collector.url,
     (request) => request.method() === 'POST',
-    () =>
-      Promise.all([
-        page.waitForEvent('load'),
-        page.getByRole('button', { name: 'Close the month now' }).click(),
-      ]),
+    () => pressConfirm(page),
   );
   expect(posted.map((request) => new URL(request.url()).pathname)).toEqual(['/admin/usage/close']);
   await expect(page.getByRole('status')).toContainText('Closed 2026-07 early');
@@ -85,6 +94,14 @@ test('Buy, Start billing, usage, Close the month now: one exact /saas-usage/ and
     productId: PRODUCT.id,
     usageCount: 1.8,
   });
+  // The confirmation posted again (a replay): already done, no second report.
+  const replayed = await page.request.post(`${collector.url}${confirmation.action}`, {
+    form: confirmation.form,
+    headers: { origin: collector.url },
+    maxRedirects: 0,
+  });
+  expect(replayed.headers().location).toBe('/admin/usage?already=close');
+  expect(await sandbox.calls('saas-usage')).toHaveLength(1);
   // The page is a snapshot: reload until the relay's outcome is recorded.
   await expect(async () => {
     await page.reload();

@@ -18,7 +18,7 @@ import { type BillingModel, skuBillingFor } from './orders/billing-models.js';
 import { provisionRouter } from './orders/provision-route.js';
 import type { Provisioning } from './orders/provisioning.js';
 import { subscriptionsRouter } from './orders/subscriptions-route.js';
-import type { MarketplaceApi } from './outbox/kind.js';
+import type { MarketplaceApi, MarketplaceEndpoints } from './outbox/kind.js';
 import { tokenGuessLimit } from './security/rate-limit.js';
 import type { Store } from './store/types.js';
 import { isPlainBeacon, takeBeacon } from './tracking/beacon-ahead.js';
@@ -58,6 +58,8 @@ export interface AppDeps {
       billingZone?: string;
       /** The marketplace API in use; default v2. */
       marketplaceApi?: MarketplaceApi;
+      /** The marketplace's endpoints, named on the admin's confirm pages. */
+      marketplaceEndpoints?: MarketplaceEndpoints;
       /** Each SKU's billing model (`CLM_SKU_BILLING`); default: all manual. */
       skuBilling?: ReadonlyMap<string, BillingModel>;
     };
@@ -187,6 +189,7 @@ export function createApp(deps: AppDeps): Express {
       api,
       skuBilling,
       pageSites,
+      endpoints: config.marketplaceEndpoints,
     }),
   );
   app.use(

@@ -113,6 +113,7 @@ export async function createCollector(
       provisionToken: marketplace.provisionToken,
       billingZone: config.billing.zone,
       marketplaceApi: marketplace.api,
+      marketplaceEndpoints: marketplace.endpoints,
       skuBilling: marketplace.skuBilling,
     },
     relay: worker,

@@ -44,12 +44,14 @@ async function ordersPage(marketplaceApi: MarketplaceApi = 'v2', now = ADMIN_NOW
   };
   const start = (id: string, fields: Record<string, string> = {}) =>
     admin.postForm(`/admin/orders/${id}/start-billing`, fields, { cookie });
+  const confirmStart = async (id: string, fields: Record<string, string> = {}) =>
+    (await admin.postConfirmed(`/admin/orders/${id}/start-billing`, fields, { cookie })).res;
   const started = async () =>
     (await admin.store.listRelays({ limit: 100 }))
       .filter((relay) => relay.kind === 'start_billing')
       .map((relay) => `${relay.orderId} ${relay.sku}`)
       .sort();
-  return { ...admin, page, start, started };
+  return { ...admin, page, start, confirmStart, started };
 }
 
 describe('Orders page with CLM_SKU_BILLING', () => {
@@ -76,10 +78,12 @@ describe('Orders page with CLM_SKU_BILLING', () => {
   });
 
   it('starts the manual SKUs with Start billing and one scheduled SKU with its Start now', async () => {
-    const { page, start, started, relay } = await ordersPage();
-    expect((await start('ord-mixed')).headers.get('location')).toBe('/admin/orders?started=1');
+    const { page, confirmStart, started, relay } = await ordersPage();
+    expect((await confirmStart('ord-mixed')).headers.get('location')).toBe(
+      '/admin/orders?order=ord-mixed',
+    );
     expect(await started()).toEqual(['ord-mixed MANUAL']);
-    expect((await start('ord-mixed', { skus: 'LATER' })).status).toBe(303);
+    expect((await confirmStart('ord-mixed', { skus: 'LATER' })).status).toBe(303);
     expect(await started()).toEqual(['ord-mixed LATER', 'ord-mixed MANUAL']);
     expect(relay.notified).toBe(2);
     const { skus, startBilling } = (await page())['ord-mixed'] ?? {};

@@ -46,9 +46,15 @@ async function seeded(options: Parameters<typeof startAdmin>[0] = {}) {
       cookie,
       ...headers,
     });
+  const confirmStart = async (id: string, fields: Record<string, string | string[]> = {}) =>
+    (
+      await admin.postConfirmed(`/admin/orders/${encodeURIComponent(id)}/start-billing`, fields, {
+        cookie,
+      })
+    ).res;
   const startBillingRelays = async () =>
     (await admin.store.listRelays({ limit: 500 })).filter((r) => r.kind === 'start_billing');
-  return { ...admin, cookie, page, startBillingOf, startBillingRelays };
+  return { ...admin, cookie, page, startBillingOf, confirmStart, startBillingRelays };
 }
 
 /** Each order row: its id, billing texts by SKU, whether it is terminated and has the button. */
@@ -167,58 +173,78 @@ describe('admin Orders page', () => {
     );
     expect(answer.match(/x/g)?.length).toBe(300 - hostile.indexOf('xx') + 1);
   });
+  it('shows a JSON refusal as its message text, not as raw JSON', async () => {
+    const { store, page } = await seeded();
+    await store.recordProvisioningFailure({
+      provisioningId: 'ord-blocked',
+      productId: 7,
+      productSkus: ['SKU-A'],
+      at: ADMIN_NOW,
+      outcome: 'refused',
+      status: 400,
+      message: '{"message":"Accounts for <blocked>.example cannot be created here."}',
+    });
+    const { text } = await page();
+    expect(text).toContain('<code>HTTP 400</code>');
+    expect(text).toContain(
+      '<span class="answer">Accounts for &lt;blocked&gt;.example cannot be created here.</span>',
+    );
+    expect(text).not.toContain('{&quot;message');
+  });
 });
 
 describe('Start billing from the Orders page', () => {
-  it('queues one /start-billing/ per not-started SKU, once, and the button goes', async () => {
-    const { startBillingOf, startBillingRelays, relay, page } = await seeded();
+  it('queues one /start-billing/ per not-started SKU once confirmed, and the button goes', async () => {
+    const { startBillingOf, confirmStart, startBillingRelays, relay, page } = await seeded();
     const before = (await startBillingRelays()).length;
-    const res = await startBillingOf('ord-new');
+    const res = await confirmStart('ord-new');
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/admin/orders?started=2');
+    expect(res.headers.get('location')).toBe('/admin/orders?order=ord-new');
     expect(relay.notified).toBe(1);
     const queued = (await startBillingRelays()).filter((r) => r.orderId === 'ord-new');
     expect(queued.map((r) => [r.sku, r.status, r.payload])).toEqual([
       ['SKU-B', 'pending', expect.objectContaining({ productSkus: ['SKU-B'] })],
       ['SKU-A', 'pending', expect.objectContaining({ productSkus: ['SKU-A'] })],
     ]);
-    const { text } = await page('?started=2');
-    expect(text).toContain(
-      'Billing start queued for 2 SKUs; the relay worker is sending them now.',
-    );
+    const { text } = await page('?order=ord-new');
+    expect(text).toContain('SKU-A: sending… The call is queued; this page refreshes');
     expect(rows(text).find((row) => row.id === 'ord-new')).toMatchObject({
       billing: { 'SKU-A': 'starting…', 'SKU-B': 'starting…' },
       button: false,
     });
 
+    // Pressed again from a stale page: nothing to start, so no confirm page and no call.
     const again = await startBillingOf('ord-new');
-    expect(again.headers.get('location')).toBe('/admin/orders?started=0');
+    expect(again.headers.get('location')).toBe('/admin/orders?order=ord-new');
     expect((await startBillingRelays()).length).toBe(before + 2);
     expect(relay.notified).toBe(1);
-    expect((await page('?started=0')).text).toContain('Nothing to start: billing was already');
   });
 
   it('starts only the SKUs not started yet, or those named', async () => {
-    const { startBillingOf, startBillingRelays, page } = await seeded();
-    const half = await startBillingOf('ord-half');
-    expect(half.headers.get('location')).toBe('/admin/orders?started=1');
-    expect((await page('?started=1')).text).toContain('Billing start queued for 1 SKU; ');
-    const named = await startBillingOf('ord-new', { skus: 'SKU-B' });
-    expect(named.headers.get('location')).toBe('/admin/orders?started=1');
+    const { confirmStart, startBillingRelays, page } = await seeded();
+    const half = await confirmStart('ord-half');
+    expect(half.headers.get('location')).toBe('/admin/orders?order=ord-half');
+    expect((await page('?order=ord-half')).text).toContain('SKU-B: sending…');
+    const named = await confirmStart('ord-new', { skus: 'SKU-B' });
+    expect(named.headers.get('location')).toBe('/admin/orders?order=ord-new');
     const ofNew = (await startBillingRelays()).filter((r) => r.orderId === 'ord-new');
     expect(ofNew.map((r) => r.sku)).toEqual(['SKU-B']);
-    const both = await startBillingOf('ord-new', { skus: ['SKU-A', 'SKU-B'] });
-    expect(both.headers.get('location')).toBe('/admin/orders?started=1');
+    const both = await confirmStart('ord-new', { skus: ['SKU-A', 'SKU-B'] });
+    expect(both.headers.get('location')).toBe('/admin/orders?order=ord-new');
+    const after = (await startBillingRelays()).filter((r) => r.orderId === 'ord-new');
+    expect(after.map((r) => r.sku).sort()).toEqual(['SKU-A', 'SKU-B']);
   });
 
   it('works for an id that needs encoding in the URL', async () => {
-    const { store, startBillingOf, startBillingRelays, page } = await seeded();
+    const { store, confirmStart, startBillingRelays, page } = await seeded();
     const id = 'ord/7 ?#&"<x>';
     await createOrder(store, id, ['SKU-A'], ADMIN_NOW);
     expect(await page().then(({ text }) => text)).toContain(
       `action="/admin/orders/${encodeURIComponent(id).replaceAll('&', '&amp;')}/start-billing"`,
     );
-    expect((await startBillingOf(id)).headers.get('location')).toBe('/admin/orders?started=1');
+    expect((await confirmStart(id)).headers.get('location')).toBe(
+      `/admin/orders?order=${encodeURIComponent(id)}`,
+    );
     expect((await startBillingRelays()).filter((r) => r.orderId === id)).toHaveLength(1);
   });
 

@@ -3,11 +3,14 @@ import { z } from 'zod';
 import { hasSession } from './auth/access.js';
 import { requireSameOriginForm, requireSession } from './auth/page-guards.js';
 import { safeReturnPath } from './auth/return-path.js';
+import { CONFIRM_TOKEN, checkConfirmToken, createConfirmToken } from './confirm/token.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
 import { reasonOf, windowQuery } from './query.js';
 import { replayDeadRelays } from './replay.js';
+import { planReplay, replayConfirm } from './replay-confirm.js';
 import { loadSummary } from './summary.js';
+import { renderConfirmPage } from './views/confirm-page.js';
 import { renderDashboardPage } from './views/dashboard-page.js';
 import { messagePage } from './views/layout.js';
 import { renderLoginPage } from './views/login-page.js';
@@ -25,6 +28,7 @@ const relayId = z
 const replayForm = z.strictObject({
   ...windowQuery.shape,
   ids: z.union([relayId.transform((id) => [id]), z.array(relayId).max(1000)]).optional(),
+  confirm: z.string().regex(CONFIRM_TOKEN, 'confirm is not a confirmation token').optional(),
 });
 
 const flash = z.object({
@@ -33,7 +37,13 @@ const flash = z.object({
     .regex(/^\d{1,9}$/)
     .transform(Number)
     .optional(),
+  already: z.literal('1').optional(),
 });
+
+const STALE = {
+  changed: 'What Retry would send changed since that page was shown: check it again.',
+  expired: 'That confirmation expired before it was sent: check it again.',
+};
 
 /** `GET /` (sign-in form or dashboard) and `POST /relays/replay` (the Retry buttons). */
 export function pagesRouter(deps: AdminDeps): Router {
@@ -53,16 +63,18 @@ export function pagesRouter(deps: AdminDeps): Router {
       loadSummary(store, clock.now(), query.data.days),
       store.listRelays({ limit: RECENT_RELAYS }),
     ]);
-    const replayed = flash.safeParse(req.query).data?.replayed;
+    const shown = flash.safeParse(req.query).data;
+    const replayed = shown?.replayed;
+    const already = shown?.already !== undefined;
     const crossSite = deps.pageSites?.crossSite() ?? [];
-    sendPage(res, 200, renderDashboardPage({ summary, relays, replayed, crossSite }));
+    sendPage(res, 200, renderDashboardPage({ summary, relays, replayed, already, crossSite }));
   });
 
   router.post(
     '/relays/replay',
     requireSameOriginForm,
     requireSession(auth),
-    express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 1001 }),
+    express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 1002 }),
     async (req, res) => {
       // Another body type is not parsed, and an unparsed body would read as "retry all".
       if (!req.is('application/x-www-form-urlencoded')) {
@@ -72,8 +84,22 @@ export function pagesRouter(deps: AdminDeps): Router {
       const form = replayForm.safeParse(req.body ?? {});
       if (!form.success)
         return sendPage(res, 400, messagePage('Bad request', reasonOf(form.error)));
-      const replayed = await replayDeadRelays(deps, form.data.ids);
-      res.redirect(303, `/admin?days=${form.data.days}&replayed=${replayed}`);
+      const { ids, days, confirm } = form.data;
+      // Billing calls (a start, a usage report, an end) are sent again only once confirmed.
+      const plan = await planReplay(store, ids);
+      const now = clock.now();
+      const key = deps.token as string;
+      const check =
+        confirm === undefined ? null : checkConfirmToken(key, 'replay', plan.state, confirm, now);
+      if (plan.calls.length > 0 && check !== 'valid') {
+        const token = createConfirmToken(key, 'replay', plan.state, now);
+        const note = check === null ? undefined : STALE[check];
+        const view = replayConfirm(plan.calls, { token, ids, days, ...(note && { note }) });
+        return sendPage(res, 200, renderConfirmPage(view));
+      }
+      const replayed = await replayDeadRelays(deps, ids);
+      const already = confirm !== undefined && plan.calls.length === 0 ? '&already=1' : '';
+      res.redirect(303, `/admin?days=${days}&replayed=${replayed}${already}`);
     },
   );
   return router;

@@ -25,8 +25,8 @@ describe('Confirm and Resend on the Usage page', () => {
   });
 
   it('Resend sends the report again, wakes the worker and warns of a double bill', async () => {
-    const { post, page, unconfirmed, relay } = await seeded();
-    const res = await post(`/reports/${unconfirmed}/resend`);
+    const { confirmPost, page, unconfirmed, relay } = await seeded();
+    const res = await confirmPost(`/reports/${unconfirmed}/resend`);
     expect(res.headers.get('location')).toBe(`/admin/usage?resent=${unconfirmed}`);
     expect(relay.notified).toBe(1);
     const { text } = await page(`?resent=${unconfirmed}`);
@@ -85,8 +85,8 @@ describe('Confirm and Resend on the Usage page', () => {
 
 describe('Close the month now', () => {
   it('closes the open period early, queues its reports and says where later usage goes', async () => {
-    const { post, page, store, relay } = await seeded();
-    const res = await post('/close');
+    const { post, confirmPost, page, store, relay } = await seeded();
+    const res = await confirmPost('/close');
     expect(res.headers.get('location')).toBe(
       '/admin/usage?closed=2026-07&periods=1&reports=1&early=1',
     );
@@ -112,21 +112,21 @@ describe('Close the month now', () => {
   });
 
   it('counts reports in the flash with the right plurals', async () => {
-    const { post, page, store, relay, travel } = await seeded();
+    const { confirmPost, page, store, relay, travel } = await seeded();
     await seedUsage(store, {
       provisioningId: 'ord-b',
       sku: 'SKU-A',
       quantity: 1,
       period: '2026-07',
     });
-    expect((await post('/close')).headers.get('location')).toBe(
+    expect((await confirmPost('/close')).headers.get('location')).toBe(
       '/admin/usage?closed=2026-07&periods=1&reports=2&early=1',
     );
     expect((await page('?closed=2026-07&periods=1&reports=2&early=1')).text).toContain(
       'Closed 2026-07 early: 2 usage reports queued; the relay worker is sending them now.',
     );
     await travel('2026-08-10T12:00:00Z');
-    expect((await post('/close')).headers.get('location')).toBe(
+    expect((await confirmPost('/close')).headers.get('location')).toBe(
       '/admin/usage?closed=2026-08&periods=1&reports=0&early=1',
     );
     expect(relay.notified).toBe(1);
@@ -136,12 +136,12 @@ describe('Close the month now', () => {
   });
 
   it('closes an overdue period on time, not early', async () => {
-    const { post, page, store, travel } = await seeded();
+    const { confirmPost, page, store, travel } = await seeded();
     await travel('2026-07-31T19:30:00Z');
     const { text } = await page();
     expect(text).toContain('which was due to close <time datetime="2026-07-31T19:00:00.000Z">');
     expect(text).toContain('Close the month now closes 2026-07 and queues');
-    expect((await post('/close')).headers.get('location')).toBe(
+    expect((await confirmPost('/close')).headers.get('location')).toBe(
       '/admin/usage?closed=2026-07&periods=1&reports=1&early=0',
     );
     expect((await store.listClosedPeriods())[0]).toMatchObject({ period: '2026-07', early: false });

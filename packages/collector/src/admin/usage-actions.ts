@@ -3,7 +3,8 @@ import { fingerprint, type Logger } from '../log.js';
 import { plural } from '../plural.js';
 import { isHeld } from '../store/kept-relays.js';
 import type { AdminStore, Relay, UsageStore } from '../store/types.js';
-import { type Calendar, closePeriodNow } from '../usage/close.js';
+import type { Period } from '../usage/calendar.js';
+import { type Calendar, CloseRefused, closePeriodNow } from '../usage/close.js';
 import { openPeriod, reportState } from './usage-data.js';
 
 /** What the usage actions need; `relay` is told when reports were queued. */
@@ -84,11 +85,18 @@ export async function resendUsageReport(deps: UsageActionDeps, id: number): Prom
 
 /**
  * Closes the open period now (early, unless its close time has passed) and any earlier one
- * still open, queues their reports and wakes the relay worker. Throws `CloseRefused`.
+ * still open, queues their reports and wakes the relay worker. Throws `CloseRefused`, also
+ * when the open period is no longer `expected` (the one a confirm page showed).
  */
-export async function closeOpenPeriod(deps: UsageActionDeps, calendar: Calendar) {
+export async function closeOpenPeriod(
+  deps: UsageActionDeps,
+  calendar: Calendar,
+  expected?: Period,
+) {
   const now = deps.clock.now();
   const open = openPeriod(calendar, now, await deps.store.lastClosedPeriod());
+  if (expected !== undefined && open.period !== expected)
+    throw new CloseRefused(`${expected} is closed already`);
   const early = !open.overdue;
   const closed = await closePeriodNow(deps.store, calendar, { period: open.period, now, early });
   const reports = closed.reduce((sum, entry) => sum + entry.reports, 0);

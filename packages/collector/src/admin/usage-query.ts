@@ -20,6 +20,12 @@ export const usageFlashQuery = z.union([
     id: confirmed,
   })),
   z
+    .object({ already: z.literal('close') })
+    .transform(() => ({ action: 'already-closed' as const })),
+  z
+    .object({ repeated: count })
+    .transform(({ repeated }) => ({ action: 'repeated' as const, id: repeated })),
+  z
     .object({ resent: count })
     .transform(({ resent }) => ({ action: 'resent' as const, id: resent })),
   z

@@ -1,5 +1,6 @@
 import { billingStatus, endCallLabel, type SkuView } from '../admin/order-labels.js';
 import type { FailureView, OrderView } from '../admin/orders-data.js';
+import { providerMessage } from '../admin/provider-message.js';
 import type { OrdersReport } from './orders.js';
 import { oneLine, table, utc } from './table.js';
 
@@ -34,7 +35,7 @@ const failureRow = (failure: FailureView) => [
   oneLine(failure.productSkus.join(', '), 40),
   failure.outcome,
   failure.status === null ? '-' : `HTTP ${failure.status}`,
-  oneLine(failure.message, 80),
+  oneLine(providerMessage(failure.message), 80),
 ];
 
 /** The human-readable `orders` report; `limit` is how many orders were asked for. */

@@ -8,6 +8,8 @@ import { tempDir } from '../test-support/tmp.js';
 import type { OrdersReport } from './orders.js';
 import { runCli } from './run.js';
 
+const REFUSAL = '{"message":"Accounts for blocked.example cannot be created here."}';
+
 const NOW = Date.parse('2025-03-01T12:00:00Z');
 
 const order = (store: Store, id: string, skus: string[], at: number, customerId: string) =>
@@ -38,7 +40,7 @@ async function seeded() {
       at: NOW + i,
       outcome: i % 2 === 0 ? 'refused' : 'failed',
       status: i % 2 === 0 ? 422 : null,
-      message: i === 11 ? 'alias\ttaken\u202e\n<b>' : 'provider down',
+      message: i === 11 ? 'alias\ttaken\u202e\n<b>' : i === 10 ? REFUSAL : 'provider down',
     });
   return { path, ...captureIo({ CLM_DB: path }) };
 }
@@ -78,7 +80,10 @@ describe('clm-collector orders', () => {
     const failures = lines.filter((line) => /^ {2}2025-03-01 12:00:00 +fail-/.test(line));
     expect(failures).toHaveLength(10);
     expect(failures[0]).toMatch(/ fail-11 +42 +SKU-A +failed +- +alias taken <b>$/);
-    expect(failures[1]).toMatch(/ fail-10 +42 +SKU-A +refused +HTTP 422 +provider down$/);
+    // The provider's JSON refusal reads as its message, not as braces and quotes.
+    expect(failures[1]).toMatch(
+      / fail-10 +42 +SKU-A +refused +HTTP 422 +Accounts for blocked\.example cannot be created here\.$/,
+    );
     for (const char of ['\u001b', '\u202e', '\t']) expect(out.stdout).not.toContain(char);
   });
 
@@ -109,7 +114,7 @@ describe('clm-collector orders', () => {
       at: new Date(NOW + 10).toISOString(),
       outcome: 'refused',
       status: 422,
-      message: 'provider down',
+      message: REFUSAL,
     });
     expect(out.stdout).toContain('\\u001b[31m'); // escaped by JSON
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { USAGE_NOW } from '../test-support/seed-usage.js';
-import { usageDatabase } from '../test-support/usage-db.js';
+import { fakeStdin, usageDatabase } from '../test-support/usage-db.js';
 import { runCli } from './run.js';
 
 const AFTER_JULY_CLOSE = Date.parse('2026-07-31T19:30:00Z');
@@ -29,7 +29,7 @@ describe('clm-collector usage close', () => {
   it('closes the open period early with --early; later usage counts in the next', async () => {
     const { cli, store } = await usageDatabase();
     const { io, out } = cli();
-    expect(await runCli(['usage', 'close', '--period', '2026-07', '--early'], io)).toBe(0);
+    expect(await runCli(['usage', 'close', '--period', '2026-07', '--early', '--yes'], io)).toBe(0);
     expect(out.stdout).toBe(
       'closed 2026-07 early: 1 usage report queued\n' +
         'a running collector sends them at its next poll\n' +
@@ -80,11 +80,35 @@ describe('clm-collector usage close', () => {
   it('says when a period had no usage to report', async () => {
     const { cli } = await usageDatabase();
     const first = cli();
-    expect(await runCli(['usage', 'close', '--period', '2026-07', '--early'], first.io)).toBe(0);
+    const early = (period: string) => ['usage', 'close', '--period', period, '--early', '--yes'];
+    expect(await runCli(early('2026-07'), first.io)).toBe(0);
     const { io, out } = cli({ now: Date.parse('2026-08-10T12:00:00Z') });
-    expect(await runCli(['usage', 'close', '--period', '2026-08', '--early'], io)).toBe(0);
+    expect(await runCli(early('2026-08'), io)).toBe(0);
     expect(out.stdout).toBe(
       'closed 2026-08 early: 0 usage reports queued\nlater usage counts in 2026-09\n',
     );
+  });
+
+  it('says what an early close queues and asks first; without a terminal it needs --yes', async () => {
+    const { cli, store } = await usageDatabase();
+    const refused = cli({ stdin: fakeStdin(false) });
+    expect(await runCli(['usage', 'close', '--period', '2026-07', '--early'], refused.io)).toBe(2);
+    expect(refused.out.stdout).toContain(
+      "Closing 2026-07 early queues 1 usage report for the marketplace, each added to the buyer's bill:\n" +
+        '  order ord-a, SKU-A: usageCount 0.3\n' +
+        'An early close cannot be undone: later usage counts in 2026-08.\n',
+    );
+    expect(refused.out.stderr).toBe(
+      'clm-collector: stdin is not a terminal to ask on; pass --yes to go ahead\n',
+    );
+    const no = cli({ stdin: fakeStdin(true, 'n\n') });
+    expect(await runCli(['usage', 'close', '--period', '2026-07', '--early'], no.io)).toBe(1);
+    expect(no.out.stdout).toContain('Close 2026-07 early? [y/N] ');
+    expect(no.out.stderr).toBe('clm-collector: not closed; nothing was changed\n');
+    expect(await store.lastClosedPeriod()).toBe('2026-06');
+    const yes = cli({ stdin: fakeStdin(true, 'y\n') });
+    expect(await runCli(['usage', 'close', '--period', '2026-07', '--early'], yes.io)).toBe(0);
+    expect(yes.out.stdout).toContain('closed 2026-07 early: 1 usage report queued\n');
+    expect(await store.lastClosedPeriod()).toBe('2026-07');
   });
 });

@@ -1,19 +1,41 @@
 import { systemClock } from '../clock.js';
 import { loadBillingCalendar } from '../config.js';
-import { closeTime, nextPeriod } from '../usage/calendar.js';
+import type { UsageStore } from '../store/usage.js';
+import { closeTime, nextPeriod, periodOf } from '../usage/calendar.js';
 import { CloseRefused, closePeriodNow } from '../usage/close.js';
+import { formatMicros } from '../usage/decimal.js';
 import { withAdminStore } from './admin-store.js';
+import { askYesNo } from './ask.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
-import { plural } from './table.js';
+import { oneLine, plural } from './table.js';
+
+// What an early close of `period` queues: every usage line of it not reported yet.
+async function describeEarlyClose(store: UsageStore, period: string): Promise<string> {
+  const lines = (await store.usageLines({ period })).filter((line) => line.report === null);
+  const rows = lines.map(
+    (line) =>
+      `  order ${oneLine(line.provisioningId, 40)}, ${oneLine(line.sku, 40)}: usageCount ${formatMicros(line.micros)}\n`,
+  );
+  return (
+    `Closing ${period} early queues ${plural(lines.length, 'usage report')} for the marketplace, each added to the buyer's bill:\n` +
+    rows.join('') +
+    `An early close cannot be undone: later usage counts in ${nextPeriod(period)}.\n`
+  );
+}
+
 import { checkPeriod } from './usage.js';
 
 /**
- * `usage close --period YYYY-MM [--early]`: closes a period by hand (and any earlier one
- * still open) and queues one report per order and SKU with usage; a running collector
- * sends them. Without `--early` the period's close time must have passed. A refusal
- * (closed already, not begun, not due) exits 2 with its reason.
+ * `usage close --period YYYY-MM [--early [--yes]]`: closes a period by hand (and any
+ * earlier one still open) and queues one report per order and SKU with usage; a running
+ * collector sends them. Without `--early` the period's close time must have passed. An
+ * early close says what it queues and asks first, unless `--yes`. A refusal (closed
+ * already, not begun, not due) exits 2 with its reason.
  */
-export async function runUsageClose(options: { period: string; early: boolean }, io: CliIo) {
+export async function runUsageClose(
+  options: { period: string; early: boolean; yes?: boolean },
+  io: CliIo,
+) {
   const period = checkPeriod(options.period);
   const calendar = loadBillingCalendar(io.env);
   const now = (io.clock ?? systemClock).now();
@@ -21,12 +43,23 @@ export async function runUsageClose(options: { period: string; early: boolean },
   const early = options.early && closeTime(period, calendar.zone, calendar.closeAt) > now;
   const closed = await withAdminStore(io, async (store) => {
     try {
+      // Refusals (closed, not begun) come before the question: nothing to confirm then.
+      const last = await store.lastClosedPeriod();
+      const closable = (last === null || period > last) && period <= periodOf(now, calendar.zone);
+      if (early && options.yes !== true && closable) {
+        io.stdout.write(await describeEarlyClose(store, period));
+        if (!(await askYesNo(io, `Close ${period} early?`, '--yes'))) return null;
+      }
       return await closePeriodNow(store, calendar, { period, now, early });
     } catch (error) {
       if (error instanceof CloseRefused) throw new UsageError(error.message);
       throw error;
     }
   });
+  if (closed === null) {
+    io.stderr.write('clm-collector: not closed; nothing was changed\n');
+    return EXIT.failed;
+  }
   for (const entry of closed) {
     const how = entry.period === period && early ? ' early' : '';
     const held =

@@ -43,12 +43,18 @@ export function addUsageCommands(
       '--early',
       'close the open period before its close time; later usage counts in the next',
     )
+    .option('--yes', 'close early without asking (needed without a terminal)')
     .addHelpText(
       'after',
       `${dbHelp}A running collector sends the reports at its next poll (never in the month-end\nblackout).${CALENDAR_HELP}`,
     )
-    .action(async (opts: { period: string; early?: boolean }) =>
-      setExit(await runUsageClose({ period: opts.period, early: opts.early === true }, io)),
+    .action(async (opts: { period: string; early?: boolean; yes?: boolean }) =>
+      setExit(
+        await runUsageClose(
+          { period: opts.period, early: opts.early === true, yes: opts.yes === true },
+          io,
+        ),
+      ),
     );
 
   usage

@@ -17,7 +17,7 @@ async function heldReport() {
   });
   await db.store.recordUsage([event('h-1', 2n ** 62n), event('h-2', 2n ** 62n)]);
   const { io, out } = db.cli();
-  expect(await runCli(['usage', 'close', '--period', '2026-07', '--early'], io)).toBe(0);
+  expect(await runCli(['usage', 'close', '--period', '2026-07', '--early', '--yes'], io)).toBe(0);
   const [line] = await db.store.usageLines({ period: '2026-07', provisioningId: 'ord-b' });
   return { ...db, id: line?.report?.id ?? -1, close: `${out.stdout.split('\n')[0]}\n` };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Request, Router } from 'express';
 import { registerOrder } from './books.js';
 import { type BuyField, buyFields, provisioningBody, readBuyForm } from './buy-form.js';
+import { dashboardOf } from './dashboard-link.js';
 import { pageHeaders } from './html.js';
 import {
   type BuyFormValues,
@@ -18,6 +19,26 @@ import {
   requestProvisioning,
 } from './provision-client.js';
 import type { SandboxState } from './state.js';
+
+/** A Buy and its outcome, shown by the result page its POST redirects to. */
+interface BuyResult {
+  request: ProvisioningRequest;
+  result: ProvisioningOutcome;
+}
+
+// The results a sandbox keeps for its result pages: the newest, a bounded number.
+const RESULTS_KEPT = 1000;
+
+function keep(results: Map<string, BuyResult>, id: string, entry: BuyResult): void {
+  results.set(id, entry);
+  for (const oldest of results.keys()) {
+    if (results.size <= RESULTS_KEPT) break;
+    results.delete(oldest);
+  }
+}
+
+const resultPath = (provisioningId: string) =>
+  `/marketplace/result/${encodeURIComponent(provisioningId)}`;
 
 // What the buyer typed, to show again with an error (strings only).
 const formValues = (body: unknown, fields: readonly BuyField[]): BuyFormValues => {
@@ -80,9 +101,9 @@ function recordAttempt(
 }
 
 /**
- * `GET /marketplace` (the product page with its Buy form) and `POST /marketplace/buy`,
- * which sends the provisioning request the marketplace would (seed 002's body, or seed
- * 003's under v1) and shows the buyer the result.
+ * `GET /marketplace` (the product page with its Buy form), `POST /marketplace/buy`, which
+ * sends the provisioning request the marketplace would (seed 002's body, or seed 003's
+ * under v1) and redirects to `GET /marketplace/result/:provisioningId`, the buyer's result.
  */
 export function buyRouter(
   state: SandboxState,
@@ -90,6 +111,7 @@ export function buyRouter(
   provisioning: ProvisioningConfig | undefined,
 ): Router {
   const router = Router();
+  const results = new Map<string, BuyResult>();
   const headers = pageHeaders();
   const { api } = state.books;
   const fields = buyFields(product.form, api);
@@ -99,6 +121,7 @@ export function buyRouter(
       fields,
       books: state.books,
       provisioningUrl: provisioning?.url,
+      dashboard: dashboardOf(provisioning?.url),
       attempts: state.provisionings,
       ...extra,
     });
@@ -139,12 +162,26 @@ export function buyRouter(
       const at = state.books.clock.now();
       const result = remember(state, request, answer, at);
       recordAttempt(state, request, result, at);
-      const status = { complete: 200, refused: 422, failed: 502 }[result.outcome];
-      res
-        .status(status)
-        .type('html')
-        .send(renderBuyResult(request, result, api));
+      keep(results, request.provisioningId, { request, result });
+      // POST → redirect → GET: reloading the result page shows it again, orders nothing.
+      res.redirect(303, resultPath(request.provisioningId));
     },
   );
+
+  router.get('/marketplace/result/:provisioningId', headers, (req, res) => {
+    const shown = results.get(String(req.params.provisioningId));
+    if (shown === undefined) {
+      const reason =
+        'There is no recent Buy result with this id; buy again on the marketplace page.';
+      res.status(404).type('html').send(renderBuyError('No such order', reason));
+      return;
+    }
+    const status = { complete: 200, refused: 422, failed: 502 }[shown.result.outcome];
+    const dashboard = dashboardOf(provisioning?.url);
+    res
+      .status(status)
+      .type('html')
+      .send(renderBuyResult(shown.request, shown.result, api, dashboard));
+  });
   return router;
 }

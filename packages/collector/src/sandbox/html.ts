@@ -79,6 +79,7 @@ table { border-collapse: collapse; width: 100%; font-size: .9rem; margin-top: .5
 th { text-align: left; font-size: .8rem; color: var(--muted); border-bottom: 2px solid var(--line); padding: .35rem .6rem .35rem 0; }
 td { border-bottom: 1px solid var(--line); padding: .4rem .6rem .4rem 0; vertical-align: top; overflow-wrap: anywhere; }
 time { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.word { white-space: nowrap; overflow-wrap: normal; }
 form { max-width: 30rem; }
 label { display: block; margin: .8rem 0; font-weight: 600; }
 input { display: block; width: 100%; font: inherit; font-weight: 400; padding: .45rem .6rem; margin-top: .25rem; border: 1px solid #c5ccd4; border-radius: 7px; }

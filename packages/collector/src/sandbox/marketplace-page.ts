@@ -18,6 +18,8 @@ export interface MarketplaceView {
   books: Books;
   /** Where Buy sends orders; undefined when it is not configured. */
   provisioningUrl: string | undefined;
+  /** The collector's dashboard, when Buy sends orders to a collector. */
+  dashboard?: string | undefined;
   attempts: readonly ProvisioningAttempt[];
   error?: string;
   values?: BuyFormValues;
@@ -36,7 +38,8 @@ export function renderProvisionings(attempts: readonly ProvisioningAttempt[]): s
     a.provisioningId,
     a.productId,
     a.productSkus,
-    a.outcome,
+    // One word: never broken inside ("complet/e") in a narrow column.
+    new CellHtml(`<span class="word">${escapeHtml(a.outcome)}</span>`),
     a.status ?? 'no answer',
     a.customerId ?? a.message,
   ]);
@@ -49,6 +52,13 @@ ${htmlTable([...headings, 'customerId or message'], rows)}
 }
 
 const field = (label: string, input: string) => `<label>${label} ${input}</label>`;
+
+// What the provider does after an order, on the collector's dashboard.
+function nextStep(dashboard: string | undefined, after: string): string {
+  if (dashboard === undefined) return '';
+  const orders = `${dashboard}/orders`;
+  return `<p id="next-step">${after} Next, as the provider: open the collector's <a id="orders-link" href="${escapeHtml(orders)}">Orders page</a> (its dashboard, <a href="${escapeHtml(dashboard)}">${escapeHtml(dashboard)}</a>), where the order is listed, and press Start billing.</p>`;
+}
 
 /** The link to an order's Bill page. */
 export const billHref = (provisioningId: string) =>
@@ -118,6 +128,10 @@ export function renderMarketplacePage(view: MarketplaceView): string {
           'User alias (optional)',
           `<input id="user-alias" name="userAlias" ${value('userAlias', '')}>`,
         );
+  const next = nextStep(
+    view.dashboard,
+    'Buy sends the order to the provider through its collector.',
+  );
   return htmlPage(
     `${product.name} · Marketplace sandbox`,
     `<h1>Cloud Marketplace (sandbox)</h1>
@@ -133,9 +147,12 @@ ${view.fields.map((f) => formInput(f, values[f.key] ?? '')).join('\n')}
 ${alias}
 <button id="buy" type="submit"${provisioningUrl === undefined ? ' disabled' : ''}>Buy</button>
 </form>
+${next}
 </section>
 ${renderOrders(view.books)}
 ${renderProvisionings(view.attempts)}`,
+    undefined,
+    { dashboard: view.dashboard },
   );
 }
 
@@ -154,6 +171,7 @@ export function renderBuyResult(
   request: ProvisioningRequest,
   result: ProvisioningOutcome,
   api: MarketplaceApi = 'v2',
+  dashboard?: string,
 ): string {
   const order = `<p>Order <code id="provisioning-id">${escapeHtml(request.provisioningId)}</code>: product ${request.productId}, ${escapeHtml(request.productSkus.join(', '))}.</p>`;
   if (result.outcome === 'complete') {
@@ -165,8 +183,11 @@ export function renderBuyResult(
       `<h1>Order complete</h1>\n${order}
 <p>Your customer id: <strong id="customer-id">${escapeHtml(result.customerId)}</strong></p>
 <p><a id="bill-link" href="${escapeHtml(billHref(api === 'v1' ? result.customerId : request.provisioningId))}">Your bill for this order</a></p>
+${nextStep(dashboard, 'The provider created the account.')}
 <h2>Also returned by the provider</h2>
 <dl id="provider-fields">\n${fields}\n</dl>\n${links}`,
+      undefined,
+      { dashboard },
     );
   }
   const refused = result.outcome === 'refused';
@@ -179,5 +200,7 @@ export function renderBuyResult(
     `<h1>Your order could not be completed</h1>\n${order}
 <p id="buyer-error" class="error">${escapeHtml(refused ? result.message : GENERIC_FAILURE)}</p>
 ${refused ? `<p id="buyer-status">The provider answered HTTP ${result.status}.</p>\n` : ''}${note}${links}`,
+    undefined,
+    { dashboard },
   );
 }

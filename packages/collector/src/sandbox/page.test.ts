@@ -38,6 +38,9 @@ describe('sandbox page', () => {
     expect(html).toContain('<a href="/marketplace">');
     expect(html).toContain('<p id="count">0 purchases received.</p>');
     expect(html).toContain('<p id="count-start-billing">1 start-billing call received.</p>');
+    // The sandbox's call ids run across endpoints: labelled as ids, not as row numbers.
+    expect(html).toContain('<th>Call id</th>');
+    expect(html).not.toContain('<th>#</th>');
     expect(html).toContain('<p id="count-saas-usage">2 usage reports received.</p>');
     expect(html).toContain('<p id="count-saas-usage-end">0 terminations received.</p>');
     expect(html).toContain('<p id="count-provisionings">0 attempts.</p>');

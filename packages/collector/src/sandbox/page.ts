@@ -1,3 +1,4 @@
+import { dashboardOf } from './dashboard-link.js';
 import { counted, htmlPage, htmlTable, type SandboxLinks, timeCell } from './html.js';
 import { ENDPOINT_PATHS } from './marketplace-endpoints.js';
 import { renderProvisionings } from './marketplace-page.js';
@@ -49,17 +50,6 @@ const SECTIONS: readonly {
   },
 ];
 
-// Where the collector's dashboard is, when Buy sends orders to a collector's
-// /marketplace/provision (as in `pnpm demo`): the same origin and base path, then /admin.
-const dashboardOf = (provisionUrl: string | undefined): string | undefined => {
-  if (provisionUrl === undefined) return undefined;
-  const url = new URL(provisionUrl);
-  if (!url.pathname.endsWith('/marketplace/provision')) return undefined;
-  url.pathname = `${url.pathname.slice(0, -'/marketplace/provision'.length)}/admin`;
-  url.search = '';
-  return url.href;
-};
-
 const REFRESH_SECONDS = 2;
 
 // The key fields of the calls: the page shows enough to tell keys apart, never a whole key
@@ -86,6 +76,7 @@ export function renderSandboxPage(state: SandboxState, provisionUrl?: string): s
     const calls = state.calls.filter((call) => call.endpoint === endpoint);
     // The SaasTrackings ids predate the other sections; tests and scripts rely on them.
     const countId = endpoint === 'SaasTrackings' ? 'count' : `count-${endpoint}`;
+    // The sandbox numbers calls across every endpoint: a column named "#" read as missing rows.
     const rows = calls.map(({ id, receivedAt, body }) => [
       id,
       timeCell(receivedAt),
@@ -94,7 +85,7 @@ export function renderSandboxPage(state: SandboxState, provisionUrl?: string): s
     return `<section id="calls-${endpoint}">
 <div class="section-head"><h2>${heading}</h2><code>POST ${ENDPOINT_PATHS[endpoint]}</code></div>
 <p id="${countId}">${counted(calls.length, ...noun)} received.</p>
-${htmlTable(['#', 'Received at', ...fields], rows)}
+${htmlTable(['Call id', 'Received at', ...fields], rows)}
 </section>`;
   });
   const links: SandboxLinks = { dashboard: dashboardOf(provisionUrl) };

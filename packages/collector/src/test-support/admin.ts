@@ -4,7 +4,7 @@ import { createApp } from '../app.js';
 import type { TrustProxy } from '../config.js';
 import { type Logger, silentLogger } from '../log.js';
 import type { BillingModel } from '../orders/billing-models.js';
-import type { MarketplaceApi } from '../outbox/kind.js';
+import { endpointsUnder, type MarketplaceApi } from '../outbox/kind.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { purchaseFixture } from './fixtures.js';
@@ -13,6 +13,8 @@ import { tempDir } from './tmp.js';
 
 /** The admin token of {@link startAdmin} unless another is given. */
 export const ADMIN_TOKEN = 'admin-token-0123456789';
+/** Where the admin app's marketplace calls would go, as its confirm pages name them. */
+export const MARKETPLACE_URL = 'https://marketplace.example';
 /** The test clock's start: 2025-03-01 12:00 UTC. */
 export const ADMIN_NOW = Date.parse('2025-03-01T12:00:00Z');
 
@@ -47,6 +49,7 @@ export async function startAdmin(
       adminToken: token,
       trustProxy: options.trustProxy ?? false,
       ...(options.marketplaceApi && { marketplaceApi: options.marketplaceApi }),
+      marketplaceEndpoints: endpointsUnder(MARKETPLACE_URL),
       ...(options.skuBilling && { skuBilling: options.skuBilling }),
     },
     relay,
@@ -73,7 +76,43 @@ export async function startAdmin(
     const [cookie] = res.headers.getSetCookie();
     return (cookie ?? '').split(';')[0] ?? '';
   };
-  return { url, store, clock, relay, postForm, signIn };
+  /**
+   * Posts a form whose action asks for confirmation, then presses the confirm page's
+   * button: resolves with both answers (the confirm page's text, the final response).
+   */
+  const postConfirmed = async (
+    path: string,
+    fields: Record<string, string | string[]>,
+    headers = {},
+  ) => {
+    const first = await postForm(path, fields, headers);
+    const page = await first.text();
+    const form = confirmFields(page);
+    if (first.status !== 200 || form === null)
+      throw new Error(`no confirm page: ${first.status} ${page.slice(0, 300)}`);
+    return { page, form, res: await postForm(form.action, form.fields, headers) };
+  };
+  return { url, store, clock, relay, postForm, postConfirmed, signIn };
+}
+
+const decodeEntities = (text: string) =>
+  text.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) =>
+    name === 'amp' ? '&' : name === 'lt' ? '<' : name === 'gt' ? '>' : name === 'quot' ? '"' : "'",
+  );
+
+/** The confirm form of a confirm page: its action and hidden fields; null when absent. */
+export function confirmFields(page: string) {
+  const form = /<form method="post" action="([^"]+)" class="confirm-form">([\s\S]*?)<\/form>/.exec(
+    page,
+  );
+  if (!form) return null;
+  const fields: Record<string, string[]> = {};
+  for (const [, name = '', value = ''] of (form[2] ?? '').matchAll(
+    /<input type="hidden" name="([^"]+)" value="([^"]*)">/g,
+  )) {
+    fields[name] = [...(fields[name] ?? []), decodeEntities(value)];
+  }
+  return { action: decodeEntities(form[1] ?? ''), fields };
 }
 
 let seq = 0;

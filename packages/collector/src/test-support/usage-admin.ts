@@ -3,7 +3,8 @@ import { seedUsageScenario, USAGE_NOW } from './seed-usage.js';
 
 /**
  * The admin app at {@link USAGE_NOW} over {@link seedUsageScenario}, signed in: helpers
- * to load the Usage page, post its forms, and move the clock (signing in again).
+ * to load the Usage page, post its forms (or post and confirm), and move the clock
+ * (signing in again).
  */
 export async function startUsageAdmin() {
   const admin = await startAdmin();
@@ -16,13 +17,19 @@ export async function startUsageAdmin() {
   };
   const post = (path: string, headers = {}) =>
     admin.postForm(`/admin/usage${path}`, {}, { cookie, ...headers });
+  /** Posts `fields` to `path` (a confirm form's action) with the current session. */
+  const send = (path: string, fields: Record<string, string | string[]>) =>
+    admin.postForm(path, fields, { cookie });
+  /** Posts a form that asks first, then presses its confirm page's button. */
+  const confirmPost = async (path: string) =>
+    (await admin.postConfirmed(`/admin/usage${path}`, {}, { cookie })).res;
   // A session ends after a while: moving the clock far needs a new one.
   const travel = async (to: string) => {
     admin.clock.time = Date.parse(to);
     cookie = await admin.signIn();
   };
   const unconfirmed = ids['2026-06 ord-a SKU-A'] as number;
-  return { ...admin, ids, page, post, travel, unconfirmed };
+  return { ...admin, ids, page, post, send, confirmPost, travel, unconfirmed };
 }
 
 /** Each usage line of a Usage page: `period id sku`, quantity, state text and buttons. */

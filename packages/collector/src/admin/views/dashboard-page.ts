@@ -19,6 +19,8 @@ export interface DashboardView {
   relays: readonly Relay[];
   /** Set after a retry: how many dead-lettered relays went back to the queue. */
   replayed?: number | undefined;
+  /** After a replayed Retry confirmation: nothing more was sent. */
+  already?: boolean;
   /** Page sites sending beacons from another site than the collector's (this process). */
   crossSite?: readonly CrossSitePages[];
 }
@@ -56,8 +58,10 @@ function windowNav(days: number): SafeHtml {
   return html`<nav class="windows" aria-label="Window">${links}</nav>`;
 }
 
-function notice(replayed: number | undefined): SafeHtml | '' {
+function notice(replayed: number | undefined, already = false): SafeHtml | '' {
   if (replayed === undefined) return '';
+  if (already)
+    return html`<p class="notice" role="status"><strong>Already done:</strong> those calls were sent back to the queue by that confirmation before; nothing more was sent.</p>`;
   const text =
     replayed === 0
       ? 'Nothing to retry: no dead-lettered relay matched.'
@@ -91,7 +95,7 @@ ${signOutForm()}
 </header>
 <main>
 ${renderDoubtAlert(summary.moneyInDoubt)}
-${notice(view.replayed)}
+${notice(view.replayed, view.already)}
 ${crossSiteWarning(view.crossSite)}
 ${kpis(summary)}
 <section class="card chart-card">${renderChartLegend()}${renderFunnelChart(summary.days, WIDE)}${renderFunnelChart(summary.days, NARROW)}</section>

@@ -1,4 +1,5 @@
 import type { FailureView } from '../orders-data.js';
+import { providerMessage } from '../provider-message.js';
 import { cut, utcTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
 
@@ -12,8 +13,8 @@ function status(failure: FailureView): SafeHtml {
 }
 
 /**
- * Provisioning requests the provider did not accept. Its answer is shown as literal text:
- * it comes from whoever runs the provider's endpoint, never trusted as markup.
+ * Provisioning requests the provider did not accept. Its answer's message is shown as
+ * literal text: it comes from whoever runs the provider's endpoint, never trusted as markup.
  */
 export function renderFailuresTable(failures: readonly FailureView[]): SafeHtml {
   if (failures.length === 0)
@@ -26,7 +27,7 @@ export function renderFailuresTable(failures: readonly FailureView[]): SafeHtml 
 <td class="id" data-label="SKUs">${failure.productSkus.join(', ')}</td>
 <td data-label="Outcome"><span class="badge badge-${failure.outcome}">${failure.outcome}</span></td>
 <td class="nowrap" data-label="Provider status">${status(failure)}</td>
-<td data-label="Provider's answer"><span class="answer">${cut(visible(failure.message), 300)}</span></td>
+<td data-label="Provider's answer"><span class="answer">${cut(visible(providerMessage(failure.message)), 300)}</span></td>
 </tr>`,
   );
   return html`<div class="table-wrap"><table class="relays failures">

@@ -3,14 +3,23 @@ import { html, type SafeHtml } from './html.js';
 /** Path of the admin stylesheet (served by the admin router). */
 export const STYLESHEET_PATH = '/admin/assets/admin.css';
 
-/** The HTML document around every admin page. */
-export function layout(title: string, body: SafeHtml, bodyClass = ''): string {
+/**
+ * The HTML document around every admin page; `refreshSeconds` reloads it while something
+ * it shows is in flight (no script runs on these pages).
+ */
+export function layout(
+  title: string,
+  body: SafeHtml,
+  bodyClass = '',
+  refreshSeconds?: number,
+): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+${refreshSeconds === undefined ? '' : html`<meta http-equiv="refresh" content="${refreshSeconds}">`}
 <title>${title} · clm-collector</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${STYLESHEET_PATH}">

@@ -1,7 +1,7 @@
 import type { FailureView, OrderView } from '../orders-data.js';
+import { billingStartBanner, type StartedView, startInFlight } from './billing-start-banner.js';
 import { renderFailuresTable } from './failures-table.js';
-import { plural } from './format.js';
-import { html, type SafeHtml } from './html.js';
+import { html } from './html.js';
 import { layout } from './layout.js';
 import { renderOrdersTable } from './orders-table.js';
 import { pageNav, signOutForm } from './page-nav.js';
@@ -12,19 +12,10 @@ export interface OrdersView {
   failures: readonly FailureView[];
   /** How many orders and failures at most are listed. */
   limits: { orders: number; failures: number };
-  /** Set after Start billing: how many SKUs got a /start-billing/ call queued. */
-  started?: number | undefined;
+  /** Set after Start billing: the order, whose calls the banner tells as they are now. */
+  started?: StartedView | null | undefined;
   /** Whether Start billing is offered: not under the v1 API, which has no billing start. */
   billingStart?: boolean;
-}
-
-function notice(started: number | undefined): SafeHtml | '' {
-  if (started === undefined) return '';
-  const text =
-    started === 0
-      ? 'Nothing to start: billing was already requested for every active manual SKU of that order (the others start on their schedule).'
-      : `Billing start queued for ${plural(started, 'SKU')}; the relay worker is sending ${started === 1 ? 'it' : 'them'} now.`;
-  return html`<p class="notice" role="status">${text}</p>`;
 }
 
 const newest = (shown: number, limit: number, noun: string) =>
@@ -45,7 +36,7 @@ ${pageNav('orders')}
 ${signOutForm()}
 </header>
 <main>
-${notice(view.started)}
+${billingStartBanner(view.started)}
 <section class="card">
 <div class="section-head"><div><h2>Orders</h2>${newest(orders.length, limits.orders, 'orders')}</div></div>
 ${renderOrdersTable(orders, { billingStart })}
@@ -55,5 +46,7 @@ ${renderOrdersTable(orders, { billingStart })}
 ${renderFailuresTable(failures)}
 </section>
 </main>`,
+    '',
+    startInFlight(view.started) ? 2 : undefined,
   );
 }

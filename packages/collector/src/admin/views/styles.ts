@@ -115,6 +115,10 @@ form.start-now button { padding: .05rem .5rem; font-size: .8rem; }
 .badge-failed { background: #fde2e2; color: #a61b1b; }
 .relays .answer { display: block; min-width: 14rem; white-space: pre-wrap; font: .8rem/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; }
 .usage-alert { margin: 1rem 0 0; }
+main.confirm { max-width: 56rem; margin: 1.5rem auto; }
+.confirm-warning { font-weight: 600; }
+.confirm-form { display: flex; flex-wrap: wrap; align-items: center; gap: 1rem; }
+.confirm-form button { border-color: var(--blue); color: var(--blue); font-weight: 600; }
 [data-open-period] time, [data-open-period] .muted { white-space: nowrap; }
 /* A period (2026-12) never breaks at its hyphen, in a table cell or a chip. */
 .period { white-space: nowrap; }

@@ -9,7 +9,8 @@ import { renderUsageTable } from './usage-table.js';
 
 /** What the last action on the Usage page did, told once after its redirect. */
 export type UsageFlash =
-  | { action: 'confirmed' | 'resent'; id: number }
+  | { action: 'confirmed' | 'resent' | 'repeated'; id: number }
+  | { action: 'already-closed' }
   | { action: 'closed'; period: string; periods: number; reports: number; early: boolean };
 
 type ClosedFlash = Extract<UsageFlash, { action: 'closed' }>;
@@ -26,6 +27,13 @@ function closedText(flash: ClosedFlash): string {
 
 function notice(flash: UsageFlash | undefined): SafeHtml | '' {
   if (flash === undefined) return '';
+  if (flash.action === 'already-closed' || flash.action === 'repeated') {
+    const what =
+      flash.action === 'already-closed'
+        ? 'that period was closed by this confirmation before'
+        : `usage report ${flash.id} is no longer waiting to be resent (its state is below)`;
+    return html`<p class="notice" role="status"><strong>Already done:</strong> ${what}; nothing more was sent.</p>`;
+  }
   const text =
     flash.action === 'closed'
       ? closedText(flash)
