@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { escapeHtml } from '../packages/collector/dist/admin/views/html.js';
 import { SIGNATURE_HEADER, verifyForwardSignature } from '../packages/collector/dist/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,12 +58,6 @@ const run = (name, args, env) =>
     });
     child.once('exit', (code) => reject(new Error(`${name} exited with code ${code}`)));
   });
-
-const escapeHtml = (value) =>
-  String(value).replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
-  );
 
 const page = (title, body) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title} · Acme CRM</title>
