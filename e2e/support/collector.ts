@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { wallTime } from '@clm/collector';
 import { type Ready, spawnReady } from '../../scripts/lib/spawn-ready.mjs';
 
 const cli = join(
@@ -104,21 +105,10 @@ export function faketimeLibrary(): string {
 export function fakeTimeEnv(instant: string, zone: string): Record<string, string> {
   const ms = Date.parse(instant);
   if (Number.isNaN(ms)) throw new TypeError(`fakeTime is not an instant: ${instant}`);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(new Date(ms))
-      .map((part) => [part.type, part.value]),
-  );
-  const wall = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  // The collector's own reading of a zone's wall clock, so both agree on what it shows.
+  const t = wallTime(ms, zone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const wall = `${t.year}-${two(t.month)}-${two(t.day)} ${two(t.hour)}:${two(t.minute)}:${two(t.second)}`;
   return {
     LD_PRELOAD: faketimeLibrary(),
     FAKETIME: `@${wall}`,
