@@ -31,15 +31,18 @@ export async function orderRow(
   return page.locator(`tr[data-provisioning-id="${provisioningId}"]`);
 }
 
-/** Presses Start billing on an order's row; resolves with the POST requests it made. */
-export const pressStartBilling = (page: Page, collector: CollectorProcess, row: Locator) =>
+/**
+ * Presses a button of the collector's admin pages that posts a form, and waits for the page
+ * it leads to; resolves with the POST requests it made.
+ */
+export const pressAndPost = (page: Page, collector: CollectorProcess, button: Locator) =>
   requestsDuring(
     page,
     collector.url,
     (request) => request.method() === 'POST',
-    () =>
-      Promise.all([
-        page.waitForEvent('load'),
-        row.getByRole('button', { name: 'Start billing' }).click(),
-      ]),
+    () => Promise.all([page.waitForEvent('load'), button.click()]),
   );
+
+/** Presses Start billing on an order's row; resolves with the POST requests it made. */
+export const pressStartBilling = (page: Page, collector: CollectorProcess, row: Locator) =>
+  pressAndPost(page, collector, row.getByRole('button', { name: 'Start billing' }));

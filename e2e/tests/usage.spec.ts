@@ -1,5 +1,9 @@
-import { requestsDuring } from '../support/beacons.js';
-import { buyOnMarketplace, orderRow, pressStartBilling } from '../support/buy-and-bill.js';
+import {
+  buyOnMarketplace,
+  orderRow,
+  pressAndPost,
+  pressStartBilling,
+} from '../support/buy-and-bill.js';
 import { expect, PRODUCT, PROVIDER_KEY, providerApi, test } from '../support/orders.js';
 import { FIRST_CUSTOMER_ID } from '../support/provider.js';
 
@@ -47,15 +51,10 @@ test('Buy, Start billing, usage, Close the month now: one exact /saas-usage/ and
   await expect(line.locator('.report-state')).toHaveText('not reported');
   expect(await sandbox.calls('saas-usage')).toEqual([]);
 
-  const posted = await requestsDuring(
+  const posted = await pressAndPost(
     page,
-    collector.url,
-    (request) => request.method() === 'POST',
-    () =>
-      Promise.all([
-        page.waitForEvent('load'),
-        page.getByRole('button', { name: 'Close the month now' }).click(),
-      ]),
+    collector,
+    page.getByRole('button', { name: 'Close the month now' }),
   );
   expect(posted.map((request) => new URL(request.url()).pathname)).toEqual(['/admin/usage/close']);
   await expect(page.getByRole('status')).toContainText('Closed 2026-07 early');
