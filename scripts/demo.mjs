@@ -1,13 +1,14 @@
 // `pnpm demo`: the whole flow on this machine. A sandbox stands in for the marketplace
 // (onramp endpoints and a product page with a Buy button), a collector relays to it and
 // provisions orders, and a demo provider site carries the pixel and creates accounts.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { escapeHtml } from '../packages/collector/dist/admin/views/html.js';
 import { SIGNATURE_HEADER, verifyForwardSignature } from '../packages/collector/dist/index.js';
+import { spawnReady } from './lib/spawn-ready.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'packages/collector/dist/cli.js');
@@ -44,27 +45,19 @@ for (const file of earlier) rmSync(file);
 mkdirSync(dataDir, { recursive: true });
 
 const children = [];
-const run = (name, args, env) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
+const run = async (name, args, env) =>
+  (
+    await spawnReady(process.execPath, [cli, ...args], {
+      name,
       // Children log JSON when piped; the demo is read by people.
       env: { CLM_LOG_FORMAT: 'pretty', ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    children.push(child);
-    child.stdout.on('data', (chunk) => {
-      const text = chunk.toString();
-      process.stdout.write(text);
-      if (/listening on/.test(text)) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`${name} exited with code ${code}`)));
-  });
-
-const escapeHtml = (value) =>
-  String(value).replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
-  );
+      ready: /listening on/,
+      // Stopped by the demo's own signal handling, which must know them while they start.
+      onSpawn: (child) => children.push(child),
+      onOutput: (text, stream) => process[stream].write(text),
+      keepChars: 10_000,
+    })
+  ).child;
 
 const page = (title, body) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title} · ${PRODUCT_NAME}</title>

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnReady } from '../../scripts/lib/spawn-ready.mjs';
 import { PARTNER_KEY } from './beacon-body.mjs';
 import { onExit } from './guard.mjs';
 import { statusKb } from './machine.mjs';
@@ -22,58 +22,35 @@ const STOP_TIMEOUT_MS = 15_000;
  * on 127.0.0.1 and a random port; the bench's guards stop it if the run ends early.
  */
 async function startServer(name, script, args, env, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+  // Until it is ready, an early end of the run kills it through this signal.
+  const starting = new AbortController();
+  let stop = async () => starting.abort();
+  const unregister = onExit(() => stop());
+  const server = await spawnReady(process.execPath, [...nodeArgs, script, ...args], {
+    name,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Keep only the tail of the output: the collector logs a line per beacon and relay.
-  let tail = '';
-  const keep = (chunk) => {
-    tail = (tail + chunk.toString()).slice(-20_000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await exited;
-    clearTimeout(timer);
-  };
-  const unregister = onExit(stop);
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${name} did not start:\n${tail}`)),
-      START_TIMEOUT_MS,
-    );
-    const look = () => {
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(tail);
-      if (!match) return;
-      clearTimeout(timer);
-      child.stdout.off('data', look);
-      resolve(match[1]);
-    };
-    child.stdout.on('data', look);
-    exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code}):\n${tail}`));
-    });
-  }).catch(async (error) => {
-    await stop();
+    signal: starting.signal,
+    ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    timeoutMs: START_TIMEOUT_MS,
+    stopTimeoutMs: STOP_TIMEOUT_MS,
+    // Keep only the tail of the output: the collector logs a line per beacon and relay.
+    keepChars: 20_000,
+  }).catch((error) => {
     unregister();
     throw error;
   });
+  stop = server.stop;
+  const pid = server.child.pid;
   return {
-    url,
-    pid: child.pid,
-    output: () => tail,
+    url: server.match[1],
+    pid,
+    output: server.output,
     /** Peak resident memory of the process so far (VmHWM), in bytes. */
-    peakRss: () => statusKb(child.pid, 'VmHWM') * 1024,
+    peakRss: () => statusKb(pid, 'VmHWM') * 1024,
     async stop() {
-      await stop();
+      const [code] = await server.stop();
       unregister();
-      return exited;
+      return code;
     },
   };
 }

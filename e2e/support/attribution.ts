@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
+import { e2eBeacon } from './beacons.js';
 
 /** A SaasTracking relay as stored, with where it came from. */
 export interface TrackingRow {
@@ -61,16 +62,7 @@ export function purchaseBeacon(
   ref: unknown = { id: 'R-forged', at: Date.now(), utm: {} },
   key = 'PK-123',
 ): string {
-  return JSON.stringify({
-    v: 1,
-    type: 'purchase',
-    id,
-    key,
-    service: 'acme-crm',
-    customerId,
-    ref,
-    time: Date.now(),
-  });
+  return e2eBeacon({ customerId, id, ref, key });
 }
 
 /** A page on another origin (127.0.0.1, random port) serving `html` at every path. */

@@ -1,4 +1,12 @@
 import { expect, type Page, type Request } from '@playwright/test';
+import {
+  type BeaconFields,
+  beaconJson,
+} from '../../packages/collector/src/test-support/beacons.js';
+
+export { postBeacon } from '../../packages/collector/src/test-support/beacons.js';
+
+import { PROVIDER_KEY, SERVICE } from './fixtures.js';
 
 export interface SeenBeacon {
   request: Request;
@@ -56,6 +64,14 @@ export function expectPlainTextBeacon(beacon: SeenBeacon | undefined): Record<st
   expect(request.headers()['content-type']).toMatch(/^text\/plain/);
   return body;
 }
+
+/**
+ * A beacon's JSON as the pixel sends it to an e2e collector: by default a purchase for the
+ * fixtures' provider key and service, sent now (the wire format is the collector's
+ * test-support/beacons.ts, shared with its unit tests).
+ */
+export const e2eBeacon = (fields: BeaconFields = {}): string =>
+  beaconJson({ key: PROVIDER_KEY, service: SERVICE, time: Date.now(), ...fields });
 
 /** Waits until the pixel has replaced the stub with its API. */
 export async function pixelReady(page: Page): Promise<void> {

@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { wallTime } from '@clm/collector';
+import { type Ready, spawnReady } from '../../scripts/lib/spawn-ready.mjs';
 
 const cli = join(
   dirname(createRequire(import.meta.url).resolve('@clm/collector/package.json')),
@@ -104,21 +105,10 @@ export function faketimeLibrary(): string {
 export function fakeTimeEnv(instant: string, zone: string): Record<string, string> {
   const ms = Date.parse(instant);
   if (Number.isNaN(ms)) throw new TypeError(`fakeTime is not an instant: ${instant}`);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(new Date(ms))
-      .map((part) => [part.type, part.value]),
-  );
-  const wall = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  // The collector's own reading of a zone's wall clock, so both agree on what it shows.
+  const t = wallTime(ms, zone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const wall = `${t.year}-${two(t.month)}-${two(t.day)} ${two(t.hour)}:${two(t.minute)}:${two(t.second)}`;
   return {
     LD_PRELOAD: faketimeLibrary(),
     FAKETIME: `@${wall}`,
@@ -127,43 +117,27 @@ export function fakeTimeEnv(instant: string, zone: string): Record<string, strin
   };
 }
 
-const waitForListening = (child: ChildProcess, log: string[]): Promise<string> =>
-  new Promise((resolve, reject) => {
-    // After a restart, only this run's lines count.
-    const start = log.join('').length;
-    let listening = false;
-    const onData = (chunk: Buffer) => {
-      log.push(chunk.toString());
-      if (listening) return;
-      // Only whole lines: a chunk may end inside the URL.
-      const text = log.join('').slice(start);
-      const match = /listening on (http:\/\/\S+)/.exec(
-        render(text.slice(0, text.lastIndexOf('\n'))),
-      );
-      if (match?.[1]) {
-        listening = true;
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`collector exited (${code}):\n${log.join('')}`)));
-  });
+// Its `listening on <url>` line, read from whole lines only: a chunk may end inside the URL.
+const listening = (text: string) =>
+  /listening on (http:\/\/\S+)/.exec(render(text.slice(0, text.lastIndexOf('\n'))));
 
 /** Starts the collector on 127.0.0.1 and a random port. */
 export async function startCollector(options: CollectorOptions): Promise<CollectorProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'clm-e2e-'));
   const dbPath = options.db ?? join(dir, 'collector.sqlite');
-  const log: string[] = [];
+  // The output of every run, the current one last.
+  const runs: Ready[] = [];
+  const log = () => runs.map((run) => run.output()).join('');
   let port = '0';
-  let child: ChildProcess;
   let url = '';
   let fakeTime = options.fakeTime;
 
   const launch = async () => {
     // A faked clock needs a known zone to be written in; the test may choose the host's.
     const faked = fakeTime ? fakeTimeEnv(fakeTime, options.env?.TZ ?? 'UTC') : {};
-    child = spawn(process.execPath, [cli, 'serve'], {
+    const run = await spawnReady(process.execPath, [cli, 'serve'], {
+      name: 'collector',
+      ready: listening,
       env: {
         PATH: process.env.PATH ?? '',
         ONRAMP_BASE_URL: options.onrampBaseUrl,
@@ -178,18 +152,19 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
         ...options.env,
         ...faked,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    url = await waitForListening(child, log);
+    runs.push(run);
+    url = run.match[1] ?? '';
     port = new URL(url).port;
   };
 
-  const kill = (signal: NodeJS.Signals) =>
-    new Promise<number | null>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-      child.once('exit', (code) => resolve(code));
-      child.kill(signal);
-    });
+  // No SIGKILL after a while, unlike `stop`: a test may be timing the graceful shutdown.
+  const kill = async (signal: NodeJS.Signals) => {
+    const { child, exited } = runs.at(-1) as Ready;
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const [code] = await exited;
+    return code;
+  };
 
   await launch();
   return {
@@ -198,10 +173,9 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     },
     onramp: options.onrampBaseUrl,
     dbPath,
-    output: () => render(log.join('')),
+    output: () => render(log()),
     logs: () =>
-      log
-        .join('')
+      log()
         .split('\n')
         .flatMap((line) => {
           if (!line.startsWith('{')) return [];

@@ -1,7 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+
+export { spawnReady } from '../../scripts/lib/spawn-ready.mjs';
 
 /**
  * The environment of a newcomer's shell: PATH and HOME, none of the caller's collector
@@ -40,49 +42,6 @@ export function runInBash(
       resolve({ code, stdout, stderr });
     });
   });
-}
-
-/** A long-running process and everything it printed so far. */
-export interface Started {
-  child: ChildProcess;
-  output: () => string;
-  /** The first match of `ready` in its output. */
-  ready: RegExpExecArray;
-  exited: Promise<[number | null, NodeJS.Signals | null]>;
-}
-
-/**
- * Spawns a process and resolves once its output matches `ready` (rejects if it exits
- * first or takes longer than `timeoutMs`).
- */
-export async function spawnUntil(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: Record<string, string>; detached?: boolean },
-  ready: RegExp,
-  timeoutMs = 60_000,
-): Promise<Started> {
-  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in time:\n${output}`)), timeoutMs);
-    const look = (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = ready.exec(output);
-      if (found) {
-        clearTimeout(timer);
-        resolve(found);
-      }
-    };
-    child.stdout?.on('data', look);
-    child.stderr?.on('data', look);
-    void exited.then(([code, signal]) => {
-      clearTimeout(timer);
-      reject(new Error(`exited (${code ?? signal}) before it was ready:\n${output}`));
-    });
-  });
-  return { child, output: () => output, ready: match, exited };
 }
 
 /** Whether a process is still running (a zombie waiting for its parent counts as gone). */

@@ -5,7 +5,7 @@ import {
   reportPurchase,
   startHostileSite,
 } from '../support/attribution.js';
-import { pixelReady } from '../support/beacons.js';
+import { e2eBeacon, pixelReady } from '../support/beacons.js';
 import { startCollector } from '../support/collector.js';
 import { countEvents } from '../support/db.js';
 import { defaultSetup, expect, test } from '../support/fixtures.js';
@@ -167,22 +167,19 @@ test.describe('with a small per-address limit on beacons', () => {
       if (response.request().postData()?.includes('evt_e2e_burst_'))
         statuses.push(response.status());
     });
+    const visits = Array.from({ length: 10 }, (_, n) =>
+      e2eBeacon({
+        type: 'visit',
+        id: `evt_e2e_burst_${String(n).padStart(4, '0')}`,
+        ref: { id: 'R-burst', at: Date.now(), utm: {} },
+      }),
+    );
     await page.evaluate(
-      async ([url, count]) => {
-        const visit = (n: number) =>
-          JSON.stringify({
-            v: 1,
-            type: 'visit',
-            id: `evt_e2e_burst_${String(n).padStart(4, '0')}`,
-            key: 'PK-123',
-            service: 'acme-crm',
-            ref: { id: 'R-burst', at: Date.now(), utm: {} },
-            time: Date.now(),
-          });
-        for (let n = 0; n < (count as number); n++)
-          await fetch(`${url}/beacon`, { method: 'POST', mode: 'no-cors', body: visit(n) });
+      async ([url, bodies]) => {
+        for (const body of bodies)
+          await fetch(`${url}/beacon`, { method: 'POST', mode: 'no-cors', body });
       },
-      [collector.url, 10] as const,
+      [collector.url, visits] as const,
     );
     await expect.poll(() => statuses.length).toBe(10);
     expect(statuses, 'visits past the limit are refused').toContain(429);

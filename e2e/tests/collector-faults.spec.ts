@@ -1,6 +1,7 @@
+import { e2eBeacon, postBeacon } from '../support/beacons.js';
 import { type CollectorProcess, startCollector } from '../support/collector.js';
 import { readRelays } from '../support/db.js';
-import { expect, PROVIDER_KEY, SERVICE, test } from '../support/fixtures.js';
+import { expect, PROVIDER_KEY, test } from '../support/fixtures.js';
 
 // No browser here: many purchases at once from Node, against a real collector process.
 
@@ -10,24 +11,13 @@ const FAST = {
   CLM_RELAY_POLL_MS: '50',
 };
 
-let seq = 0;
 /** Posts a purchase beacon; resolves with the status, or the error code if no answer came. */
 async function purchase(collector: CollectorProcess, customerId: string): Promise<number | string> {
   try {
-    const res = await fetch(`${collector.url}/beacon`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: JSON.stringify({
-        v: 1,
-        type: 'purchase',
-        id: `evt_kill_${String(++seq).padStart(6, '0')}`,
-        key: PROVIDER_KEY,
-        service: SERVICE,
-        customerId,
-        ref: { id: 'R-LOAD', at: 1 },
-        time: Date.now(),
-      }),
-    });
+    const res = await postBeacon(
+      collector.url,
+      e2eBeacon({ customerId, ref: { id: 'R-LOAD', at: 1 } }),
+    );
     return res.status;
   } catch (error) {
     return (error as { cause?: { code?: string } }).cause?.code ?? 'error';

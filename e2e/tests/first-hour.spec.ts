@@ -24,7 +24,7 @@ import {
   freePort,
   isRunning,
   runInBash,
-  spawnUntil,
+  spawnReady,
 } from '../support/shell.js';
 
 // A provider's first hour, as the README tells it: its commands run as written, `pnpm start`
@@ -98,16 +98,15 @@ test.describe('the README, command by command', () => {
       expect(selfHost?.text).toBe(
         `npx -y pnpm@10.34.8 install && npx -y pnpm@10.34.8 build && ${serveCommand}`,
       );
-      const serve = await spawnUntil(
-        'bash',
-        ['-c', serveCommand],
-        { cwd: dir, env: cleanEnv({ PORT: '0' }) },
-        /"msg":"pixel: (http:\/\/[^/\s]+)\/(pixel\.[0-9a-f]{16}\.js) /,
-      );
+      const serve = await spawnReady('bash', ['-c', serveCommand], {
+        cwd: dir,
+        env: cleanEnv({ PORT: '0' }),
+        ready: /"msg":"pixel: (http:\/\/[^/\s]+)\/(pixel\.[0-9a-f]{16}\.js) /,
+      });
       const listening = /listening on http:\/\/0\.0\.0\.0:(\d+)/.exec(serve.output());
       expect(listening, 'bound to every interface').not.toBeNull();
       // The start-up log names an address a page can load the pixel from.
-      const [, pixelBase, pixelFile] = serve.ready;
+      const [, pixelBase, pixelFile] = serve.match;
       expect(pixelBase).toBe(`http://127.0.0.1:${listening?.[1]}`);
       expect((await fetch(`${pixelBase}/${pixelFile}`)).status).toBe(200);
       expect(await healthy(pixelBase ?? '')).toBe(true);
@@ -159,23 +158,19 @@ test.describe('the README, command by command', () => {
 
 test.describe('pnpm start', () => {
   const start = async (dir: string, detached = false) => {
-    const pnpm = await spawnUntil(
-      'pnpm',
-      ['start'],
-      {
-        cwd: REPO,
-        detached,
-        env: cleanEnv({
-          CLM_DB: join(dir, 'collector.sqlite'),
-          HOST: '127.0.0.1',
-          PORT: '0',
-          ONRAMP_BASE_URL: 'http://127.0.0.1:9',
-          CLM_PARTNER_KEYS: 'PK-START',
-        }),
-      },
-      /listening on (http:\/\/127\.0\.0\.1:\d+)/,
-    );
-    const url = pnpm.ready[1] ?? '';
+    const pnpm = await spawnReady('pnpm', ['start'], {
+      cwd: REPO,
+      detached,
+      env: cleanEnv({
+        CLM_DB: join(dir, 'collector.sqlite'),
+        HOST: '127.0.0.1',
+        PORT: '0',
+        ONRAMP_BASE_URL: 'http://127.0.0.1:9',
+        CLM_PARTNER_KEYS: 'PK-START',
+      }),
+      ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    });
+    const url = pnpm.match[1] ?? '';
     const [collector] = childrenOf(pnpm.child.pid ?? 0);
     expect(collector, 'the collector runs as pnpm’s child').toBeGreaterThan(0);
     expect(await healthy(url)).toBe(true);
@@ -241,22 +236,18 @@ test('the demo starts fresh, shows the captured referral, and says why a signup 
   // What an earlier run left: the sandbox and the site forgot its orders, so it must go.
   writeFileSync(join(dir, 'collector.sqlite'), 'an earlier run');
   const ports = { sandbox: await freePort(), collector: await freePort(), site: await freePort() };
-  const demo = await spawnUntil(
-    process.execPath,
-    ['scripts/demo.mjs'],
-    {
-      cwd: REPO,
-      // Its own process group: the demo and the collector and sandbox it started stop together.
-      detached: true,
-      env: cleanEnv({
-        DEMO_SANDBOX_PORT: String(ports.sandbox),
-        DEMO_COLLECTOR_PORT: String(ports.collector),
-        DEMO_SITE_PORT: String(ports.site),
-        DEMO_DATA_DIR: dir,
-      }),
-    },
-    /Everything is running/,
-  );
+  const demo = await spawnReady(process.execPath, ['scripts/demo.mjs'], {
+    cwd: REPO,
+    // Its own process group: the demo and the collector and sandbox it started stop together.
+    detached: true,
+    env: cleanEnv({
+      DEMO_SANDBOX_PORT: String(ports.sandbox),
+      DEMO_COLLECTOR_PORT: String(ports.collector),
+      DEMO_SITE_PORT: String(ports.site),
+      DEMO_DATA_DIR: dir,
+    }),
+    ready: /Everything is running/,
+  });
   const site = `http://127.0.0.1:${ports.site}`;
   const sandbox = `http://127.0.0.1:${ports.sandbox}`;
   try {

@@ -1,5 +1,5 @@
-import type { Page } from '@playwright/test';
 import { requestsDuring } from '../support/beacons.js';
+import { buyOnMarketplace, orderRow } from '../support/buy-and-bill.js';
 import { confirmForm, pressConfirm } from '../support/confirm.js';
 import {
   BUYER_GENERIC_FAILURE,
@@ -13,21 +13,11 @@ import {
   test,
 } from '../support/orders.js';
 import { FIRST_CUSTOMER_ID } from '../support/provider.js';
-import type { Sandbox } from '../support/sandbox.js';
 
 // A real Chromium buys on the sandbox's marketplace page; the sandbox sends the order to a
 // real collector process, which forwards it, signed, to the provider's endpoint in support/.
 
 const [SKU] = PRODUCT.skus as [string];
-
-/** Buys the product on the marketplace page; resolves with the order's provisioningId. */
-async function buy(page: Page, sandbox: Sandbox, email: string): Promise<string> {
-  await page.goto(`${sandbox.url}/marketplace`);
-  await page.locator('#contact-email').fill(email);
-  await page.locator('#user-alias').fill('ABCD');
-  await page.locator('#buy').click();
-  return (await page.locator('#provisioning-id').textContent()) ?? '';
-}
 
 test('an order bought on the marketplace is provisioned once, billed once and terminated once', async ({
   page,
@@ -38,7 +28,7 @@ test('an order bought on the marketplace is provisioned once, billed once and te
   // The whole life of an order, with two relays and a browser: more than the usual 30 s
   // on a loaded machine.
   test.setTimeout(60_000);
-  const provisioningId = await buy(page, sandbox, 'buyer@example.com');
+  const provisioningId = await buyOnMarketplace(page, sandbox, 'buyer@example.com');
   // The provider answered a number; the buyer sees it, and the marketplace stores a string.
   const customerId = String(FIRST_CUSTOMER_ID);
   await expect(page.locator('#customer-id')).toHaveText(customerId);
@@ -68,9 +58,7 @@ test('an order bought on the marketplace is provisioned once, billed once and te
   ]);
 
   // The Orders page: not started, then Start billing, which asks first.
-  await signIn(page, collector);
-  await page.goto(`${collector.url}/admin/orders`);
-  const row = page.locator(`tr[data-provisioning-id="${provisioningId}"]`);
+  const row = await orderRow(page, collector, provisioningId);
   const billingState = row.locator(`.billing-state[data-sku="${SKU}"]`);
   await expect(billingState).toHaveText('not started');
   const startBilling = () =>
@@ -191,7 +179,7 @@ test('a provider refusing an order: the buyer reads its message and no order exi
 }) => {
   const message = 'Accounts for blocked.example cannot be created here.';
   provider.answer = () => ({ status: 400, body: { message } });
-  const provisioningId = await buy(page, sandbox, 'jo@blocked.example');
+  const provisioningId = await buyOnMarketplace(page, sandbox, 'jo@blocked.example');
   await expect(page.locator('#buyer-error')).toHaveText(message);
   await expect(page.locator('#customer-id')).toHaveCount(0);
 
@@ -218,7 +206,7 @@ test('a provider that is down: the buyer gets the generic message and no order e
   provider,
 }) => {
   await provider.close();
-  const provisioningId = await buy(page, sandbox, 'buyer@example.com');
+  const provisioningId = await buyOnMarketplace(page, sandbox, 'buyer@example.com');
   await expect(page.locator('#buyer-error')).toHaveText(BUYER_GENERIC_FAILURE);
   await expect(page.locator('#customer-id')).toHaveCount(0);
 

@@ -1,3 +1,4 @@
+import { e2eBeacon, postBeacon } from '../support/beacons.js';
 import type { CollectorProcess } from '../support/collector.js';
 import { PROVIDER_KEY, SERVICE } from '../support/fixtures.js';
 import { metric, orderBody, provision, TOKENS } from '../support/orders.js';
@@ -42,7 +43,6 @@ const LOAD_ENV = {
 const timeouts = (collector: CollectorProcess) =>
   collector.logs().filter((entry) => /^saas_tracking .* timed out/.test(entry.msg)).length;
 
-let seq = 0;
 /**
  * One purchase through `base`: even customers from the provider's backend
  * (`POST /api/purchases`), odd ones as the pixel's beacon. Resolves with the status, or
@@ -57,20 +57,7 @@ async function purchase(base: string, customerId: string, i: number): Promise<nu
             headers: { authorization: `Bearer ${TOKENS.api}`, 'content-type': 'application/json' },
             body: JSON.stringify({ customerId, partnerKey: PROVIDER_KEY, serviceName: SERVICE }),
           })
-        : await fetch(`${base}/beacon`, {
-            method: 'POST',
-            headers: { 'content-type': 'text/plain' },
-            body: JSON.stringify({
-              v: 1,
-              type: 'purchase',
-              id: `evt_two_${String(++seq).padStart(6, '0')}`,
-              key: PROVIDER_KEY,
-              service: SERVICE,
-              customerId,
-              ref: { id: 'R-TWO', at: 1 },
-              time: Date.now(),
-            }),
-          });
+        : await postBeacon(base, e2eBeacon({ customerId, ref: { id: 'R-TWO', at: 1 } }));
     await res.arrayBuffer();
     return res.status;
   } catch (error) {

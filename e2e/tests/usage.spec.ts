@@ -1,9 +1,8 @@
-import type { Page } from '@playwright/test';
 import { requestsDuring } from '../support/beacons.js';
+import { buyOnMarketplace, orderRow, pressStartBilling } from '../support/buy-and-bill.js';
 import { confirmForm, pressConfirm } from '../support/confirm.js';
-import { expect, PRODUCT, PROVIDER_KEY, providerApi, signIn, test } from '../support/orders.js';
+import { expect, PRODUCT, PROVIDER_KEY, providerApi, test } from '../support/orders.js';
 import { FIRST_CUSTOMER_ID } from '../support/provider.js';
-import type { Sandbox } from '../support/sandbox.js';
 
 // The demo's usage flow in a real Chromium: Buy on the sandbox's marketplace page, Start
 // billing on the Orders page, usage from the provider's backend (as the demo site posts
@@ -15,31 +14,17 @@ const [SKU] = PRODUCT.skus as [string];
 
 test.use({ collectorFakeTime: '2026-07-15T17:00:00Z' });
 
-async function buy(page: Page, sandbox: Sandbox): Promise<string> {
-  await page.goto(`${sandbox.url}/marketplace`);
-  await page.locator('#contact-email').fill('buyer@example.com');
-  await page.locator('#user-alias').fill('ABCD');
-  await page.locator('#buy').click();
-  return (await page.locator('#provisioning-id').textContent()) ?? '';
-}
-
 test('Buy, Start billing, usage, Close the month now: one exact /saas-usage/ and the page says sent', async ({
   page,
   sandbox,
   collector,
 }, testInfo) => {
   test.setTimeout(60_000);
-  const provisioningId = await buy(page, sandbox);
+  const provisioningId = await buyOnMarketplace(page, sandbox);
   const customerId = String(FIRST_CUSTOMER_ID);
   await expect(page.locator('#customer-id')).toHaveText(customerId);
 
-  await signIn(page, collector);
-  await page.goto(`${collector.url}/admin/orders`);
-  const order = page.locator(`tr[data-provisioning-id="${provisioningId}"]`);
-  await Promise.all([
-    page.waitForEvent('load'),
-    order.getByRole('button', { name: 'Start billing' }).click(),
-  ]);
+  await pressStartBilling(page, collector, await orderRow(page, collector, provisioningId));
   await pressConfirm(page);
   await expect.poll(() => sandbox.calls('start-billing')).toHaveLength(1);
 

@@ -3,12 +3,12 @@
 // A purchase beacon must reach a sandbox onramp exactly once. Everything listens on
 // 127.0.0.1; the temporary directory is removed at the end. Run after `pnpm build`.
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnReady } from '../../../scripts/lib/spawn-ready.mjs';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'clm-pack-smoke-'));
@@ -58,31 +58,29 @@ function run(command, args, options) {
 
 /** Starts a server command; resolves once it logs "listening on <url>" (text or JSON lines). */
 async function startServer(name, command, args, env) {
-  // Its own process group, so cleanup reaches node behind npx too.
-  const child = spawn(command, args, { cwd: join(work, 'app'), env, detached: true });
-  const server = { name, child, output: '', exited: once(child, 'exit') };
+  const server = { name, output: '' };
   started.push(server);
-  const collect = (chunk) => (server.output += chunk);
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  server.url = (
-    await waitFor(
-      () => /listening on (http:\/\/[\w.:[\]]+)/.exec(server.output),
-      `${name} to listen`,
-      {
-        alive: child,
-      },
-    )
-  )[1];
+  const ready = await spawnReady(command, args, {
+    name,
+    cwd: join(work, 'app'),
+    env,
+    // Its own process group, so cleanup reaches node behind npx too.
+    detached: true,
+    ready: /listening on (http:\/\/[\w.:[\]]+)/,
+    timeoutMs: 30_000,
+    onSpawn: (child) => (server.child = child),
+    onOutput: (text) => (server.output += text),
+  });
+  server.exited = ready.exited;
+  server.url = ready.match[1];
   return server;
 }
 
-async function waitFor(condition, what, { timeoutMs = 30_000, alive } = {}) {
+async function waitFor(condition, what, { timeoutMs = 30_000 } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await condition();
     if (value) return value;
-    if (alive && alive.exitCode !== null) throw new Error(`exited while waiting for ${what}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -63,3 +63,5 @@ export type {
 // Beacons
 export { type Beacon, beaconSchema, parseBeacon } from './tracking/beacon-schema.js';
 export type { SaasTracking } from './tracking/saas-tracking.js';
+// Time: an instant's wall clock in a zone, as the billing calendar reads it
+export { wallTime } from './usage/calendar.js';

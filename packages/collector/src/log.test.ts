@@ -4,6 +4,7 @@ import { loadConfig } from './config.js';
 import { createLogger, fingerprint, type LogFormat, type LogLevel } from './log.js';
 import { createSandboxApp } from './sandbox/app.js';
 import { startCollector } from './serve.js';
+import { beaconJson } from './test-support/beacons.js';
 import { listen, postJson, waitFor } from './test-support/http.js';
 import { tempDir } from './test-support/tmp.js';
 
@@ -122,16 +123,7 @@ describe('logs', () => {
         pixelScript: null,
       });
       const body = (customerId: string, id: string) =>
-        JSON.stringify({
-          v: 1,
-          type: 'purchase',
-          id,
-          key: KEY,
-          service: 'acme-crm',
-          customerId,
-          ref: null,
-          time: 1,
-        });
+        beaconJson({ id, key: KEY, customerId, ref: null });
       const headers = { authorization: `Bearer ${TOKEN}`, cookie: `session=${TOKEN}` };
       const send = (customerId: string, id: string) =>
         fetch(`${collector.url}/beacon`, {

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../admin/views/html.js';
 import { silentLogger } from '../log.js';
 import { type PixelBuild, pixelInfo, readPixelScript } from '../tracking/pixel-route.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
@@ -23,9 +24,6 @@ const readBuilds = (): PixelScripts => ({
   'pixel.js': readPixelScript(silentLogger),
   'pixel.debug.js': readPixelScript(silentLogger, 'pixel.debug.js'),
 });
-
-const attr = (value: string) =>
-  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 const list = (value: string | undefined) =>
   (value ?? '')
@@ -115,8 +113,8 @@ export function runPixelInfo(
     notes,
   );
   const tag = ({ file, integrity }: { file: string; integrity: string }) =>
-    `<script async src="${attr(`${base}/${file}`)}" integrity="${integrity}" crossorigin="anonymous" ` +
-    `data-provider-key="${attr(key)}" data-service="${attr(service)}"></script>`;
+    `<script async src="${escapeHtml(`${base}/${file}`)}" integrity="${integrity}" crossorigin="anonymous" ` +
+    `data-provider-key="${escapeHtml(key)}" data-service="${escapeHtml(service)}"></script>`;
 
   const main = pixelInfo(script);
   io.stdout.write(

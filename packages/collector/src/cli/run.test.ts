@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../log.js';
 import { createSandboxApp } from '../sandbox/app.js';
 import { openSqliteStore } from '../store/sqlite.js';
+import { postBeacon } from '../test-support/beacons.js';
 import { purchaseFixture } from '../test-support/fixtures.js';
 import { listen, postJson, waitFor } from '../test-support/http.js';
 import { tempDir } from '../test-support/tmp.js';
@@ -214,20 +215,11 @@ describe('clm-collector serve', () => {
       () => /"component":"collector","msg":"listening on (http:\/\/[^"]+)"/.exec(out.stdout),
       { message: 'listening' },
     );
-    const beacon = {
-      v: 1,
-      type: 'purchase',
+    const res = await postBeacon(url as string, {
       id: 'evt_serve_01',
-      key: 'PK-1',
-      service: 'acme-crm',
       customerId: 'cust-9',
       ref: null,
       time: Date.now(),
-    };
-    const res = await fetch(`${url}/beacon`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: JSON.stringify(beacon),
     });
     expect(res.status).toBe(204);
     await waitFor(

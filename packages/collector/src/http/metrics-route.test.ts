@@ -1,28 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { type BeaconFields, beacon, postBeacon } from '../test-support/beacons.js';
 import { startTestCollector } from '../test-support/collector.js';
 import { scrape } from '../test-support/prometheus.js';
 
 const ADMIN = 'admin-token-0123456789';
 const PAGE = 'https://www.acme.example';
 
-let seq = 0;
-const beacon = (fields: Record<string, unknown>) => ({
-  v: 1,
-  type: 'visit',
-  id: `evt_metrics_${String(++seq).padStart(4, '0')}`,
-  key: 'PK-1',
-  service: 'acme-crm',
-  ref: { id: 'r-1', at: 1 },
-  time: 1,
-  ...fields,
-});
+const visit = (fields: BeaconFields) => beacon({ type: 'visit', ...fields });
 
-const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${url}/beacon`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain', origin: PAGE, ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+const post = (url: string, body: string | BeaconFields, headers: Record<string, string> = {}) =>
+  postBeacon(url, body, { origin: PAGE, ...headers });
 
 describe('GET /metrics', () => {
   it('needs the admin token', async () => {
@@ -45,16 +32,16 @@ describe('GET /metrics', () => {
 
   it('counts beacons by kind and outcome, and shows the relay queue', async () => {
     const { url } = await startTestCollector({ adminToken: ADMIN, allowedOrigins: [PAGE] });
-    const purchase = beacon({ type: 'purchase', customerId: 'cust-1' });
+    const purchase = beacon({ customerId: 'cust-1' });
     const statuses = [
-      await post(url, beacon({})),
+      await post(url, visit({})),
       await post(url, purchase),
       await post(url, purchase), // same event id
-      await post(url, beacon({ type: 'purchase', customerId: 'cust-1' })), // same customer
-      await post(url, beacon({ key: 'PK-9' })),
+      await post(url, beacon({ customerId: 'cust-1' })), // same customer
+      await post(url, visit({ key: 'PK-9' })),
       await post(url, '{"v":1'),
-      await post(url, beacon({}), { origin: 'https://evil.example' }),
-      await post(url, beacon({}), { 'content-type': 'text/html' }),
+      await post(url, visit({}), { origin: 'https://evil.example' }),
+      await post(url, visit({}), { 'content-type': 'text/html' }),
       await post(url, 'x'.repeat(9000)),
     ].map((res) => res.status);
     expect(statuses).toEqual([204, 204, 204, 204, 403, 400, 403, 415, 413]);

@@ -3,6 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApp } from '../app.js';
 import { createLogger, type LogLevel } from '../log.js';
 import { openSqliteStore } from '../store/sqlite.js';
+import { beaconJson } from '../test-support/beacons.js';
 import { startTestCollector } from '../test-support/collector.js';
 import { listen } from '../test-support/http.js';
 import { tempDir } from '../test-support/tmp.js';
@@ -24,17 +25,7 @@ function capture(level: LogLevel) {
   return { logger, text: () => text, records };
 }
 
-const purchase = (customerId: string, id: string) =>
-  JSON.stringify({
-    v: 1,
-    type: 'purchase',
-    id,
-    key: 'PK-1',
-    service: 'acme-crm',
-    customerId,
-    ref: null,
-    time: 1,
-  });
+const purchase = (customerId: string, id: string) => beaconJson({ id, customerId, ref: null });
 
 describe('request ids', () => {
   it.each(['abc-123', 'A.b_C-9', 'x'.repeat(64)])(

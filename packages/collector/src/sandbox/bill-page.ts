@@ -1,20 +1,13 @@
 import { Router } from 'express';
+import { escapeHtml, raw } from '../admin/views/html.js';
 import type { BookOrder, Books } from './books.js';
 import { formatDecimal } from './exact-sum.js';
-import {
-  CellHtml,
-  counted,
-  escapeHtml,
-  htmlPage,
-  htmlTable,
-  pageHeaders,
-  timeHtml,
-} from './html.js';
+import { counted, htmlPage, htmlTable, pageHeaders, timeHtml } from './html.js';
 import { skuLines } from './ledger.js';
 import { describeBillingStart } from './product.js';
 import type { SandboxState } from './state.js';
 
-const when = (ms: number | null, none: string) => (ms === null ? none : new CellHtml(timeHtml(ms)));
+const when = (ms: number | null, none: string) => (ms === null ? none : raw(timeHtml(ms)));
 
 // Each SKU: its model, when its billing starts (or started) and ends.
 function skuTable(order: BookOrder, now: number): string {
@@ -22,7 +15,7 @@ function skuTable(order: BookOrder, now: number): string {
     book.sku,
     order.api === 'v1' ? 'at the order (v1)' : describeBillingStart(book.start),
     book.billingStartedAt !== null && book.billingStartedAt > now
-      ? new CellHtml(`scheduled: ${timeHtml(book.billingStartedAt)}`)
+      ? raw(`scheduled: ${timeHtml(book.billingStartedAt)}`)
       : when(book.billingStartedAt, 'not started'),
     when(book.endedAt, 'running'),
     book.endedOn ?? '',
@@ -55,7 +48,7 @@ function reportTable(order: BookOrder): string {
     .flatMap((book) => book.usage.map((entry) => ({ sku: book.sku, ...entry })))
     .sort((a, b) => a.at - b.at);
   const rows = reports.map((entry) => [
-    new CellHtml(timeHtml(entry.at)),
+    raw(timeHtml(entry.at)),
     entry.sku,
     formatDecimal(entry.count),
     entry.period,

@@ -1,18 +1,6 @@
 import type { RequestHandler } from 'express';
+import { escapeHtml, raw, SafeHtml } from '../admin/views/html.js';
 import { htmlSecurityHeaders } from '../security/html-headers.js';
-
-/** Escapes text for element content and quoted attribute values: the sandbox's only escaper. */
-export const escapeHtml = (value: unknown): string =>
-  String(value).replace(
-    /[&<>"']/g,
-    (char) =>
-      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char,
-  );
-
-/** Markup a caller built and escaped itself, for a table cell (see {@link timeCell}). */
-export class CellHtml {
-  constructor(readonly html: string) {}
-}
 
 /** An instant (ms) as `<time>` markup showing `2026-07-01 12:00:03 UTC`. */
 export const timeHtml = (ms: number): string => {
@@ -24,7 +12,7 @@ export const timeHtml = (ms: number): string => {
 export const timeCell = (iso: unknown): unknown => {
   if (typeof iso !== 'string' || Number.isNaN(Date.parse(iso))) return iso;
   const shown = `${new Date(iso).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-  return new CellHtml(`<time datetime="${escapeHtml(iso)}">${shown}</time>`);
+  return raw(`<time datetime="${escapeHtml(iso)}">${shown}</time>`);
 };
 
 /** `1 purchase`, `2 purchases`. */
@@ -33,7 +21,7 @@ export const counted = (n: number, one: string, many = `${one}s`): string =>
 
 /**
  * An HTML table; `rows` are cell values, escaped here (arrays shown comma-separated) unless
- * a {@link CellHtml}. Each cell carries its heading, shown beside it on a phone. No rows,
+ * {@link SafeHtml} (markup a caller built and escaped itself, made with `raw`). Each cell carries its heading, shown beside it on a phone. No rows,
  * no table.
  */
 export function htmlTable(
@@ -43,7 +31,7 @@ export function htmlTable(
 ): string {
   const cell = (value: unknown, i: number) => {
     const label = ` data-label="${escapeHtml(headings[i] ?? '')}"`;
-    if (value instanceof CellHtml) return `<td${label}>${value.html}</td>`;
+    if (value instanceof SafeHtml) return `<td${label}>${value.value}</td>`;
     return `<td${label}>${escapeHtml(Array.isArray(value) ? value.join(', ') : (value ?? ''))}</td>`;
   };
   const idAttr = id === undefined ? '' : ` id="${escapeHtml(id)}"`;

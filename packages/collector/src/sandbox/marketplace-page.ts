@@ -1,6 +1,7 @@
+import { escapeHtml, raw } from '../admin/views/html.js';
 import { type Books, type MarketplaceApi, modelOf } from './books.js';
 import { type BuyField, fieldId } from './buy-form.js';
-import { CellHtml, counted, escapeHtml, htmlPage, htmlTable, timeCell, timeHtml } from './html.js';
+import { counted, htmlPage, htmlTable, timeCell, timeHtml } from './html.js';
 import { NOT_CONFIGURED } from './options.js';
 import type { SandboxProduct } from './product.js';
 import { describeBillingStart } from './product.js';
@@ -68,8 +69,8 @@ export const billHref = (provisioningId: string) =>
 export function renderOrders(books: Books): string {
   const orders = [...books.orders.values()];
   const rows = orders.map((order) => [
-    new CellHtml(timeHtml(order.orderedAt)),
-    new CellHtml(
+    raw(timeHtml(order.orderedAt)),
+    raw(
       `<a href="${escapeHtml(billHref(order.provisioningId))}">${escapeHtml(order.provisioningId)}</a>`,
     ),
     order.customerId,

@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { postBeacon } from '../test-support/beacons.js';
 import { startChain } from '../test-support/chain.js';
 import { startTestCollector } from '../test-support/collector.js';
 
-let seq = 0;
-const beacon = () =>
-  JSON.stringify({
-    v: 1,
-    type: 'visit',
-    id: `evt_rl_${String(++seq).padStart(6, '0')}`,
-    key: 'PK-1',
-    service: 'acme-crm',
-    ref: { id: 'r-1', at: 1 },
-    time: 1,
-  });
 const post = (url: string, headers: Record<string, string> = {}) =>
-  fetch(`${url}/beacon`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain', ...headers },
-    body: beacon(),
-  });
+  postBeacon(url, { type: 'visit' }, headers);
 
 describe('beacon rate limit', () => {
   it('answers 429 with Retry-After past the per-client limit and stores nothing more', async () => {
@@ -40,15 +26,7 @@ describe('beacon rate limit', () => {
     const { url, store } = await startTestCollector({ rateLimitPerMinute: 3 });
     for (let i = 0; i < 3; i++) expect((await post(url)).status).toBe(204);
     expect((await post(url)).status).toBe(429);
-    const purchase = await fetch(`${url}/beacon`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: JSON.stringify({
-        ...JSON.parse(beacon()),
-        type: 'purchase',
-        customerId: 'cust-after-burst',
-      }),
-    });
+    const purchase = await postBeacon(url, { customerId: 'cust-after-burst' });
     expect(purchase.status).toBe(204);
     expect(await store.listRelays()).toMatchObject([{ customerId: 'cust-after-burst' }]);
   });

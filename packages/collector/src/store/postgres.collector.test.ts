@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postBeacon } from '../test-support/beacons.js';
 import { startChain } from '../test-support/chain.js';
 import { waitFor } from '../test-support/http.js';
 import {
@@ -16,20 +17,7 @@ afterAll(async () => {
 
 /** Posts a purchase beacon of `customerId` to the collector at `url`; resolves with the status. */
 async function purchase(url: string, id: string, customerId: string): Promise<number> {
-  const res = await fetch(`${url}/beacon`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain' },
-    body: JSON.stringify({
-      v: 1,
-      type: 'purchase',
-      id,
-      key: 'PK-1',
-      service: 'acme-crm',
-      customerId,
-      ref: { id: 'r-1', at: 1 },
-      time: Date.now(),
-    }),
-  });
+  const res = await postBeacon(url, { id, customerId, time: Date.now() });
   return res.status;
 }
 

@@ -10,6 +10,7 @@ import { createSandboxApp } from '../sandbox/app.js';
 import { billingOfModels } from '../sandbox/billing-setting.js';
 import { DEFAULT_PRODUCT } from '../sandbox/options.js';
 import type { RelayStatus } from '../store/types.js';
+import { postBeacon } from './beacons.js';
 import { testConfig } from './config.js';
 import { listen, postJson, waitFor } from './http.js';
 
@@ -91,7 +92,6 @@ export async function startChain(
   onTestFinished(stop);
   worker.start();
 
-  let seq = 0;
   const chain = {
     url,
     onramp,
@@ -102,20 +102,7 @@ export async function startChain(
     purchases: (customers: string[]) =>
       Promise.all(
         customers.map(async (customerId) => {
-          const res = await fetch(`${url}/beacon`, {
-            method: 'POST',
-            headers: { 'content-type': 'text/plain' },
-            body: JSON.stringify({
-              v: 1,
-              type: 'purchase',
-              id: `evt_chain_${String(++seq).padStart(6, '0')}`,
-              key: 'PK-1',
-              service: 'acme-crm',
-              customerId,
-              ref: { id: 'r-1', at: 1 },
-              time: Date.now(),
-            }),
-          });
+          const res = await postBeacon(url, { customerId, time: Date.now() });
           return res.status;
         }),
       ),

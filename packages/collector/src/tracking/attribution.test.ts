@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { postBeacon } from '../test-support/beacons.js';
 import { CHAIN_TOKENS, startChain } from '../test-support/chain.js';
 import { startTestCollector } from '../test-support/collector.js';
 import { waitFor } from '../test-support/http.js';
@@ -10,19 +11,6 @@ const API = 'api-token-0123456789';
 const NOW = Date.parse('2025-03-01T12:00:00Z');
 const BACKEND_TIME = '2025-03-01T11:58:00.000Z';
 
-let seq = 0;
-const beacon = (customerId: string) =>
-  JSON.stringify({
-    v: 1,
-    type: 'purchase',
-    id: `evt_attr_${String(++seq).padStart(6, '0')}`,
-    key: 'PK-1',
-    service: 'acme-crm',
-    customerId,
-    ref: { id: 'r-forged', at: 1 },
-    time: 1,
-  });
-
 async function collector() {
   const started = await startTestCollector({
     now: NOW,
@@ -31,11 +19,7 @@ async function collector() {
     partnerKeys: ['PK-1'],
   });
   const forge = async (customerId: string) => {
-    const res = await fetch(`${started.url}/beacon`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: beacon(customerId),
-    });
+    const res = await postBeacon(started.url, { customerId, ref: { id: 'r-forged', at: 1 } });
     expect(res.status).toBe(204);
   };
   const report = async (customerId: string, purchasedAt = BACKEND_TIME) => {

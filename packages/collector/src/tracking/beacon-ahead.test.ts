@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { type BeaconFields, beaconId, beaconJson } from '../test-support/beacons.js';
 import { startTestCollector } from '../test-support/collector.js';
 import { isPlainBeacon } from './beacon-ahead.js';
 
@@ -36,19 +37,9 @@ describe('which beacons skip the router', () => {
   });
 });
 
-let seq = 0;
-const beacon = (fields: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    v: 1,
-    type: 'purchase',
-    id: `evt_ahead_${String(++seq).padStart(6, '0')}`,
-    key: 'PK-1',
-    service: 'acme-crm',
-    customerId: `cust-${seq}`,
-    ref: { id: 'r-1', at: 1 },
-    time: 1,
-    ...fields,
-  });
+// Each beacon of its own customer: both paths must take it as a new purchase.
+const beacon = (fields: BeaconFields = {}) =>
+  beaconJson({ customerId: beaconId('cust'), ...fields });
 
 describe('a beacon ahead of the router and one through it', () => {
   it.each([

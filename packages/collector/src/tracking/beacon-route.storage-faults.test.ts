@@ -5,21 +5,11 @@ import { createApp } from '../app.js';
 import { silentLogger } from '../log.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
+import { beaconJson, postBeacon } from '../test-support/beacons.js';
 import { listen } from '../test-support/http.js';
 import { tempDir } from '../test-support/tmp.js';
 
-let seq = 0;
-const purchase = (customerId: string) =>
-  JSON.stringify({
-    v: 1,
-    type: 'purchase',
-    id: `evt_sf_${String(++seq).padStart(6, '0')}`,
-    key: 'PK-1',
-    service: 'acme-crm',
-    customerId,
-    ref: { id: 'r-1', at: 1 },
-    time: 1,
-  });
+const purchase = (customerId: string) => beaconJson({ customerId });
 
 async function collector(wrap: (store: Store) => Store = (store) => store) {
   const path = join(tempDir(), 'collector.sqlite');
@@ -41,8 +31,7 @@ async function collector(wrap: (store: Store) => Store = (store) => store) {
   onTestFinished(() => {
     disk.close();
   });
-  const post = (body: string) =>
-    fetch(`${url}/beacon`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+  const post = (body: string) => postBeacon(url, body);
   return { store, relay, disk, post };
 }
 

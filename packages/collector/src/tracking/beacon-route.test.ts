@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { type BeaconFields, beacon } from '../test-support/beacons.js';
 import { captureLogger } from '../test-support/chain.js';
 import { startTestCollector } from '../test-support/collector.js';
 
-let seq = 0;
-const purchase = (overrides: Record<string, unknown> = {}) => ({
-  v: 1,
-  type: 'purchase',
-  id: `evt_${String(++seq).padStart(8, '0')}`,
-  key: 'PK-1',
-  service: 'acme-crm',
-  customerId: 'cust-1',
-  ref: { id: 'r-1', at: 1_700_000_000_000, utm: { source: 'marketplace' } },
-  time: 1_700_000_000_500,
-  ...overrides,
-});
+const purchase = (overrides: BeaconFields = {}) =>
+  beacon({
+    ref: { id: 'r-1', at: 1_700_000_000_000, utm: { source: 'marketplace' } },
+    time: 1_700_000_000_500,
+    ...overrides,
+  });
 
 const post = (
   url: string,

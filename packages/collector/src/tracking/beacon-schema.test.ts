@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { beacon, beaconId } from '../test-support/beacons.js';
 import { parseBeacon } from './beacon-schema.js';
 
-const visit = {
-  v: 1,
-  type: 'visit',
-  id: 'evt_12345678',
-  key: 'PK-123',
-  service: 'acme-crm',
-  ref: { id: 'r-1', at: 1_700_000_000_000, utm: { source: 'marketplace' } },
-  time: 1_700_000_000_500,
-};
-const purchase = { ...visit, type: 'purchase', id: 'evt_abcdefgh', customerId: 'cust-42' };
+const ref = { id: 'r-1', at: 1_700_000_000_000, utm: { source: 'marketplace' } };
+const visit = beacon({ type: 'visit', key: 'PK-123', ref, time: 1_700_000_000_500 });
+const purchase = { ...visit, type: 'purchase', id: beaconId(), customerId: 'cust-42' };
 
 const parse = (value: unknown) => parseBeacon(JSON.stringify(value));
 
@@ -111,7 +105,7 @@ describe('parseBeacon', () => {
   });
 
   it.each([
-    ['an unknown referral field', { ...visit.ref, x: 1 }, 'ref: unknown field'],
+    ['an unknown referral field', { ...ref, x: 1 }, 'ref: unknown field'],
     ['an empty referral id', { id: '\u200b', at: 0 }, 'ref.id: must not be empty'],
     ['a 129-char referral id', { id: 'r'.repeat(129), at: 0 }, 'ref.id: must be at most 128'],
     [

@@ -2,6 +2,7 @@ import { Agent, request } from 'node:http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { NewEvent } from '../store/types.js';
+import { beacon } from '../test-support/beacons.js';
 import { startTestCollector } from '../test-support/collector.js';
 import { MAX_BEACON_BYTES } from './beacon-route.js';
 import { referralSchema } from './referral-schema.js';
@@ -22,16 +23,8 @@ interface Case {
   mendable?: boolean;
 }
 
-const valid = () => ({
-  v: 1,
-  type: 'purchase',
-  id: 'evt_fuzz_0001',
-  key: 'PK-1',
-  service: 'acme-crm',
-  customerId: 'cust-1',
-  ref: { id: 'r-1', at: 1, utm: { source: 'm' } },
-  time: 1,
-});
+const valid = () =>
+  beacon({ id: 'evt_fuzz_0001', ref: { id: 'r-1', at: 1, utm: { source: 'm' } } });
 const plain = { 'content-type': 'text/plain;charset=UTF-8' };
 const post = (kind: string, body: string, headers: Record<string, string> = plain): Case => ({
   kind,

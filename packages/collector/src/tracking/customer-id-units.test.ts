@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../cli/io.js';
 import { runTrack } from '../cli/track.js';
+import { beacon } from '../test-support/beacons.js';
 import { checkBeacon } from './beacon-check.js';
 import { parseBeacon, parseWithSchema } from './beacon-schema.js';
 import { parsePurchaseRequest } from './purchase-request.js';
@@ -10,16 +11,8 @@ import { parsePurchaseRequest } from './purchase-request.js';
 const FITS = '😀'.repeat(128);
 const TOO_LONG = '😀'.repeat(200);
 
-const beacon = (customerId: string) => ({
-  v: 1,
-  type: 'purchase',
-  id: 'evt_abcdefgh',
-  key: 'PK-1',
-  service: 'acme-crm',
-  ref: null,
-  time: 1_700_000_000_500,
-  customerId,
-});
+const purchaseBeacon = (customerId: string) =>
+  beacon({ customerId, ref: null, time: 1_700_000_000_500 });
 
 const NOW = Date.parse('2025-03-01T12:00:00Z');
 const purchase = (customerId: string) =>
@@ -51,13 +44,13 @@ const track = (customerId: string, io: CliIo) =>
 
 describe('a customer id is at most 256 UTF-16 code units everywhere', () => {
   it('on a beacon, by the fast check and by the schema', () => {
-    expect(checkBeacon(beacon(FITS))?.beacon.customerId).toBe(FITS);
-    expect(checkBeacon(beacon(TOO_LONG))).toBeUndefined();
-    expect(parseWithSchema(beacon(FITS))).toMatchObject({ ok: true });
+    expect(checkBeacon(purchaseBeacon(FITS))?.beacon.customerId).toBe(FITS);
+    expect(checkBeacon(purchaseBeacon(TOO_LONG))).toBeUndefined();
+    expect(parseWithSchema(purchaseBeacon(FITS))).toMatchObject({ ok: true });
     const refused = { ok: false, error: 'customerId: must be at most 256 UTF-16 code units' };
-    expect(parseWithSchema(beacon(TOO_LONG))).toEqual(refused);
-    expect(parseBeacon(JSON.stringify(beacon(FITS)))).toMatchObject({ ok: true });
-    expect(parseBeacon(JSON.stringify(beacon(TOO_LONG)))).toEqual(refused);
+    expect(parseWithSchema(purchaseBeacon(TOO_LONG))).toEqual(refused);
+    expect(parseBeacon(JSON.stringify(purchaseBeacon(FITS)))).toMatchObject({ ok: true });
+    expect(parseBeacon(JSON.stringify(purchaseBeacon(TOO_LONG)))).toEqual(refused);
   });
 
   it('on POST /api/purchases', () => {

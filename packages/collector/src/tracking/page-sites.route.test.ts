@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { startAdmin } from '../test-support/admin.js';
+import { postBeacon } from '../test-support/beacons.js';
 import { captureLogger } from '../test-support/chain.js';
 
-const beacon = (key = 'PK-1') =>
-  JSON.stringify({
-    v: 1,
-    type: 'visit',
-    id: `evt_${Math.random().toString(36).slice(2, 12)}`,
-    key,
-    service: 'acme-crm',
-    ref: { id: 'R1', at: 1_700_000_000_000 },
-    time: 1_700_000_000_500,
-  });
-
-const send = (url: string, headers: Record<string, string>, key?: string) =>
-  fetch(`${url}/beacon`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
-    body: beacon(key),
-  });
+const send = (url: string, headers: Record<string, string>, key = 'PK-1') =>
+  postBeacon(
+    url,
+    { type: 'visit', key, ref: { id: 'R1', at: 1_700_000_000_000 }, time: 1_700_000_000_500 },
+    { 'content-type': 'text/plain;charset=UTF-8', ...headers },
+  );
 
 // A browser's beacon from another site, to the collector behind a proxy on loopback that
 // passes the host on.

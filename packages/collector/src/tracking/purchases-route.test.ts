@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { postBeacon } from '../test-support/beacons.js';
 import { captureLogger } from '../test-support/chain.js';
 import { startTestCollector } from '../test-support/collector.js';
 import { scrape } from '../test-support/prometheus.js';
@@ -78,18 +79,10 @@ describe('POST /api/purchases', () => {
 
   it('shares one relay per customer with the pixel beacons, taking over theirs', async () => {
     const { url, call, store, relay } = await collector();
-    const beacon = await fetch(`${url}/beacon`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: JSON.stringify({
-        v: 1,
-        type: 'purchase',
-        id: 'evt_api_dedupe_1',
-        key: 'PK-1',
-        service: 'acme-crm',
-        customerId: 'cust-7',
-        time: 1,
-      }),
+    const beacon = await postBeacon(url, {
+      id: 'evt_api_dedupe_1',
+      customerId: 'cust-7',
+      ref: undefined,
     });
     expect(beacon.status).toBe(204);
     const [fromBeacon] = await store.listRelays();

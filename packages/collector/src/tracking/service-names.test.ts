@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { postBeacon } from '../test-support/beacons.js';
 import { CHAIN_TOKENS, startChain } from '../test-support/chain.js';
-
-const beacon = (service: string, id: string) =>
-  JSON.stringify({
-    v: 1,
-    type: 'purchase',
-    id,
-    key: 'PK-1',
-    service,
-    customerId: `cust-${service}`,
-    ref: null,
-    time: 1,
-  });
 
 describe('CLM_SERVICE_NAMES', () => {
   it('refuses beacons and API purchases for any other service, 403, nothing stored', async () => {
@@ -20,11 +9,7 @@ describe('CLM_SERVICE_NAMES', () => {
       { CLM_SERVICE_NAMES: 'acme-crm,acme-erp', CLM_SERVICE_NAME: 'acme-crm' },
     );
     const send = (service: string, id: string) =>
-      fetch(`${chain.url}/beacon`, {
-        method: 'POST',
-        headers: { 'content-type': 'text/plain' },
-        body: beacon(service, id),
-      });
+      postBeacon(chain.url, { id, service, customerId: `cust-${service}`, ref: null });
     const refused = await send('acme-other', 'evt_svc_00001');
     expect([refused.status, await refused.json()]).toEqual([
       403,
