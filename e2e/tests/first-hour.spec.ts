@@ -134,7 +134,12 @@ test.describe('the README, command by command', () => {
         }
         if (command.text.endsWith(' status')) expect(stdout).toContain('relays:');
         if (command.text.endsWith(' usage calendar')) expect(stdout).toMatch(/blackout/i);
-        if (command.text.includes(' export ')) {
+        if (command.text.includes(' export --billing ')) {
+          expect(readFileSync(join(dir, 'billing.csv'), 'utf8')).toMatch(
+            /^provisioningId,customerId,productSku,period,/,
+          );
+          expect(stderr).toMatch(/^exported 0 ledger lines and 0 billing calls \(csv\) to /m);
+        } else if (command.text.includes(' export ')) {
           expect(readFileSync(join(dir, 'relays.csv'), 'utf8')).toMatch(/^id,kind,/);
           expect(stderr).toMatch(/^exported 0 relays \(csv\) to /m);
         }

@@ -40,7 +40,7 @@ export function renderProvisionings(attempts: readonly ProvisioningAttempt[]): s
     a.productId,
     a.productSkus,
     // One word: never broken inside ("complet/e") in a narrow column.
-    new CellHtml(`<span class="word">${escapeHtml(a.outcome)}</span>`),
+    raw(`<span class="word">${escapeHtml(a.outcome)}</span>`),
     a.status ?? 'no answer',
     a.customerId ?? a.message,
   ]);
