@@ -70,6 +70,14 @@ export interface Relay extends NewRelay {
   late: boolean;
 }
 
+/** What became of a relay made for an order, as shown with the order. */
+export interface RelayRef {
+  id: number;
+  status: RelayStatus;
+  lastError: string | null;
+  deliveredAt: number | null;
+}
+
 /** The marketplace's answer, kept on the relay row. */
 export interface AttemptRecord {
   /**
