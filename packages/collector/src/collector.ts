@@ -9,7 +9,6 @@ import { createOnrampClient } from './outbox/onramp-client.js';
 import { createRelayWorker, type RelayWorker } from './outbox/worker.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
-import { blackoutAt } from './usage/calendar.js';
 import { createUsageScheduler, type UsageScheduler } from './usage/scheduler.js';
 
 /** A collector assembled from its configuration; nothing listens and the worker is idle. */
@@ -71,8 +70,6 @@ export async function createCollector(
     config: config.relay,
     logger,
     metrics,
-    // No usage report goes out in the month-end blackout.
-    holdUsage: (now) => blackoutAt(now) !== null,
   });
   const usage = createUsageScheduler({
     store,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type RelayKindSpec, retryUntilDelivered } from '../outbox/kind.js';
+import { type RelayKindSpec, retryUntilDelivered, rulesOf } from '../outbox/kind.js';
 import type { NewRelay } from '../store/outbox.js';
 import type { Order } from '../store/types.js';
 import { wallTime } from '../usage/calendar.js';
@@ -44,6 +44,8 @@ export const startBillingKind: RelayKindSpec<StartBilling> = {
   dedupeKey: perOrderAndSku,
   url: (endpoints) => endpoints.startBilling,
   decide: retryUntilDelivered,
+  // After its SKU's end it would restart billing the buyer ended.
+  delivery: { supersededByEnd: true },
 };
 
 /** `/saas-usage/end`: one per order and SKU, retried until delivered. */
@@ -66,6 +68,9 @@ export const usageEndKind: RelayKindSpec<UsageEnd> = {
       }),
   },
   decide: retryUntilDelivered,
+  // The marketplace refuses usage after the end: the SKU's reports (and an operator's resend
+  // of one unconfirmed) must reach it first.
+  delivery: { endsSku: true },
 };
 
 // `YYYY-MM-DD` of an instant in `zone`.
@@ -93,6 +98,7 @@ function orderRelay<P>(
     payload,
     purchasedAt: null,
     createdAt: now,
+    rules: rulesOf(spec),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Relay, RelayKind } from '../store/outbox.js';
+import type { Relay, RelayKind, RelayRules } from '../store/outbox.js';
 import { type Attempt, type Decision, decide, type RetryPolicy } from './policy.js';
 
 /** Which marketplace API the calls are made on. */
@@ -17,6 +17,29 @@ export interface MarketplaceEndpoints {
   usageEnd: string;
   /** v1: `CLM_UPDATE_SUBSCRIPTION_URL` */
   updateSubscription: string;
+}
+
+/** A stretch of time in which some calls are never made (the month-end blackout). */
+export interface Pause {
+  /** Stored on the rows that wait it out (`RelayRules.pause`). */
+  name: string;
+  /** Whether `now` (ms since the epoch) is inside it. */
+  covers(now: number): boolean;
+}
+
+/**
+ * How the outbox delivers a kind's calls (`RelayRules`, which each of its rows carries;
+ * left out: sent until delivered, whenever due).
+ */
+export interface Delivery {
+  /** Never sent while this pause is on. */
+  pause?: Pause;
+  /** Sent at most once: a call cut short is unconfirmed, for an operator to settle. */
+  atMostOnce?: boolean;
+  /** Ends its order's SKU: waits behind the SKU's other calls. */
+  endsSku?: boolean;
+  /** Pointless once its SKU's end is queued: superseded, never sent after the end. */
+  supersededByEnd?: boolean;
 }
 
 /**
@@ -49,6 +72,19 @@ export interface RelayKindSpec<P> {
   decide(attempt: Attempt, policy: RetryPolicy): Decision;
   /** Whether a delivery now is late (usage reports after their month's blackout began). */
   late?(relay: Relay, now: number): boolean;
+  /** Its delivery rules; none: sent until delivered, whenever due. */
+  delivery?: Delivery;
+}
+
+/** The rules a relay of `spec` is queued with. */
+export function rulesOf(spec: Pick<RelayKindSpec<unknown>, 'delivery'>): RelayRules {
+  const {
+    pause,
+    atMostOnce = false,
+    endsSku = false,
+    supersededByEnd = false,
+  } = spec.delivery ?? {};
+  return { pause: pause?.name ?? null, atMostOnce, endsSku, supersededByEnd };
 }
 
 /**

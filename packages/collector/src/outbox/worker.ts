@@ -5,7 +5,7 @@ import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { plural } from '../plural.js';
 import type { AttemptRecord, OutboxStore, Relay } from '../store/outbox.js';
 import { MARKETPLACE_ZONE } from '../usage/calendar.js';
-import type { MarketplaceApi, MarketplaceEndpoints, RelayKindSpec } from './kind.js';
+import type { MarketplaceApi, MarketplaceEndpoints, Pause, RelayKindSpec } from './kind.js';
 import { relayKinds } from './kinds.js';
 import type { OnrampClient } from './onramp-client.js';
 import { truncateBody } from './policy.js';
@@ -40,8 +40,6 @@ export interface RelayWorkerDeps {
   random?: () => number;
   /** Counts attempts and times onramp calls. */
   metrics?: Pick<CollectorMetrics, 'relayAttempt'>;
-  /** Whether usage reports must wait at `now` (the month-end blackout). */
-  holdUsage?: (now: number) => boolean;
 }
 
 interface Task {
@@ -50,6 +48,15 @@ interface Task {
   phase: 'sending' | 'recording';
   abandoned: boolean;
   done: Promise<void>;
+}
+
+// Each pause once, by name, among those the kinds wait out.
+function pausesOf(kinds: readonly RelayKindSpec<unknown>[]): Pause[] {
+  const byName = new Map<string, Pause>();
+  for (const { delivery } of kinds) {
+    if (delivery?.pause) byName.set(delivery.pause.name, delivery.pause);
+  }
+  return [...byName.values()];
 }
 
 const describeRelay = (relay: Relay) =>
@@ -83,19 +90,19 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
   let again = false;
   let timer: NodeJS.Timeout | undefined;
 
-  // Whether usage reports wait is asked once a second at most: the blackout starts and ends
-  // on whole minutes, and asking means working out wall times in two zones (a tenth of what
-  // a claim allocated while the worker drained a backlog, measured with a heap profile).
-  let heldSecond = Number.NaN;
-  let held = false;
-  const holdUsageAt = (now: number): boolean => {
-    if (!deps.holdUsage) return false;
+  // The kinds' pauses are asked once a second at most: the blackout starts and ends on
+  // whole minutes, and asking means working out wall times in two zones (a tenth of what a
+  // claim allocated while the worker drained a backlog, measured with a heap profile).
+  const pauses = pausesOf(Object.values(relayKinds));
+  let pausedSecond = Number.NaN;
+  let paused: string[] = [];
+  const pausedAt = (now: number): string[] => {
     const second = Math.floor(now / 1000);
-    if (second !== heldSecond) {
-      heldSecond = second;
-      held = deps.holdUsage(now);
+    if (second !== pausedSecond) {
+      pausedSecond = second;
+      paused = pauses.filter((pause) => pause.covers(now)).map((pause) => pause.name);
     }
-    return held;
+    return paused;
   };
 
   // An outcome the store refuses (disk full, read-only) is kept and written again until it
@@ -211,8 +218,12 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
         const free = config.concurrency - tasks.size;
         if (free <= 0) break;
         const now = clock.now();
-        const holdUsage = holdUsageAt(now);
-        const claimed = await store.claimDueRelays({ now, limit: free, leaseMs, holdUsage });
+        const claimed = await store.claimDueRelays({
+          now,
+          limit: free,
+          leaseMs,
+          paused: pausedAt(now),
+        });
         if (!running) {
           await store.releaseClaims(claimed.map((relay) => relay.id));
           break;
@@ -258,11 +269,11 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
     for (const task of abandoned) task.controller.abort();
     await Promise.allSettled([...tasks.values()].map((task) => task.done));
     // The marketplace may have received some of these already: calls that set state are
-    // sent again (at-least-once on shutdown); a usage report would bill twice, so it waits
-    // for an operator.
+    // sent again (at-least-once on shutdown); one sent at most once (a usage report would
+    // bill twice) waits for an operator.
     const [reports, others] = [
-      abandoned.filter((task) => task.relay.kind === 'usage_report'),
-      abandoned.filter((task) => task.relay.kind !== 'usage_report'),
+      abandoned.filter((task) => task.relay.rules.atMostOnce),
+      abandoned.filter((task) => !task.relay.rules.atMostOnce),
     ];
     const at = clock.now();
     const unsure = 'stopped while sending: the marketplace may have received it';

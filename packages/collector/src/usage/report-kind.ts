@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { RelayKindSpec } from '../outbox/kind.js';
+import { type Pause, type RelayKindSpec, rulesOf } from '../outbox/kind.js';
 import { type Attempt, type Decision, decide, type RetryPolicy } from '../outbox/policy.js';
 import type { NewRelay, Relay } from '../store/outbox.js';
 import type { UsageBucket } from '../store/usage.js';
-import { blackout } from './calendar.js';
+import { blackout, blackoutAt } from './calendar.js';
 import { EXACT_DIGITS, formatMicros, significantDigits } from './decimal.js';
 
 /** Body of `/saas-usage/` (seed 002), `usageCount` kept as the exact decimal text. */
@@ -46,6 +46,12 @@ export function decideReport(attempt: Attempt, policy: RetryPolicy): Decision {
   };
 }
 
+/** The month-end blackout (`usage/calendar`), as the pause usage reports wait out. */
+export const monthEndBlackout: Pause = {
+  name: 'blackout',
+  covers: (now) => blackoutAt(now) !== null,
+};
+
 /** `/saas-usage/`: one per order, SKU and period; never resent unless surely not received. */
 export const usageReportKind: RelayKindSpec<UsageReport> = {
   kind: 'usage_report',
@@ -66,6 +72,9 @@ export const usageReportKind: RelayKindSpec<UsageReport> = {
   },
   decide: decideReport,
   late: (relay: Relay, now: number) => relay.period !== null && now >= blackout(relay.period).start,
+  // Never in the month-end blackout (a report then lands on the next month's bill, or is
+  // refused); and a report may have been billed whenever its answer is lost.
+  delivery: { pause: monthEndBlackout, atMostOnce: true },
 };
 
 /**
@@ -111,5 +120,6 @@ export function usageReportRelay(bucket: UsageBucket, now: number): NewRelay {
     payload,
     purchasedAt: null,
     createdAt: now,
+    rules: rulesOf(usageReportKind),
   };
 }

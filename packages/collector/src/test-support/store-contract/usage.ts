@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startBillingRelay } from '../../orders/relay-kinds.js';
 import type { Store } from '../../store/types.js';
-import { usageReportRelay } from '../../usage/report-kind.js';
+import { monthEndBlackout, usageReportRelay } from '../../usage/report-kind.js';
 import { attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
 import { createOrder, terminate, usageEvent } from './orders.js';
 
@@ -305,7 +305,7 @@ export function describeUsage(harness: StoreHarness): void {
   });
 
   describe('claiming usage reports and ends', () => {
-    it('holds usage reports when asked (the blackout), and ends behind their reports', async () => {
+    it('holds usage reports while their pause is on (the blackout), and ends behind their reports', async () => {
       const store = await harness.fresh({ clock });
       const order = await createOrder(store);
       await store.recordUsage([usageEvent('a-1', 'SKU-A', '2026-06', 1n)]);
@@ -315,7 +315,7 @@ export function describeUsage(harness: StoreHarness): void {
         now: T0,
         limit: 5,
         leaseMs: 1000,
-        holdUsage: true,
+        paused: [monthEndBlackout.name],
       });
       // The end waits for the report, which is held.
       expect(held).toEqual([]);
