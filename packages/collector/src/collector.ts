@@ -7,6 +7,7 @@ import { type CollectorMetrics, createMetrics } from './metrics/collector-metric
 import { createProvisioning } from './orders/provisioning.js';
 import { createOnrampClient } from './outbox/onramp-client.js';
 import { createRelayWorker, type RelayWorker } from './outbox/worker.js';
+import { relayKindRegistry } from './relay-kinds.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
 import { createUsageScheduler, type UsageScheduler } from './usage/scheduler.js';
@@ -62,6 +63,7 @@ export async function createCollector(
   });
   const worker = createRelayWorker({
     store,
+    kinds: relayKindRegistry(),
     onramp: createOnrampClient({ timeoutMs: config.relay.timeoutMs, ...fetchOption }),
     endpoints: config.marketplace.endpoints,
     api: config.marketplace.api,

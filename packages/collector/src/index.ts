@@ -33,6 +33,7 @@ export {
 } from './outbox/onramp-client.js';
 export { type Decision, decide, type RetryPolicy } from './outbox/policy.js';
 export { createRelayWorker, type RelayWorker, type RelayWorkerDeps } from './outbox/worker.js';
+export type { RelayKind } from './relay-kinds.js';
 // Sandbox onramp
 export {
   createSandboxApp,
@@ -56,7 +57,6 @@ export type {
   Order,
   RecordResult,
   Relay,
-  RelayKind,
   RelayStatus,
   Store,
 } from './store/types.js';

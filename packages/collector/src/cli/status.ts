@@ -1,6 +1,6 @@
 import { systemClock } from '../clock.js';
 import { isKept } from '../store/kept-relays.js';
-import type { AdminStore, Relay, RelayKind, RelayStatus, UsageStore } from '../store/types.js';
+import type { AdminStore, Relay, RelayStatus, UsageStore } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT } from './io.js';
 import { renderStatus } from './status-text.js';
@@ -36,7 +36,7 @@ export interface StatusReport {
     count: number;
     newest: {
       id: number;
-      kind: RelayKind;
+      kind: string;
       serviceName: string | null;
       customerId: string;
       attempts: number;

@@ -1,6 +1,6 @@
 import { systemClock } from '../clock.js';
 import { loadBillingCalendar } from '../config.js';
-import { closeTime, nextPeriod } from '../usage/calendar.js';
+import { closeTime, nextPeriod } from '../time/calendar.js';
 import { CloseRefused, closePeriodNow } from '../usage/close.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT, UsageError } from './io.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type RelayKindSpec, retryUntilDelivered, rulesOf } from '../outbox/kind.js';
 import type { NewRelay } from '../store/outbox.js';
 import type { Order } from '../store/types.js';
-import { wallTime } from '../usage/calendar.js';
+import { wallTime } from '../time/calendar.js';
 
 const skuList = z.array(z.string()).min(1);
 
@@ -38,7 +38,7 @@ const perOrderAndSku = ({
 }) => JSON.stringify([provisioningId, productSkus[0]]);
 
 /** `/start-billing/`: one per order and SKU; it sets state, so it is retried until delivered. */
-export const startBillingKind: RelayKindSpec<StartBilling> = {
+export const startBillingKind: RelayKindSpec<StartBilling, 'start_billing'> = {
   kind: 'start_billing',
   payload: startBillingPayload,
   dedupeKey: perOrderAndSku,
@@ -49,7 +49,7 @@ export const startBillingKind: RelayKindSpec<StartBilling> = {
 };
 
 /** `/saas-usage/end`: one per order and SKU, retried until delivered. */
-export const usageEndKind: RelayKindSpec<UsageEnd> = {
+export const usageEndKind: RelayKindSpec<UsageEnd, 'usage_end'> = {
   kind: 'usage_end',
   payload: usageEndPayload,
   dedupeKey: perOrderAndSku,
@@ -80,7 +80,7 @@ function dateIn(ms: number, zone: string): string {
 }
 
 function orderRelay<P>(
-  spec: RelayKindSpec<P>,
+  spec: RelayKindSpec<P, string>,
   order: Order,
   sku: string,
   payload: P,

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Relay, RelayKind, RelayRules } from '../store/outbox.js';
+import type { Relay, RelayRules } from '../store/outbox.js';
 import { type Attempt, type Decision, decide, type RetryPolicy } from './policy.js';
 
 /** Which marketplace API the calls are made on. */
@@ -46,8 +46,9 @@ export interface Delivery {
  * One kind of outbox relay: the body it sends (its schema, checked again before sending),
  * where, the key that makes it happen once, and what to do after each attempt.
  */
-export interface RelayKindSpec<P> {
-  kind: RelayKind;
+export interface RelayKindSpec<P, K extends string = string> {
+  /** The name stored on its rows. */
+  kind: K;
   /** The exact body; strict, so a stored payload with anything else is never sent. */
   payload: z.ZodType<P>;
   /**
@@ -75,6 +76,9 @@ export interface RelayKindSpec<P> {
   /** Its delivery rules; none: sent until delivered, whenever due. */
   delivery?: Delivery;
 }
+
+/** Every kind the worker sends, by the name stored on its rows (built in `relay-kinds.ts`). */
+export type RelayKinds = Readonly<Record<string, RelayKindSpec<unknown>>>;
 
 /** The rules a relay of `spec` is queued with. */
 export function rulesOf(spec: Pick<RelayKindSpec<unknown>, 'delivery'>): RelayRules {

@@ -4,9 +4,14 @@ import { fingerprint, type Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { plural } from '../plural.js';
 import type { AttemptRecord, OutboxStore, Relay } from '../store/outbox.js';
-import { MARKETPLACE_ZONE } from '../usage/calendar.js';
-import type { MarketplaceApi, MarketplaceEndpoints, Pause, RelayKindSpec } from './kind.js';
-import { relayKinds } from './kinds.js';
+import { MARKETPLACE_ZONE } from '../time/calendar.js';
+import type {
+  MarketplaceApi,
+  MarketplaceEndpoints,
+  Pause,
+  RelayKindSpec,
+  RelayKinds,
+} from './kind.js';
 import type { OnrampClient } from './onramp-client.js';
 import { truncateBody } from './policy.js';
 
@@ -26,6 +31,8 @@ export interface RelayWorker {
 /** Dependencies of {@link createRelayWorker}. */
 export interface RelayWorkerDeps {
   store: OutboxStore;
+  /** What each kind of relay sends, where, and by which rules (`relay-kinds.ts`). */
+  kinds: RelayKinds;
   onramp: OnrampClient;
   /** Where each kind of relay is sent. */
   endpoints: MarketplaceEndpoints;
@@ -64,7 +71,8 @@ const describeRelay = (relay: Relay) =>
 
 /** Creates the relay worker; nothing runs until `start()`. */
 export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
-  const { store, onramp, endpoints, clock, config, logger, random = Math.random, metrics } = deps;
+  const { store, kinds, onramp, endpoints, clock, config, logger, random = Math.random } = deps;
+  const { metrics } = deps;
   const api = deps.api ?? 'v2';
   const billingZone = deps.billingZone ?? MARKETPLACE_ZONE;
 
@@ -93,7 +101,7 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
   // The kinds' pauses are asked once a second at most: the blackout starts and ends on
   // whole minutes, and asking means working out wall times in two zones (a tenth of what a
   // claim allocated while the worker drained a backlog, measured with a heap profile).
-  const pauses = pausesOf(Object.values(relayKinds));
+  const pauses = pausesOf(Object.values(kinds));
   let pausedSecond = Number.NaN;
   let paused: string[] = [];
   const pausedAt = (now: number): string[] => {
@@ -132,7 +140,7 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
 
   async function record(task: Task): Promise<void> {
     const { relay } = task;
-    const spec = relayKinds[relay.kind];
+    const spec = kinds[relay.kind];
     const body = spec?.payload.safeParse(relay.payload);
     const call = spec && body?.success ? callOf(spec, body.data, relay) : undefined;
     // Latency wants a monotonic clock; the injected one may stand still in tests.

@@ -1,4 +1,4 @@
-import { blackout, blackoutAt, MARKETPLACE_ZONE, nextPeriod, periodOf } from '../usage/calendar.js';
+import { blackout, blackoutAt, MARKETPLACE_ZONE, nextPeriod, periodOf } from '../time/calendar.js';
 import type { Books, SkuBook } from './books.js';
 import { addDecimal, type Decimal, decimalJson, ZERO } from './exact-sum.js';
 

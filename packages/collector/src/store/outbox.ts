@@ -1,12 +1,4 @@
 /**
- * Marketplace call a relay makes: `saas_tracking` (`/api/SaasTrackings`),
- * `start_billing` (`/start-billing/`), `usage_report` (`/saas-usage/`) and `usage_end`
- * (`/saas-usage/end`). Each kind's payload, dedupe key and retry rule are declared in
- * `outbox/kinds.ts`.
- */
-export type RelayKind = 'saas_tracking' | 'start_billing' | 'usage_report' | 'usage_end';
-
-/**
  * Lifecycle of a relay: pending -> in_flight (sending) -> delivered | dead (or back to
  * pending), or `unconfirmed`: a usage report that may have reached the marketplace but
  * whose answer never came; only an operator moves it on (confirm or resend).
@@ -51,7 +43,11 @@ export const PLAIN_RULES: RelayRules = {
 
 /** A relay to queue; at most one per (kind, dedupeKey), however often it is queued. */
 export interface NewRelay {
-  kind: RelayKind;
+  /**
+   * The marketplace call it makes, by its kind's name (the kinds: `src/relay-kinds.ts`); the
+   * store reads the rules the row carries, never the name.
+   */
+  kind: string;
   /** Identity of the call within its kind (built by the kind, see `outbox/kinds.ts`). */
   dedupeKey: string;
   /** The provider key the call is made for (`partnerKey` or `providerKey`). */

@@ -3,7 +3,7 @@ import { type Pause, type RelayKindSpec, rulesOf } from '../outbox/kind.js';
 import { type Attempt, type Decision, decide, type RetryPolicy } from '../outbox/policy.js';
 import type { NewRelay, Relay } from '../store/outbox.js';
 import type { UsageBucket } from '../store/usage.js';
-import { blackout, blackoutAt } from './calendar.js';
+import { blackout, blackoutAt } from '../time/calendar.js';
 import { EXACT_DIGITS, formatMicros, significantDigits } from './decimal.js';
 
 /** Body of `/saas-usage/` (seed 002), `usageCount` kept as the exact decimal text. */
@@ -46,14 +46,14 @@ export function decideReport(attempt: Attempt, policy: RetryPolicy): Decision {
   };
 }
 
-/** The month-end blackout (`usage/calendar`), as the pause usage reports wait out. */
+/** The month-end blackout (`time/calendar`), as the pause usage reports wait out. */
 export const monthEndBlackout: Pause = {
   name: 'blackout',
   covers: (now) => blackoutAt(now) !== null,
 };
 
 /** `/saas-usage/`: one per order, SKU and period; never resent unless surely not received. */
-export const usageReportKind: RelayKindSpec<UsageReport> = {
+export const usageReportKind: RelayKindSpec<UsageReport, 'usage_report'> = {
   kind: 'usage_report',
   payload: usageReportPayload,
   // Per order, SKU and period: the period is part of the identity, not of the body.
