@@ -63,11 +63,9 @@ export async function createCollector(
   });
   const worker = createRelayWorker({
     store,
-    kinds: relayKindRegistry(),
+    kinds: relayKindRegistry({ api: config.marketplace.api, billingZone: config.billing.zone }),
     onramp: createOnrampClient({ timeoutMs: config.relay.timeoutMs, ...fetchOption }),
     endpoints: config.marketplace.endpoints,
-    api: config.marketplace.api,
-    billingZone: config.billing.zone,
     clock,
     config: config.relay,
     logger,

@@ -1,7 +1,10 @@
 import { startBillingKind, usageEndKind } from './orders/relay-kinds.js';
-import type { RelayKinds } from './outbox/kind.js';
+import { v1UsageEndKind } from './orders/v1-end-kind.js';
+import type { MarketplaceApi, RelayKinds } from './outbox/kind.js';
+import { MARKETPLACE_ZONE } from './time/calendar.js';
 import { saasTrackingKind } from './tracking/saas-tracking.js';
 import { usageReportKind } from './usage/report-kind.js';
+import { v1UsageReportKind } from './usage/v1-report-kind.js';
 
 /**
  * Every marketplace call the collector makes: one kind file each, in the feature folder
@@ -12,9 +15,20 @@ export const RELAY_KINDS = [saasTrackingKind, startBillingKind, usageReportKind,
 /** The name a relay row stores for its kind. */
 export type RelayKind = (typeof RELAY_KINDS)[number]['kind'];
 
-/** The kinds the relay worker sends, by the name stored on the row. */
-export function relayKindRegistry(): RelayKinds {
-  return registryOf(RELAY_KINDS);
+/**
+ * The kinds the relay worker sends, by the name stored on the row. On the retired v1 API
+ * the same rows are sent as v1's calls: `billingZone` (`CLM_BILLING_TZ`) is the zone of
+ * the dates they carry.
+ */
+export function relayKindRegistry(
+  marketplace: { api: MarketplaceApi; billingZone: string } = {
+    api: 'v2',
+    billingZone: MARKETPLACE_ZONE,
+  },
+): RelayKinds {
+  if (marketplace.api === 'v2') return registryOf(RELAY_KINDS);
+  const v1 = [v1UsageReportKind, v1UsageEndKind(marketplace.billingZone)];
+  return registryOf([saasTrackingKind, startBillingKind, ...v1]);
 }
 
 function registryOf(kinds: readonly { kind: string }[]): RelayKinds {

@@ -58,17 +58,7 @@ export interface RelayKindSpec<P, K extends string = string> {
   dedupeKey(payload: P, period?: string | null): string;
   url(endpoints: MarketplaceEndpoints): string;
   /** The JSON text to send, when `JSON.stringify(payload)` is not it. */
-  body?(payload: P): string;
-  /**
-   * The call on the retired v1 API (`CLM_MARKETPLACE_API=v1`, seed 003): where and what,
-   * translated from the stored (v2) payload at send time. Kinds without it are sent the
-   * same way on both (SaasTrackings).
-   */
-  v1?: {
-    url(endpoints: MarketplaceEndpoints): string;
-    /** `billingZone`: `CLM_BILLING_TZ`, the zone v1's dates are written in. */
-    body(payload: P, relay: Relay, billingZone: string): string;
-  };
+  body?(payload: P, relay: Relay): string;
   /** Retry rule: what an attempt's result means for this kind. */
   decide(attempt: Attempt, policy: RetryPolicy): Decision;
   /** Whether a delivery now is late (usage reports after their month's blackout began). */

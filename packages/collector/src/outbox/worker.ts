@@ -4,14 +4,7 @@ import { fingerprint, type Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { plural } from '../plural.js';
 import type { AttemptRecord, OutboxStore, Relay } from '../store/outbox.js';
-import { MARKETPLACE_ZONE } from '../time/calendar.js';
-import type {
-  MarketplaceApi,
-  MarketplaceEndpoints,
-  Pause,
-  RelayKindSpec,
-  RelayKinds,
-} from './kind.js';
+import type { MarketplaceEndpoints, Pause, RelayKindSpec, RelayKinds } from './kind.js';
 import type { OnrampClient } from './onramp-client.js';
 import { truncateBody } from './policy.js';
 
@@ -36,10 +29,6 @@ export interface RelayWorkerDeps {
   onramp: OnrampClient;
   /** Where each kind of relay is sent. */
   endpoints: MarketplaceEndpoints;
-  /** The marketplace API in use; default v2. */
-  api?: MarketplaceApi;
-  /** `CLM_BILLING_TZ`, the zone of the dates v1 calls carry; default America/Chicago. */
-  billingZone?: string;
   clock: Clock;
   config: RelayConfig;
   logger: Logger;
@@ -73,15 +62,10 @@ const describeRelay = (relay: Relay) =>
 export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
   const { store, kinds, onramp, endpoints, clock, config, logger, random = Math.random } = deps;
   const { metrics } = deps;
-  const api = deps.api ?? 'v2';
-  const billingZone = deps.billingZone ?? MARKETPLACE_ZONE;
 
-  // Where and what to send: the kind's call, or its translation on the v1 API.
+  // Where and what to send, as the relay's kind says.
   function callOf(spec: RelayKindSpec<unknown>, payload: unknown, relay: Relay) {
-    if (api === 'v1' && spec.v1) {
-      return { url: spec.v1.url(endpoints), body: spec.v1.body(payload, relay, billingZone) };
-    }
-    return { url: spec.url(endpoints), body: spec.body ? spec.body(payload) : payload };
+    return { url: spec.url(endpoints), body: spec.body ? spec.body(payload, relay) : payload };
   }
   const policy = {
     baseMs: config.backoffBaseMs,

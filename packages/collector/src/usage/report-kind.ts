@@ -16,7 +16,8 @@ const usageReportPayload = z.strictObject({
   usageCount: z.string().regex(/^\d+(\.\d{1,6})?$/),
 });
 
-type UsageReport = z.output<typeof usageReportPayload>;
+/** A `/saas-usage/` body as stored. */
+export type UsageReport = z.output<typeof usageReportPayload>;
 
 /**
  * Every report adds to the buyer's bill and the endpoint has no idempotency key, so a
@@ -63,13 +64,6 @@ export const usageReportKind: RelayKindSpec<UsageReport, 'usage_report'> = {
   // The count goes out as a JSON number written from the exact decimal, not via a double.
   body: ({ usageCount, ...rest }) =>
     `${JSON.stringify(rest).slice(0, -1)},"usageCount":${usageCount}}`,
-  // v1: /update-subscription/ with the aggregated count, the customer still active.
-  v1: {
-    url: (endpoints) => endpoints.updateSubscription,
-    body: ({ customerId, productSku, usageCount, providerKey }) =>
-      `{"coid":${JSON.stringify(customerId)},"expired":false,"sku":${JSON.stringify(productSku)},` +
-      `"count":${usageCount},"providerkey":${JSON.stringify(providerKey)}}`,
-  },
   decide: decideReport,
   late: (relay: Relay, now: number) => relay.period !== null && now >= blackout(relay.period).start,
   // Never in the month-end blackout (a report then lands on the next month's bill, or is
