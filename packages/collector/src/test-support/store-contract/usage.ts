@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startBillingRelay } from '../../orders/relay-kinds.js';
+import { PLAIN_RULES } from '../../store/outbox.js';
 import type { Store } from '../../store/types.js';
 import { monthEndBlackout, usageReportRelay } from '../../usage/report-kind.js';
 import { attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
@@ -305,6 +306,21 @@ export function describeUsage(harness: StoreHarness): void {
   });
 
   describe('claiming usage reports and ends', () => {
+    it('decides by the rules a row carries, whatever its kind', async () => {
+      const store = await harness.fresh({ clock });
+      const order = await createOrder(store);
+      // A start with a report's rules: it waits out its pause, and is sent at most once.
+      const rules = { ...PLAIN_RULES, pause: 'maintenance', atMostOnce: true };
+      await store.queueOrderRelays([{ ...startBillingRelay(order, 'SKU-A', T0), rules }]);
+      const claim = (now: number, paused: string[] = []) =>
+        store.claimDueRelays({ now, limit: 5, leaseMs: 1000, paused });
+      expect(await claim(T0, ['blackout', 'maintenance'])).toEqual([]);
+      const [start] = await claim(T0, ['blackout']);
+      expect(start).toMatchObject({ kind: 'start_billing', rules });
+      // Its lease over, it is never sent again by itself.
+      expect(await claim(T0 + 5000)).toEqual([]);
+    });
+
     it('holds usage reports while their pause is on (the blackout), and ends behind their reports', async () => {
       const store = await harness.fresh({ clock });
       const order = await createOrder(store);
