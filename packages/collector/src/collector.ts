@@ -7,9 +7,9 @@ import { type CollectorMetrics, createMetrics } from './metrics/collector-metric
 import { createProvisioning } from './orders/provisioning.js';
 import { createOnrampClient } from './outbox/onramp-client.js';
 import { createRelayWorker, type RelayWorker } from './outbox/worker.js';
+import { relayKindRegistry } from './relay-kinds.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
-import { blackoutAt } from './usage/calendar.js';
 import { createUsageScheduler, type UsageScheduler } from './usage/scheduler.js';
 
 /** A collector assembled from its configuration; nothing listens and the worker is idle. */
@@ -63,16 +63,13 @@ export async function createCollector(
   });
   const worker = createRelayWorker({
     store,
+    kinds: relayKindRegistry({ api: config.marketplace.api, billingZone: config.billing.zone }),
     onramp: createOnrampClient({ timeoutMs: config.relay.timeoutMs, ...fetchOption }),
     endpoints: config.marketplace.endpoints,
-    api: config.marketplace.api,
-    billingZone: config.billing.zone,
     clock,
     config: config.relay,
     logger,
     metrics,
-    // No usage report goes out in the month-end blackout.
-    holdUsage: (now) => blackoutAt(now) !== null,
   });
   const usage = createUsageScheduler({
     store,

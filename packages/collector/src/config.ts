@@ -5,8 +5,8 @@ import { type BillingModel, type SkuBilling, skuBillingFor } from './orders/bill
 import { parseSkuBilling } from './orders/sku-billing-setting.js';
 import { endpointsUnder, type MarketplaceEndpoints } from './outbox/kind.js';
 import { isPostgresUrl } from './store/db-location.js';
+import { isTimeZone, MARKETPLACE_ZONE, type TimeOfDay, wallTime } from './time/calendar.js';
 import { tokenSchema } from './tracking/beacon-schema.js';
-import { isTimeZone, MARKETPLACE_ZONE, type TimeOfDay, wallTime } from './usage/calendar.js';
 import { CUTOFF_MONTHS, findLateClose } from './usage/close-cutoff.js';
 
 /** Settings of the relay worker (a subset of {@link Config}). */

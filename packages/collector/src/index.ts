@@ -33,6 +33,7 @@ export {
 } from './outbox/onramp-client.js';
 export { type Decision, decide, type RetryPolicy } from './outbox/policy.js';
 export { createRelayWorker, type RelayWorker, type RelayWorkerDeps } from './outbox/worker.js';
+export type { RelayKind } from './relay-kinds.js';
 // Sandbox onramp
 export {
   createSandboxApp,
@@ -56,12 +57,11 @@ export type {
   Order,
   RecordResult,
   Relay,
-  RelayKind,
   RelayStatus,
   Store,
 } from './store/types.js';
+// Time: an instant's wall clock in a zone, as the billing calendar reads it
+export { wallTime } from './time/calendar.js';
 // Beacons
 export { type Beacon, beaconSchema, parseBeacon } from './tracking/beacon-schema.js';
 export type { SaasTracking } from './tracking/saas-tracking.js';
-// Time: an instant's wall clock in a zone, as the billing calendar reads it
-export { wallTime } from './usage/calendar.js';

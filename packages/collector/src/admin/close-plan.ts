@@ -1,6 +1,6 @@
 import type { MarketplaceApi, MarketplaceEndpoints } from '../outbox/kind.js';
 import type { UsageLine, UsageStore } from '../store/usage.js';
-import { nextPeriod, type Period } from '../usage/calendar.js';
+import { nextPeriod, type Period } from '../time/calendar.js';
 import type { Calendar } from '../usage/close.js';
 import { formatMicros } from '../usage/decimal.js';
 import { usageReportRelay } from '../usage/report-kind.js';

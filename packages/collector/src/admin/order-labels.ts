@@ -1,5 +1,5 @@
 import type { callState } from '../orders/subscription-view.js';
-import { MARKETPLACE_ZONE } from '../usage/calendar.js';
+import { MARKETPLACE_ZONE } from '../time/calendar.js';
 import { zonedLabel } from './zoned-time.js';
 
 /** The state of one marketplace call for a SKU, as `callState` describes it. */

@@ -30,12 +30,13 @@ export async function planReplay(store: AdminStore, ids: readonly number[] | und
   return { calls, state };
 }
 
-const ENDPOINT_NAMES = {
+const ENDPOINT_NAMES: Readonly<Record<string, string>> = {
   saas_tracking: 'SaasTrackings',
   start_billing: '/start-billing/',
   usage_report: '/saas-usage/',
   usage_end: '/saas-usage/end',
-} as const;
+};
+const endpointOf = (relay: Relay) => ENDPOINT_NAMES[relay.kind] ?? relay.kind;
 
 const usageCount = (relay: Relay) => {
   const value = (relay.payload as { usageCount?: unknown } | null)?.usageCount;
@@ -47,7 +48,7 @@ export function replayConfirm(
   calls: readonly Relay[],
   form: { token: string; ids: readonly number[] | undefined; days: number; note?: string },
 ): ConfirmView {
-  const endpoints = [...new Set(calls.map((r) => ENDPOINT_NAMES[r.kind]))].join(', ');
+  const endpoints = [...new Set(calls.map(endpointOf))].join(', ');
   const reports = calls.filter((r) => r.kind === 'usage_report').length;
   return {
     title: 'Retry billing calls?',
@@ -59,7 +60,7 @@ export function replayConfirm(
     columns: ['Relay id', 'Call', 'Provisioning ID', 'SKU', 'Period', 'usageCount', 'Last answer'],
     rows: calls.map((r) => [
       String(r.id),
-      ENDPOINT_NAMES[r.kind],
+      endpointOf(r),
       r.orderId ?? '',
       r.sku ?? '',
       r.period ?? '',

@@ -3,7 +3,7 @@ import { fingerprint, type Logger } from '../log.js';
 import { plural } from '../plural.js';
 import { isHeld } from '../store/kept-relays.js';
 import type { AdminStore, Relay, UsageStore } from '../store/types.js';
-import type { Period } from '../usage/calendar.js';
+import type { Period } from '../time/calendar.js';
 import { type Calendar, CloseRefused, closePeriodNow } from '../usage/close.js';
 import { openPeriod, reportState } from './usage-data.js';
 

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { isPeriod } from '../usage/calendar.js';
+import { isPeriod } from '../time/calendar.js';
 import { CloseRefused } from '../usage/close.js';
 import { closeConfirm, planClose } from './close-plan.js';
 import { CONFIRM_TOKEN, checkConfirmToken, createConfirmToken } from './confirm/token.js';

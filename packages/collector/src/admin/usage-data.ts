@@ -1,7 +1,7 @@
 import { isHeld } from '../store/kept-relays.js';
 import type { RelayStatus } from '../store/outbox.js';
 import type { UsageLine, UsageStore } from '../store/usage.js';
-import { blackout, closeTime, nextPeriod, type Period, periodOf } from '../usage/calendar.js';
+import { blackout, closeTime, nextPeriod, type Period, periodOf } from '../time/calendar.js';
 import type { Calendar } from '../usage/close.js';
 import { formatMicros } from '../usage/decimal.js';
 

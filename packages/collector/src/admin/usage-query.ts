@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isPeriod } from '../usage/calendar.js';
+import { isPeriod } from '../time/calendar.js';
 
 const period = z.string({ error: 'period must be given once' }).refine(isPeriod, {
   error: 'period must be a month YYYY-MM, such as 2026-07',

@@ -1,4 +1,4 @@
-import { type TimeOfDay, wallTime } from '../usage/calendar.js';
+import { type TimeOfDay, wallTime } from '../time/calendar.js';
 
 /** An instant as wall time in `zone` with the zone's abbreviation or offset: `2026-07-31 14:00 CDT`. */
 export function zonedLabel(ms: number, zone: string): string {

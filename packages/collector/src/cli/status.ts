@@ -1,6 +1,6 @@
 import { systemClock } from '../clock.js';
 import { isKept } from '../store/kept-relays.js';
-import type { AdminStore, Relay, RelayKind, RelayStatus, UsageStore } from '../store/types.js';
+import type { AdminStore, Relay, RelayStatus, UsageStore } from '../store/types.js';
 import { type CallInDoubt, loadMoneyInDoubt, type MoneyInDoubt } from '../usage/in-doubt.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT } from './io.js';
@@ -44,7 +44,7 @@ export interface StatusReport {
     count: number;
     newest: {
       id: number;
-      kind: RelayKind;
+      kind: string;
       serviceName: string | null;
       customerId: string;
       attempts: number;

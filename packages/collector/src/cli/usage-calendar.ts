@@ -10,7 +10,7 @@ import {
   nextPeriod,
   periodOf,
   upcomingCloses,
-} from '../usage/calendar.js';
+} from '../time/calendar.js';
 import { dbExists, withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT } from './io.js';
 import { table } from './table.js';

@@ -1,7 +1,7 @@
 import { systemClock } from '../clock.js';
 import { loadBillingCalendar } from '../config.js';
 import type { UsageStore } from '../store/usage.js';
-import { closeTime, nextPeriod, periodOf } from '../usage/calendar.js';
+import { closeTime, nextPeriod, periodOf } from '../time/calendar.js';
 import { CloseRefused, closePeriodNow } from '../usage/close.js';
 import { formatMicros } from '../usage/decimal.js';
 import { withAdminStore } from './admin-store.js';

@@ -1,7 +1,7 @@
 import { loadUsage, type UsageView } from '../admin/usage-data.js';
 import { systemClock } from '../clock.js';
 import { loadBillingCalendar } from '../config.js';
-import { isPeriod } from '../usage/calendar.js';
+import { isPeriod } from '../time/calendar.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import { renderUsage } from './usage-text.js';

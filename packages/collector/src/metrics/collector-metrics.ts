@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
-import type { AdminStore, RelayKind, UsageStore } from '../store/types.js';
+import type { AdminStore, UsageStore } from '../store/types.js';
 import { registerDoubtGauges } from './doubt-gauges.js';
 import {
   apiPurchaseOutcomes,
@@ -25,7 +25,7 @@ export interface CollectorMetrics {
    * One relay attempt; `seconds` is the onramp call's duration when a call was made.
    * Usage reports (`kind`) are counted apart too: each one adds to a buyer's bill.
    */
-  relayAttempt(outcome: RelayOutcome, seconds?: number, kind?: RelayKind): void;
+  relayAttempt(outcome: RelayOutcome, seconds?: number, kind?: string): void;
   /** One provisioning call; `seconds` is the provider call's duration when one was made. */
   provisioning(outcome: ProvisionOutcome, seconds?: number): void;
 }

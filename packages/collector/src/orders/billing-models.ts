@@ -5,7 +5,7 @@ import {
   parsePeriod,
   periodOf,
   zonedTime,
-} from '../usage/calendar.js';
+} from '../time/calendar.js';
 
 /**
  * When the marketplace starts billing a SKU (seed 002, "Delayed Billing Start"): on

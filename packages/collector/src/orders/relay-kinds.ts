@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { type RelayKindSpec, retryUntilDelivered } from '../outbox/kind.js';
+import { type RelayKindSpec, retryUntilDelivered, rulesOf } from '../outbox/kind.js';
 import type { NewRelay } from '../store/outbox.js';
 import type { Order } from '../store/types.js';
-import { wallTime } from '../usage/calendar.js';
 
 const skuList = z.array(z.string()).min(1);
 
@@ -25,7 +24,8 @@ const usageEndPayload = z.strictObject({
 });
 
 type StartBilling = z.output<typeof startBillingPayload>;
-type UsageEnd = z.output<typeof usageEndPayload>;
+/** A `/saas-usage/end` body as stored. */
+export type UsageEnd = z.output<typeof usageEndPayload>;
 
 // One call per order and SKU: each SKU's billing starts (and ends) once, on its own, so a
 // refusal of one SKU leaves the others' state clear.
@@ -38,44 +38,30 @@ const perOrderAndSku = ({
 }) => JSON.stringify([provisioningId, productSkus[0]]);
 
 /** `/start-billing/`: one per order and SKU; it sets state, so it is retried until delivered. */
-export const startBillingKind: RelayKindSpec<StartBilling> = {
+export const startBillingKind: RelayKindSpec<StartBilling, 'start_billing'> = {
   kind: 'start_billing',
   payload: startBillingPayload,
   dedupeKey: perOrderAndSku,
   url: (endpoints) => endpoints.startBilling,
   decide: retryUntilDelivered,
+  // After its SKU's end it would restart billing the buyer ended.
+  delivery: { supersededByEnd: true },
 };
 
 /** `/saas-usage/end`: one per order and SKU, retried until delivered. */
-export const usageEndKind: RelayKindSpec<UsageEnd> = {
+export const usageEndKind: RelayKindSpec<UsageEnd, 'usage_end'> = {
   kind: 'usage_end',
   payload: usageEndPayload,
   dedupeKey: perOrderAndSku,
   url: (endpoints) => endpoints.usageEnd,
-  // v1: /update-subscription/ with `expired` and the day the customer terminated, in the
-  // billing zone (23:30 in Chicago on Jan 31 is Jan 31 there, though Feb 1 in UTC).
-  v1: {
-    url: (endpoints) => endpoints.updateSubscription,
-    body: ({ customerId, productSkus, providerKey }, relay, billingZone) =>
-      JSON.stringify({
-        coid: customerId,
-        expired: true,
-        'expired-date': dateIn(relay.createdAt, billingZone),
-        sku: productSkus[0],
-        providerkey: providerKey,
-      }),
-  },
   decide: retryUntilDelivered,
+  // The marketplace refuses usage after the end: the SKU's reports (and an operator's resend
+  // of one unconfirmed) must reach it first.
+  delivery: { endsSku: true },
 };
 
-// `YYYY-MM-DD` of an instant in `zone`.
-function dateIn(ms: number, zone: string): string {
-  const { year, month, day } = wallTime(ms, zone);
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
 function orderRelay<P>(
-  spec: RelayKindSpec<P>,
+  spec: RelayKindSpec<P, string>,
   order: Order,
   sku: string,
   payload: P,
@@ -93,6 +79,7 @@ function orderRelay<P>(
     payload,
     purchasedAt: null,
     createdAt: now,
+    rules: rulesOf(spec),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Relay, RelayKind } from '../store/outbox.js';
+import type { Relay, RelayRules } from '../store/outbox.js';
 import { type Attempt, type Decision, decide, type RetryPolicy } from './policy.js';
 
 /** Which marketplace API the calls are made on. */
@@ -19,12 +19,36 @@ export interface MarketplaceEndpoints {
   updateSubscription: string;
 }
 
+/** A stretch of time in which some calls are never made (the month-end blackout). */
+export interface Pause {
+  /** Stored on the rows that wait it out (`RelayRules.pause`). */
+  name: string;
+  /** Whether `now` (ms since the epoch) is inside it. */
+  covers(now: number): boolean;
+}
+
+/**
+ * How the outbox delivers a kind's calls (`RelayRules`, which each of its rows carries;
+ * left out: sent until delivered, whenever due).
+ */
+export interface Delivery {
+  /** Never sent while this pause is on. */
+  pause?: Pause;
+  /** Sent at most once: a call cut short is unconfirmed, for an operator to settle. */
+  atMostOnce?: boolean;
+  /** Ends its order's SKU: waits behind the SKU's other calls. */
+  endsSku?: boolean;
+  /** Pointless once its SKU's end is queued: superseded, never sent after the end. */
+  supersededByEnd?: boolean;
+}
+
 /**
  * One kind of outbox relay: the body it sends (its schema, checked again before sending),
  * where, the key that makes it happen once, and what to do after each attempt.
  */
-export interface RelayKindSpec<P> {
-  kind: RelayKind;
+export interface RelayKindSpec<P, K extends string = string> {
+  /** The name stored on its rows. */
+  kind: K;
   /** The exact body; strict, so a stored payload with anything else is never sent. */
   payload: z.ZodType<P>;
   /**
@@ -34,21 +58,27 @@ export interface RelayKindSpec<P> {
   dedupeKey(payload: P, period?: string | null): string;
   url(endpoints: MarketplaceEndpoints): string;
   /** The JSON text to send, when `JSON.stringify(payload)` is not it. */
-  body?(payload: P): string;
-  /**
-   * The call on the retired v1 API (`CLM_MARKETPLACE_API=v1`, seed 003): where and what,
-   * translated from the stored (v2) payload at send time. Kinds without it are sent the
-   * same way on both (SaasTrackings).
-   */
-  v1?: {
-    url(endpoints: MarketplaceEndpoints): string;
-    /** `billingZone`: `CLM_BILLING_TZ`, the zone v1's dates are written in. */
-    body(payload: P, relay: Relay, billingZone: string): string;
-  };
+  body?(payload: P, relay: Relay): string;
   /** Retry rule: what an attempt's result means for this kind. */
   decide(attempt: Attempt, policy: RetryPolicy): Decision;
   /** Whether a delivery now is late (usage reports after their month's blackout began). */
   late?(relay: Relay, now: number): boolean;
+  /** Its delivery rules; none: sent until delivered, whenever due. */
+  delivery?: Delivery;
+}
+
+/** Every kind the worker sends, by the name stored on its rows (built in `relay-kinds.ts`). */
+export type RelayKinds = Readonly<Record<string, RelayKindSpec<unknown>>>;
+
+/** The rules a relay of `spec` is queued with. */
+export function rulesOf(spec: Pick<RelayKindSpec<unknown>, 'delivery'>): RelayRules {
+  const {
+    pause,
+    atMostOnce = false,
+    endsSku = false,
+    supersededByEnd = false,
+  } = spec.delivery ?? {};
+  return { pause: pause?.name ?? null, atMostOnce, endsSku, supersededByEnd };
 }
 
 /**

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { systemClock } from '../clock.js';
 import { silentLogger } from '../log.js';
+import { relayKindRegistry } from '../relay-kinds.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { OutboxStore } from '../store/types.js';
 import { captureLogger } from '../test-support/chain.js';
@@ -36,6 +37,7 @@ describe('relay worker outcomes', () => {
     const logger = captureLogger();
     const worker = createRelayWorker({
       store: lost,
+      kinds: relayKindRegistry(),
       onramp,
       endpoints: endpointsUnder('http://onramp.test'),
       clock: systemClock,

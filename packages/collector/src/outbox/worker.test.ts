@@ -3,6 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { systemClock } from '../clock.js';
 import type { RelayConfig } from '../config.js';
 import { silentLogger } from '../log.js';
+import { relayKindRegistry } from '../relay-kinds.js';
 import { createSandboxApp } from '../sandbox/app.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
@@ -33,6 +34,7 @@ async function setup(config: Partial<RelayConfig> = {}, onramp?: OnrampClient) {
   const startWorker = (s: Store = store) => {
     const worker = createRelayWorker({
       store: s,
+      kinds: relayKindRegistry(),
       onramp: client,
       endpoints: endpointsOf(sandboxUrl),
       clock: systemClock,

@@ -1,4 +1,4 @@
-import { MARKETPLACE_ZONE, wallTime } from '../usage/calendar.js';
+import { MARKETPLACE_ZONE, wallTime } from '../time/calendar.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

@@ -1,6 +1,6 @@
+import { blackoutAt, MARKETPLACE_ZONE, periodOf } from '../time/calendar.js';
 import type { BilledLine } from '../usage/billed-line.js';
 import { billedMonth } from '../usage/billed-month.js';
-import { blackoutAt, MARKETPLACE_ZONE, periodOf } from '../usage/calendar.js';
 import type { Books, SkuBook } from './books.js';
 import { addDecimal, type Decimal, decimalJson, ZERO } from './exact-sum.js';
 

@@ -1,4 +1,4 @@
-import type { NewRelay, RelayKind, RelayStatus } from './outbox.js';
+import type { NewRelay, RelayStatus } from './outbox.js';
 
 /**
  * How the `last_error` of a held usage report begins. A held report is one the collector
@@ -16,7 +16,7 @@ export const SUPERSEDED_PREFIX = 'superseded: ';
 
 // The dead relays nothing moves, by kind and the prefix of their reason. Each kind's own
 // errors are the collector's words (outbox/policy), which never begin so.
-const KEPT: readonly { kind: RelayKind; prefix: string }[] = [
+const KEPT: readonly { kind: string; prefix: string }[] = [
   { kind: 'usage_report', prefix: HELD_PREFIX },
   { kind: 'start_billing', prefix: SUPERSEDED_PREFIX },
 ];
@@ -53,12 +53,12 @@ export const CONFIRMED_ERROR = `CASE WHEN status = 'dead'
   ELSE 'confirmed by an operator as received by the marketplace' END`;
 
 interface RelayState {
-  kind?: RelayKind;
+  kind?: string;
   status: RelayStatus;
   lastError: string | null;
 }
 
-const keptAs = (relay: RelayState, kind: RelayKind, prefix: string) =>
+const keptAs = (relay: RelayState, kind: string, prefix: string) =>
   (relay.kind === undefined || relay.kind === kind) &&
   relay.status === 'dead' &&
   relay.lastError?.startsWith(prefix) === true;

@@ -201,4 +201,20 @@ export const migrations: readonly string[] = [
     value TEXT NOT NULL
   ) STRICT;
   `,
+  // Delivery rules as row data (store/outbox.ts RelayRules), so no statement of the outbox
+  // names a kind. Rows from before get what their kind declared: a usage report waits out
+  // the blackout and is sent at most once, an end ends its SKU, a start is superseded by
+  // it. The open starts' index follows the flag.
+  `
+  ALTER TABLE relays ADD COLUMN pause TEXT;
+  ALTER TABLE relays ADD COLUMN at_most_once INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE relays ADD COLUMN ends_sku INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE relays ADD COLUMN superseded_by_end INTEGER NOT NULL DEFAULT 0;
+  UPDATE relays SET pause = 'blackout', at_most_once = 1 WHERE kind = 'usage_report';
+  UPDATE relays SET ends_sku = 1 WHERE kind = 'usage_end';
+  UPDATE relays SET superseded_by_end = 1 WHERE kind = 'start_billing';
+  CREATE INDEX relays_open_supersedable ON relays (order_id, sku)
+    WHERE superseded_by_end = 1 AND status <> 'delivered';
+  DROP INDEX relays_open_starts;
+  `,
 ];

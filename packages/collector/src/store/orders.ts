@@ -1,13 +1,7 @@
-import type { NewRelay, RelayStatus } from './outbox.js';
-import type { UsageBucket } from './usage.js';
+import type { NewRelay, RelayRef } from './outbox.js';
+import type { UsageBucket } from './usage-bucket.js';
 
-/** What became of a relay made for an order, as shown with the order. */
-export interface RelayRef {
-  id: number;
-  status: RelayStatus;
-  lastError: string | null;
-  deliveredAt: number | null;
-}
+export type { RelayRef } from './outbox.js';
 
 /** One SKU of an order: its billing start and its end, each a relay once requested. */
 export interface OrderSku {

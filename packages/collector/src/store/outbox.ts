@@ -1,12 +1,4 @@
 /**
- * Marketplace call a relay makes: `saas_tracking` (`/api/SaasTrackings`),
- * `start_billing` (`/start-billing/`), `usage_report` (`/saas-usage/`) and `usage_end`
- * (`/saas-usage/end`). Each kind's payload, dedupe key and retry rule are declared in
- * `outbox/kinds.ts`.
- */
-export type RelayKind = 'saas_tracking' | 'start_billing' | 'usage_report' | 'usage_end';
-
-/**
  * Lifecycle of a relay: pending -> in_flight (sending) -> delivered | dead (or back to
  * pending), or `unconfirmed`: a usage report that may have reached the marketplace but
  * whose answer never came; only an operator moves it on (confirm or resend).
@@ -20,9 +12,42 @@ export type RelayStatus = 'pending' | 'in_flight' | 'delivered' | 'dead' | 'unco
  */
 export type RelaySource = 'beacon' | 'api';
 
+/**
+ * How the outbox delivers a relay, carried on its row (declared by its kind, see
+ * `outbox/kind.ts`), so that the store and the worker decide without naming a kind.
+ */
+export interface RelayRules {
+  /** A pause it waits out (by name; the worker says which are on at each claim), or null. */
+  pause: string | null;
+  /**
+   * Never sent twice by itself: an attempt cut short (a stop while sending, a lease that
+   * expired, a restart) leaves it `unconfirmed` for an operator instead of sending it again.
+   */
+  atMostOnce: boolean;
+  /**
+   * Ends its order's SKU: waits while another relay of that order and SKU is being sent, or
+   * is pending or unconfirmed and not {@link supersededByEnd}.
+   */
+  endsSku: boolean;
+  /** Pointless once its SKU's end is queued: never sent after it, superseded instead. */
+  supersededByEnd: boolean;
+}
+
+/** The rules of a relay whose kind declares none: sent until delivered, whenever due. */
+export const PLAIN_RULES: RelayRules = {
+  pause: null,
+  atMostOnce: false,
+  endsSku: false,
+  supersededByEnd: false,
+};
+
 /** A relay to queue; at most one per (kind, dedupeKey), however often it is queued. */
 export interface NewRelay {
-  kind: RelayKind;
+  /**
+   * The marketplace call it makes, by its kind's name (the kinds: `src/relay-kinds.ts`); the
+   * store reads the rules the row carries, never the name.
+   */
+  kind: string;
   /** Identity of the call within its kind (built by the kind, see `outbox/kinds.ts`). */
   dedupeKey: string;
   /** The provider key the call is made for (`partnerKey` or `providerKey`). */
@@ -49,6 +74,8 @@ export interface NewRelay {
    * It is queued dead and held for the operator with this reason (`store/kept-relays.ts`).
    */
   held?: string | undefined;
+  /** Default {@link PLAIN_RULES}. */
+  rules?: RelayRules;
 }
 
 /** A stored relay. Times are ms since the epoch unless noted. */
@@ -68,6 +95,15 @@ export interface Relay extends NewRelay {
   replayedAt: number | null;
   /** A usage report delivered after its month's blackout began (it lands on the next bill). */
   late: boolean;
+  rules: RelayRules;
+}
+
+/** What became of a relay made for an order, as shown with the order. */
+export interface RelayRef {
+  id: number;
+  status: RelayStatus;
+  lastError: string | null;
+  deliveredAt: number | null;
 }
 
 /** The marketplace's answer, kept on the relay row. */
@@ -92,16 +128,17 @@ export interface OutboxStore {
   /**
    * Marks up to `limit` due relays in_flight with a lease until `now + leaseMs` and
    * returns them; the mark is committed before they are sent. Pending rows are due at
-   * `nextAttemptAt`; in_flight rows whose lease expired are due again, except usage
-   * reports, which are never sent twice by themselves. With `holdUsage` (the month-end
-   * blackout) no usage report is claimed. An end waits while a usage report or the billing
-   * start of its order and SKU is pending or being sent.
+   * `nextAttemptAt`; in_flight rows whose lease expired are due again, except those
+   * `atMostOnce`, which are never sent twice by themselves. A relay whose pause is among
+   * `paused` (the month-end blackout) is not claimed; the SKU order of {@link RelayRules}
+   * holds (an end waits behind its SKU's other relays; a start never goes after its end).
    */
   claimDueRelays(options: {
     now: number;
     limit: number;
     leaseMs: number;
-    holdUsage?: boolean;
+    /** The pauses on now (see `RelayRules.pause`). */
+    paused?: readonly string[];
   }): Promise<Relay[]>;
   /*
    * The outcomes of an attempt. Each resolves true when it changed the row, false when the
@@ -112,7 +149,7 @@ export interface OutboxStore {
   markDelivered(id: number, attempt: AttemptRecord): Promise<boolean>;
   scheduleRetry(id: number, nextAttemptAt: number, attempt: AttemptRecord): Promise<boolean>;
   markDead(id: number, attempt: AttemptRecord): Promise<boolean>;
-  /** A usage report whose fate is unknown: never resent by itself. */
+  /** An `atMostOnce` relay whose fate is unknown: never resent by itself. */
   markUnconfirmed(id: number, attempt: AttemptRecord): Promise<boolean>;
   /** Returns claimed relays to pending, due at once (used on shutdown). */
   releaseClaims(ids: readonly number[]): Promise<void>;

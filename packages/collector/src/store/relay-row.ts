@@ -1,5 +1,11 @@
 import type { RecordResult } from './ingest.js';
-import type { Relay, RelaySource, RelayStatus } from './outbox.js';
+import {
+  type NewRelay,
+  PLAIN_RULES,
+  type Relay,
+  type RelaySource,
+  type RelayStatus,
+} from './outbox.js';
 
 /** A `relays` row as either store reads it (BIGINT read as a number). */
 export interface RelayRow {
@@ -30,6 +36,11 @@ export interface RelayRow {
   source: string;
   /** A backend report's payload waiting for the attempt in flight (see the ingest role). */
   replacement: string | null;
+  /** The row's {@link RelayRules}; the flags 0 or 1 on both engines. */
+  pause: string | null;
+  at_most_once: number;
+  ends_sku: number;
+  superseded_by_end: number;
 }
 
 /** Maps a row to a {@link Relay}. */
@@ -58,7 +69,24 @@ export const toRelay = (row: RelayRow): Relay => ({
   replayedAt: row.replayed_at,
   late: row.late === true || row.late === 1,
   source: row.source as RelaySource,
+  rules: {
+    pause: row.pause,
+    atMostOnce: row.at_most_once === 1,
+    endsSku: row.ends_sku === 1,
+    supersededByEnd: row.superseded_by_end === 1,
+  },
 });
+
+/** The rule columns of a relay to insert (`pause`, then the flags as 0 or 1). */
+export function ruleColumns(relay: NewRelay): [string | null, number, number, number] {
+  const rules = relay.rules ?? PLAIN_RULES;
+  return [
+    rules.pause,
+    Number(rules.atMostOnce),
+    Number(rules.endsSku),
+    Number(rules.supersededByEnd),
+  ];
+}
 
 /** The relay with a dedupe key after it was queued, and whether it is new. */
 export interface QueuedRelay {

@@ -1,15 +1,10 @@
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../log.js';
+import { postgresAtVersion, sqliteAtVersion } from '../test-support/old-schema.js';
 import {
   createTestDatabase,
   type TestDatabase,
 } from '../test-support/store-contract/postgres-database.js';
-import { tempDir } from '../test-support/tmp.js';
-import { migrations } from './migrations.js';
-import { migratePostgres, postgresMigrations } from './postgres/migrations.js';
 import { openPostgresStore } from './postgres.js';
 import { openSqliteStore } from './sqlite.js';
 import type { Store } from './types.js';
@@ -27,13 +22,10 @@ async function expectOldOrderMatchesAnyRequest(store: Store) {
 
 describe('migration 7 (SQLite) / 2 (PostgreSQL): request digests', () => {
   it('SQLite: keeps an order from before, recognised by its provisioningId, matching any request', async () => {
-    const path = join(tempDir(), 'c.sqlite');
-    const db = new Database(path);
-    for (const sql of migrations.slice(0, 6)) db.exec(sql);
-    db.pragma('user_version = 6');
-    db.exec(ORDER_ROW);
-    db.close();
-    const store = await openSqliteStore({ path, logger: silentLogger });
+    const store = await openSqliteStore({
+      path: sqliteAtVersion(6, ORDER_ROW),
+      logger: silentLogger,
+    });
     onTestFinished(() => store.close());
     await expectOldOrderMatchesAnyRequest(store);
   });
@@ -44,14 +36,7 @@ describe('migration 7 (SQLite) / 2 (PostgreSQL): request digests', () => {
   it('PostgreSQL: the same', async () => {
     const database = await createTestDatabase();
     databases.push(database);
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      await migratePostgres(client, silentLogger, postgresMigrations.slice(0, 1));
-      await client.query(ORDER_ROW);
-    } finally {
-      await client.end();
-    }
+    await postgresAtVersion(database.url, 1, ORDER_ROW);
     const store = await openPostgresStore({ url: database.url, logger: silentLogger });
     onTestFinished(() => store.close());
     await expectOldOrderMatchesAnyRequest(store);

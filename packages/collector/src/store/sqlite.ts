@@ -99,13 +99,13 @@ export async function openSqliteStore(options: {
 
   if (releaseInterrupted) {
     const now = clock.now();
-    // A usage report that was being sent may have been billed: never send it again by
-    // itself (the operator confirms or resends it).
+    // A relay sent at most once (a usage report) that was being sent may have been billed:
+    // never send it again by itself (the operator confirms or resends it).
     const unsure = db
       .prepare(
         `UPDATE relays SET status = 'unconfirmed', lease_until = NULL, updated_at = @now,
            last_error = @error
-         WHERE status = 'in_flight' AND kind = 'usage_report'`,
+         WHERE status = 'in_flight' AND at_most_once = 1`,
       )
       .run({ now, error: INTERRUPTED_REPORT_ERROR }).changes;
     if (unsure > 0)

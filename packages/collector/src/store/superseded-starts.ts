@@ -6,33 +6,33 @@ import { NOT_KEPT, SUPERSEDED_PREFIX } from './kept-relays.js';
  */
 export const SUPERSEDED_ERROR = `${SUPERSEDED_PREFIX}the SKU ended before its billing start was delivered`;
 
-/** SQL over `relays`: the row's order and SKU have a `/saas-usage/end` queued. */
+/** SQL over `relays`: the row's order and SKU have their end queued. */
 export const END_QUEUED = `EXISTS (
-  SELECT 1 FROM relays AS ended WHERE ended.kind = 'usage_end'
+  SELECT 1 FROM relays AS ended WHERE ended.ends_sku = 1
     AND ended.order_id = relays.order_id AND ended.sku = relays.sku)`;
 
 /**
- * SQL over `relays` (the marketplace must never see a SKU's start after its end): an end
- * waits for the SKU's usage reports still to go, or unconfirmed (an operator's resend must
- * still reach a SKU the marketplace has not ended), and for a start being sent right now;
- * a start never goes once the end is queued. A start merely pending or dead is superseded
- * when the end is queued ({@link toSupersede}), so the end never waits on its retries.
+ * SQL over `relays` (the marketplace must never see a SKU's start after its end), by the
+ * rules each row carries (store/outbox.ts RelayRules): an end waits for the SKU's other
+ * relays still to go or unconfirmed (an operator's resend of a usage report must still
+ * reach a SKU the marketplace has not ended), and for any being sent right now; one
+ * superseded by the end never goes once the end is queued. One merely pending or dead is
+ * superseded when the end is queued ({@link toSupersede}), so the end never waits on it.
  */
-export const SKU_ORDER = `(kind <> 'usage_end' OR NOT EXISTS (
+export const SKU_ORDER = `(ends_sku = 0 OR NOT EXISTS (
     SELECT 1 FROM relays AS before WHERE before.order_id = relays.order_id
-      AND before.sku = relays.sku
-      AND ((before.kind = 'usage_report'
-          AND before.status IN ('pending', 'in_flight', 'unconfirmed'))
-        OR (before.kind = 'start_billing' AND before.status = 'in_flight'))))
-  AND (kind <> 'start_billing' OR NOT ${END_QUEUED})`;
+      AND before.sku = relays.sku AND before.ends_sku = 0
+      AND (before.status = 'in_flight' OR (before.superseded_by_end = 0
+        AND before.status IN ('pending', 'unconfirmed')))))
+  AND (superseded_by_end = 0 OR NOT ${END_QUEUED})`;
 
 /**
- * SQL over `relays` (`now` a parameter's placeholder): a billing start that could still be
- * sent (pending, dead but not kept, or in flight with its lease expired: its sender is
- * gone) while its SKU's end is queued. The first two terms match the partial index
- * `relays_open_starts` of both stores.
+ * SQL over `relays` (`now` a parameter's placeholder): a relay superseded by its SKU's end
+ * that could still be sent (pending, dead but not kept, or in flight with its lease
+ * expired: its sender is gone) while that end is queued. The first two terms match the
+ * partial index `relays_open_supersedable` of both stores.
  */
-export const toSupersede = (now: string) => `kind = 'start_billing' AND status <> 'delivered'
+export const toSupersede = (now: string) => `superseded_by_end = 1 AND status <> 'delivered'
   AND (status <> 'in_flight' OR lease_until <= ${now}) AND ${NOT_KEPT} AND ${END_QUEUED}`;
 
 /** SQL: the SET of a superseded start, its last attempt's error kept after the reason. */

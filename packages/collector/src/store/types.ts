@@ -21,7 +21,6 @@ export type {
   NewRelay,
   OutboxStore,
   Relay,
-  RelayKind,
   RelayStatus,
 } from './outbox.js';
 export type {

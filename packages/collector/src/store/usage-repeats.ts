@@ -1,4 +1,4 @@
-import { nextPeriod } from '../usage/calendar.js';
+import { nextPeriod } from '../time/calendar.js';
 import type { NewUsageEvent, StoredUsageEvent, UsageRecord } from './usage.js';
 
 /** A stored usage event as a repeat of its `eventId` is judged against it. */

@@ -1,5 +1,7 @@
-import type { RelayRef } from './orders.js';
-import type { NewRelay, RelayStatus } from './outbox.js';
+import type { NewRelay, RelayRef, RelayStatus } from './outbox.js';
+import type { UsageBucket } from './usage-bucket.js';
+
+export type { UsageBucket } from './usage-bucket.js';
 
 /** A usage event to record; `period` is where it counts unless that period has closed. */
 export interface NewUsageEvent {
@@ -36,17 +38,6 @@ export type UsageRecord =
   | { eventId: string; result: 'unknown-order' | 'unknown-sku' | 'terminated' }
   /** Refused: its `eventId` names another event, `stored`. */
   | { eventId: string; result: 'conflict'; stored: StoredUsageEvent };
-
-/** One (order, SKU, period) of usage as reported to the marketplace. */
-export interface UsageBucket {
-  provisioningId: string;
-  sku: string;
-  period: string;
-  micros: bigint;
-  customerId: string;
-  providerKey: string;
-  productId: number;
-}
 
 /** A bucket with what became of its report. */
 export interface UsageLine extends UsageBucket {

@@ -17,7 +17,7 @@ const saasTrackingPayload = z.strictObject({
 export type SaasTracking = z.output<typeof saasTrackingPayload>;
 
 /** SaasTrackings: one per (partnerKey, serviceName, customerId), retried until delivered. */
-export const saasTrackingKind: RelayKindSpec<SaasTracking> = {
+export const saasTrackingKind: RelayKindSpec<SaasTracking, 'saas_tracking'> = {
   kind: 'saas_tracking',
   payload: saasTrackingPayload,
   // The same key the schema migration derived for rows stored before kinds had keys.

@@ -1,4 +1,4 @@
-import { blackout, MARKETPLACE_ZONE, nextPeriod, periodOf } from './calendar.js';
+import { blackout, MARKETPLACE_ZONE, nextPeriod, periodOf } from '../time/calendar.js';
 
 /**
  * The month of the bill a usage report reaching the marketplace at `ms` lands on: its month

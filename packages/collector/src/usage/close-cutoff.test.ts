@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkedCalendar } from '../config.js';
-import { blackout } from './calendar.js';
+import { blackout } from '../time/calendar.js';
 import { closeCutoff, findLateClose } from './close-cutoff.js';
 
 const at = (iso: string) => Date.parse(iso);

@@ -9,7 +9,7 @@ import {
   type TimeOfDay,
   wallTime,
   zonedTime,
-} from './calendar.js';
+} from '../time/calendar.js';
 
 /**
  * The latest a period may close: 15:30 Chicago time on the month's last day in Chicago,

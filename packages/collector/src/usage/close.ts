@@ -1,5 +1,5 @@
 import type { UsageStore } from '../store/usage.js';
-import { closeTime, nextPeriod, type Period, periodOf, type TimeOfDay } from './calendar.js';
+import { closeTime, nextPeriod, type Period, periodOf, type TimeOfDay } from '../time/calendar.js';
 import { usageReportRelay } from './report-kind.js';
 
 /** The billing calendar a close follows. */

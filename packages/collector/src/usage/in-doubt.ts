@@ -1,5 +1,6 @@
+import type { RelayKind } from '../relay-kinds.js';
 import { isHeld } from '../store/kept-relays.js';
-import type { AdminStore, Relay, RelayKind } from '../store/types.js';
+import type { AdminStore, Relay } from '../store/types.js';
 import { formatMicros, readQuantity } from './decimal.js';
 
 /** The marketplace calls that bill: a start, a usage report, an end. */

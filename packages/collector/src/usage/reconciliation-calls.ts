@@ -1,7 +1,7 @@
 import { isHeld, isSuperseded } from '../store/kept-relays.js';
 import type { Relay } from '../store/types.js';
+import { MARKETPLACE_ZONE, periodOf } from '../time/calendar.js';
 import { billedMonth } from './billed-month.js';
-import { MARKETPLACE_ZONE, periodOf } from './calendar.js';
 
 /**
  * What became of a billing call: `delivered` (the marketplace took it), `unconfirmed` (it
@@ -39,7 +39,11 @@ export interface ReconciliationCall {
   marketplaceAnswer: string | null;
 }
 
-const RECORDS = { start_billing: 'start', usage_report: 'usage', usage_end: 'end' } as const;
+const RECORDS: Readonly<Record<string, ReconciliationCall['record']>> = {
+  start_billing: 'start',
+  usage_report: 'usage',
+  usage_end: 'end',
+};
 
 function stateOf(relay: Relay): CallState {
   if (relay.status === 'in_flight') return 'pending';
@@ -57,13 +61,14 @@ function sentAtOf(relay: Relay, state: CallState): number | null {
 
 /** The record of one order call (a start, a usage report or an end); null for another relay. */
 export function reconciliationCall(relay: Relay): ReconciliationCall | null {
-  if (relay.kind === 'saas_tracking' || relay.orderId === null || relay.sku === null) return null;
+  const record = RECORDS[relay.kind];
+  if (record === undefined || relay.orderId === null || relay.sku === null) return null;
   const state = stateOf(relay);
   const sent = sentAtOf(relay, state);
   const usage = relay.kind === 'usage_report';
   const count = (relay.payload as { usageCount?: unknown } | null)?.usageCount;
   return {
-    record: RECORDS[relay.kind],
+    record,
     relayId: relay.id,
     provisioningId: relay.orderId,
     customerId: relay.customerId,

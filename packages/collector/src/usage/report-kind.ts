@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { RelayKindSpec } from '../outbox/kind.js';
+import { type Pause, type RelayKindSpec, rulesOf } from '../outbox/kind.js';
 import { type Attempt, type Decision, decide, type RetryPolicy } from '../outbox/policy.js';
 import type { NewRelay, Relay } from '../store/outbox.js';
 import type { UsageBucket } from '../store/usage.js';
-import { blackout } from './calendar.js';
+import { blackout, blackoutAt } from '../time/calendar.js';
 import { EXACT_DIGITS, formatMicros, significantDigits } from './decimal.js';
 
 /** Body of `/saas-usage/` (seed 002), `usageCount` kept as the exact decimal text. */
@@ -16,7 +16,8 @@ const usageReportPayload = z.strictObject({
   usageCount: z.string().regex(/^\d+(\.\d{1,6})?$/),
 });
 
-type UsageReport = z.output<typeof usageReportPayload>;
+/** A `/saas-usage/` body as stored. */
+export type UsageReport = z.output<typeof usageReportPayload>;
 
 /**
  * Every report adds to the buyer's bill and the endpoint has no idempotency key, so a
@@ -46,8 +47,14 @@ export function decideReport(attempt: Attempt, policy: RetryPolicy): Decision {
   };
 }
 
+/** The month-end blackout (`time/calendar`), as the pause usage reports wait out. */
+export const monthEndBlackout: Pause = {
+  name: 'blackout',
+  covers: (now) => blackoutAt(now) !== null,
+};
+
 /** `/saas-usage/`: one per order, SKU and period; never resent unless surely not received. */
-export const usageReportKind: RelayKindSpec<UsageReport> = {
+export const usageReportKind: RelayKindSpec<UsageReport, 'usage_report'> = {
   kind: 'usage_report',
   payload: usageReportPayload,
   // Per order, SKU and period: the period is part of the identity, not of the body.
@@ -57,15 +64,11 @@ export const usageReportKind: RelayKindSpec<UsageReport> = {
   // The count goes out as a JSON number written from the exact decimal, not via a double.
   body: ({ usageCount, ...rest }) =>
     `${JSON.stringify(rest).slice(0, -1)},"usageCount":${usageCount}}`,
-  // v1: /update-subscription/ with the aggregated count, the customer still active.
-  v1: {
-    url: (endpoints) => endpoints.updateSubscription,
-    body: ({ customerId, productSku, usageCount, providerKey }) =>
-      `{"coid":${JSON.stringify(customerId)},"expired":false,"sku":${JSON.stringify(productSku)},` +
-      `"count":${usageCount},"providerkey":${JSON.stringify(providerKey)}}`,
-  },
   decide: decideReport,
   late: (relay: Relay, now: number) => relay.period !== null && now >= blackout(relay.period).start,
+  // Never in the month-end blackout (a report then lands on the next month's bill, or is
+  // refused); and a report may have been billed whenever its answer is lost.
+  delivery: { pause: monthEndBlackout, atMostOnce: true },
 };
 
 /**
@@ -111,5 +114,6 @@ export function usageReportRelay(bucket: UsageBucket, now: number): NewRelay {
     payload,
     purchasedAt: null,
     createdAt: now,
+    rules: rulesOf(usageReportKind),
   };
 }

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { plural } from '../plural.js';
 import type { UsageStore } from '../store/usage.js';
-import { blackoutAt, closeTime, nextPeriod, periodOf } from './calendar.js';
+import { blackoutAt, closeTime, nextPeriod, periodOf } from '../time/calendar.js';
 import { type Calendar, closeDuePeriods } from './close.js';
 
 /** Closes billing periods on time, and overdue ones at start. */

@@ -2,7 +2,7 @@ import { isLosslessNumber, type LosslessNumber, parse } from 'lossless-json';
 import { z } from 'zod';
 import { nestedTooDeep, TOO_DEEP } from '../json-depth.js';
 import { provisioningIdSchema, skuSchema } from '../orders/provision-request.js';
-import { periodOf } from './calendar.js';
+import { periodOf } from '../time/calendar.js';
 import { readQuantity } from './decimal.js';
 
 /** Most events one `POST /api/usage` may carry. */

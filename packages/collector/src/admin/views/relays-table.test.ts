@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PLAIN_RULES } from '../../store/outbox.js';
 import type { Relay } from '../../store/types.js';
 import { renderRelaysTable } from './relays-table.js';
 
@@ -27,6 +28,7 @@ const relay = (overrides: Partial<Relay>): Relay => ({
   deliveredAt: null,
   replayedAt: null,
   late: false,
+  rules: PLAIN_RULES,
   ...overrides,
 });
 

@@ -1,5 +1,6 @@
+import type { RelayKind } from '../../relay-kinds.js';
 import { isHeld, isKept, isSuperseded } from '../../store/kept-relays.js';
-import type { Relay, RelayKind, RelayStatus } from '../../store/types.js';
+import type { Relay, RelayStatus } from '../../store/types.js';
 import { cut, utcTime as utc } from './format.js';
 import { html, type SafeHtml } from './html.js';
 
@@ -18,6 +19,9 @@ const KIND_LABELS: Record<RelayKind, string> = {
   usage_report: 'usage',
   usage_end: 'end',
 };
+
+// A row of a kind this collector no longer has is shown by its stored name.
+const kindLabel = (kind: string) => (KIND_LABELS as Record<string, string>)[kind] ?? kind;
 
 const orNone = (value: string | null) => value ?? html`<span class="muted">–</span>`;
 
@@ -85,7 +89,7 @@ export function renderRelaysTable(relays: readonly Relay[], days: number): SafeH
     (relay) => html`<tr data-relay-id="${relay.id}" data-status="${relay.status}">
 <td class="num" data-label="ID">${relay.id}</td>
 <td data-label="Created (UTC)">${utc(relay.createdAt)}</td>
-<td class="nowrap" data-label="Kind" data-kind="${relay.kind}">${KIND_LABELS[relay.kind]}</td>
+<td class="nowrap" data-label="Kind" data-kind="${relay.kind}">${kindLabel(relay.kind)}</td>
 <td class="nowrap" data-label="Service">${orNone(relay.serviceName)}</td>
 <td data-label="Purchased (UTC)">${relay.purchasedAt === null ? orNone(null) : utc(relay.purchasedAt)}</td>
 ${source(relay)}

@@ -1,4 +1,4 @@
-import { nextPeriod } from '../../usage/calendar.js';
+import { nextPeriod } from '../../time/calendar.js';
 import { LINES_SHOWN, type OpenPeriodView, type UsageView } from '../usage-data.js';
 import { spanLabel, utcLabel, zonedLabel } from '../zoned-time.js';
 import { plural } from './format.js';

@@ -142,6 +142,19 @@ export const postgresMigrations: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // SQLite's migration 11: delivery rules as row data, rows from before as their kind said.
+  `
+  ALTER TABLE relays ADD COLUMN pause TEXT,
+    ADD COLUMN at_most_once SMALLINT NOT NULL DEFAULT 0,
+    ADD COLUMN ends_sku SMALLINT NOT NULL DEFAULT 0,
+    ADD COLUMN superseded_by_end SMALLINT NOT NULL DEFAULT 0;
+  DROP INDEX relays_open_starts;
+  CREATE INDEX relays_open_supersedable ON relays (order_id, sku)
+    WHERE superseded_by_end = 1 AND status <> 'delivered';
+  UPDATE relays SET pause = 'blackout', at_most_once = 1 WHERE kind = 'usage_report';
+  UPDATE relays SET ends_sku = 1 WHERE kind = 'usage_end';
+  UPDATE relays SET superseded_by_end = 1 WHERE kind = 'start_billing';
+  `,
 ];
 
 /**

@@ -14,9 +14,9 @@ const takeReplacement = `payload = COALESCE(replacement, payload),
   purchased_at = COALESCE(replacement::jsonb ->> 'purchasedAt', purchased_at),
   source = CASE WHEN replacement IS NULL THEN source ELSE 'api' END, replacement = NULL`;
 
-// Usage reports are held in the blackout ($3); never a start after the end of its SKU
+// Rows whose pause is on ($3) wait; never a start after the end of its SKU
 // (store/superseded-starts).
-const ready = `($3::boolean = false OR kind <> 'usage_report') AND ${SKU_ORDER}`;
+const ready = `(pause IS NULL OR pause <> ALL($3::text[])) AND ${SKU_ORDER}`;
 
 // Each branch walks relays_due in order, stops at the limit ($2) and skips rows another
 // instance is claiming right now, so a claim costs the same with 100 or 100,000 due rows
@@ -31,7 +31,7 @@ const CLAIM = `
     FOR UPDATE SKIP LOCKED
   ), due_expired AS (
     SELECT id, next_attempt_at FROM relays
-    WHERE status = 'in_flight' AND lease_until <= $1 AND kind <> 'usage_report' AND ${ready}
+    WHERE status = 'in_flight' AND lease_until <= $1 AND at_most_once = 0 AND ${ready}
     ORDER BY next_attempt_at, id LIMIT $2
     FOR UPDATE SKIP LOCKED
   ), chosen AS (
@@ -43,18 +43,19 @@ const CLAIM = `
   FROM chosen WHERE relays.id = chosen.id
   RETURNING relays.*`;
 
-// A usage report whose lease expired may have been billed: it is never sent again by
-// itself, whoever sent it; it is unconfirmed until an operator confirms or resends it.
+// A relay sent at most once (a usage report) whose lease expired may have been billed: it
+// is never sent again by itself, whoever sent it; it is unconfirmed until an operator
+// confirms or resends it.
 const SETTLE_EXPIRED_REPORTS = `
   UPDATE relays SET status = 'unconfirmed', lease_until = NULL, updated_at = $1, last_error = $2
   WHERE id IN (
     SELECT id FROM relays
-    WHERE status = 'in_flight' AND kind = 'usage_report' AND lease_until <= $1
+    WHERE status = 'in_flight' AND at_most_once = 1 AND lease_until <= $1
     FOR UPDATE SKIP LOCKED)`;
 
 /**
- * Turns every in-flight usage report whose lease expired before `now` unconfirmed; resolves
- * with how many. Run in the claim's transaction and when a store opens.
+ * Turns every in-flight relay sent at most once whose lease expired before `now`
+ * unconfirmed; resolves with how many. Run in the claim's transaction and when a store opens.
  */
 export async function settleExpiredReports(client: Queryable, now: number): Promise<number> {
   const settled = await client.query(SETTLE_EXPIRED_REPORTS, [now, INTERRUPTED_REPORT_ERROR]);
@@ -142,13 +143,13 @@ export function postgresOutbox(
     maxBatch: MAX_OUTCOMES,
   });
   return {
-    claimDueRelays: ({ now, limit, leaseMs, holdUsage = false }) =>
+    claimDueRelays: ({ now, limit, leaseMs, paused = [] }) =>
       inTransaction(pool, async (client) => {
         await settleExpiredReports(client, now);
         // A start that came back from an attempt (or a lost sender) after its SKU ended
         // is superseded first, so the end goes and the start never does.
         await supersedeStarts(client, now);
-        const claimed = await client.query<RelayRow>(CLAIM, [now, limit, holdUsage, now + leaseMs]);
+        const claimed = await client.query<RelayRow>(CLAIM, [now, limit, paused, now + leaseMs]);
         return claimed.rows
           .map(toRelay)
           .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);

@@ -1,6 +1,6 @@
 import { initialState } from '../kept-relays.js';
 import type { NewRelay } from '../outbox.js';
-import type { QueuedRelay } from '../relay-row.js';
+import { type QueuedRelay, ruleColumns } from '../relay-row.js';
 import type { Queryable } from './db.js';
 
 export { type QueuedRelay, type RelayRow, toRelay } from '../relay-row.js';
@@ -23,8 +23,9 @@ export async function queueRelay(
   const added = await client.query<QueuedRelay['row']>(
     `INSERT INTO relays (kind, dedupe_key, partner_key, service_name, customer_id, order_id, sku,
        period, payload, purchased_at, next_attempt_at, created_at, updated_at, source, status,
-       last_error)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11, $12, $13, $14)
+       last_error, pause, at_most_once, ends_sku, superseded_by_end)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11, $12, $13, $14, $15, $16,
+       $17, $18)
      ON CONFLICT (kind, dedupe_key) DO NOTHING
      RETURNING ${QUEUED_COLUMNS}`,
     [
@@ -42,6 +43,7 @@ export async function queueRelay(
       relay.source ?? 'api',
       state.status,
       state.lastError,
+      ...ruleColumns(relay),
     ],
   );
   const inserted = added.rows[0];

@@ -17,10 +17,11 @@ const takeReplacement = `payload = COALESCE(replacement, payload),
 export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: Clock): OutboxStore {
   // Each branch walks relays_due in order and stops at @limit, so a claim costs the same
   // with 100 or 100,000 due rows (an OR over both would read and sort every due row).
-  // Usage reports are held in the blackout; an expired lease never re-sends one (it may
-  // have been received: the store turns it unconfirmed instead); never a start after the
-  // end of its SKU (store/superseded-starts).
-  const ready = `(@holdUsage = 0 OR kind <> 'usage_report') AND ${SKU_ORDER}`;
+  // Rows whose pause is on wait; an expired lease never re-sends one sent at most once (it
+  // may have been received: the store turns it unconfirmed instead); never a start after
+  // the end of its SKU (store/superseded-starts).
+  const ready = `(pause IS NULL OR pause NOT IN (SELECT value FROM json_each(@paused)))
+    AND ${SKU_ORDER}`;
   const claim = db.prepare(
     `UPDATE relays SET status = 'in_flight', attempts = attempts + 1, lease_until = @leaseUntil,
        updated_at = @now, ${takeReplacement}
@@ -33,7 +34,7 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
          UNION ALL
          SELECT id, next_attempt_at FROM (
            SELECT id, next_attempt_at FROM relays
-           WHERE status = 'in_flight' AND lease_until <= @now AND kind <> 'usage_report'
+           WHERE status = 'in_flight' AND lease_until <= @now AND at_most_once = 0
              AND ${ready}
            ORDER BY next_attempt_at, id LIMIT @limit))
        ORDER BY next_attempt_at, id LIMIT @limit)
@@ -76,12 +77,12 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
   const changed = (result: Database.RunResult) => result.changes > 0;
   const supersedeStarts = prepareSupersedeStarts(db);
   return {
-    claimDueRelays: ({ now, limit, leaseMs, holdUsage = false }) =>
+    claimDueRelays: ({ now, limit, leaseMs, paused = [] }) =>
       group.run(() => {
         // A start that came back from an attempt (or a lost sender) after its SKU ended
         // is superseded first, so the end goes and the start never does.
         supersedeStarts(now);
-        const params = { now, limit, leaseUntil: now + leaseMs, holdUsage: Number(holdUsage) };
+        const params = { now, limit, leaseUntil: now + leaseMs, paused: JSON.stringify(paused) };
         const rows = claim.all(params) as RelayRow[];
         return rows.map(toRelay).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
       }),

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { initialState } from '../kept-relays.js';
 import type { NewRelay } from '../outbox.js';
-import type { QueuedRelay } from '../relay-row.js';
+import { type QueuedRelay, ruleColumns } from '../relay-row.js';
 
 export { type QueuedRelay, type RelayRow, toRelay } from '../relay-row.js';
 
@@ -13,10 +13,10 @@ export function prepareQueueRelay(db: Database.Database): (relay: NewRelay) => Q
   const insert = db.prepare(
     `INSERT INTO relays (kind, dedupe_key, partner_key, service_name, customer_id, order_id, sku,
        period, payload, purchased_at, next_attempt_at, created_at, updated_at, source, status,
-       last_error)
+       last_error, pause, at_most_once, ends_sku, superseded_by_end)
      VALUES (@kind, @dedupeKey, @partnerKey, @serviceName, @customerId, @orderId, @sku,
        @period, @payload, @purchasedAt, @createdAt, @createdAt, @createdAt, @source, @status,
-       @lastError)
+       @lastError, @pause, @atMostOnce, @endsSku, @supersededByEnd)
      ON CONFLICT (kind, dedupe_key) DO NOTHING`,
   );
   const find = db.prepare(
@@ -27,7 +27,9 @@ export function prepareQueueRelay(db: Database.Database): (relay: NewRelay) => Q
     const source = relay.source ?? 'api';
     const { status, lastError } = initialState(relay);
     const payload = JSON.stringify(relay.payload);
-    const added = insert.run({ ...relay, source, payload, status, lastError });
+    const [pause, atMostOnce, endsSku, supersededByEnd] = ruleColumns(relay);
+    const rules = { pause, atMostOnce, endsSku, supersededByEnd };
+    const added = insert.run({ ...relay, source, payload, status, lastError, ...rules });
     if (added.changes > 0) {
       const row = {
         id: Number(added.lastInsertRowid),

@@ -1,6 +1,6 @@
 /**
  * The history model's own reading of the marketplace calendar, written from the contract
- * (PRODUCT.md) and not from `usage/calendar.ts`: a model that reused the code under test
+ * (PRODUCT.md) and not from `time/calendar.ts`: a model that reused the code under test
  * would agree with its bugs. Chicago wall time comes from `Intl`; an instant of a wall time
  * is found by trying the two offsets Chicago uses (CST −6 h, CDT −5 h).
  */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { startBillingRelay } from '../../orders/relay-kinds.js';
+import { PLAIN_RULES } from '../../store/outbox.js';
 import type { Store } from '../../store/types.js';
-import { usageReportRelay } from '../../usage/report-kind.js';
+import { monthEndBlackout, usageReportRelay } from '../../usage/report-kind.js';
 import { attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
 import { createOrder, terminate, usageEvent } from './orders.js';
 
@@ -305,7 +306,22 @@ export function describeUsage(harness: StoreHarness): void {
   });
 
   describe('claiming usage reports and ends', () => {
-    it('holds usage reports when asked (the blackout), and ends behind their reports', async () => {
+    it('decides by the rules a row carries, whatever its kind', async () => {
+      const store = await harness.fresh({ clock });
+      const order = await createOrder(store);
+      // A start with a report's rules: it waits out its pause, and is sent at most once.
+      const rules = { ...PLAIN_RULES, pause: 'maintenance', atMostOnce: true };
+      await store.queueOrderRelays([{ ...startBillingRelay(order, 'SKU-A', T0), rules }]);
+      const claim = (now: number, paused: string[] = []) =>
+        store.claimDueRelays({ now, limit: 5, leaseMs: 1000, paused });
+      expect(await claim(T0, ['blackout', 'maintenance'])).toEqual([]);
+      const [start] = await claim(T0, ['blackout']);
+      expect(start).toMatchObject({ kind: 'start_billing', rules });
+      // Its lease over, it is never sent again by itself.
+      expect(await claim(T0 + 5000)).toEqual([]);
+    });
+
+    it('holds usage reports while their pause is on (the blackout), and ends behind their reports', async () => {
       const store = await harness.fresh({ clock });
       const order = await createOrder(store);
       await store.recordUsage([usageEvent('a-1', 'SKU-A', '2026-06', 1n)]);
@@ -315,7 +331,7 @@ export function describeUsage(harness: StoreHarness): void {
         now: T0,
         limit: 5,
         leaseMs: 1000,
-        holdUsage: true,
+        paused: [monthEndBlackout.name],
       });
       // The end waits for the report, which is held.
       expect(held).toEqual([]);
