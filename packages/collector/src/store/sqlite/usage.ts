@@ -115,7 +115,10 @@ export function sqliteUsage(db: Database.Database, group: GroupCommit): UsageSto
     )
     .safeIntegers(true);
   const confirm = db.prepare(
-    `UPDATE relays SET status = 'delivered', delivered_at = @now, updated_at = @now,
+    `UPDATE relays SET status = 'delivered',
+       -- Received when it was last sent (its outcome's time); held: billed by hand, now.
+       delivered_at = CASE WHEN status = 'unconfirmed' THEN updated_at ELSE @now END,
+       updated_at = @now,
        last_error = ${CONFIRMED_ERROR}
      WHERE id = @id AND ${CONFIRMABLE}`,
   );

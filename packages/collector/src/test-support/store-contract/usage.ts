@@ -259,12 +259,16 @@ export function describeUsage(harness: StoreHarness): void {
       // Unconfirmed reports are not claimed again by themselves.
       expect(await store.claimDueRelays({ now: T0 + 10_000, limit: 5, leaseMs: 1000 })).toEqual([]);
 
-      expect(await store.confirmReport(bId, T0 + 2)).toBe(false);
-      expect(await store.confirmReport(aId, T0 + 2)).toBe(true);
-      expect(await store.confirmReport(aId, T0 + 2)).toBe(false);
+      // Confirmed days later, in another month: it was received when it was sent, and the
+      // reconciliation bills it on that month, as the marketplace did.
+      const later = T0 + 40 * 86_400_000;
+      expect(await store.confirmReport(bId, later)).toBe(false);
+      expect(await store.confirmReport(aId, later)).toBe(true);
+      expect(await store.confirmReport(aId, later)).toBe(false);
       expect((await store.listRelays({ status: 'delivered' }))[0]).toMatchObject({
         id: aId,
-        deliveredAt: T0 + 2,
+        deliveredAt: T0 + 1,
+        updatedAt: later,
         lastError: 'confirmed by an operator as received by the marketplace',
       });
       expect(await store.resendReport(aId, T0 + 3)).toBe(false);
