@@ -27,7 +27,8 @@ export const SKU_ORDER = `(kind <> 'usage_end' OR NOT EXISTS (
   AND (kind <> 'start_billing' OR NOT ${END_QUEUED})`;
 
 /**
- * SQL over `relays` (`now` a parameter's placeholder): a billing start that could still be
+ * SQL over `relays` (`now` SQL for the instant leases are compared with: a parameter's
+ * placeholder, or PostgreSQL's own clock): a billing start that could still be
  * sent (pending, dead but not kept, or in flight with its lease expired: its sender is
  * gone) while its SKU's end is queued. The first two terms match the partial index
  * `relays_open_starts` of both stores.

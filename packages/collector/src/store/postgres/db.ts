@@ -36,10 +36,21 @@ export const LOCKS = {
   close: 0x636c_6d00_0002n,
 } as const;
 
+/**
+ * SQL: the database's time in ms since the epoch, as leases are written and compared. One
+ * clock for every instance: theirs may differ by more than a lease.
+ */
+export const DB_NOW_MS = '(extract(epoch FROM now()) * 1000)::bigint';
+
 // Deadlocks and serialization failures abort a transaction that did nothing wrong: it is
 // run again from the start, on a fresh snapshot.
 const RETRYABLE = new Set(['40P01', '40001']);
-const MAX_TRIES = 5;
+/** Tries of a transaction aborted by a deadlock or a serialization failure. */
+export const MAX_TRIES = 5;
+
+/** Whether `error` aborted a transaction that may simply be run again. */
+export const isRetryable = (error: unknown): boolean =>
+  RETRYABLE.has((error as { code?: string }).code ?? '');
 
 /** How a transaction runs. */
 export interface TransactionOptions {
@@ -80,8 +91,7 @@ export async function inTransaction<T>(
         // The connection is unusable: the pool must not hand it out again.
         broken ??= rollbackError as Error;
       }
-      const code = (error as { code?: string }).code;
-      if (code === undefined || !RETRYABLE.has(code) || attempt >= MAX_TRIES) throw error;
+      if (!isRetryable(error) || attempt >= MAX_TRIES) throw error;
     } finally {
       client.off('error', onLost);
       client.release(broken);
