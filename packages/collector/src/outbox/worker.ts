@@ -7,6 +7,7 @@ import type { AttemptRecord, OutboxStore, Relay } from '../store/outbox.js';
 import { MARKETPLACE_ZONE } from '../usage/calendar.js';
 import type { MarketplaceApi, MarketplaceEndpoints, RelayKindSpec } from './kind.js';
 import { relayKinds } from './kinds.js';
+import { createLeaseRenewal, RELAY_LEASE_MS } from './lease-renewal.js';
 import type { OnrampClient } from './onramp-client.js';
 import { truncateBody } from './policy.js';
 
@@ -73,10 +74,17 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
     maxMs: config.backoffMaxMs,
     maxAgeMs: config.maxAgeMs,
   };
-  // Long enough that a live call always finishes first; a lease only expires if a
-  // process hangs, and claims of a dead process are released when the store reopens.
-  const leaseMs = config.timeoutMs + config.shutdownGraceMs + 60_000;
+  // Short, and renewed while the call runs: another instance takes over the relays of one
+  // that died within a lease, and never a call that is still being made, however long.
+  const leaseMs = config.leaseMs ?? RELAY_LEASE_MS;
   const tasks = new Map<number, Task>();
+  const renewal = createLeaseRenewal({
+    store,
+    clock,
+    logger,
+    leaseMs,
+    held: () => [...tasks.values()].map(({ relay }) => ({ id: relay.id, claim: relay.attempts })),
+  });
   let running = false;
   let stopping: Promise<void> | null = null;
   let looping: Promise<void> | null = null;
@@ -210,6 +218,8 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
         again = false;
         const free = config.concurrency - tasks.size;
         if (free <= 0) break;
+        // The worker's own leases first, should the event loop have held up their renewal.
+        await renewal.ifLate();
         const now = clock.now();
         const holdUsage = holdUsageAt(now);
         const claimed = await store.claimDueRelays({ now, limit: free, leaseMs, holdUsage });
@@ -292,13 +302,15 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
     start() {
       if (running || stopping) return;
       running = true;
+      renewal.start();
       pump();
     },
     notify: pump,
     stop() {
       running = false;
       clearTimeout(timer);
-      stopping ??= shutdown();
+      // Leases are renewed until the last call has ended or was given up.
+      stopping ??= shutdown().finally(() => renewal.stop());
       return stopping;
     },
   };
