@@ -100,6 +100,22 @@ export async function inTransaction<T>(
 }
 
 /**
+ * Sends `text`, one or more statements with no parameters, in one message (one round trip,
+ * one implicit transaction), run again from the start when a deadlock or a serialization
+ * failure aborted it. Resolves with each statement's result, in order.
+ */
+export async function queryRetried(pool: pg.Pool, text: string): Promise<pg.QueryResult[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const results = (await pool.query(text)) as pg.QueryResult | pg.QueryResult[];
+      return Array.isArray(results) ? results : [results];
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= MAX_TRIES) throw error;
+    }
+  }
+}
+
+/**
  * Text PostgreSQL can store: it refuses U+0000 in TEXT, which SQLite keeps. Used for the
  * diagnostics the store keeps verbatim from elsewhere (answers, error messages); the NUL
  * becomes U+FFFD.

@@ -4,9 +4,10 @@ import type { AttemptRecord, OutboxStore } from '../outbox.js';
 import { INTERRUPTED_REPORT_ERROR } from '../relay-states.js';
 import { SKU_ORDER } from '../superseded-starts.js';
 import { batched } from './batches.js';
-import { DB_NOW_MS, inTransaction, type Queryable, storable } from './db.js';
+import { DB_NOW_MS, type Queryable, queryRetried, storable } from './db.js';
+import { inlined } from './inline.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
-import { supersedeStarts } from './supersede.js';
+import { SUPERSEDE } from './supersede.js';
 
 // A backend report that waited beside an attempt in flight (postgres/ingest.ts) becomes the
 // relay's body whenever that attempt ends without delivery, or the row is claimed again.
@@ -55,10 +56,25 @@ const SETTLE_EXPIRED_REPORTS = `
     WHERE status = 'in_flight' AND kind = 'usage_report' AND lease_until <= ${DB_NOW_MS}
     FOR UPDATE SKIP LOCKED)`;
 
+// The claim as one message: expired reports settled, then starts whose SKU ended
+// superseded (so the end goes and the start never does), then the claim, each statement
+// seeing what the ones before did. One round trip, one transaction.
+const claimMessage = (options: {
+  now: number;
+  limit: number;
+  leaseMs: number;
+  holdUsage: boolean;
+}) =>
+  [
+    inlined(SETTLE_EXPIRED_REPORTS, [options.now, INTERRUPTED_REPORT_ERROR]),
+    inlined(SUPERSEDE, [options.now]),
+    inlined(CLAIM, [options.now, options.limit, options.holdUsage, options.leaseMs]),
+  ].join(';\n');
+
 /**
  * Turns every in-flight usage report whose lease expired (on the database's clock)
- * unconfirmed, updated at `now`; resolves with how many. Run in the claim's transaction
- * and when a store opens.
+ * unconfirmed, updated at `now`; resolves with how many. Run when a store opens (each
+ * claim runs the same statement first).
  */
 export async function settleExpiredReports(client: Queryable, now: number): Promise<number> {
   const settled = await client.query(SETTLE_EXPIRED_REPORTS, [now, INTERRUPTED_REPORT_ERROR]);
@@ -152,17 +168,13 @@ export function postgresOutbox(
     maxBatch: MAX_OUTCOMES,
   });
   return {
-    claimDueRelays: ({ now, limit, leaseMs, holdUsage = false }) =>
-      inTransaction(pool, async (client) => {
-        await settleExpiredReports(client, now);
-        // A start that came back from an attempt (or a lost sender) after its SKU ended
-        // is superseded first, so the end goes and the start never does.
-        await supersedeStarts(client, now);
-        const claimed = await client.query<RelayRow>(CLAIM, [now, limit, holdUsage, leaseMs]);
-        return claimed.rows
-          .map(toRelay)
-          .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
-      }),
+    claimDueRelays: async ({ now, limit, leaseMs, holdUsage = false }) => {
+      const results = await queryRetried(pool, claimMessage({ now, limit, leaseMs, holdUsage }));
+      const claimed = results.at(-1) as pg.QueryResult<RelayRow>;
+      return claimed.rows
+        .map(toRelay)
+        .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+    },
     markDelivered: (id, attempt) => delivered({ id, attempt }),
     scheduleRetry: (id, nextAttemptAt, attempt) =>
       changed(RETRY, [...bind(id, attempt), nextAttemptAt]),
