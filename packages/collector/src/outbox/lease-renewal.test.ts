@@ -6,12 +6,13 @@ import { silentLogger } from '../log.js';
 import { openPostgresStore } from '../store/postgres.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { OutboxStore, Store } from '../store/types.js';
+import { captureLogger } from '../test-support/chain.js';
 import { purchaseFixture } from '../test-support/fixtures.js';
 import { waitFor } from '../test-support/http.js';
 import { createTestDatabase } from '../test-support/store-contract/postgres-database.js';
 import { tempDir } from '../test-support/tmp.js';
 import { endpointsUnder } from './kind.js';
-import { RELAY_LEASE_MS } from './lease-renewal.js';
+import { createLeaseRenewal, RELAY_LEASE_MS } from './lease-renewal.js';
 import type { OnrampClient, OnrampResult } from './onramp-client.js';
 import { createRelayWorker } from './worker.js';
 
@@ -72,6 +73,44 @@ async function queue(store: Store, customers: readonly string[]): Promise<void> 
     await store.recordEvent(event, relay);
   }
 }
+
+describe('lease renewal', () => {
+  it('renews a lease found lost no more, and says so once', async () => {
+    const asked: number[][] = [];
+    const logger = captureLogger();
+    let held = [
+      { id: 1, claim: 1 },
+      { id: 2, claim: 1 },
+    ];
+    const renewal = createLeaseRenewal({
+      // Relay 2 was claimed again (its third attempt) since its first claim.
+      store: {
+        renewLeases: async ({ claims }) => {
+          asked.push(claims.map(({ id }) => id));
+          return claims.filter(({ id, claim }) => id !== 2 || claim === 3).map(({ id }) => id);
+        },
+      },
+      clock: systemClock,
+      logger,
+      leaseMs: 30,
+      held: () => held,
+    });
+    renewal.start();
+    onTestFinished(() => renewal.stop());
+    await waitFor(() => asked.length >= 4, { message: 'four renewals' });
+    // The worker took it again later (its third attempt): renewed as any other.
+    held = [{ id: 2, claim: 3 }];
+    const before = asked.length;
+    await waitFor(() => asked.length >= before + 2, { message: 'two more' });
+    await renewal.stop();
+    expect(asked[0]).toEqual([1, 2]);
+    expect(asked.slice(1, before)).toEqual(asked.slice(1, before).map(() => [1]));
+    expect(asked.at(-1)).toEqual([2]);
+    expect(logger.lines.filter((line) => line.includes('lost while sending'))).toEqual([
+      '[relay] warn: 1 lease lost while sending: claimed again or settled meanwhile',
+    ]);
+  });
+});
 
 describe('relay leases renewed while a call is in flight', () => {
   it('sends a call that outlasts many leases once, its lease renewed meanwhile', async () => {

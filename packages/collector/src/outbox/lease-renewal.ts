@@ -35,20 +35,27 @@ export function createLeaseRenewal(deps: {
   const everyMs = Math.max(1, Math.floor(leaseMs / 3));
   let timer: NodeJS.Timeout | undefined;
   let renewing: Promise<void> | null = null;
+  // Claims found lost are not renewed (nor reported) again while their call runs on.
+  const lost = new Set<string>();
+  const keyOf = ({ id, claim }: LeaseClaim) => `${id}:${claim}`;
   // Monotonic: a wall clock stepped back must not make a late renewal look recent.
   let lastStarted = performance.now();
 
   async function renew(): Promise<void> {
-    const claims = held();
+    const all = held();
+    const current = new Set(all.map(keyOf));
+    for (const key of lost) if (!current.has(key)) lost.delete(key);
+    const claims = all.filter((claim) => !lost.has(keyOf(claim)));
     if (claims.length === 0) return;
     try {
       const renewed = new Set(await store.renewLeases({ claims, now: clock.now(), leaseMs }));
-      const lost = claims.filter(({ id }) => !renewed.has(id)).length;
-      if (lost > 0) {
+      const gone = claims.filter(({ id }) => !renewed.has(id));
+      for (const claim of gone) lost.add(keyOf(claim));
+      if (gone.length > 0) {
         // Its outcome will not be recorded: the relay is no longer in flight under it.
         logger.warn(
           'relay',
-          `${plural(lost, 'lease')} lost while sending: claimed again or settled meanwhile`,
+          `${plural(gone.length, 'lease')} lost while sending: claimed again or settled meanwhile`,
         );
       }
     } catch (error) {
