@@ -134,6 +134,27 @@ describe('relay leases renewed while a call is in flight', () => {
     expect((await store.listRelays())[0]).toMatchObject({ attempts: 1, leaseUntil: null });
   });
 
+  it('renews its leases before claiming when the event loop held up their renewal', async () => {
+    const store = await openSqliteStore({
+      path: join(tempDir(), 'c.sqlite'),
+      logger: silentLogger,
+    });
+    onTestFinished(() => store.close());
+    await queue(store, ['slow']);
+    const held = heldOnramp();
+    startWorker(store, held.onramp, { leaseMs: 150 });
+    await waitFor(() => held.calls.length === 1, { message: 'the call' });
+    for (let round = 0; round < 5; round++) {
+      // Synchronous work of two leases: every timer of the worker is late when it ends.
+      const until = Date.now() + 300;
+      while (Date.now() < until);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    held.answer();
+    await waitFor(async () => (await store.listRelays())[0]?.status === 'delivered');
+    expect(held.calls).toEqual(['slow']);
+  });
+
   it('lets another instance on PostgreSQL deliver the calls of one that died within 10 s', async () => {
     const database = await createTestDatabase();
     onTestFinished(() => database.drop());
