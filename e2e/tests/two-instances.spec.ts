@@ -33,8 +33,8 @@ const LOAD_ENV = {
   CLM_RELAY_POLL_MS: '50',
   // Generous: the sandbox answers from this busy process, and a call that timed out after
   // the sandbox took it is sent again (the documented retry of a timeout, not what this
-  // test is about). A claim's lease is CLM_RELAY_TIMEOUT_MS + CLM_SHUTDOWN_GRACE_MS + 60 s:
-  // how long the relays the killed instance had in flight wait before another takes them.
+  // test is about). The relays the killed instance had in flight wait for their 8 s lease
+  // (renewed no more) before another takes them.
   CLM_RELAY_TIMEOUT_MS: '15000',
   CLM_SHUTDOWN_GRACE_MS: '100',
 };

@@ -25,6 +25,8 @@ export interface RelayConfig {
   pollMs: number;
   /** On shutdown, wait this long for onramp calls in progress. */
   shutdownGraceMs: number;
+  /** A claim's lease, renewed every third of it while the call runs (tests shorten it). */
+  leaseMs?: number;
 }
 
 /** The SaaS v2 side: the provisioning endpoint and the marketplace's billing endpoints. */

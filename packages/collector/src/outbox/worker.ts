@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { OutboxStore, Relay } from '../store/outbox.js';
 import type { MarketplaceEndpoints, RelayKinds } from './kind.js';
+import { createLeaseRenewal, RELAY_LEASE_MS } from './lease-renewal.js';
 import type { OnrampClient } from './onramp-client.js';
 import { type OutcomeDeps, recordOutcome } from './outcome.js';
 import { pausedAt } from './pauses.js';
@@ -44,11 +45,14 @@ export interface RelayWorkerDeps {
 export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
   const { store, clock, config, logger } = deps;
   const send = sender(deps);
-  // Long enough that a live call always finishes first; a lease only expires if a
-  // process hangs, and claims of a dead process are released when the store reopens.
-  const leaseMs = config.timeoutMs + config.shutdownGraceMs + 60_000;
+  // Short, and renewed while the call runs: another instance takes over the relays of one
+  // that died within a lease, and never a call that is still being made, however long.
+  const leaseMs = config.leaseMs ?? RELAY_LEASE_MS;
   const paused = pausedAt(deps.kinds);
   const tasks = new Map<number, Task>();
+  const held = () =>
+    [...tasks.values()].map(({ relay }) => ({ id: relay.id, claim: relay.attempts }));
+  const renewal = createLeaseRenewal({ store, clock, logger, leaseMs, held });
   let running = false;
   let stopping: Promise<void> | null = null;
   let looping: Promise<void> | null = null;
@@ -69,9 +73,15 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
         again = false;
         const free = config.concurrency - tasks.size;
         if (free <= 0) break;
+        // The worker's own leases first, should the event loop have held up their renewal.
+        await renewal.ifLate();
         const now = clock.now();
-        const limit = free;
-        const claimed = await store.claimDueRelays({ now, limit, leaseMs, paused: paused(now) });
+        const claimed = await store.claimDueRelays({
+          now,
+          limit: free,
+          leaseMs,
+          paused: paused(now),
+        });
         if (!running) {
           await store.releaseClaims(claimed.map((relay) => relay.id));
           break;
@@ -109,13 +119,15 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
     start() {
       if (running || stopping) return;
       running = true;
+      renewal.start();
       pump();
     },
     notify: pump,
     stop() {
       running = false;
       clearTimeout(timer);
-      stopping ??= shutdown();
+      // Leases are renewed until the last call has ended or was given up.
+      stopping ??= shutdown().finally(() => renewal.stop());
       return stopping;
     },
   };

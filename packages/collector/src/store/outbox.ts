@@ -123,11 +123,19 @@ export interface AttemptRecord {
   late?: boolean;
 }
 
+/** A relay in flight under one claim: its id, and its `attempts` when it was claimed. */
+export interface LeaseClaim {
+  id: number;
+  claim: number;
+}
+
 /** The relay outbox as the worker sees it: claim due relays, record what became of them. */
 export interface OutboxStore {
   /**
    * Marks up to `limit` due relays in_flight with a lease until `now + leaseMs` and
-   * returns them; the mark is committed before they are sent. Pending rows are due at
+   * returns them; the mark is committed before they are sent. Leases are kept on the
+   * store's clock: SQLite's is `now`, PostgreSQL's its own (`now()`), the one clock every
+   * instance sharing the database agrees on, whatever `now` says. Pending rows are due at
    * `nextAttemptAt`; in_flight rows whose lease expired are due again, except those
    * `atMostOnce`, which are never sent twice by themselves. A relay whose pause is among
    * `paused` (the month-end blackout) is not claimed; the SKU order of {@link RelayRules}
@@ -153,4 +161,16 @@ export interface OutboxStore {
   markUnconfirmed(id: number, attempt: AttemptRecord): Promise<boolean>;
   /** Returns claimed relays to pending, due at once (used on shutdown). */
   releaseClaims(ids: readonly number[]): Promise<void>;
+  /**
+   * Extends the leases of relays still in flight under the claims given (`claim`: the
+   * relay's `attempts` when it was claimed) to `now + leaseMs`, on the same clock as
+   * {@link claimDueRelays}, even when one has just expired, as long as nobody claimed it
+   * since: its sender is alive. Resolves with the ids renewed; the others were claimed again
+   * or settled meanwhile.
+   */
+  renewLeases(options: {
+    claims: readonly LeaseClaim[];
+    now: number;
+    leaseMs: number;
+  }): Promise<number[]>;
 }

@@ -10,7 +10,7 @@ import {
   raceOrders,
   raceStartsAndEnds,
 } from '../test-support/store-contract/billing-race.js';
-import { fixedClock, T0 } from '../test-support/store-contract/harness.js';
+import { afterLease, fixedClock, T0 } from '../test-support/store-contract/harness.js';
 import { orderFixture, usageEvent } from '../test-support/store-contract/orders.js';
 import {
   createTestDatabase,
@@ -253,12 +253,14 @@ describe('several instances on one database', () => {
       }),
     ).toBe(true);
 
-    // One that stopped without finishing: its relay is due once the lease expires.
+    // One that stopped without finishing: its relay is due once the lease expires (on the
+    // database's clock).
     const other = purchaseFixture({ customerId: 'cust-2' });
     await running.recordEvent(other.event, other.relay);
-    await running.claimDueRelays({ now: T0, limit: 1, leaseMs: 60_000 });
+    await running.claimDueRelays({ now: T0, limit: 1, leaseMs: 100 });
     await running.close();
-    const [resumed] = await starting.claimDueRelays({ now: T0 + 60_000, limit: 5, leaseMs: 1000 });
+    await afterLease(100);
+    const [resumed] = await starting.claimDueRelays({ now: T0 + 100, limit: 5, leaseMs: 1000 });
     expect(resumed).toMatchObject({ customerId: 'cust-2', attempts: 2 });
   });
 
@@ -267,12 +269,14 @@ describe('several instances on one database', () => {
     await a.createOrder(orderFixture());
     await a.recordUsage([usageEvent('u-1', 'SKU-A', '2026-06', 3n)]);
     await closeWith(a, '2026-06');
-    const [report] = await a.claimDueRelays({ now: T0, limit: 5, leaseMs: 1000 });
+    const [report] = await a.claimDueRelays({ now: T0, limit: 5, leaseMs: 300 });
     expect(report?.kind).toBe('usage_report');
 
-    // The instance sending it hangs past its lease; the other one claims meanwhile.
-    expect(await b.claimDueRelays({ now: T0 + 999, limit: 5, leaseMs: 1000 })).toEqual([]);
+    // The instance sending it hangs past its lease (on the database's clock, whatever the
+    // instances' say); the other one claims meanwhile.
+    expect(await b.claimDueRelays({ now: T0 + 60_000, limit: 5, leaseMs: 1000 })).toEqual([]);
     expect(await b.countReports()).toMatchObject({ in_flight: 1 });
+    await afterLease(300);
     expect(await b.claimDueRelays({ now: T0 + 1000, limit: 5, leaseMs: 1000 })).toEqual([]);
     expect((await b.listRelays())[0]).toMatchObject({
       status: 'unconfirmed',
@@ -298,7 +302,8 @@ describe('several instances on one database', () => {
       { ...usageEvent('u-2', 'SKU-A', '2026-07', 1n), provisioningId: 'prov-2' },
     ]);
     await closeWith(b, '2026-07');
-    await b.claimDueRelays({ now: T0, limit: 5, leaseMs: 1000 });
+    await b.claimDueRelays({ now: T0, limit: 5, leaseMs: 100 });
+    await afterLease(100);
     const logger = captureLogger();
     const starting = await open(url, { logger, now: T0 + 1000 });
     expect(logger.lines).toContain(

@@ -27,10 +27,11 @@ export const SKU_ORDER = `(ends_sku = 0 OR NOT EXISTS (
   AND (superseded_by_end = 0 OR NOT ${END_QUEUED})`;
 
 /**
- * SQL over `relays` (`now` a parameter's placeholder): a relay superseded by its SKU's end
- * that could still be sent (pending, dead but not kept, or in flight with its lease
- * expired: its sender is gone) while that end is queued. The first two terms match the
- * partial index `relays_open_supersedable` of both stores.
+ * SQL over `relays` (`now` SQL for the instant leases are compared with: a parameter's
+ * placeholder, or PostgreSQL's own clock): a relay superseded by its SKU's end that could
+ * still be sent (pending, dead but not kept, or in flight with its lease expired: its
+ * sender is gone) while that end is queued. The first two terms match the partial index
+ * `relays_open_supersedable` of both stores.
  */
 export const toSupersede = (now: string) => `superseded_by_end = 1 AND status <> 'delivered'
   AND (status <> 'in_flight' OR lease_until <= ${now}) AND ${NOT_KEPT} AND ${END_QUEUED}`;

@@ -18,6 +18,7 @@ export type {
 } from './orders.js';
 export type {
   AttemptRecord,
+  LeaseClaim,
   NewRelay,
   OutboxStore,
   Relay,

@@ -36,10 +36,21 @@ export const LOCKS = {
   close: 0x636c_6d00_0002n,
 } as const;
 
+/**
+ * SQL: the database's time in ms since the epoch, as leases are written and compared. One
+ * clock for every instance: theirs may differ by more than a lease.
+ */
+export const DB_NOW_MS = '(extract(epoch FROM now()) * 1000)::bigint';
+
 // Deadlocks and serialization failures abort a transaction that did nothing wrong: it is
 // run again from the start, on a fresh snapshot.
 const RETRYABLE = new Set(['40P01', '40001']);
-const MAX_TRIES = 5;
+/** Tries of a transaction aborted by a deadlock or a serialization failure. */
+export const MAX_TRIES = 5;
+
+/** Whether `error` aborted a transaction that may simply be run again. */
+export const isRetryable = (error: unknown): boolean =>
+  RETRYABLE.has((error as { code?: string }).code ?? '');
 
 /** How a transaction runs. */
 export interface TransactionOptions {
@@ -80,11 +91,26 @@ export async function inTransaction<T>(
         // The connection is unusable: the pool must not hand it out again.
         broken ??= rollbackError as Error;
       }
-      const code = (error as { code?: string }).code;
-      if (code === undefined || !RETRYABLE.has(code) || attempt >= MAX_TRIES) throw error;
+      if (!isRetryable(error) || attempt >= MAX_TRIES) throw error;
     } finally {
       client.off('error', onLost);
       client.release(broken);
+    }
+  }
+}
+
+/**
+ * Sends `text`, one or more statements with no parameters, in one message (one round trip,
+ * one implicit transaction), run again from the start when a deadlock or a serialization
+ * failure aborted it. Resolves with each statement's result, in order.
+ */
+export async function queryRetried(pool: pg.Pool, text: string): Promise<pg.QueryResult[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const results = (await pool.query(text)) as pg.QueryResult | pg.QueryResult[];
+      return Array.isArray(results) ? results : [results];
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= MAX_TRIES) throw error;
     }
   }
 }

@@ -22,13 +22,10 @@ import {
   SkuEnded,
 } from '../orders.js';
 import type { NewRelay } from '../outbox.js';
-import { inTransaction, LOCKS, type Queryable, storable } from './db.js';
+import { DB_NOW_MS, inTransaction, LOCKS, type Queryable, storable } from './db.js';
 import { queueRelay } from './relay-rows.js';
 import { supersedeStarts } from './supersede.js';
 import { openBuckets } from './usage.js';
-
-// The database's time in ms, as leases are written.
-const DB_NOW_MS = '(extract(epoch FROM now()) * 1000)::bigint';
 
 interface SkuRow {
   provisioning_id: string;

@@ -4,9 +4,10 @@ import type { AttemptRecord, OutboxStore } from '../outbox.js';
 import { INTERRUPTED_REPORT_ERROR } from '../relay-states.js';
 import { SKU_ORDER } from '../superseded-starts.js';
 import { batched } from './batches.js';
-import { inTransaction, type Queryable, storable } from './db.js';
+import { DB_NOW_MS, type Queryable, queryRetried, storable } from './db.js';
+import { inlined } from './inline.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
-import { supersedeStarts } from './supersede.js';
+import { SUPERSEDE } from './supersede.js';
 
 // A backend report that waited beside an attempt in flight (postgres/ingest.ts) becomes the
 // relay's body whenever that attempt ends without delivery, or the row is claimed again.
@@ -21,8 +22,9 @@ const ready = `(pause IS NULL OR pause <> ALL($3::text[])) AND ${SKU_ORDER}`;
 // Each branch walks relays_due in order, stops at the limit ($2) and skips rows another
 // instance is claiming right now, so a claim costs the same with 100 or 100,000 due rows
 // and two instances never claim the same row. Rows a branch locked but the final cut left
-// out are claimed by a later call. The lease ($4) is set in the same statement, committed
-// before anything is sent.
+// out are claimed by a later call. The lease ($4 ms) is set in the same statement,
+// committed before anything is sent. Leases are on the database's clock: an instance whose
+// clock runs ahead must not take over a call another is still making.
 const CLAIM = `
   WITH due_pending AS (
     SELECT id, next_attempt_at FROM relays
@@ -31,14 +33,16 @@ const CLAIM = `
     FOR UPDATE SKIP LOCKED
   ), due_expired AS (
     SELECT id, next_attempt_at FROM relays
-    WHERE status = 'in_flight' AND lease_until <= $1 AND at_most_once = 0 AND ${ready}
+    WHERE status = 'in_flight' AND lease_until <= ${DB_NOW_MS} AND at_most_once = 0
+      AND ${ready}
     ORDER BY next_attempt_at, id LIMIT $2
     FOR UPDATE SKIP LOCKED
   ), chosen AS (
     SELECT id FROM (SELECT * FROM due_pending UNION ALL SELECT * FROM due_expired) AS due
     ORDER BY next_attempt_at, id LIMIT $2
   )
-  UPDATE relays SET status = 'in_flight', attempts = attempts + 1, lease_until = $4,
+  UPDATE relays SET status = 'in_flight', attempts = attempts + 1,
+    lease_until = ${DB_NOW_MS} + $4::bigint,
     updated_at = $1, ${takeReplacement}
   FROM chosen WHERE relays.id = chosen.id
   RETURNING relays.*`;
@@ -50,12 +54,28 @@ const SETTLE_EXPIRED_REPORTS = `
   UPDATE relays SET status = 'unconfirmed', lease_until = NULL, updated_at = $1, last_error = $2
   WHERE id IN (
     SELECT id FROM relays
-    WHERE status = 'in_flight' AND at_most_once = 1 AND lease_until <= $1
+    WHERE status = 'in_flight' AND at_most_once = 1 AND lease_until <= ${DB_NOW_MS}
     FOR UPDATE SKIP LOCKED)`;
 
+// The claim as one message: expired reports settled, then starts whose SKU ended
+// superseded (so the end goes and the start never does), then the claim, each statement
+// seeing what the ones before did. One round trip, one transaction.
+const claimMessage = (options: {
+  now: number;
+  limit: number;
+  leaseMs: number;
+  paused: readonly string[];
+}) =>
+  [
+    inlined(SETTLE_EXPIRED_REPORTS, [options.now, INTERRUPTED_REPORT_ERROR]),
+    inlined(SUPERSEDE, [options.now]),
+    inlined(CLAIM, [options.now, options.limit, options.paused, options.leaseMs]),
+  ].join(';\n');
+
 /**
- * Turns every in-flight relay sent at most once whose lease expired before `now`
- * unconfirmed; resolves with how many. Run in the claim's transaction and when a store opens.
+ * Turns every in-flight relay sent at most once whose lease expired (on the database's
+ * clock) unconfirmed, updated at `now`; resolves with how many. Run when a store opens
+ * (each claim runs the same statement first).
  */
 export async function settleExpiredReports(client: Queryable, now: number): Promise<number> {
   const settled = await client.query(SETTLE_EXPIRED_REPORTS, [now, INTERRUPTED_REPORT_ERROR]);
@@ -97,6 +117,12 @@ const MAX_OUTCOMES = 256;
 const RELEASE = `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = $2,
     updated_at = $2, ${takeReplacement}
   WHERE id = ANY($1::bigint[]) AND status = 'in_flight'`;
+
+// Every lease of one instance in one statement, whatever their number.
+const RENEW = `UPDATE relays SET lease_until = ${DB_NOW_MS} + $3::bigint
+  FROM unnest($1::bigint[], $2::integer[]) AS c(id, claim)
+  WHERE relays.id = c.id AND relays.status = 'in_flight' AND relays.attempts = c.claim
+  RETURNING relays.id`;
 
 const bind = (id: number, attempt: AttemptRecord) => [
   id,
@@ -143,17 +169,13 @@ export function postgresOutbox(
     maxBatch: MAX_OUTCOMES,
   });
   return {
-    claimDueRelays: ({ now, limit, leaseMs, paused = [] }) =>
-      inTransaction(pool, async (client) => {
-        await settleExpiredReports(client, now);
-        // A start that came back from an attempt (or a lost sender) after its SKU ended
-        // is superseded first, so the end goes and the start never does.
-        await supersedeStarts(client, now);
-        const claimed = await client.query<RelayRow>(CLAIM, [now, limit, paused, now + leaseMs]);
-        return claimed.rows
-          .map(toRelay)
-          .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
-      }),
+    claimDueRelays: async ({ now, limit, leaseMs, paused = [] }) => {
+      const results = await queryRetried(pool, claimMessage({ now, limit, leaseMs, paused }));
+      const claimed = results.at(-1) as pg.QueryResult<RelayRow>;
+      return claimed.rows
+        .map(toRelay)
+        .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+    },
     markDelivered: (id, attempt) => delivered({ id, attempt }),
     scheduleRetry: (id, nextAttemptAt, attempt) =>
       changed(RETRY, [...bind(id, attempt), nextAttemptAt]),
@@ -162,6 +184,13 @@ export function postgresOutbox(
     releaseClaims: async (ids) => {
       if (ids.length === 0) return;
       await pool.query(RELEASE, [ids, clock.now()]);
+    },
+    renewLeases: async ({ claims, leaseMs }) => {
+      if (claims.length === 0) return [];
+      const ids = claims.map(({ id }) => id);
+      const attempts = claims.map(({ claim }) => claim);
+      const renewed = await pool.query<{ id: number }>(RENEW, [ids, attempts, leaseMs]);
+      return renewed.rows.map((row) => row.id);
     },
   };
 }

@@ -74,6 +74,10 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
        updated_at = @now, ${takeReplacement}
      WHERE id = @id AND status = 'in_flight'`,
   );
+  const renew = db.prepare(
+    `UPDATE relays SET lease_until = @leaseUntil
+     WHERE id = @id AND status = 'in_flight' AND attempts = @claim`,
+  );
   const changed = (result: Database.RunResult) => result.changes > 0;
   const supersedeStarts = prepareSupersedeStarts(db);
   return {
@@ -96,5 +100,11 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
         const now = clock.now();
         for (const id of ids) release.run({ id, now });
       }),
+    renewLeases: ({ claims, now, leaseMs }) =>
+      group.run(() =>
+        claims
+          .filter(({ id, claim }) => changed(renew.run({ id, claim, leaseUntil: now + leaseMs })))
+          .map(({ id }) => id),
+      ),
   };
 }

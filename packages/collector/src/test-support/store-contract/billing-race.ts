@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OrderConflict, startBilling, terminate } from '../../orders/billing.js';
 import { SUPERSEDED_ERROR } from '../../store/superseded-starts.js';
 import type { Order, Store } from '../../store/types.js';
-import { attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
+import { afterLease, attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
 import { createOrder } from './orders.js';
 
 const ORDERS = 40;
@@ -139,10 +139,11 @@ export function describeBillingRace(harness: StoreHarness): void {
       const store = await harness.fresh({ clock: fixedClock(T0) });
       const order = await createOrder(store, { productSkus: ['SKU-A', 'SKU-B'] });
       await startBilling(store, order, ['SKU-A', 'SKU-B'], T0);
-      const [a, b] = await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 1000 });
+      const [a, b] = await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 100 });
       await terminate(store, order, ['SKU-A', 'SKU-B'], T0 + 2);
       // SKU-A's start comes back to be retried; SKU-B's sender is never heard of again.
       await store.scheduleRetry(a?.id ?? -1, T0 + 3, attemptAt(T0 + 3, 503, 'HTTP 503'));
+      await afterLease(100);
       const ends = await store.claimDueRelays({ now: T0 + 2000, limit: 5, leaseMs: 1000 });
       expect(ends.map((relay) => [relay.kind, relay.sku])).toEqual([
         ['usage_end', 'SKU-A'],

@@ -25,6 +25,14 @@ export interface StoreHarness {
 /** A fixed instant (ms since the epoch) the contract's clocks start from. */
 export const T0 = 1_700_000_001_000;
 
+/**
+ * Waits until a lease of `ms` taken before the call has expired on each store's clock:
+ * SQLite's is the `now` a test passes (the test moves it by hand), PostgreSQL's the
+ * database's own (`now()`), which only time moves.
+ */
+export const afterLease = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms + 20));
+
 /** A clock that always says `at`. */
 export const fixedClock = (at: number): Clock => ({ now: () => at });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NewEvent } from '../../store/types.js';
 import { purchaseFixture } from '../fixtures.js';
-import { attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
+import { afterLease, attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
 
 const attempt = (status: number | null, error: string | null = null) =>
   attemptAt(T0 + 10, status, error);
@@ -209,9 +209,10 @@ export function describeEventsAndOutbox(harness: StoreHarness): void {
         await store.recordEvent(event, relay);
       }
       const claimed = await store.claimDueRelays({ now: T0, limit: 2, leaseMs: 60_000 });
-      expect(claimed.map((r) => [r.customerId, r.status, r.attempts, r.leaseUntil])).toEqual([
-        ['a', 'in_flight', 1, T0 + 60_000],
-        ['b', 'in_flight', 1, T0 + 60_000],
+      // The lease's end is on the store's clock (see 'leases a claim for leaseMs').
+      expect(claimed.map((r) => [r.customerId, r.status, r.attempts])).toEqual([
+        ['a', 'in_flight', 1],
+        ['b', 'in_flight', 1],
       ]);
       expect(
         (await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 60_000 })).map(
@@ -251,15 +252,72 @@ export function describeEventsAndOutbox(harness: StoreHarness): void {
       expect(await store.markDelivered(a.id, attempt(200))).toBe(false);
     });
 
-    it('re-claims an in_flight relay whose lease expired', async () => {
-      const store = await harness.fresh({ clock });
+    it('leases a claim for leaseMs on the store clock', async () => {
+      // On the wall clock, which is PostgreSQL's (its leases are on the database's clock).
+      const store = await harness.fresh();
       const { event, relay } = purchaseFixture();
       await store.recordEvent(event, relay);
-      await store.claimDueRelays({ now: T0, limit: 1, leaseMs: 1000 });
-      expect(await store.claimDueRelays({ now: T0 + 999, limit: 1, leaseMs: 1000 })).toEqual([]);
-      expect(await store.claimDueRelays({ now: T0 + 1000, limit: 1, leaseMs: 1000 })).toHaveLength(
-        1,
-      );
+      const before = Date.now();
+      const [claimed] = await store.claimDueRelays({ now: Date.now(), limit: 1, leaseMs: 60_000 });
+      const after = Date.now();
+      // PostgreSQL's ms are rounded from its microseconds: 1 ms either way.
+      expect(claimed?.leaseUntil).toBeGreaterThanOrEqual(before + 60_000 - 1);
+      expect(claimed?.leaseUntil).toBeLessThanOrEqual(after + 60_000 + 1);
+    });
+
+    it('re-claims an in_flight relay whose lease expired, and no other', async () => {
+      const store = await harness.fresh({ clock });
+      for (const [customerId, createdAt] of [
+        ['held', T0 - 1],
+        ['lost', T0],
+      ] as const) {
+        const { event, relay } = purchaseFixture({ customerId });
+        await store.recordEvent(event, { ...relay, createdAt });
+      }
+      await store.claimDueRelays({ now: T0, limit: 1, leaseMs: 60_000 });
+      await store.claimDueRelays({ now: T0, limit: 1, leaseMs: 100 });
+      expect(await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 1000 })).toEqual([]);
+      await afterLease(100);
+      const again = await store.claimDueRelays({ now: T0 + 100, limit: 5, leaseMs: 1000 });
+      expect(again.map((r) => [r.customerId, r.attempts])).toEqual([['lost', 2]]);
+    });
+
+    it('renews the leases of relays still in flight under their claim, and only those', async () => {
+      const store = await harness.fresh({ clock });
+      for (const [customerId, createdAt] of [
+        ['renewed', T0 - 3],
+        ['late', T0 - 2],
+        ['lost', T0 - 1],
+        ['done', T0],
+      ] as const) {
+        const { event, relay } = purchaseFixture({ customerId });
+        await store.recordEvent(event, { ...relay, createdAt });
+      }
+      const claimed = await store.claimDueRelays({ now: T0, limit: 4, leaseMs: 100 });
+      const [renewed, late, lost, done] = claimed.map((relay) => relay.id) as number[];
+      const claim = (id: number | undefined, n = 1) => ({ id: id ?? -1, claim: n });
+      await store.markDelivered(done ?? -1, { ...attempt(200), claim: 1 });
+      expect(await store.renewLeases({ claims: [], now: T0, leaseMs: 60_000 })).toEqual([]);
+      const first = await store.renewLeases({
+        claims: [claim(renewed), claim(lost, 7), claim(done), claim(-1)],
+        now: T0 + 50,
+        leaseMs: 60_000,
+      });
+      expect(first).toEqual([renewed]);
+      await afterLease(100);
+      // A lease that expired while nobody claimed the relay: its sender is alive, it renews.
+      expect(
+        await store.renewLeases({ claims: [claim(late)], now: T0 + 120, leaseMs: 60_000 }),
+      ).toEqual([late]);
+      const again = await store.claimDueRelays({ now: T0 + 120, limit: 5, leaseMs: 1000 });
+      expect(again.map((r) => [r.customerId, r.attempts])).toEqual([['lost', 2]]);
+      // Claimed again: the first claim's sender renews it no more.
+      expect(
+        await store.renewLeases({ claims: [claim(lost)], now: T0 + 130, leaseMs: 60_000 }),
+      ).toEqual([]);
+      const leases = new Map((await store.listRelays()).map((r) => [r.customerId, r.leaseUntil]));
+      expect(leases.get('done')).toBeNull();
+      expect(leases.get('renewed')).toBeGreaterThan(leases.get('lost') ?? Infinity);
     });
 
     it('releases claims on request, due at once', async () => {
@@ -278,13 +336,14 @@ export function describeEventsAndOutbox(harness: StoreHarness): void {
       const crashed = await harness.fresh({ clock });
       const { event, relay } = purchaseFixture();
       await crashed.recordEvent(event, relay);
-      await crashed.claimDueRelays({ now: T0, limit: 1, leaseMs: 60_000 });
+      await crashed.claimDueRelays({ now: T0, limit: 1, leaseMs: 100 });
       // A crash: nothing releases the claim.
       await crashed.close();
+      await afterLease(100);
 
       const restarted = await harness.reopen({ clock });
       const [resumed] = await restarted.claimDueRelays({
-        now: T0 + 60_000,
+        now: T0 + 100,
         limit: 1,
         leaseMs: 1000,
       });
@@ -315,6 +374,7 @@ export function describeEventsAndOutbox(harness: StoreHarness): void {
       }
       const [early] = await store.claimDueRelays({ now: T0, limit: 1, leaseMs: 10 });
       expect(early?.customerId).toBe('early');
+      await afterLease(10);
       const both = await store.claimDueRelays({ now: T0 + 10, limit: 2, leaseMs: 10 });
       expect(both.map((r) => [r.customerId, r.attempts])).toEqual([
         ['early', 2],
@@ -330,9 +390,10 @@ export function describeEventsAndOutbox(harness: StoreHarness): void {
       const store = await harness.fresh({ clock });
       const { event, relay } = purchaseFixture();
       await store.recordEvent(event, relay);
-      const [first] = await store.claimDueRelays({ now: T0, limit: 1, leaseMs: 1000 });
+      const [first] = await store.claimDueRelays({ now: T0, limit: 1, leaseMs: 100 });
       // A hung attempt: its lease expires and the relay is claimed again.
-      const [second] = await store.claimDueRelays({ now: T0 + 1000, limit: 1, leaseMs: 1000 });
+      await afterLease(100);
+      const [second] = await store.claimDueRelays({ now: T0 + 100, limit: 1, leaseMs: 1000 });
       expect([first?.attempts, second?.attempts]).toEqual([1, 2]);
 
       // The first attempt's outcome arrives late: it no longer holds the row.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Store } from '../../store/types.js';
 import { purchaseRelay } from '../../tracking/saas-tracking.js';
 import { purchaseFixture } from '../fixtures.js';
-import { attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
+import { afterLease, attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
 
 const BACKEND_TIME = Date.UTC(2025, 0, 31, 12);
 const BACKEND_ISO = new Date(BACKEND_TIME).toISOString();
@@ -25,9 +25,9 @@ async function beaconRelay(store: Store) {
   return { id: result.relay?.id ?? -1, beacon: relay };
 }
 
-async function inFlight(store: Store) {
+async function inFlight(store: Store, leaseMs = 1000) {
   const queued = await beaconRelay(store);
-  const [claimed] = await store.claimDueRelays({ now: T0, limit: 1, leaseMs: 1000 });
+  const [claimed] = await store.claimDueRelays({ now: T0, limit: 1, leaseMs });
   return { ...queued, claim: claimed?.attempts ?? -1 };
 }
 
@@ -181,9 +181,10 @@ export function describeTakeover(harness: StoreHarness): void {
       });
 
       const other = await harness.fresh({ clock });
-      const hung = await inFlight(other);
+      const hung = await inFlight(other, 100);
       await other.recordEvent(report.event, report.relay);
-      const [again] = await other.claimDueRelays({ now: T0 + 1000, limit: 1, leaseMs: 1000 });
+      await afterLease(100);
+      const [again] = await other.claimDueRelays({ now: T0 + 100, limit: 1, leaseMs: 1000 });
       expect(again).toMatchObject({
         id: hung.id,
         attempts: 2,

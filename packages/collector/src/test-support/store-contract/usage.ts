@@ -3,7 +3,7 @@ import { startBillingRelay } from '../../orders/relay-kinds.js';
 import { PLAIN_RULES } from '../../store/outbox.js';
 import type { Store } from '../../store/types.js';
 import { monthEndBlackout, usageReportRelay } from '../../usage/report-kind.js';
-import { attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
+import { afterLease, attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
 import { createOrder, terminate, usageEvent } from './orders.js';
 
 const clock = fixedClock(T0);
@@ -377,19 +377,42 @@ export function describeUsage(harness: StoreHarness): void {
       await createOrder(store);
       await store.recordUsage([usageEvent('a-1', 'SKU-A', '2026-06', 1n)]);
       await close(store, '2026-06');
-      const [report] = await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 1000 });
+      const [report] = await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 100 });
       expect(report?.kind).toBe('usage_report');
+      await afterLease(100);
       expect(await store.claimDueRelays({ now: T0 + 60_000, limit: 5, leaseMs: 1000 })).toEqual([]);
       expect((await store.listRelays())[0]?.attempts).toBe(1);
+    });
+
+    it('keeps a usage report whose lease its sender renews in flight, its outcome recorded', async () => {
+      const store = await harness.fresh({ clock });
+      await createOrder(store);
+      await store.recordUsage([usageEvent('a-1', 'SKU-A', '2026-06', 1n)]);
+      await close(store, '2026-06');
+      const [report] = await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 100 });
+      const claims = [{ id: report?.id ?? -1, claim: 1 }];
+      // A call longer than the first lease: its sender renews it twice meanwhile.
+      for (const now of [T0 + 50, T0 + 100]) {
+        expect(await store.renewLeases({ claims, now, leaseMs: 100 })).toEqual([report?.id]);
+        await afterLease(50);
+      }
+      // Another claim (another instance's on PostgreSQL) settles nothing: it is not lost.
+      expect(await store.claimDueRelays({ now: T0 + 150, limit: 5, leaseMs: 100 })).toEqual([]);
+      expect(await store.countReports()).toMatchObject({ in_flight: 1, unconfirmed: 0 });
+      expect(await store.markDelivered(report?.id ?? -1, attemptAt(T0 + 160, 200, null, 1))).toBe(
+        true,
+      );
+      expect(await store.countReports()).toMatchObject({ delivered: 1, in_flight: 0 });
     });
 
     it('leaves a usage report interrupted while sending unconfirmed after a restart', async () => {
       const first = await harness.fresh({ clock });
       await createOrder(first);
       await queueReportAndBilling(first);
-      const claimed = await first.claimDueRelays({ now: T0, limit: 5, leaseMs: 1000 });
+      const claimed = await first.claimDueRelays({ now: T0, limit: 5, leaseMs: 100 });
       expect(claimed.map((r) => r.kind).sort()).toEqual(['start_billing', 'usage_report']);
       await first.close();
+      await afterLease(100);
 
       const second = await harness.reopen({ clock: fixedClock(T0 + 1000) });
       const again = await second.claimDueRelays({ now: T0 + 1000, limit: 5, leaseMs: 1000 });

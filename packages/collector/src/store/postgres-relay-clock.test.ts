@@ -1,0 +1,81 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { Clock } from '../clock.js';
+import { silentLogger } from '../log.js';
+import { purchaseFixture } from '../test-support/fixtures.js';
+import { createOrder, usageEvent } from '../test-support/store-contract/orders.js';
+import { createTestDatabase } from '../test-support/store-contract/postgres-database.js';
+import { usageReportRelay } from '../usage/report-kind.js';
+import { openPostgresStore } from './postgres.js';
+import type { Store } from './types.js';
+
+const SKEW_MS = 45_000;
+/** The worker's default lease: far shorter than the skew between the two instances. */
+const LEASE_MS = 8000;
+
+const wall: Clock = { now: () => Date.now() };
+const ahead: Clock = { now: () => Date.now() + SKEW_MS };
+const behind: Clock = { now: () => Date.now() - SKEW_MS };
+
+async function instance(
+  url: string,
+  clock: Clock,
+): Promise<{ store: Store; claim: (leaseMs?: number) => ReturnType<Store['claimDueRelays']> }> {
+  const store = await openPostgresStore({ url, logger: silentLogger, clock });
+  onTestFinished(() => store.close());
+  const claim = (leaseMs = LEASE_MS) =>
+    store.claimDueRelays({ now: clock.now(), limit: 10, leaseMs });
+  return { store, claim };
+}
+
+// A database of the test's own, dropped once its stores have closed.
+async function database(): Promise<string> {
+  const created = await createTestDatabase();
+  onTestFinished(() => created.drop());
+  return created.url;
+}
+
+// A purchase and a usage report of June, both due for every instance.
+async function queueBoth(store: Store): Promise<void> {
+  const { event, relay } = purchaseFixture({ receivedAt: Date.now() - 2 * SKEW_MS });
+  await store.recordEvent(event, { ...relay, createdAt: Date.now() - 2 * SKEW_MS });
+  await createOrder(store);
+  await store.recordUsage([usageEvent('a-1', 'SKU-A', '2026-06', 1n)]);
+  const now = Date.now() - 2 * SKEW_MS;
+  await store.closePeriod({
+    period: '2026-06',
+    now,
+    early: false,
+    report: (bucket) => usageReportRelay(bucket, now),
+  });
+}
+
+describe('PostgreSQL relay leases on the database clock', () => {
+  it('lets no instance whose clock is 45 s ahead take over or settle a live lease', async () => {
+    const url = await database();
+    const onTime = await instance(url, wall);
+    const early = await instance(url, ahead);
+    await queueBoth(onTime.store);
+    const held = await onTime.claim();
+    expect(held.map((relay) => relay.kind).sort()).toEqual(['saas_tracking', 'usage_report']);
+    // To an instance 45 s ahead, a lease taken on the sender's clock would have expired.
+    expect(await early.claim()).toEqual([]);
+    expect(await early.store.countRelays()).toMatchObject({ in_flight: 2, unconfirmed: 0 });
+    // Nor when it starts: it settles no report another instance is sending.
+    const restarted = await instance(url, ahead);
+    expect(await restarted.store.countRelays()).toMatchObject({ in_flight: 2, unconfirmed: 0 });
+  });
+
+  it('lets an instance whose clock is 45 s behind take over a lapsed lease at once', async () => {
+    const url = await database();
+    const dead = await instance(url, wall);
+    const late = await instance(url, behind);
+    await queueBoth(dead.store);
+    const lapsed = await dead.claim(200);
+    expect(lapsed).toHaveLength(2);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    // The purchase is sent again; the usage report, which may have been billed, is not.
+    const taken = await late.claim();
+    expect(taken.map((relay) => [relay.kind, relay.attempts])).toEqual([['saas_tracking', 2]]);
+    expect(await late.store.countRelays()).toMatchObject({ in_flight: 1, unconfirmed: 1 });
+  });
+});
