@@ -6,7 +6,7 @@ import express, {
 } from 'express';
 import { adminRouter } from './admin/router.js';
 import type { Clock } from './clock.js';
-import { type Config, loadBillingCalendar, PURCHASE_BUDGET_FACTOR } from './config.js';
+import type { Config } from './config.js';
 import { warnOnUntrustedForwardedFor } from './http/forwarded-for.js';
 import { healthRouter } from './http/health-route.js';
 import { metricsRouter } from './http/metrics-route.js';
@@ -28,6 +28,8 @@ import { beaconRouter } from './tracking/beacon-route.js';
 import { createPageSites } from './tracking/page-sites.js';
 import { pixelRouter, readPixelScript } from './tracking/pixel-route.js';
 import { apiPurchasesRouter } from './tracking/purchases-route.js';
+import { PURCHASE_BUDGET_FACTOR } from './tracking/settings.js';
+import { loadBillingCalendar } from './usage/settings.js';
 import { usageRouter } from './usage/usage-route.js';
 
 /** Beacons per client IP per minute unless configured (CLM_RATE_LIMIT_PER_MINUTE). */

@@ -1,7 +1,7 @@
 import express, { type Request, Router } from 'express';
 import { z } from 'zod';
+import { provisioningIdSchema, skuSchema } from '../order-ids.js';
 import { NO_V1_BILLING_START, OrderConflict } from '../orders/billing.js';
-import { provisioningIdSchema, skuSchema } from '../orders/provision-request.js';
 import { requirePageSession, requireSameOriginForm, requireSession } from './auth/page-guards.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';

@@ -1,5 +1,5 @@
 import { describeFailure } from '../admin/orders-data.js';
-import { loadSkuBilling } from '../config.js';
+import { loadSkuBilling } from '../orders/settings.js';
 import { type BillingClock, describeOrder } from '../orders/subscription-view.js';
 import type { Store } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';

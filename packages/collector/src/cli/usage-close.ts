@@ -1,7 +1,7 @@
 import { systemClock } from '../clock.js';
-import { loadBillingCalendar } from '../config.js';
 import { closeTime, nextPeriod } from '../usage/calendar.js';
 import { CloseRefused, closePeriodNow } from '../usage/close.js';
+import { loadBillingCalendar } from '../usage/settings.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import { plural } from './table.js';

@@ -1,7 +1,7 @@
 import { loadUsage } from '../admin/usage-data.js';
 import { systemClock } from '../clock.js';
-import { loadBillingCalendar } from '../config.js';
 import { isPeriod } from '../usage/calendar.js';
+import { loadBillingCalendar } from '../usage/settings.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import type { UsageReport } from './usage-report.js';
