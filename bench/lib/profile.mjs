@@ -19,7 +19,7 @@ const BY = [
   ['rate limit', /express-rate-limit|client-limit/],
   [
     'express/middleware',
-    /\/(express|router|body-parser|raw-body|type-is|content-type|iconv-lite|on-finished|finalhandler|parseurl|path-to-regexp|proxy-addr|forwarded|vary|send|qs|helmet)\//,
+    /\/(express|router|body-parser|raw-body|type-is|content-type|iconv-lite|on-finished|finalhandler|parseurl|path-to-regexp|proxy-addr|forwarded|vary|send|qs|helmet)\/|route-ahead/,
   ],
   ['collector (intake, routing)', /collector\/dist\//],
   ['node http, sockets, streams', /^node:/],

@@ -155,14 +155,10 @@ const cases: fc.Arbitrary<Case> = fc.oneof(
     path: `/beacon?d=${encodeURIComponent(d)}`,
     headers: {},
   })),
-  // With its length, as any client frames it: node:http sends a DELETE's body unframed, so
-  // the server would read it as the next request and close the connection under the
-  // agent's next one.
-  fc.constantFrom('PUT', 'DELETE', 'PATCH').map((method) => {
-    const body = JSON.stringify(valid());
-    const length = String(Buffer.byteLength(body));
-    return { ...post('other method', body, { ...plain, 'content-length': length }), method };
-  }),
+  fc.constantFrom('PUT', 'DELETE', 'PATCH').map((method) => ({
+    ...post('other method', JSON.stringify(valid())),
+    method,
+  })),
 );
 
 const agent = new Agent({ keepAlive: true, maxSockets: 8 });
