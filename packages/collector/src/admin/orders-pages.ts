@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { provisioningIdSchema } from '../orders/provision-request.js';
+import { provisioningIdSchema } from '../order-ids.js';
 import { describeOrder } from '../orders/subscription-view.js';
 import { requirePageSession, requireSameOriginForm, requireSession } from './auth/page-guards.js';
 import type { AdminDeps } from './deps.js';

@@ -1,7 +1,7 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
+import { provisioningIdSchema, skuSchema } from '../order-ids.js';
 import { NO_V1_BILLING_START, OrderConflict } from '../orders/billing.js';
-import { provisioningIdSchema, skuSchema } from '../orders/provision-request.js';
 import type { Order } from '../store/orders.js';
 import { CONFIRM_TOKEN, checkConfirmToken, createConfirmToken } from './confirm/token.js';
 import type { AdminDeps } from './deps.js';

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import type { Clock } from '../clock.js';
 
 /** Where the CLI reads its environment and writes its output; injectable for tests. */
@@ -37,3 +38,6 @@ export function waitForSignal(): Promise<NodeJS.Signals> {
     process.on('SIGINT', onSignal);
   });
 }
+
+/** Adds commands to the program; each reports its exit code through `setExit`. */
+export type AddCommands = (program: Command, io: CliIo, setExit: (code: number) => void) => void;

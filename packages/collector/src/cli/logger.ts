@@ -1,5 +1,5 @@
-import type { LogConfig, Terminal } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
+import type { LogConfig, Terminal } from '../settings/log.js';
 import type { CliIo } from './io.js';
 
 /** Whether the CLI writes to a terminal: logs default to the pretty format there. */

@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { captureIo, seedDatabase } from '../test-support/admin-db.js';
 import { createTestOrder } from '../test-support/seed-orders.js';
 import { tempDir } from '../test-support/tmp.js';
-import type { OrdersReport } from './orders.js';
+import type { OrdersReport } from './orders-report.js';
 import { runCli } from './run.js';
 
 const ORDERED = Date.parse('2025-03-01T11:00:00Z');

@@ -1,7 +1,7 @@
 import { billingStatus, endCallLabel, type SkuView } from '../admin/order-labels.js';
 import type { FailureView, OrderView } from '../admin/orders-data.js';
 import { providerMessage } from '../admin/provider-message.js';
-import type { OrdersReport } from './orders.js';
+import type { OrdersReport } from './orders-report.js';
 import { oneLine, table, utc } from './table.js';
 
 /** Failed provisioning attempts printed below the orders. */

@@ -5,7 +5,7 @@ import type { Order, Store } from '../store/types.js';
 import { captureIo, seedDatabase } from '../test-support/admin-db.js';
 import { createTestOrder } from '../test-support/seed-orders.js';
 import { tempDir } from '../test-support/tmp.js';
-import type { OrdersReport } from './orders.js';
+import type { OrdersReport } from './orders-report.js';
 import { runCli } from './run.js';
 
 const REFUSAL = '{"message":"Accounts for blocked.example cannot be created here."}';

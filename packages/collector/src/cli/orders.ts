@@ -1,24 +1,14 @@
-import { describeFailure, type FailureView, type OrderView } from '../admin/orders-data.js';
-import { loadSkuBilling } from '../config.js';
+import { describeFailure } from '../admin/orders-data.js';
+import { loadSkuBilling } from '../orders/settings.js';
 import { type BillingClock, describeOrder } from '../orders/subscription-view.js';
 import type { Store } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT } from './io.js';
+import type { OrdersReport } from './orders-report.js';
 import { renderOrders } from './orders-text.js';
 
 /** Orders (and failed attempts) `orders` lists unless `--limit` says otherwise. */
 export const DEFAULT_ORDERS_LIMIT = 100;
-
-/** What `clm-collector orders --json` prints. */
-export interface OrdersReport {
-  database: string;
-  /** Newest first, as the provider API shows them. */
-  orders: OrderView[];
-  /** The newest failed provisioning attempts. */
-  failures: FailureView[];
-  /** Every failed provisioning attempt stored. */
-  failureCount: number;
-}
 
 async function collect(
   store: Store,

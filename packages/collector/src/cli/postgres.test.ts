@@ -8,7 +8,7 @@ import {
 } from '../test-support/store-contract/postgres-database.js';
 import { saasTrackingKind } from '../tracking/saas-tracking.js';
 import { runCli } from './run.js';
-import type { StatusReport } from './status.js';
+import type { StatusReport } from './status-report.js';
 
 // The operator's commands on a collector whose CLM_DB is a PostgreSQL URL.
 

@@ -1,10 +1,10 @@
-import { loadLogConfig } from '../config.js';
 import { closeServer, listenOn } from '../http/listen.js';
 import { createSandboxApp, type SandboxProduct } from '../sandbox/app.js';
 import { billingOfSetting } from '../sandbox/billing-setting.js';
 import type { MarketplaceApi } from '../sandbox/books.js';
 import { DEFAULT_PRODUCT } from '../sandbox/options.js';
 import type { ProvisioningConfig } from '../sandbox/provision-client.js';
+import { loadLogConfig } from '../settings/log.js';
 import { type CliIo, EXIT, UsageError, waitForSignal } from './io.js';
 import { createCliLogger, terminalOf } from './logger.js';
 

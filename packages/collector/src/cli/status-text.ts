@@ -1,5 +1,5 @@
 import { DOUBT_ACTIONS, doubtCounts, doubtSums } from '../usage/in-doubt-text.js';
-import type { StatusReport } from './status.js';
+import type { StatusReport } from './status-report.js';
 import { oneLine, plural, table } from './table.js';
 
 /** `3d 4h`, `5h 12m`, `7m 3s`, `42s`: the two largest units. */

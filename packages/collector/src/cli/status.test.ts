@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { captureIo, seedDatabase } from '../test-support/admin-db.js';
 import { tempDir } from '../test-support/tmp.js';
 import { runCli } from './run.js';
-import type { StatusReport } from './status.js';
+import type { StatusReport } from './status-report.js';
 import { formatAge, renderStatus } from './status-text.js';
 
 const HOUR = 3_600_000;

@@ -1,9 +1,9 @@
 import { systemClock } from '../clock.js';
-import { loadBillingCalendar } from '../config.js';
 import type { UsageStore } from '../store/usage.js';
 import { closeTime, nextPeriod, periodOf } from '../time/calendar.js';
 import { CloseRefused, closePeriodNow } from '../usage/close.js';
 import { formatMicros } from '../usage/decimal.js';
+import { loadBillingCalendar } from '../usage/settings.js';
 import { withAdminStore } from './admin-store.js';
 import { askYesNo } from './ask.js';
 import { type CliIo, EXIT, UsageError } from './io.js';

@@ -1,7 +1,7 @@
 import { LINES_SHOWN, type UsageLineView } from '../admin/usage-data.js';
 import { utcLabel, zonedLabel } from '../admin/zoned-time.js';
 import { oneLine, plural, table } from './table.js';
-import type { UsageReport } from './usage.js';
+import type { UsageReport } from './usage-report.js';
 
 const at = (iso: string, zone: string) => {
   const ms = Date.parse(iso);

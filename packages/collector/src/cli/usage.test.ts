@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { captureIo } from '../test-support/admin-db.js';
 import { usageDatabase } from '../test-support/usage-db.js';
 import { runCli } from './run.js';
-import type { StatusReport } from './status.js';
-import type { UsageReport } from './usage.js';
+import type { StatusReport } from './status-report.js';
+import type { UsageReport } from './usage-report.js';
 
 describe('clm-collector usage', () => {
   it('has --help for itself and each subcommand, and is listed in the main help', async () => {

@@ -1,13 +1,11 @@
-import { loadUsage, type UsageView } from '../admin/usage-data.js';
+import { loadUsage } from '../admin/usage-data.js';
 import { systemClock } from '../clock.js';
-import { loadBillingCalendar } from '../config.js';
 import { isPeriod } from '../time/calendar.js';
+import { loadBillingCalendar } from '../usage/settings.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
+import type { UsageReport } from './usage-report.js';
 import { renderUsage } from './usage-text.js';
-
-/** What `clm-collector usage --json` prints: what `/admin/api/usage` answers, and the file. */
-export type UsageReport = { database: string } & UsageView;
 
 /** A `--period` as given on the command line. */
 export function checkPeriod(value: string): string {

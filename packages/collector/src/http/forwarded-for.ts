@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import type { TrustProxy } from '../config.js';
 import type { Logger } from '../log.js';
+import type { TrustProxy } from './settings.js';
 
 /**
  * Warns once, on the first `X-Forwarded-For` header, when proxies are not trusted: a proxy

@@ -1,5 +1,5 @@
+import { skuSchema } from '../order-ids.js';
 import { type BillingModel, MODEL_NAMES, parseBillingModel } from './billing-models.js';
-import { skuSchema } from './provision-request.js';
 
 // One `SKU=model` entry; the SKU is cut at the last `=`, since no model contains one.
 function readEntry(entry: string): { sku: string; model: BillingModel } | string {

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import { stringifyExact } from '../exact-json.js';
 import { jsonBodyErrors, readJsonText } from '../http/json-body.js';
 import { fingerprint, type Logger } from '../log.js';
+import { provisioningIdSchema, skuListSchema } from '../order-ids.js';
 import type { MarketplaceApi } from '../outbox/kind.js';
 import { requireBearerToken } from '../security/bearer-token.js';
 import type { Order, OrdersStore } from '../store/orders.js';
@@ -18,7 +19,6 @@ import {
 } from './billing.js';
 import { type SkuBilling, skuBillingFor } from './billing-models.js';
 import { defaultStartSkus, refuseSelfStarted } from './billing-start-rules.js';
-import { provisioningIdSchema, skuListSchema } from './provision-request.js';
 import { describeOrder } from './subscription-view.js';
 
 /** Largest provider API body accepted, in bytes. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { textField } from '../order-ids.js';
 import { orderDigests } from './order-digest.js';
 import type { ParsedOrder } from './order-request.js';
-import { readOrderBody, textField } from './provision-request.js';
+import { readOrderBody } from './provision-request.js';
 
 // Seed 003's required fields; the product's other fields (company, phone, ...) are
 // forwarded as they came.

@@ -1,4 +1,21 @@
-import type { OnrampResult } from './onramp-client.js';
+/** What one onramp call came to. */
+export type OnrampResult =
+  | {
+      type: 'response';
+      ok: boolean;
+      status: number;
+      body: string;
+      /** The `Retry-After` header, if any. */
+      retryAfter: string | null;
+    }
+  | {
+      type: 'network-error';
+      ok: false;
+      error: string;
+      timedOut: boolean;
+      /** The connection failed before the request was written: it certainly did not arrive. */
+      notSent: boolean;
+    };
 
 /** Most of an answer read, in bytes: what the relay row keeps (outbox/policy.ts). */
 export const MAX_ANSWER_BYTES = 2048;

@@ -1,26 +1,14 @@
-import { BEFORE_CONNECT, cutAnswer, MAX_ANSWER_BYTES, networkError } from './onramp-answer.js';
+import {
+  BEFORE_CONNECT,
+  cutAnswer,
+  MAX_ANSWER_BYTES,
+  networkError,
+  type OnrampResult,
+} from './onramp-answer.js';
 import { httpPost, type Post } from './onramp-http.js';
 
+export type { OnrampResult } from './onramp-answer.js';
 export { MAX_ANSWER_BYTES } from './onramp-answer.js';
-
-/** What one onramp call came to. */
-export type OnrampResult =
-  | {
-      type: 'response';
-      ok: boolean;
-      status: number;
-      body: string;
-      /** The `Retry-After` header, if any. */
-      retryAfter: string | null;
-    }
-  | {
-      type: 'network-error';
-      ok: false;
-      error: string;
-      timedOut: boolean;
-      /** The connection failed before the request was written: it certainly did not arrive. */
-      notSent: boolean;
-    };
 
 /** Options for one call. */
 export interface CallOptions {

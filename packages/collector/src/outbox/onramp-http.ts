@@ -5,8 +5,13 @@ import {
   type RequestOptions,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { BEFORE_CONNECT, cutAnswer, MAX_ANSWER_BYTES, networkError } from './onramp-answer.js';
-import type { OnrampResult } from './onramp-client.js';
+import {
+  BEFORE_CONNECT,
+  cutAnswer,
+  MAX_ANSWER_BYTES,
+  networkError,
+  type OnrampResult,
+} from './onramp-answer.js';
 
 /** POSTs JSON text to a URL; never throws. */
 export type Post = (url: string, text: string, signal?: AbortSignal) => Promise<OnrampResult>;

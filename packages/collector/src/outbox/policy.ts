@@ -1,5 +1,5 @@
 import { plural } from '../plural.js';
-import type { OnrampResult } from './onramp-client.js';
+import type { OnrampResult } from './onramp-answer.js';
 
 /** Backoff and give-up settings. */
 export interface RetryPolicy {

@@ -1,14 +1,15 @@
-import type { Config } from '../config.js';
+/** The settings the warnings read (of the collector's Config). */
+export interface WarnedSettings {
+  allowedOrigins: readonly string[];
+  trustProxy: boolean | number | readonly string[];
+  marketplace?: { api: 'v2' | 'v1'; skuBilling: ReadonlyMap<string, unknown> };
+}
 
 /**
  * What a provider should hear about at start: settings that leave beacons open to any
  * page, rate limits that do not see the real client, or billing starts the API ignores.
  */
-export function startupWarnings(
-  config: Pick<Config, 'allowedOrigins' | 'trustProxy'> & {
-    marketplace?: Pick<Config['marketplace'], 'api' | 'skuBilling'>;
-  },
-): string[] {
+export function startupWarnings(config: WarnedSettings): string[] {
   const warnings: string[] = [];
   // Not refused: switching a deployment to v1 and back should not need it unset.
   if (config.marketplace?.api === 'v1' && config.marketplace.skuBilling.size > 0)

@@ -48,7 +48,7 @@ export interface NewRelay {
    * store reads the rules the row carries, never the name.
    */
   kind: string;
-  /** Identity of the call within its kind (built by the kind, see `outbox/kinds.ts`). */
+  /** Identity of the call within its kind (built by the kind, see `relay-kinds.ts`). */
   dedupeKey: string;
   /** The provider key the call is made for (`partnerKey` or `providerKey`). */
   partnerKey: string;

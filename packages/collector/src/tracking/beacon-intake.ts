@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../clock.js';
-import type { BeaconPurchases } from '../config.js';
 import type { Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { IngestStore, NewEvent } from '../store/ingest.js';
@@ -10,6 +9,7 @@ import { type Beacon, type ParsedBeacon, parseBeacon } from './beacon-schema.js'
 import { admitOrigin } from './origin.js';
 import type { PageSites } from './page-sites.js';
 import { saasTrackingRelay } from './saas-tracking.js';
+import type { BeaconPurchases } from './settings.js';
 
 /** Dependencies of {@link createBeaconIntake}. */
 export interface BeaconDeps {

@@ -1,7 +1,7 @@
 import { isLosslessNumber, type LosslessNumber, parse } from 'lossless-json';
 import { z } from 'zod';
 import { nestedTooDeep, TOO_DEEP } from '../json-depth.js';
-import { provisioningIdSchema, skuSchema } from '../orders/provision-request.js';
+import { provisioningIdSchema, skuSchema } from '../order-ids.js';
 import { periodOf } from '../time/calendar.js';
 import { readQuantity } from './decimal.js';
 
