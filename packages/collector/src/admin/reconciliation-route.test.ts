@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Reconciliation } from '../reconciliation/reconciliation.js';
 import { startUsageAdmin } from '../test-support/usage-admin.js';
-import type { Reconciliation } from '../usage/reconciliation.js';
 
 describe('the reconciliation download', () => {
   it('is linked from the Usage page and downloads as CSV and JSON, one month if asked', async () => {

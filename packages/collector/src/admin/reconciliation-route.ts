@@ -1,6 +1,9 @@
 import { Router } from 'express';
-import { loadReconciliation } from '../usage/reconciliation.js';
-import { formatReconciliation, type ReconciliationFormat } from '../usage/reconciliation-format.js';
+import { loadReconciliation } from '../reconciliation/reconciliation.js';
+import {
+  formatReconciliation,
+  type ReconciliationFormat,
+} from '../reconciliation/reconciliation-format.js';
 import { requirePageSession } from './auth/page-guards.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';

@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Reconciliation } from '../reconciliation/reconciliation.js';
 import { tempDir } from '../test-support/tmp.js';
 import { usageDatabase } from '../test-support/usage-db.js';
-import type { Reconciliation } from '../usage/reconciliation.js';
 import { runCli } from './run.js';
 
 const HEADER =

@@ -1,10 +1,10 @@
 import { loadSkuBilling } from '../config.js';
-import { loadReconciliation } from '../usage/reconciliation.js';
+import { loadReconciliation } from '../reconciliation/reconciliation.js';
 import {
   formatReconciliation,
   RECONCILIATION_FORMATS,
   type ReconciliationFormat,
-} from '../usage/reconciliation-format.js';
+} from '../reconciliation/reconciliation-format.js';
 import { withAdminStore } from './admin-store.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import { fileOutput, type Output, stdoutOutput } from './output.js';

@@ -1,6 +1,6 @@
+import { type CsvValue, csvLine } from '../csv.js';
 import { fingerprint } from '../log.js';
 import type { Relay } from '../store/types.js';
-import { type CsvValue, csvLine } from './csv.js';
 
 /** Formats `clm-collector export` writes. */
 export const EXPORT_FORMATS = ['csv', 'jsonl'] as const;

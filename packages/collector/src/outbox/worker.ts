@@ -1,5 +1,4 @@
 import type { Clock } from '../clock.js';
-import type { RelayConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { OutboxStore, Relay } from '../store/outbox.js';
@@ -8,6 +7,7 @@ import { createLeaseRenewal, RELAY_LEASE_MS } from './lease-renewal.js';
 import type { OnrampClient } from './onramp-client.js';
 import { type OutcomeDeps, recordOutcome } from './outcome.js';
 import { pausedAt } from './pauses.js';
+import type { RelayConfig } from './settings.js';
 import { stopTasks } from './shutdown.js';
 import { startTask, type Task } from './task.js';
 

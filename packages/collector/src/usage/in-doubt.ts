@@ -1,11 +1,10 @@
-import type { RelayKind } from '../relay-kinds.js';
 import { isHeld } from '../store/kept-relays.js';
 import type { AdminStore, Relay } from '../store/types.js';
 import { formatMicros, readQuantity } from './decimal.js';
 
 /** The marketplace calls that bill: a start, a usage report, an end. */
-export type BillingKind = Exclude<RelayKind, 'saas_tracking'>;
-export const BILLING_KINDS: readonly BillingKind[] = ['start_billing', 'usage_report', 'usage_end'];
+export const BILLING_KINDS = ['start_billing', 'usage_report', 'usage_end'] as const;
+export type BillingKind = (typeof BILLING_KINDS)[number];
 
 /**
  * Why a call's money is in doubt: `unconfirmed` (it may have been billed), `dead` (refused,

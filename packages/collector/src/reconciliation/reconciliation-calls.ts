@@ -1,7 +1,7 @@
 import { isHeld, isSuperseded } from '../store/kept-relays.js';
 import type { Relay } from '../store/types.js';
 import { MARKETPLACE_ZONE, periodOf } from '../time/calendar.js';
-import { billedMonth } from './billed-month.js';
+import { billedMonth } from '../usage/billed-month.js';
 
 /**
  * What became of a billing call: `delivered` (the marketplace took it), `unconfirmed` (it

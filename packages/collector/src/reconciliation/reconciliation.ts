@@ -1,8 +1,8 @@
 import { modelOf, type SkuBilling, scheduledStart } from '../orders/billing-models.js';
 import type { AdminStore, Order, OrdersStore, Relay } from '../store/types.js';
 import { blackoutAt, MARKETPLACE_ZONE, periodOf } from '../time/calendar.js';
-import type { BilledLine } from './billed-line.js';
-import { formatMicros, readQuantity } from './decimal.js';
+import type { BilledLine } from '../usage/billed-line.js';
+import { formatMicros, readQuantity } from '../usage/decimal.js';
 import { type ReconciliationCall, reconciliationCall } from './reconciliation-calls.js';
 
 /**

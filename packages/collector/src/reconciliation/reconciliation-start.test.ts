@@ -3,7 +3,7 @@ import { skuBillingFor } from '../orders/billing-models.js';
 import { registerOrder } from '../sandbox/books.js';
 import { ledgerLines } from '../sandbox/ledger.js';
 import type { Order } from '../store/types.js';
-import { BILLED_LINE_COLUMNS, type BilledLine } from './billed-line.js';
+import { BILLED_LINE_COLUMNS, type BilledLine } from '../usage/billed-line.js';
 import { buildReconciliation } from './reconciliation.js';
 
 const ORDERED = Date.parse('2026-03-31T22:00:00Z'); // 17:00 in Chicago, the month's last day

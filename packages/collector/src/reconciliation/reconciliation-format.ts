@@ -1,5 +1,5 @@
-import { type CsvValue, csvLine } from '../cli/csv.js';
-import { BILLED_LINE_COLUMNS } from './billed-line.js';
+import { type CsvValue, csvLine } from '../csv.js';
+import { BILLED_LINE_COLUMNS } from '../usage/billed-line.js';
 import type { Reconciliation } from './reconciliation.js';
 import type { ReconciliationCall } from './reconciliation-calls.js';
 

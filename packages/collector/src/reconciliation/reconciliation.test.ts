@@ -4,7 +4,7 @@ import type { LedgerLine } from '../sandbox/ledger.js';
 import { driver } from '../test-support/histories/driver.js';
 import { settle } from '../test-support/histories/settle.js';
 import { type HistorySystem, startSystem } from '../test-support/histories/system.js';
-import { BILLED_LINE_COLUMNS, type BilledLine } from './billed-line.js';
+import { BILLED_LINE_COLUMNS, type BilledLine } from '../usage/billed-line.js';
 import { loadReconciliation } from './reconciliation.js';
 
 const shared = (line: BilledLine) => BILLED_LINE_COLUMNS.map((name) => line[name]);
