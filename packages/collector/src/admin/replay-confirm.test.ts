@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startBilling } from '../orders/billing.js';
-import { ADMIN_NOW, confirmFields, startAdmin } from '../test-support/admin.js';
+import { ADMIN_NOW, confirmFields, seedPurchases, startAdmin } from '../test-support/admin.js';
 import { createTestOrder, settleRelays } from '../test-support/seed-orders.js';
 
 async function deadStart() {
@@ -52,5 +52,35 @@ describe('Retry of a dead billing call asks first', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Send 1 call again');
     expect(await status()).toBe('dead');
+  });
+
+  it('Retry all asks for a dead billing call behind 1,001 newer dead purchases, and sends only what it listed', async () => {
+    const admin = await deadStart();
+    const purchases = Array.from({ length: 1001 }, (_, i) => ({
+      customerId: `c-${i}`,
+      at: ADMIN_NOW + 1 + i,
+      outcome: 'dead' as const,
+    }));
+    await seedPurchases(admin.store, purchases);
+    const res = await admin.retry({ days: '7' });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain('Send 1 call again');
+    expect(await admin.store.countRelays()).toMatchObject({ dead: 1002 });
+
+    const form = confirmFields(text);
+    if (form === null) throw new Error('no confirm form');
+    const sent = await admin.retry(form.fields);
+    expect(sent.headers.get('location')).toBe('/admin?days=7&replayed=1002');
+    expect(await admin.store.countRelays()).toMatchObject({ pending: 1002, dead: 0 });
+  });
+
+  it('Retry all without a dead billing call sends the dead purchases at once', async () => {
+    const admin = await startAdmin();
+    await seedPurchases(admin.store, [{ customerId: 'c-1', at: ADMIN_NOW, outcome: 'dead' }]);
+    const cookie = await admin.signIn();
+    const sent = await admin.postForm('/admin/relays/replay', { days: '7' }, { cookie });
+    expect(sent.headers.get('location')).toBe('/admin?days=7&replayed=1');
+    expect(await admin.store.countRelays()).toMatchObject({ pending: 1, dead: 0 });
   });
 });

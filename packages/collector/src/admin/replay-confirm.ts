@@ -3,9 +3,6 @@ import type { Relay } from '../store/outbox.js';
 import type { AdminStore } from '../store/types.js';
 import type { ConfirmView } from './views/confirm-page.js';
 
-/** Most dead relays a Retry all lists on its confirm page. */
-const LISTED = 1000;
-
 // A marketplace billing call: a start, a usage report (added to the bill) or an end.
 const billable = (relay: Relay) => relay.kind !== 'saas_tracking' && !isKept(relay);
 
@@ -17,12 +14,14 @@ async function relayById(store: AdminStore, id: number): Promise<Relay | null> {
 /**
  * The billing calls a Retry would send again (dead `/start-billing/`, `/saas-usage/` and
  * `/saas-usage/end` relays, of `ids` or all), and the state a confirm token is bound to:
- * each one's status and last change, which the replay changes.
+ * each one's status and last change, which the replay changes. A Retry all sends exactly
+ * these, and the dead purchases.
  */
 export async function planReplay(store: AdminStore, ids: readonly number[] | undefined) {
+  // All: every billing call in doubt, however many dead purchases are newer.
   const found = ids
     ? await Promise.all(ids.map((id) => relayById(store, id)))
-    : await store.listRelays({ status: 'dead', limit: LISTED });
+    : await store.listBillingInDoubt();
   const calls = found.filter(
     (relay): relay is Relay => relay !== null && relay.status === 'dead' && billable(relay),
   );

@@ -8,8 +8,13 @@ import type { AdminDeps } from './deps.js';
 export async function replayDeadRelays(
   deps: Pick<AdminDeps, 'store' | 'clock' | 'logger' | 'relay'>,
   ids?: readonly number[],
+  options: { withoutOrders?: boolean } = {},
 ): Promise<number> {
-  const replayed = await deps.store.replayDead({ now: deps.clock.now(), ...(ids && { ids }) });
+  const replayed = await deps.store.replayDead({
+    now: deps.clock.now(),
+    ...(ids && { ids }),
+    ...options,
+  });
   if (replayed > 0) deps.relay?.notify();
   const which = ids ? `${ids.length} selected` : 'all';
   deps.logger.info(

@@ -47,8 +47,13 @@ export interface AdminStore {
   /** When the longest-waiting pending or in_flight relay was queued (or replayed); null if none. */
   oldestPendingSince(): Promise<number | null>;
   /**
-   * Sends dead relays back to pending, due at `now` (all of them, or those of `ids`),
-   * except held usage reports, which stay dead. Resolves with how many were replayed.
+   * Sends dead relays back to pending, due at `now` (all of them, or those of `ids`; with
+   * `withoutOrders`, only those of no order: no billing call), except held usage reports
+   * and superseded starts, which stay dead. Resolves with how many were replayed.
    */
-  replayDead(options: { now: number; ids?: readonly number[] }): Promise<number>;
+  replayDead(options: {
+    now: number;
+    ids?: readonly number[];
+    withoutOrders?: boolean;
+  }): Promise<number>;
 }

@@ -92,15 +92,15 @@ export function postgresAdminReads(pool: pg.Pool): AdminStore {
         )
       ).rows[0]?.t ?? null,
     // A dead start whose SKU has since ended is named superseded first, so no replay sends it.
-    replayDead: ({ now, ids }) =>
+    replayDead: ({ now, ids, withoutOrders = false }) =>
       inTransaction(pool, async (client) => {
         await supersedeStarts(client, now);
         const replayed = await client.query(
           `UPDATE relays SET status = 'pending', next_attempt_at = $1, replayed_at = $1,
              updated_at = $1
            WHERE status = 'dead' AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))
-             AND ${NOT_KEPT}`,
-          [now, ids ? [...ids] : null],
+             AND ${NOT_KEPT} AND (NOT $3::boolean OR order_id IS NULL)`,
+          [now, ids ? [...ids] : null, withoutOrders],
         );
         return replayed.rowCount ?? 0;
       }),

@@ -45,7 +45,8 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
   );
   const replayAll = db.prepare(
     `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
-       updated_at = @now WHERE status = 'dead' AND ${NOT_KEPT}`,
+       updated_at = @now WHERE status = 'dead' AND ${NOT_KEPT}
+       AND (@withoutOrders = 0 OR order_id IS NULL)`,
   );
   const replayOne = db.prepare(
     `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
@@ -100,10 +101,10 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
         return [...days.values()];
       }),
     oldestPendingSince: () => group.run(() => (oldestPending.get() as { t: number | null }).t),
-    replayDead: ({ now, ids }) =>
+    replayDead: ({ now, ids, withoutOrders = false }) =>
       group.run(() => {
         supersedeStarts(now);
-        if (!ids) return replayAll.run({ now }).changes;
+        if (!ids) return replayAll.run({ now, withoutOrders: Number(withoutOrders) }).changes;
         let replayed = 0;
         for (const id of ids) replayed += replayOne.run({ now, id }).changes;
         return replayed;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { startBilling } from '../../orders/billing.js';
 import type { Store } from '../../store/types.js';
 import { purchaseFixture } from '../fixtures.js';
+import { createTestOrder } from '../seed-orders.js';
 import { fixedClock, type StoreHarness } from './harness.js';
 
 const DAY = 86_400_000;
@@ -90,6 +92,19 @@ export function describeAdminReads(harness: StoreHarness): void {
       expect(await store.replayDead({ now: T0 })).toBe(2);
       expect(await store.replayDead({ now: T0 })).toBe(0);
       expect(await store.countRelays()).toMatchObject({ pending: 3, dead: 0 });
+    });
+
+    it('replays the dead relays of no order only, when asked: billing calls stay dead', async () => {
+      const store = await harness.fresh({ clock });
+      await purchase(store, 'x', D0);
+      const order = await createTestOrder(store, 'ord-1', ['SKU-A'], { at: D0 });
+      await startBilling(store, order, ['SKU-A'], D0);
+      await killAll(store, D0 + 1);
+      expect(await store.countRelays()).toMatchObject({ dead: 2 });
+      expect(await store.replayDead({ now: T0, withoutOrders: true })).toBe(1);
+      expect((await store.listRelays({ status: 'dead' })).map((r) => r.kind)).toEqual([
+        'start_billing',
+      ]);
     });
 
     it('lists relays newest first, of one status if asked, and finds one by its key', async () => {
