@@ -17,13 +17,15 @@ export const END_QUEUED = `EXISTS (
  * relays still to go or unconfirmed (an operator's resend of a usage report must still
  * reach a SKU the marketplace has not ended), and for any being sent right now; one
  * superseded by the end never goes once the end is queued. One merely pending or dead is
- * superseded when the end is queued ({@link toSupersede}), so the end never waits on it.
+ * superseded when the end is queued ({@link toSupersede}), so the end never waits on it;
+ * one still pending was being claimed by another instance when the supersede skipped it
+ * (PostgreSQL's SKIP LOCKED), and the end waits until that claim shows what it became.
  */
 export const SKU_ORDER = `(ends_sku = 0 OR NOT EXISTS (
     SELECT 1 FROM relays AS before WHERE before.order_id = relays.order_id
       AND before.sku = relays.sku AND before.ends_sku = 0
-      AND (before.status = 'in_flight' OR (before.superseded_by_end = 0
-        AND before.status IN ('pending', 'unconfirmed')))))
+      AND (before.status IN ('in_flight', 'pending') OR (before.superseded_by_end = 0
+        AND before.status = 'unconfirmed'))))
   AND (superseded_by_end = 0 OR NOT ${END_QUEUED})`;
 
 /**
