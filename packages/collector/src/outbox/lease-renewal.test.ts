@@ -114,6 +114,33 @@ describe('lease renewal', () => {
   });
 });
 
+describe('a call that ends while its lease is being renewed', () => {
+  it('is not reported as a lost lease', async () => {
+    const logger = captureLogger();
+    let held = [{ id: 1, claim: 1 }];
+    let renewals = 0;
+    const renewal = createLeaseRenewal({
+      // The call's outcome is written while the renewal runs: the row is no longer in flight.
+      store: {
+        renewLeases: async () => {
+          renewals += 1;
+          held = [];
+          return [];
+        },
+      },
+      clock: systemClock,
+      logger,
+      leaseMs: 30,
+      held: () => held,
+    });
+    renewal.start();
+    onTestFinished(() => renewal.stop());
+    await waitFor(() => renewals >= 1, { message: 'a renewal' });
+    await renewal.stop();
+    expect(logger.lines.filter((line) => line.includes('lost while sending'))).toEqual([]);
+  });
+});
+
 describe('relay leases renewed while a call is in flight', () => {
   it('sends a call that outlasts many leases once, its lease renewed meanwhile', async () => {
     const store = await openSqliteStore({

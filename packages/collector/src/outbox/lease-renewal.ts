@@ -49,7 +49,9 @@ export function createLeaseRenewal(deps: {
     if (claims.length === 0) return;
     try {
       const renewed = new Set(await store.renewLeases({ claims, now: clock.now(), leaseMs }));
-      const gone = claims.filter(({ id }) => !renewed.has(id));
+      // A call whose outcome was written meanwhile is no longer held: not a lost lease.
+      const still = new Set(held().map(keyOf));
+      const gone = claims.filter((claim) => !renewed.has(claim.id) && still.has(keyOf(claim)));
       for (const claim of gone) lost.add(keyOf(claim));
       if (gone.length > 0) {
         // Its outcome will not be recorded: the relay is no longer in flight under it.
