@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../log.js';
 import { postgresAtVersion, sqliteAtVersion } from '../test-support/old-schema.js';
@@ -60,6 +61,23 @@ describe('migration 11 (SQLite) / 6 (PostgreSQL): delivery rules as row data', (
       clock: fixedClock(NOW),
     });
     onTestFinished(() => store.close());
+    await expectRulesKept(store);
+  });
+
+  it('PostgreSQL: calls a collector from before queues during a rolling upgrade get the rules of their kind', async () => {
+    const database = await createTestDatabase();
+    databases.push(database);
+    const store = await openPostgresStore({
+      url: database.url,
+      logger: silentLogger,
+      clock: fixedClock(NOW),
+    });
+    onTestFinished(() => store.close());
+    // The older collector's INSERT, which names none of the rule columns.
+    const older = new pg.Client({ connectionString: database.url });
+    await older.connect();
+    onTestFinished(() => older.end());
+    await older.query(RELAY_ROWS);
     await expectRulesKept(store);
   });
 });

@@ -155,6 +155,28 @@ export const postgresMigrations: readonly string[] = [
   UPDATE relays SET ends_sku = 1 WHERE kind = 'usage_end';
   UPDATE relays SET superseded_by_end = 1 WHERE kind = 'start_billing';
   `,
+  // PostgreSQL only (SQLite has one writer): during a rolling upgrade, a collector from
+  // before migration 6 still running on the database queues calls without their rules;
+  // they get those of their kind, as migration 6 gave the rows already there. Rows with a
+  // rule set, and purchases, are left as written. To drop once no such collector can run.
+  `
+  CREATE FUNCTION clm_relay_rules_of_kind() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF NEW.kind = 'usage_report' THEN
+      NEW.pause := 'blackout';
+      NEW.at_most_once := 1;
+    ELSIF NEW.kind = 'usage_end' THEN
+      NEW.ends_sku := 1;
+    ELSIF NEW.kind = 'start_billing' THEN
+      NEW.superseded_by_end := 1;
+    END IF;
+    RETURN NEW;
+  END $$;
+  CREATE TRIGGER relays_rules_of_kind BEFORE INSERT ON relays FOR EACH ROW
+    WHEN (NEW.kind <> 'saas_tracking' AND NEW.pause IS NULL AND NEW.at_most_once = 0
+      AND NEW.ends_sku = 0 AND NEW.superseded_by_end = 0)
+    EXECUTE FUNCTION clm_relay_rules_of_kind();
+  `,
 ];
 
 /**
