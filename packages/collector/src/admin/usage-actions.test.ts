@@ -111,6 +111,22 @@ describe('Close the month now', () => {
     );
   });
 
+  it('refuses a period that had not begun when asked, even if it begins before the close', async () => {
+    const { confirmPost, post, store, clock } = await seeded();
+    await confirmPost('/close');
+    // The first moment of August arrives while the request is being answered.
+    const lastClosed = store.lastClosedPeriod.bind(store);
+    store.lastClosedPeriod = async () => {
+      const period = await lastClosed();
+      clock.time = Date.parse('2026-08-01T05:00:01Z');
+      return period;
+    };
+    const res = await post('/close');
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain('2026-08 has not begun (it is 2026-07 now)');
+    expect((await store.listClosedPeriods())[0]?.period).toBe('2026-07');
+  });
+
   it('counts reports in the flash with the right plurals', async () => {
     const { confirmPost, page, store, relay, travel } = await seeded();
     await seedUsage(store, {

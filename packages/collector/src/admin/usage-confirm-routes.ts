@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { isPeriod } from '../time/calendar.js';
+import { isPeriod, periodOf } from '../time/calendar.js';
 import { CloseRefused } from '../usage/close.js';
 import { closeConfirm, planClose } from './close-plan.js';
 import { CONFIRM_TOKEN, checkConfirmToken, createConfirmToken } from './confirm/token.js';
@@ -52,7 +52,8 @@ export function closeRoute(deps: AdminDeps) {
     if (!form.success)
       return sendPage(res, 400, messagePage('Bad request', reasonOf(form.error), BACK));
     const { confirm, period } = form.data;
-    const plan = await planClose(deps.store, deps.calendar, deps.clock.now());
+    const now = deps.clock.now();
+    const plan = await planClose(deps.store, deps.calendar, now);
     const check = checkToken(deps, 'close', plan.state, confirm);
     // The period its page showed is closed now: that confirmation was used already.
     const closedSince =
@@ -60,12 +61,14 @@ export function closeRoute(deps: AdminDeps) {
     if (check !== null && check !== 'valid' && closedSince)
       return res.redirect(303, '/admin/usage?already=close');
     try {
-      if (check === 'valid' || !plan.begun) {
-        const done = await closeOpenPeriod(
-          deps,
-          deps.calendar,
-          plan.begun ? plan.period : undefined,
+      // Refused as of the instant planned: a request that outlasts the period's first moment
+      // must not close it unconfirmed.
+      if (!plan.begun)
+        throw new CloseRefused(
+          `${plan.period} has not begun (it is ${periodOf(now, deps.calendar.zone)} now)`,
         );
+      if (check === 'valid') {
+        const done = await closeOpenPeriod(deps, deps.calendar, plan.period);
         const last = done.closed.at(-1)?.period ?? done.period;
         const flash = `closed=${last}&periods=${done.closed.length}&reports=${done.reports}&early=${Number(done.early)}`;
         return res.redirect(303, `/admin/usage?${flash}`);
