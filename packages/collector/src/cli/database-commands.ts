@@ -6,6 +6,7 @@ import type { AddCommands } from './io.js';
 import { DEFAULT_ORDERS_LIMIT, runOrders } from './orders.js';
 import { runReplay } from './replay.js';
 import { runStatus } from './status.js';
+import { runWriteOff } from './write-off.js';
 
 /** What every command on the database says of it in its help. */
 export const DB_HELP =
@@ -51,7 +52,7 @@ export const addStatusCommands: AddCommands = (program, io, setExit) => {
     );
 };
 
-/** Adds `replay` (dead letters sent again) and `export` (every relay, or the billing). */
+/** Adds `replay` (dead letters sent again), `write-off` and `export` (every relay, or the billing). */
 export const addRelayCommands: AddCommands = (program, io, setExit) => {
   program
     .command('replay')
@@ -62,6 +63,16 @@ export const addRelayCommands: AddCommands = (program, io, setExit) => {
     .action(async (ids: string[], options: { all?: boolean }) =>
       setExit(await runReplay({ ids, all: options.all === true }, io)),
     );
+
+  program
+    .command('write-off')
+    .description(
+      'Give up on dead billing calls (starts, usage reports, ends): never sent, not billed, ' +
+        'no longer money in doubt',
+    )
+    .argument('<ids...>', 'relay ids (see `status`)')
+    .addHelpText('after', DB_HELP)
+    .action(async (ids: string[]) => setExit(await runWriteOff({ ids }, io)));
 
   program
     .command('export')

@@ -51,6 +51,12 @@ export interface AdminStore {
    * `withoutOrders`, only those of no order: no billing call), except held usage reports
    * and superseded starts, which stay dead. Resolves with how many were replayed.
    */
+  /**
+   * Writes off a dead billing call (a start, a usage report, an end): it is kept dead, never
+   * sent, and its money is no longer in doubt (not billed). False unless it was such a call,
+   * dead and not held or superseded.
+   */
+  writeOff(id: number, now: number): Promise<boolean>;
   replayDead(options: {
     now: number;
     ids?: readonly number[];

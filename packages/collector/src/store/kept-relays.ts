@@ -14,17 +14,29 @@ export const HELD_PREFIX = 'held: ';
  */
 export const SUPERSEDED_PREFIX = 'superseded: ';
 
+/**
+ * How the `last_error` of a billing call an operator wrote off begins: dead, and never to
+ * be sent (`clm-collector write-off`), so not billed; its money is no longer in doubt.
+ */
+export const WRITTEN_OFF_PREFIX = 'written off by an operator, not billed: ';
+
 // The dead relays nothing moves, by kind and the prefix of their reason. Each kind's own
 // errors are the collector's words (outbox/policy), which never begin so.
 const KEPT: readonly { kind: string; prefix: string }[] = [
   { kind: 'usage_report', prefix: HELD_PREFIX },
   { kind: 'start_billing', prefix: SUPERSEDED_PREFIX },
+  ...['start_billing', 'usage_report', 'usage_end'].map((kind) => ({
+    kind,
+    prefix: WRITTEN_OFF_PREFIX,
+  })),
 ];
 
-const keptSql = KEPT.map(
-  ({ kind, prefix }) =>
-    `(kind = '${kind}' AND substr(COALESCE(last_error, ''), 1, ${prefix.length}) = '${prefix}')`,
-).join(' OR ');
+const startsWith = (prefix: string) =>
+  `substr(COALESCE(last_error, ''), 1, ${prefix.length}) = '${prefix}'`;
+
+const keptSql = KEPT.map(({ kind, prefix }) => `(kind = '${kind}' AND ${startsWith(prefix)})`).join(
+  ' OR ',
+);
 
 /**
  * SQL over `relays`: true unless the row is kept dead on purpose (a held usage report or a
@@ -34,18 +46,28 @@ export const NOT_KEPT = `NOT (status = 'dead' AND (${keptSql}))`;
 
 /**
  * SQL over `relays`: an order call whose money is in doubt: unconfirmed, or dead (refused, or
- * held) unless it is a superseded billing start, which nothing is owed for.
+ * held) unless it is a superseded billing start, which nothing is owed for, or an operator
+ * wrote it off.
  */
 export const BILLING_IN_DOUBT = `order_id IS NOT NULL AND (status = 'unconfirmed'
-  OR (status = 'dead' AND NOT (kind = 'start_billing'
-    AND substr(COALESCE(last_error, ''), 1, ${SUPERSEDED_PREFIX.length}) = '${SUPERSEDED_PREFIX}')))`;
+  OR (status = 'dead' AND NOT (kind = 'start_billing' AND ${startsWith(SUPERSEDED_PREFIX)})
+    AND NOT ${startsWith(WRITTEN_OFF_PREFIX)}))`;
+
+/**
+ * SQL over `relays`: a billing call an operator may write off: dead, and not kept already
+ * (a held report is settled by confirming it, a superseded start is owed nothing).
+ */
+export const WRITABLE_OFF = `order_id IS NOT NULL AND status = 'dead' AND ${NOT_KEPT}`;
+
+/** SQL: the `last_error` of a written-off call, its last answer kept after the reason. */
+export const WRITTEN_OFF_ERROR = `'${WRITTEN_OFF_PREFIX}' || COALESCE(last_error, 'no answer')`;
 
 /**
  * SQL over `relays`: a usage report an operator may confirm as billed: an unconfirmed one
  * (the marketplace received it after all), or a held one the operator billed by hand.
  */
 export const CONFIRMABLE = `kind = 'usage_report'
-  AND (status = 'unconfirmed' OR (status = 'dead' AND NOT ${NOT_KEPT}))`;
+  AND (status = 'unconfirmed' OR (status = 'dead' AND ${startsWith(HELD_PREFIX)}))`;
 
 /** SQL: the `last_error` a confirmed report keeps: how it was settled (a held one, why). */
 export const CONFIRMED_ERROR = `CASE WHEN status = 'dead'
@@ -69,6 +91,10 @@ export const isHeld = (relay: RelayState): boolean => keptAs(relay, 'usage_repor
 /** Whether a relay is a billing start superseded by its SKU's end. */
 export const isSuperseded = (relay: RelayState): boolean =>
   keptAs(relay, 'start_billing', SUPERSEDED_PREFIX);
+
+/** Whether a relay is a billing call an operator wrote off. */
+export const isWrittenOff = (relay: RelayState): boolean =>
+  relay.status === 'dead' && relay.lastError?.startsWith(WRITTEN_OFF_PREFIX) === true;
 
 /** Whether a relay is kept dead on purpose: nothing to retry. */
 export const isKept = (relay: RelayState): boolean =>

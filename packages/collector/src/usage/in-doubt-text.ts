@@ -27,6 +27,7 @@ export function doubtSums(doubt: Pick<MoneyInDoubt, 'usage'>): string[] {
 export const DOUBT_ACTIONS = [
   "unconfirmed: check the buyer's bill, then clm-collector usage confirm <id> if it was billed, else usage resend <id>",
   'dead usage report: fix what the marketplace refused, then clm-collector usage resend <id>',
+  'dead call never to be billed: clm-collector write-off <id> (no longer in doubt)',
   'held usage report: bill it by hand with the marketplace, then clm-collector usage confirm <id>',
   'dead billing start or end: clm-collector replay <id> once the cause is fixed',
 ];

@@ -11,12 +11,12 @@ const NAMES = { start_billing: 'Billing start', usage_report: 'Usage report', us
 function remedy(call: CallInDoubt): SafeHtml {
   const usage = html`<a href="/admin/usage?period=${call.period ?? ''}">Usage page</a>`;
   if (call.kind !== 'usage_report')
-    return html`fix the cause, then Retry below or <code>clm-collector replay ${call.id}</code>`;
+    return html`fix the cause, then Retry below or <code>clm-collector replay ${call.id}</code>; never to be billed: <code>clm-collector write-off ${call.id}</code>`;
   if (call.state === 'unconfirmed')
     return html`check the buyer's bill, then Confirm (billed) or Resend (not billed) on the ${usage}, or <code>clm-collector usage confirm|resend ${call.id}</code>`;
   if (call.state === 'held')
     return html`bill it by hand, then "Billed by hand" on the ${usage} or <code>clm-collector usage confirm ${call.id}</code>`;
-  return html`refused, not billed: fix what the marketplace said, then <code>clm-collector usage resend ${call.id}</code>`;
+  return html`refused, not billed: fix what the marketplace said, then <code>clm-collector usage resend ${call.id}</code>; never to be billed: <code>clm-collector write-off ${call.id}</code>`;
 }
 
 function item(call: CallInDoubt): SafeHtml {

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { AdminStore, DayStats } from '../admin-reads.js';
 import { DAY_MS, emptyDays } from '../day-stats.js';
 import type { NewEvent } from '../ingest.js';
-import { BILLING_IN_DOUBT, NOT_KEPT } from '../kept-relays.js';
+import { BILLING_IN_DOUBT, NOT_KEPT, WRITABLE_OFF, WRITTEN_OFF_ERROR } from '../kept-relays.js';
 import type { RelayStatus } from '../outbox.js';
 import { relayCounts } from '../relay-states.js';
 import { inTransaction } from './db.js';
@@ -92,6 +92,14 @@ export function postgresAdminReads(pool: pg.Pool): AdminStore {
         )
       ).rows[0]?.t ?? null,
     // A dead start whose SKU has since ended is named superseded first, so no replay sends it.
+    writeOff: async (id, now) => {
+      const result = await pool.query(
+        `UPDATE relays SET last_error = ${WRITTEN_OFF_ERROR}, updated_at = $2
+         WHERE id = $1 AND ${WRITABLE_OFF}`,
+        [id, now],
+      );
+      return result.rowCount === 1;
+    },
     replayDead: ({ now, ids, withoutOrders = false }) =>
       inTransaction(pool, async (client) => {
         await supersedeStarts(client, now);

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { AdminStore, DayStats } from '../admin-reads.js';
 import { DAY_MS, emptyDays } from '../day-stats.js';
 import type { GroupCommit } from '../group-commit.js';
-import { BILLING_IN_DOUBT, NOT_KEPT } from '../kept-relays.js';
+import { BILLING_IN_DOUBT, NOT_KEPT, WRITABLE_OFF, WRITTEN_OFF_ERROR } from '../kept-relays.js';
 import type { RelayStatus } from '../outbox.js';
 import { relayCounts } from '../relay-states.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
@@ -42,6 +42,10 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
   const oldestPending = db.prepare(
     `SELECT MIN(COALESCE(replayed_at, created_at)) AS t FROM relays
      WHERE status IN ('pending', 'in_flight')`,
+  );
+  const writeOff = db.prepare(
+    `UPDATE relays SET last_error = ${WRITTEN_OFF_ERROR}, updated_at = @now
+     WHERE id = @id AND ${WRITABLE_OFF}`,
   );
   const replayAll = db.prepare(
     `UPDATE relays SET status = 'pending', next_attempt_at = @now, replayed_at = @now,
@@ -101,6 +105,7 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
         return [...days.values()];
       }),
     oldestPendingSince: () => group.run(() => (oldestPending.get() as { t: number | null }).t),
+    writeOff: (id, now) => group.run(() => writeOff.run({ id, now }).changes > 0),
     replayDead: ({ now, ids, withoutOrders = false }) =>
       group.run(() => {
         supersedeStarts(now);

@@ -107,6 +107,29 @@ export function describeAdminReads(harness: StoreHarness): void {
       ]);
     });
 
+    it('writes off a dead billing call once: kept dead, no longer in doubt, never replayed', async () => {
+      const store = await harness.fresh({ clock });
+      await purchase(store, 'x', D0);
+      const order = await createTestOrder(store, 'ord-1', ['SKU-A'], { at: D0 });
+      await startBilling(store, order, ['SKU-A'], D0);
+      await killAll(store, D0 + 1);
+      const dead = await store.listRelays({ status: 'dead' });
+      const start = dead.find((r) => r.kind === 'start_billing');
+      const tracking = dead.find((r) => r.kind === 'saas_tracking');
+      expect((await store.listBillingInDoubt()).map((r) => r.id)).toEqual([start?.id]);
+
+      expect(await store.writeOff(tracking?.id ?? -1, T0)).toBe(false);
+      expect(await store.writeOff(start?.id ?? -1, T0)).toBe(true);
+      expect(await store.writeOff(start?.id ?? -1, T0)).toBe(false);
+      expect(await store.listBillingInDoubt()).toEqual([]);
+      expect(await store.replayDead({ now: T0 })).toBe(1);
+      expect((await store.listRelays({ status: 'dead' }))[0]).toMatchObject({
+        id: start?.id,
+        updatedAt: T0,
+        lastError: expect.stringMatching(/^written off by an operator, not billed: /),
+      });
+    });
+
     it('lists relays newest first, of one status if asked, and finds one by its key', async () => {
       const store = await harness.fresh({ clock });
       for (const id of ['a', 'b', 'c']) await purchase(store, id, D0);
