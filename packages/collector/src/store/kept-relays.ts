@@ -39,8 +39,8 @@ const keptSql = KEPT.map(({ kind, prefix }) => `(kind = '${kind}' AND ${startsWi
 );
 
 /**
- * SQL over `relays`: true unless the row is kept dead on purpose (a held usage report or a
- * superseded billing start), which no replay, resend or retry moves.
+ * SQL over `relays`: true unless the row is kept dead on purpose (a held usage report, a
+ * superseded billing start, a written-off call), which no replay, resend or retry moves.
  */
 export const NOT_KEPT = `NOT (status = 'dead' AND (${keptSql}))`;
 
@@ -91,10 +91,6 @@ export const isHeld = (relay: RelayState): boolean => keptAs(relay, 'usage_repor
 /** Whether a relay is a billing start superseded by its SKU's end. */
 export const isSuperseded = (relay: RelayState): boolean =>
   keptAs(relay, 'start_billing', SUPERSEDED_PREFIX);
-
-/** Whether a relay is a billing call an operator wrote off. */
-export const isWrittenOff = (relay: RelayState): boolean =>
-  relay.status === 'dead' && relay.lastError?.startsWith(WRITTEN_OFF_PREFIX) === true;
 
 /** Whether a relay is kept dead on purpose: nothing to retry. */
 export const isKept = (relay: RelayState): boolean =>
