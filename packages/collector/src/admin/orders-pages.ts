@@ -30,11 +30,13 @@ export function ordersPagesRouter(deps: AdminDeps): Router {
     const billing = { billing: modelsOf(deps), now: clock.now() };
     const { orders, failures } = await loadOrders(store, billing, limits);
     const query = focus.safeParse(req.query).data;
-    const order = query?.order === undefined ? null : await store.getOrder(query.order);
-    const started = order && {
-      order: describeOrder(order, billing),
-      already: query?.already !== undefined,
-    };
+    // The banner and the order's row read the same snapshot: a delivery committed between
+    // two reads must not show "sent" above a row still "starting…".
+    const listed = orders.find((view) => view.provisioningId === query?.order);
+    const fetched =
+      listed !== undefined || query?.order === undefined ? null : await store.getOrder(query.order);
+    const view = listed ?? (fetched && describeOrder(fetched, billing));
+    const started = view && { order: view, already: query?.already !== undefined };
     const billingStart = deps.api !== 'v1';
     sendPage(res, 200, renderOrdersPage({ orders, failures, limits, started, billingStart }));
   });
