@@ -1,3 +1,4 @@
+import { relayById } from '../store/admin-reads.js';
 import { isKept } from '../store/kept-relays.js';
 import type { Relay } from '../store/outbox.js';
 import type { AdminStore } from '../store/types.js';
@@ -5,11 +6,6 @@ import type { ConfirmView } from './views/confirm-page.js';
 
 // A marketplace billing call: a start, a usage report (added to the bill) or an end.
 const billable = (relay: Relay) => relay.kind !== 'saas_tracking' && !isKept(relay);
-
-async function relayById(store: AdminStore, id: number): Promise<Relay | null> {
-  const [relay] = await store.pageRelays({ afterId: id - 1, limit: 1 });
-  return relay?.id === id ? relay : null;
-}
 
 /**
  * The billing calls a Retry would send again (dead `/start-billing/`, `/saas-usage/` and

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { fingerprint, type Logger } from '../log.js';
 import { plural } from '../plural.js';
+import { relayById } from '../store/admin-reads.js';
 import { isHeld } from '../store/kept-relays.js';
 import type { AdminStore, Relay, UsageStore } from '../store/types.js';
 import type { Period } from '../time/calendar.js';
@@ -27,8 +28,8 @@ export class ReportRefused extends Error {
 
 /** The usage report with this id, or null. */
 export async function findUsageReport(store: AdminStore, id: number): Promise<Relay | null> {
-  const [relay] = await store.pageRelays({ afterId: id - 1, limit: 1 });
-  return relay?.id === id && relay.kind === 'usage_report' ? relay : null;
+  const relay = await relayById(store, id);
+  return relay?.kind === 'usage_report' ? relay : null;
 }
 
 async function change(

@@ -1,3 +1,4 @@
+import { relayById } from '../store/admin-reads.js';
 import { isHeld, isSuperseded } from '../store/kept-relays.js';
 import type { AdminStore } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';
@@ -17,8 +18,8 @@ export function parseRelayIds(values: readonly string[]): number[] {
 }
 
 async function describeNotDead(store: AdminStore, id: number): Promise<string> {
-  const [relay] = await store.pageRelays({ afterId: id - 1, limit: 1 });
-  if (relay?.id !== id) return `${id} (no such relay)`;
+  const relay = await relayById(store, id);
+  if (relay === null) return `${id} (no such relay)`;
   if (isHeld(relay))
     return `${id} (held, never sent: once billed by hand, run clm-collector usage confirm ${id})`;
   if (isSuperseded(relay))

@@ -1,3 +1,4 @@
+import { relayById } from '../store/admin-reads.js';
 import { isHeld, isSuperseded } from '../store/kept-relays.js';
 import type { AdminStore } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';
@@ -5,8 +6,8 @@ import { type CliIo, EXIT } from './io.js';
 import { parseRelayIds } from './replay.js';
 
 async function describeRefusal(store: AdminStore, id: number): Promise<string> {
-  const [relay] = await store.pageRelays({ afterId: id - 1, limit: 1 });
-  if (relay?.id !== id) return `${id}: no such relay`;
+  const relay = await relayById(store, id);
+  if (relay === null) return `${id}: no such relay`;
   if (relay.orderId === null) return `${id}: not a billing call (a purchase: replay it)`;
   if (isHeld(relay))
     return `${id}: held; once billed by hand, run clm-collector usage confirm ${id}`;

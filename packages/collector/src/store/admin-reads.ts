@@ -63,3 +63,12 @@ export interface AdminStore {
     withoutOrders?: boolean;
   }): Promise<number>;
 }
+
+/** The relay with this id, or null: one page of one row from just before it. */
+export async function relayById(
+  store: Pick<AdminStore, 'pageRelays'>,
+  id: number,
+): Promise<Relay | null> {
+  const [relay] = await store.pageRelays({ afterId: id - 1, limit: 1 });
+  return relay?.id === id ? relay : null;
+}
