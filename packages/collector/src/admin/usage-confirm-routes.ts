@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { isPeriod, periodOf } from '../time/calendar.js';
-import { CloseRefused } from '../usage/close.js';
+import { isPeriod } from '../time/calendar.js';
+import { CloseRefused, refuseUnbegun } from '../usage/close.js';
 import { closeConfirm, planClose } from './close-plan.js';
 import { CONFIRM_TOKEN, checkConfirmToken, createConfirmToken } from './confirm/token.js';
 import type { AdminDeps } from './deps.js';
@@ -63,10 +63,7 @@ export function closeRoute(deps: AdminDeps) {
     try {
       // Refused as of the instant planned: a request that outlasts the period's first moment
       // must not close it unconfirmed.
-      if (!plan.begun)
-        throw new CloseRefused(
-          `${plan.period} has not begun (it is ${periodOf(now, deps.calendar.zone)} now)`,
-        );
+      if (!plan.begun) refuseUnbegun(plan.period, now, deps.calendar.zone);
       if (check === 'valid') {
         const done = await closeOpenPeriod(deps, deps.calendar, plan.period);
         const last = done.closed.at(-1)?.period ?? done.period;

@@ -57,6 +57,12 @@ export async function closeDuePeriods(
   return closeAll(store, await periodsToClose(store, calendar, now), now, false);
 }
 
+/** Refuses (a {@link CloseRefused}) a period that has not begun at `now`. */
+export function refuseUnbegun(period: Period, now: number, zone: string): void {
+  const current = periodOf(now, zone);
+  if (period > current) throw new CloseRefused(`${period} has not begun (it is ${current} now)`);
+}
+
 /**
  * Closes `period` by hand (and any earlier one still open). Without `early` its close time
  * must have passed; with it, the open period closes now and later usage counts in the next.
@@ -69,8 +75,7 @@ export async function closePeriodNow(
   const { period, now, early } = options;
   const last = await store.lastClosedPeriod();
   if (last !== null && period <= last) throw new CloseRefused(`${period} is closed already`);
-  const current = periodOf(now, calendar.zone);
-  if (period > current) throw new CloseRefused(`${period} has not begun (it is ${current} now)`);
+  refuseUnbegun(period, now, calendar.zone);
   const close = closeTime(period, calendar.zone, calendar.closeAt);
   if (close > now && !early) {
     throw new CloseRefused(
