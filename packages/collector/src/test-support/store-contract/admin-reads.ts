@@ -29,6 +29,14 @@ async function killAll(store: Store, now: number) {
   }
 }
 
+// A purchase and an order's billing start, both dead: a dead letter and a billing call.
+async function deadPurchaseAndStart(store: Store) {
+  await purchase(store, 'x', D0);
+  const order = await createTestOrder(store, 'ord-1', ['SKU-A'], { at: D0 });
+  await startBilling(store, order, ['SKU-A'], D0);
+  await killAll(store, D0 + 1);
+}
+
 /** What the dashboard, the metrics and the admin commands read, and the dead-letter replay. */
 export function describeAdminReads(harness: StoreHarness): void {
   describe('dashboard and admin queries', () => {
@@ -96,10 +104,7 @@ export function describeAdminReads(harness: StoreHarness): void {
 
     it('replays the dead relays of no order only, when asked: billing calls stay dead', async () => {
       const store = await harness.fresh({ clock });
-      await purchase(store, 'x', D0);
-      const order = await createTestOrder(store, 'ord-1', ['SKU-A'], { at: D0 });
-      await startBilling(store, order, ['SKU-A'], D0);
-      await killAll(store, D0 + 1);
+      await deadPurchaseAndStart(store);
       expect(await store.countRelays()).toMatchObject({ dead: 2 });
       expect(await store.replayDead({ now: T0, withoutOrders: true })).toBe(1);
       expect((await store.listRelays({ status: 'dead' })).map((r) => r.kind)).toEqual([
@@ -109,10 +114,7 @@ export function describeAdminReads(harness: StoreHarness): void {
 
     it('writes off a dead billing call once: kept dead, no longer in doubt, never replayed', async () => {
       const store = await harness.fresh({ clock });
-      await purchase(store, 'x', D0);
-      const order = await createTestOrder(store, 'ord-1', ['SKU-A'], { at: D0 });
-      await startBilling(store, order, ['SKU-A'], D0);
-      await killAll(store, D0 + 1);
+      await deadPurchaseAndStart(store);
       const dead = await store.listRelays({ status: 'dead' });
       const start = dead.find((r) => r.kind === 'start_billing');
       const tracking = dead.find((r) => r.kind === 'saas_tracking');
