@@ -141,17 +141,20 @@ describe('a call that ends while its lease is being renewed', () => {
   });
 });
 
+// One purchase whose call the onramp holds, on SQLite, with a 150 ms lease: once sent.
+async function slowCall() {
+  const store = await openSqliteStore({ path: join(tempDir(), 'c.sqlite'), logger: silentLogger });
+  onTestFinished(() => store.close());
+  await queue(store, ['slow']);
+  const held = heldOnramp();
+  startWorker(store, held.onramp, { leaseMs: 150 });
+  await waitFor(() => held.calls.length === 1, { message: 'the call' });
+  return { store, held };
+}
+
 describe('relay leases renewed while a call is in flight', () => {
   it('sends a call that outlasts many leases once, its lease renewed meanwhile', async () => {
-    const store = await openSqliteStore({
-      path: join(tempDir(), 'c.sqlite'),
-      logger: silentLogger,
-    });
-    onTestFinished(() => store.close());
-    await queue(store, ['slow']);
-    const held = heldOnramp();
-    startWorker(store, held.onramp, { leaseMs: 150 });
-    await waitFor(() => held.calls.length === 1, { message: 'the call' });
+    const { store, held } = await slowCall();
     const [claimed] = await store.listRelays();
     // Eight leases long; the worker looks for due relays every 10 ms meanwhile.
     await new Promise((resolve) => setTimeout(resolve, 1200));
@@ -164,15 +167,7 @@ describe('relay leases renewed while a call is in flight', () => {
   });
 
   it('renews its leases before claiming when the event loop held up their renewal', async () => {
-    const store = await openSqliteStore({
-      path: join(tempDir(), 'c.sqlite'),
-      logger: silentLogger,
-    });
-    onTestFinished(() => store.close());
-    await queue(store, ['slow']);
-    const held = heldOnramp();
-    startWorker(store, held.onramp, { leaseMs: 150 });
-    await waitFor(() => held.calls.length === 1, { message: 'the call' });
+    const { store, held } = await slowCall();
     for (let round = 0; round < 5; round++) {
       // Synchronous work of two leases: every timer of the worker is late when it ends.
       const until = Date.now() + 300;
