@@ -20,23 +20,21 @@ export const SUPERSEDED_PREFIX = 'superseded: ';
  */
 export const WRITTEN_OFF_PREFIX = 'written off by an operator, not billed: ';
 
-// The dead relays nothing moves, by kind and the prefix of their reason. Each kind's own
-// errors are the collector's words (outbox/policy), which never begin so.
-const KEPT: readonly { kind: string; prefix: string }[] = [
+// The dead relays nothing moves, by the prefix of their reason (and the kind that has it,
+// where only one does; a write-off is of any billing call, and only those are written off).
+// Each kind's own errors are the collector's words (outbox/policy), which never begin so.
+const KEPT: readonly { kind?: string; prefix: string }[] = [
   { kind: 'usage_report', prefix: HELD_PREFIX },
   { kind: 'start_billing', prefix: SUPERSEDED_PREFIX },
-  ...['start_billing', 'usage_report', 'usage_end'].map((kind) => ({
-    kind,
-    prefix: WRITTEN_OFF_PREFIX,
-  })),
+  { prefix: WRITTEN_OFF_PREFIX },
 ];
 
 const startsWith = (prefix: string) =>
   `substr(COALESCE(last_error, ''), 1, ${prefix.length}) = '${prefix}'`;
 
-const keptSql = KEPT.map(({ kind, prefix }) => `(kind = '${kind}' AND ${startsWith(prefix)})`).join(
-  ' OR ',
-);
+const keptSql = KEPT.map(({ kind, prefix }) =>
+  kind === undefined ? startsWith(prefix) : `(kind = '${kind}' AND ${startsWith(prefix)})`,
+).join(' OR ');
 
 /**
  * SQL over `relays`: true unless the row is kept dead on purpose (a held usage report, a
@@ -80,8 +78,8 @@ interface RelayState {
   lastError: string | null;
 }
 
-const keptAs = (relay: RelayState, kind: string, prefix: string) =>
-  (relay.kind === undefined || relay.kind === kind) &&
+const keptAs = (relay: RelayState, kind: string | undefined, prefix: string) =>
+  (kind === undefined || relay.kind === undefined || relay.kind === kind) &&
   relay.status === 'dead' &&
   relay.lastError?.startsWith(prefix) === true;
 
