@@ -20,6 +20,7 @@ import { useBeacons } from './tracking/beacons.js';
 import { createPageSites, type PageSites } from './tracking/page-sites.js';
 import { pixelRouter, readPixelScript } from './tracking/pixel-route.js';
 import { apiPurchasesRouter } from './tracking/purchases-route.js';
+import { doubtGauges } from './usage/doubt-gauges.js';
 import { loadBillingCalendar } from './usage/settings.js';
 import { usageRouter } from './usage/usage-route.js';
 
@@ -79,7 +80,9 @@ const TOKEN_PATHS = [
 /** Builds the collector's Express app; nothing listens until the caller does. */
 export function createApp(deps: AppDeps): Express {
   const { store, clock, logger, config } = deps;
-  const metrics = deps.metrics ?? createMetrics({ store, clock, processMetrics: false });
+  const metrics =
+    deps.metrics ??
+    createMetrics({ store, clock, processMetrics: false, gauges: [doubtGauges(store)] });
   const app = express();
   app.disable('x-powered-by');
   // Express's weak ETags are not wanted on API answers; /pixel.js sets a strong one.

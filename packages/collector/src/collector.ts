@@ -10,6 +10,7 @@ import { createRelayWorker, type RelayWorker } from './outbox/worker.js';
 import { relayKindRegistry } from './relay-kinds.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
+import { doubtGauges } from './usage/doubt-gauges.js';
 import { createUsageScheduler, type UsageScheduler } from './usage/scheduler.js';
 
 /** A collector assembled from its configuration; nothing listens and the worker is idle. */
@@ -59,6 +60,7 @@ export async function createCollector(
     clock,
     // Read at scrape time, once the scheduler below exists.
     nextClose: () => usage.nextClose(),
+    gauges: [doubtGauges(store)],
     ...(options.processMetrics !== undefined && { processMetrics: options.processMetrics }),
   });
   const worker = createRelayWorker({

@@ -1,7 +1,6 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { AdminStore, UsageStore } from '../store/types.js';
-import { registerDoubtGauges } from './doubt-gauges.js';
 import {
   apiPurchaseOutcomes,
   type BeaconKind,
@@ -33,7 +32,7 @@ export interface CollectorMetrics {
 /**
  * Creates the collector's metrics in a fresh registry: intake, relay and usage-report
  * counters, the onramp latency histogram, store gauges read at scrape time, the next
- * usage close (with `nextClose`, the scheduler's) and, unless `processMetrics` is false,
+ * usage close (with `nextClose`, the scheduler's), the `gauges` given and, unless `processMetrics` is false,
  * Node's process metrics, all prefixed `clm_`.
  */
 export function createMetrics(options: {
@@ -41,6 +40,11 @@ export function createMetrics(options: {
   clock: Clock;
   nextClose?: () => number;
   processMetrics?: boolean;
+  /**
+   * More gauges, registered by the features that own what they read (the composition root
+   * passes them, so metrics imports no feature).
+   */
+  gauges?: readonly ((registry: Registry) => void)[];
 }): CollectorMetrics {
   const registry = new Registry();
   // Counted here, told to prom-client when scraped: a labelled inc() sorts and joins the
@@ -112,7 +116,7 @@ export function createMetrics(options: {
   }
   registerStoreGauges(registry, options.store, options.clock);
   registerUsageGauges(registry, options.store, options.nextClose);
-  registerDoubtGauges(registry, options.store);
+  for (const register of options.gauges ?? []) register(registry);
   if (options.processMetrics !== false)
     collectDefaultMetrics({ register: registry, prefix: 'clm_' });
 
