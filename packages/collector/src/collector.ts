@@ -30,8 +30,6 @@ export interface Collector {
 export interface CollectorOptions {
   logger: Logger;
   clock?: Clock;
-  /** For the marketplace calls and the provider forward (tests). */
-  fetch?: typeof fetch;
   /** The pixel script; default: read `@clm/pixel/pixel.js`. */
   pixelScript?: Buffer | null;
   /** Node's process metrics in `/metrics`; default true. */
@@ -48,7 +46,6 @@ export async function createCollector(
   options: CollectorOptions,
 ): Promise<Collector> {
   const { logger, clock = systemClock } = options;
-  const fetchOption = options.fetch ? { fetch: options.fetch } : {};
   const store = await openStore({
     db: config.dbPath,
     logger,
@@ -66,7 +63,7 @@ export async function createCollector(
   const worker = createRelayWorker({
     store,
     kinds: relayKindRegistry({ api: config.marketplace.api, billingZone: config.billing.zone }),
-    onramp: createOnrampClient({ timeoutMs: config.relay.timeoutMs, ...fetchOption }),
+    onramp: createOnrampClient({ timeoutMs: config.relay.timeoutMs }),
     endpoints: config.marketplace.endpoints,
     clock,
     config: config.relay,
@@ -98,7 +95,6 @@ export async function createCollector(
             url: marketplace.forwardUrl,
             secret: marketplace.forwardSecret,
             timeoutMs: marketplace.forwardTimeoutMs,
-            ...fetchOption,
           },
           onOutcome: (outcome, seconds) => metrics.provisioning(outcome, seconds),
         })

@@ -15,13 +15,12 @@ export interface RunningCollector {
 
 /**
  * Assembles the collector ({@link createCollector}), listens and starts the relay worker.
- * `fetch` and `pixelScript` are for tests.
+ * `pixelScript` is for tests.
  */
 export async function startCollector(options: {
   config: Config;
   logger: Logger;
   clock?: Clock;
-  fetch?: typeof fetch;
   pixelScript?: Buffer | null;
 }): Promise<RunningCollector> {
   const { config, logger, clock = systemClock } = options;
@@ -31,7 +30,6 @@ export async function startCollector(options: {
     logger,
     clock,
     pixelScript,
-    ...(options.fetch && { fetch: options.fetch }),
   });
   const { server, url } = await listenOn(collector.app, config.port, config.host).catch(
     async (error) => {

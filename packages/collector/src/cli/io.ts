@@ -10,7 +10,6 @@ export interface CliIo {
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Default: the wall clock. */
   clock?: Clock;
-  fetch?: typeof fetch;
   /** Resolves when a long-running command should shut down. Default: SIGTERM or SIGINT. */
   shutdown?: Promise<unknown>;
 }

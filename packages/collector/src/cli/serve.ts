@@ -7,7 +7,7 @@ import { createCliLogger, terminalOf } from './logger.js';
 export async function runServe(io: CliIo): Promise<number> {
   const config = loadConfig(io.env, terminalOf(io));
   const logger = createCliLogger(io, config.log);
-  const collector = await startCollector({ config, logger, ...(io.fetch && { fetch: io.fetch }) });
+  const collector = await startCollector({ config, logger });
   await (io.shutdown ?? waitForSignal());
   logger.info('collector', 'shutting down');
   await collector.close();

@@ -78,10 +78,7 @@ export async function runTrack(
     );
     return EXIT.failed;
   }
-  const onramp = createOnrampClient({
-    timeoutMs: options.timeoutMs,
-    ...(io.fetch && { fetch: io.fetch }),
-  });
+  const onramp = createOnrampClient({ timeoutMs: options.timeoutMs });
   const url = `${baseUrl}/api/SaasTrackings`;
   io.stderr.write(`POST ${url} purchasedAt=${tracking.purchasedAt}\n`);
   const result = await onramp.post(url, tracking);

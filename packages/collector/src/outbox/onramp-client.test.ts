@@ -1,8 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { listen, waitFor } from '../test-support/http.js';
+import { refusingUrl } from '../test-support/onramp-stub.js';
 import { createOnrampClient } from './onramp-client.js';
 
 const tracking = {
@@ -72,14 +71,12 @@ describe('createOnrampClient', () => {
   });
 
   it('reports a refused connection as certainly not sent, and an abort, without throwing', async () => {
-    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-    const fetchRefused: typeof fetch = () =>
-      Promise.reject(new TypeError('fetch failed', { cause: refused }));
-    const client = createOnrampClient({ timeoutMs: 1000, fetch: fetchRefused });
-    expect(await client.post('http://127.0.0.1:9/api/SaasTrackings', tracking)).toEqual({
+    const onramp = await refusingUrl();
+    const client = createOnrampClient({ timeoutMs: 1000 });
+    expect(await client.post(`${onramp}/api/SaasTrackings`, tracking)).toEqual({
       type: 'network-error',
       ok: false,
-      error: 'fetch failed: connect ECONNREFUSED',
+      error: `fetch failed: connect ECONNREFUSED ${onramp.slice('http://'.length)}`,
       timedOut: false,
       notSent: true,
     });
@@ -100,19 +97,6 @@ describe('createOnrampClient', () => {
     const client = createOnrampClient({ timeoutMs: 1000 });
     const result = await client.post(`${await listen(app)}/saas-usage/`, '{"usageCount":1}');
     expect(result).toMatchObject({ type: 'network-error', timedOut: false, notSent: false });
-  });
-
-  it('finds nothing listening: not sent', async () => {
-    // A port that was just freed: the kernel refuses the connection.
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise((resolve) => server.close(resolve));
-    const client = createOnrampClient({ timeoutMs: 1000 });
-    expect(await client.post(`http://127.0.0.1:${port}/saas-usage/`, {})).toMatchObject({
-      type: 'network-error',
-      notSent: true,
-    });
   });
 
   it('reads at most 2 KB of an answer and cancels the rest', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../cli/io.js';
 import { runTrack } from '../cli/track.js';
 import { beacon } from '../test-support/beacons.js';
+import { onrampStub } from '../test-support/onramp-stub.js';
 import { checkBeacon } from './beacon-check.js';
 import { parseBeacon, parseWithSchema } from './beacon-schema.js';
 import { parsePurchaseRequest } from './purchase-request.js';
@@ -22,18 +23,14 @@ const purchase = (customerId: string) =>
     now: NOW,
   });
 
-function trackIo() {
-  const sent: string[] = [];
+async function trackIo() {
+  const onramp = await onrampStub({ status: 200, body: '{}' });
   const io: CliIo = {
-    env: { ONRAMP_BASE_URL: 'http://onramp.test' },
+    env: { ONRAMP_BASE_URL: onramp.url },
     stdout: { write: () => true },
     stderr: { write: () => true },
-    fetch: async (_url, init) => {
-      sent.push(String(init?.body));
-      return new Response('{}', { status: 200 });
-    },
   };
-  return { io, sent };
+  return { io, sent: onramp.received };
 }
 const track = (customerId: string, io: CliIo) =>
   runTrack(
@@ -62,10 +59,10 @@ describe('a customer id is at most 256 UTF-16 code units everywhere', () => {
   });
 
   it('on clm-collector track, before anything is sent', async () => {
-    const refused = trackIo();
+    const refused = await trackIo();
     await expect(track(TOO_LONG, refused.io)).rejects.toThrow(/at most 256 UTF-16 code units/);
     expect(refused.sent).toEqual([]);
-    const accepted = trackIo();
+    const accepted = await trackIo();
     expect(await track(FITS, accepted.io)).toBe(0);
     expect(JSON.parse(accepted.sent[0] ?? '{}')).toMatchObject({ customerId: FITS });
   });
