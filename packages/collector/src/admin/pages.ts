@@ -100,13 +100,11 @@ export function pagesRouter(deps: AdminDeps): Router {
       // Retry all: the dead purchases, and exactly the billing calls the confirm page listed.
       const replayed = ids
         ? await replayDeadRelays(deps, ids)
-        : (await replayDeadRelays(deps, undefined, { withoutOrders: true })) +
-          (plan.calls.length > 0
-            ? await replayDeadRelays(
-                deps,
-                plan.calls.map((r) => r.id),
-              )
-            : 0);
+        : await replayDeadRelays(
+            deps,
+            plan.calls.map((r) => r.id),
+            { withoutOrders: true },
+          );
       const already = confirm !== undefined && plan.calls.length === 0 ? '&already=1' : '';
       res.redirect(303, `/admin?days=${days}&replayed=${replayed}${already}`);
     },

@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { Logger } from '../log.js';
 import { startBilling } from '../orders/billing.js';
 import { ADMIN_NOW, confirmFields, seedPurchases, startAdmin } from '../test-support/admin.js';
 import { createTestOrder, settleRelays } from '../test-support/seed-orders.js';
 
 async function deadStart() {
-  const admin = await startAdmin();
+  const logged: string[] = [];
+  const log = (_component: string, message: string) => void logged.push(message);
+  const logger: Logger = { debug: log, info: log, warn: log, error: log };
+  const admin = { ...(await startAdmin({ logger })), logged };
   const order = await createTestOrder(admin.store, 'ord-1', ['SKU-A'], { at: ADMIN_NOW });
   await startBilling(admin.store, order, ['SKU-A'], ADMIN_NOW);
   await settleRelays(admin.store, ADMIN_NOW, () => 'dead');
@@ -70,9 +74,15 @@ describe('Retry of a dead billing call asks first', () => {
 
     const form = confirmFields(text);
     if (form === null) throw new Error('no confirm form');
+    const replays = vi.spyOn(admin.store, 'replayDead');
     const sent = await admin.retry(form.fields);
     expect(sent.headers.get('location')).toBe('/admin?days=7&replayed=1002');
     expect(await admin.store.countRelays()).toMatchObject({ pending: 1002, dead: 0 });
+    // The purchases and the listed calls go back together: one transaction, one log line.
+    expect(replays).toHaveBeenCalledTimes(1);
+    expect(admin.logged.filter((line) => line.includes('admin: replayed'))).toEqual([
+      'admin: replayed 1002 dead-lettered relays (the purchases and 1 billing call confirmed)',
+    ]);
   });
 
   it('Retry all without a dead billing call sends the dead purchases at once', async () => {
