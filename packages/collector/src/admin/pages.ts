@@ -6,7 +6,7 @@ import { safeReturnPath } from './auth/return-path.js';
 import { CONFIRM_TOKEN, checkConfirmToken, createConfirmToken } from './confirm/token.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
-import { reasonOf, windowQuery } from './query.js';
+import { reasonOf, relayIdsField, windowQuery } from './query.js';
 import { replayDeadRelays } from './replay.js';
 import { replayConfirm } from './replay-confirm.js';
 import { planReplay } from './replay-plan.js';
@@ -15,38 +15,49 @@ import { renderConfirmPage } from './views/confirm-page.js';
 import { renderDashboardPage } from './views/dashboard-page.js';
 import { messagePage } from './views/layout.js';
 import { renderLoginPage } from './views/login-page.js';
+import { writeOffRoute } from './write-off-route.js';
 
 /** Rows in the dashboard's relay table. */
 export const RECENT_RELAYS = 50;
-
-const relayId = z
-  .string()
-  .regex(/^[1-9]\d{0,14}$/, { error: 'ids must be relay ids (whole numbers)' })
-  .transform(Number);
 
 // Urlencoded fields: a repeated `ids` arrives as an array, a single one as a string.
 // Strict, since a misnamed `ids` would otherwise read as none, which means retry all.
 const replayForm = z.strictObject({
   ...windowQuery.shape,
-  ids: z.union([relayId.transform((id) => [id]), z.array(relayId).max(1000)]).optional(),
+  ids: relayIdsField.optional(),
   confirm: z.string().regex(CONFIRM_TOKEN, 'confirm is not a confirmation token').optional(),
 });
 
-const flash = z.object({
-  replayed: z
-    .string()
-    .regex(/^\d{1,9}$/)
-    .transform(Number)
-    .optional(),
-  already: z.literal('1').optional(),
-});
+const count = z
+  .string()
+  .regex(/^\d{1,9}$/)
+  .transform(Number);
+const already = z
+  .literal('1')
+  .optional()
+  .transform((one) => one !== undefined);
+const flash = z.union([
+  z.object({ replayed: count, already }).transform(({ replayed, already }) => ({
+    action: 'replayed' as const,
+    count: replayed,
+    already,
+  })),
+  z.object({ wroteOff: count, already }).transform(({ wroteOff, already }) => ({
+    action: 'written-off' as const,
+    count: wroteOff,
+    already,
+  })),
+]);
 
 const STALE = {
   changed: 'What Retry would send changed since that page was shown: check it again.',
   expired: 'That confirmation expired before it was sent: check it again.',
 };
 
-/** `GET /` (sign-in form or dashboard) and `POST /relays/replay` (the Retry buttons). */
+/**
+ * `GET /` (sign-in form or dashboard), `POST /relays/replay` (the Retry buttons) and
+ * `POST /relays/write-off` (the Write off buttons), each billing call through a confirm page.
+ */
 export function pagesRouter(deps: AdminDeps): Router {
   const { store, clock } = deps;
   const auth = { token: deps.token, clock };
@@ -64,11 +75,9 @@ export function pagesRouter(deps: AdminDeps): Router {
       loadSummary(store, clock.now(), query.data.days),
       store.listRelays({ limit: RECENT_RELAYS }),
     ]);
-    const shown = flash.safeParse(req.query).data;
-    const replayed = shown?.replayed;
-    const already = shown?.already !== undefined;
+    const notice = flash.safeParse(req.query).data;
     const crossSite = deps.pageSites?.crossSite() ?? [];
-    sendPage(res, 200, renderDashboardPage({ summary, relays, replayed, already, crossSite }));
+    sendPage(res, 200, renderDashboardPage({ summary, relays, notice, crossSite }));
   });
 
   router.post(
@@ -109,6 +118,13 @@ export function pagesRouter(deps: AdminDeps): Router {
       const already = confirm !== undefined && plan.calls.length === 0 ? '&already=1' : '';
       res.redirect(303, `/admin?days=${days}&replayed=${replayed}${already}`);
     },
+  );
+
+  router.post(
+    '/relays/write-off',
+    ...writeOffRoute(deps, [requireSameOriginForm, requireSession(auth)], (res, days, n, again) =>
+      res.redirect(303, `/admin?days=${days}&wroteOff=${n}${again ? '&already=1' : ''}`),
+    ),
   );
   return router;
 }

@@ -1,5 +1,5 @@
 import type { Relay } from '../store/outbox.js';
-import { endpointOf, usageCountOf } from './replay-plan.js';
+import { CALL_COLUMNS, callRow, endpointOf } from './replay-plan.js';
 import type { ConfirmView } from './views/confirm-page.js';
 
 /** The confirm page of a Retry that would send billing calls again. */
@@ -16,16 +16,8 @@ export function replayConfirm(
       endpoint: endpoints,
       what: `${reports > 0 ? 'each usage report adds its count to the buyer’s bill; ' : ''}the marketplace refused ${calls.length === 1 ? 'it' : 'them'} before (see each one’s answer).`,
     },
-    columns: ['Relay id', 'Call', 'Provisioning ID', 'SKU', 'Period', 'usageCount', 'Last answer'],
-    rows: calls.map((r) => [
-      String(r.id),
-      endpointOf(r),
-      r.orderId ?? '',
-      r.sku ?? '',
-      r.period ?? '',
-      usageCountOf(r),
-      r.lastError ?? '',
-    ]),
+    columns: CALL_COLUMNS,
+    rows: calls.map(callRow),
     warning:
       'Retry once the cause of the refusal is fixed. Dead SaasTrackings in the same Retry are sent again too.',
     note: form.note,

@@ -39,3 +39,25 @@ export const usageCountOf = (relay: Relay): string => {
   const value = (relay.payload as { usageCount?: unknown } | null)?.usageCount;
   return value === undefined ? '' : String(value);
 };
+
+/** The columns a confirm page lists dead billing calls under (Retry, Write off). */
+export const CALL_COLUMNS = [
+  'Relay id',
+  'Call',
+  'Provisioning ID',
+  'SKU',
+  'Period',
+  'usageCount',
+  'Last answer',
+];
+
+/** One dead billing call as a confirm page lists it, under {@link CALL_COLUMNS}. */
+export const callRow = (relay: Relay): string[] => [
+  String(relay.id),
+  endpointOf(relay),
+  relay.orderId ?? '',
+  relay.sku ?? '',
+  relay.period ?? '',
+  usageCountOf(relay),
+  relay.lastError ?? '',
+];
