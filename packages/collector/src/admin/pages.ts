@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { hasSession } from './auth/access.js';
 import { requireSameOriginForm, requireSession } from './auth/page-guards.js';
@@ -6,13 +6,14 @@ import { safeReturnPath } from './auth/return-path.js';
 import { CONFIRM_TOKEN, checkConfirmToken, createConfirmToken } from './confirm/token.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
+import { setFlash, takeFlash } from './flash/flash.js';
 import { reasonOf, relayIdsField, windowQuery } from './query.js';
 import { replayDeadRelays } from './replay.js';
 import { replayConfirm } from './replay-confirm.js';
 import { planReplay } from './replay-plan.js';
 import { loadSummary } from './summary.js';
 import { renderConfirmPage } from './views/confirm-page.js';
-import { renderDashboardPage } from './views/dashboard-page.js';
+import { type DashboardNotice, renderDashboardPage } from './views/dashboard-page.js';
 import { messagePage } from './views/layout.js';
 import { renderLoginPage } from './views/login-page.js';
 import { writeOffRoute } from './write-off-route.js';
@@ -28,26 +29,12 @@ const replayForm = z.strictObject({
   confirm: z.string().regex(CONFIRM_TOKEN, 'confirm is not a confirmation token').optional(),
 });
 
-const count = z
-  .string()
-  .regex(/^\d{1,9}$/)
-  .transform(Number);
-const already = z
-  .literal('1')
-  .optional()
-  .transform((one) => one !== undefined);
-const flash = z.union([
-  z.object({ replayed: count, already }).transform(({ replayed, already }) => ({
-    action: 'replayed' as const,
-    count: replayed,
-    already,
-  })),
-  z.object({ wroteOff: count, already }).transform(({ wroteOff, already }) => ({
-    action: 'written-off' as const,
-    count: wroteOff,
-    already,
-  })),
-]);
+// What a Retry or Write off did, as its one-time notice carries it (admin/flash).
+const dashboardNotice = z.object({
+  action: z.enum(['replayed', 'written-off']),
+  count: z.number().int().min(0),
+  already: z.boolean(),
+});
 
 const STALE = {
   changed: 'What Retry would send changed since that page was shown: check it again.',
@@ -62,6 +49,11 @@ export function pagesRouter(deps: AdminDeps): Router {
   const { store, clock } = deps;
   const auth = { token: deps.token, clock };
   const router = Router();
+  // Back to the dashboard, which tells what was done once (admin/flash), never from the URL.
+  const told = (req: Request, res: Response, days: number, notice: DashboardNotice) => {
+    setFlash(req, res, auth, 'dashboard', notice);
+    res.redirect(303, `/admin?days=${days}`);
+  };
 
   router.get('/', async (req, res) => {
     const next = safeReturnPath(req.query.next);
@@ -75,7 +67,7 @@ export function pagesRouter(deps: AdminDeps): Router {
       loadSummary(store, clock.now(), query.data.days),
       store.listRelays({ limit: RECENT_RELAYS }),
     ]);
-    const notice = flash.safeParse(req.query).data;
+    const notice = dashboardNotice.safeParse(takeFlash(req, res, auth, 'dashboard')).data;
     const crossSite = deps.pageSites?.crossSite() ?? [];
     sendPage(res, 200, renderDashboardPage({ summary, relays, notice, crossSite }));
   });
@@ -115,15 +107,18 @@ export function pagesRouter(deps: AdminDeps): Router {
             plan.calls.map((r) => r.id),
             { withoutOrders: true },
           );
-      const already = confirm !== undefined && plan.calls.length === 0 ? '&already=1' : '';
-      res.redirect(303, `/admin?days=${days}&replayed=${replayed}${already}`);
+      const already = confirm !== undefined && plan.calls.length === 0;
+      told(req, res, days, { action: 'replayed', count: replayed, already });
     },
   );
 
   router.post(
     '/relays/write-off',
-    ...writeOffRoute(deps, [requireSameOriginForm, requireSession(auth)], (res, days, n, again) =>
-      res.redirect(303, `/admin?days=${days}&wroteOff=${n}${again ? '&already=1' : ''}`),
+    ...writeOffRoute(
+      deps,
+      [requireSameOriginForm, requireSession(auth)],
+      (req, res, days, n, again) =>
+        told(req, res, days, { action: 'written-off', count: n, already: again }),
     ),
   );
   return router;

@@ -25,7 +25,13 @@ const STALE = {
 };
 
 /** Where the dashboard tells what a write-off did. */
-export type WriteOffDone = (res: Response, days: number, count: number, already: boolean) => void;
+export type WriteOffDone = (
+  req: Request,
+  res: Response,
+  days: number,
+  count: number,
+  already: boolean,
+) => void;
 
 /**
  * `POST /relays/write-off`, the dashboard's Write off buttons: a confirm page naming each
@@ -52,7 +58,7 @@ export function writeOffRoute(
     const check =
       confirm === undefined ? null : checkConfirmToken(key, 'write-off', plan.state, confirm, now);
     if (plan.calls.length === 0) {
-      if (confirm !== undefined) return done(res, days, 0, true);
+      if (confirm !== undefined) return done(req, res, days, 0, true);
       const reason =
         'None of those is a dead billing call that can be written off (a purchase, a call not dead, or one held, superseded or written off already); nothing was changed.';
       return sendPage(res, 409, messagePage('Nothing written off', reason));
@@ -62,7 +68,7 @@ export function writeOffRoute(
         deps,
         plan.calls.map((call) => call.id),
       );
-      return done(res, days, written.length, false);
+      return done(req, res, days, written.length, false);
     }
     const token = createConfirmToken(key, 'write-off', plan.state, now);
     const note = check === null ? undefined : STALE[check];
