@@ -36,8 +36,9 @@ describe('Write off from the dashboard', () => {
   });
 
   it('asks first, naming the call and its sum, then writes it off once', async () => {
-    const { writeOff, dead, stateOf, dashboard, relay, follow, cookie } = await usageAdmin();
-    const first = await writeOff({ ids: String(dead), days: '7' });
+    const { writeOff, dead, unconfirmed, stateOf, dashboard, relay, follow, cookie } =
+      await usageAdmin();
+    const first = await writeOff({ ids: [String(dead), String(unconfirmed)], days: '7' });
     expect(first.status).toBe(200);
     expect(first.headers.get('content-security-policy')).toContain("script-src 'none'");
     const page = await first.text();
@@ -49,6 +50,9 @@ describe('Write off from the dashboard', () => {
       `<td data-label="Relay id">${dead}</td><td data-label="Call">/saas-usage/</td><td data-label="Provisioning ID">ord-a</td><td data-label="SKU">SKU-B</td><td data-label="Period">2026-06</td><td data-label="usageCount">12.5</td>`,
     );
     expect(page).toContain('A write-off cannot be undone');
+    expect(page).toContain(
+      `Not listed, left as they are (no dead billing call to write off): ${unconfirmed}.`,
+    );
     expect((await stateOf(dead))?.lastError).toBe('marketplace refused the call: HTTP 400');
 
     const form = confirmFields(page);

@@ -71,7 +71,12 @@ export function writeOffRoute(
       return done(req, res, days, written.length, false);
     }
     const token = createConfirmToken(key, 'write-off', plan.state, now);
-    const note = check === null ? undefined : STALE[check];
+    const left = ids.filter((id) => !plan.calls.some((call) => call.id === id));
+    const unlisted =
+      left.length === 0
+        ? undefined
+        : `Not listed, left as they are (no dead billing call to write off): ${left.join(', ')}.`;
+    const note = check === null ? unlisted : STALE[check];
     sendPage(res, 200, renderConfirmPage(writeOffConfirm(plan.calls, { token, days, note })));
   };
   return [
