@@ -97,6 +97,9 @@ test('the admin dashboard shows the funnel and retries a dead-lettered purchase'
   }).toPass();
   await expect(page.locator('tr[data-status="dead"]')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Retry all dead-lettered (0)' })).toBeDisabled();
+  // Told once, and not from the URL: the reloads above show no stale notice.
+  expect(new URL(page.url()).search).toBe('?days=30');
+  await expect(page.getByRole('status')).toHaveCount(0);
   const received = (await sandbox.received()).map((t) => t.customerId);
   expect(received.sort()).toEqual(['cust-<b>rejected</b>', 'cust-ok'].sort());
   expect(consoleErrors).toEqual([]);

@@ -1,4 +1,5 @@
 import type { CollectorProcess } from '../support/collector.js';
+import { pressConfirm } from '../support/confirm.js';
 import { readUsageReports, type UsageReportRow } from '../support/db.js';
 import { signIn } from '../support/orders.js';
 import {
@@ -149,6 +150,7 @@ test('connection refused at the close: retried until the marketplace is back, de
 });
 
 test('the marketplace answers 400: the report is dead with its message, sent once', async ({
+  page,
   launch,
   sandbox,
   wire,
@@ -184,6 +186,30 @@ test('the marketplace answers 400: the report is dead with its message, sent onc
     '[usage-faults] 400: wire 1 call per (order, SKU, 2026-06) × 2, sandbox rejected 2; both dead ' +
       'after 1 attempt with the message',
   );
+
+  // Never to be billed: the operator writes both off from the dashboard, after a confirm page.
+  await signIn(page, collector);
+  const alert = page.locator('section.money-in-doubt');
+  await expect(alert.locator('h2')).toHaveText('Money in doubt: 2 billing calls');
+  await Promise.all([
+    page.waitForEvent('load'),
+    alert.getByRole('button', { name: 'Write off these 2' }).click(),
+  ]);
+  await expect(page.locator('.confirm-summary')).toContainText(
+    'This sends nothing to the marketplace: the 2 calls below are kept dead and never sent',
+  );
+  await expect(page.locator('table.confirm-calls tbody tr')).toHaveCount(2);
+  await pressConfirm(page);
+  await expect(page.getByRole('status')).toHaveText(/^2 billing calls written off/);
+  await expect(alert).toHaveCount(0);
+  // Told once: a reload shows the state (nothing in doubt), not the notice again.
+  await page.reload();
+  await expect(page.getByRole('status')).toHaveCount(0);
+  expect(reports(collector).map((row) => [row.status, row.last_error?.split(':')[0]])).toEqual([
+    ['dead', 'written off by an operator, not billed'],
+    ['dead', 'written off by an operator, not billed'],
+  ]);
+  expect(wireReports(wire)).toHaveLength(2);
 });
 
 test('SIGKILL while 60 reports are being sent: after a restart none is sent twice and none is lost', async ({

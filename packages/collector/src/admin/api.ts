@@ -12,6 +12,7 @@ import { replayDeadRelays } from './replay.js';
 import { loadSummary } from './summary.js';
 import { loadUsage } from './usage-data.js';
 import { usageQuery } from './usage-query.js';
+import { writeOffCalls } from './write-off.js';
 
 const relaysQuery = z.object({
   status: z
@@ -26,14 +27,21 @@ const ordersQuery = z.object({ limit: limitParam(ORDERS_SHOWN) });
 
 const ID_ERROR = 'ids must be an array of relay ids (positive whole numbers)';
 
+const idList = z
+  .array(z.number({ error: ID_ERROR }).int({ error: ID_ERROR }).positive({ error: ID_ERROR }), {
+    error: ID_ERROR,
+  })
+  .max(1000, { error: 'ids may list at most 1000 relay ids' });
+
 const replayBody = z.strictObject({
-  ids: z
-    .array(z.number({ error: ID_ERROR }).int({ error: ID_ERROR }).positive({ error: ID_ERROR }), {
-      error: ID_ERROR,
-    })
+  ids: idList
     .min(1, { error: 'ids must list at least one relay id (leave it out to retry all)' })
-    .max(1000, { error: 'ids may list at most 1000 relay ids' })
     .optional(),
+});
+
+// No "all": a write-off names each call it gives up on.
+const writeOffBody = z.strictObject({
+  ids: idList.min(1, { error: 'ids must list the dead billing calls to write off' }),
 });
 
 /**
@@ -53,8 +61,8 @@ function requireApiAccess(deps: AdminDeps): RequestHandler {
 }
 
 /**
- * `/api/summary`, `/api/relays`, `/api/relays/replay`, `/api/orders` and `/api/usage`: the
- * dashboard's data as JSON.
+ * `/api/summary`, `/api/relays`, `/api/relays/replay`, `/api/relays/write-off`,
+ * `/api/orders` and `/api/usage`: the dashboard's data and actions as JSON.
  */
 export function apiRouter(deps: AdminDeps): Router {
   const { store, clock } = deps;
@@ -99,6 +107,17 @@ export function apiRouter(deps: AdminDeps): Router {
     const body = replayBody.safeParse(req.body ?? {});
     if (!body.success) return void res.status(400).json({ error: reasonOf(body.error) });
     res.json({ replayed: await replayDeadRelays(deps, body.data.ids) });
+  });
+
+  router.post('/relays/write-off', express.json({ limit: '16kb' }), async (req, res) => {
+    if (!hasBody(req)) return void res.status(400).json({ error: 'body required: {"ids": [...]}' });
+    if (req.is('application/json') === false)
+      return void res.status(415).json({ error: 'Content-Type must be application/json' });
+    const body = writeOffBody.safeParse(req.body ?? {});
+    if (!body.success) return void res.status(400).json({ error: reasonOf(body.error) });
+    const ids = [...new Set(body.data.ids)];
+    const written = await writeOffCalls(deps, ids);
+    res.json({ writtenOff: written, left: ids.filter((id) => !written.includes(id)) });
   });
 
   router.use(jsonErrors(deps.logger));

@@ -5,16 +5,17 @@ import { describeOrder } from '../orders/subscription-view.js';
 import { requirePageSession, requireSameOriginForm, requireSession } from './auth/page-guards.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
+import { takeFlash } from './flash/flash.js';
 import { FAILURES_SHOWN, loadOrders, modelsOf, ORDERS_SHOWN } from './orders-data.js';
 import { startBillingRoute } from './orders-start-route.js';
 import { renderOrdersPage } from './views/orders-page.js';
 
 // After Start billing: which order to tell about. The banner reads that order's calls as
 // they are now, so a reload shows what happened since, never a count kept in the URL.
-const focus = z.object({
-  order: provisioningIdSchema.optional(),
-  already: z.literal('1').optional(),
-});
+const focus = z.object({ order: provisioningIdSchema.optional() });
+
+// A used confirmation's "already done", told once (admin/flash).
+const alreadyNotice = z.object({ already: provisioningIdSchema });
 
 /**
  * `GET /orders` (the Orders page) and `POST /orders/:provisioningId/start-billing` (its
@@ -36,7 +37,8 @@ export function ordersPagesRouter(deps: AdminDeps): Router {
     const fetched =
       listed !== undefined || query?.order === undefined ? null : await store.getOrder(query.order);
     const view = listed ?? (fetched && describeOrder(fetched, billing));
-    const started = view && { order: view, already: query?.already !== undefined };
+    const told = alreadyNotice.safeParse(takeFlash(req, res, auth, 'orders')).data;
+    const started = view && { order: view, already: told?.already === view.provisioningId };
     const billingStart = deps.api !== 'v1';
     sendPage(res, 200, renderOrdersPage({ orders, failures, limits, started, billingStart }));
   });

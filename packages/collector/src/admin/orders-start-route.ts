@@ -6,6 +6,7 @@ import type { Order } from '../store/orders.js';
 import { CONFIRM_TOKEN, checkConfirmToken, createConfirmToken } from './confirm/token.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
+import { setFlash } from './flash/flash.js';
 import { reasonOf } from './query.js';
 import { planBillingStart, startBillingFromAdmin } from './start-billing.js';
 import { billingStartConfirm } from './start-billing-confirm.js';
@@ -21,9 +22,14 @@ const startBillingForm = z.strictObject({
 
 const BACK = { href: '/admin/orders', label: 'Back to the orders' };
 
-/** The Orders page telling what became of an order's billing start. */
-export const orderPage = (order: Order, already = false) =>
-  `/admin/orders?order=${encodeURIComponent(order.provisioningId)}${already ? '&already=1' : ''}`;
+/**
+ * To the Orders page telling what became of an order's billing start (read from the order
+ * at each load); "already done" after a used confirmation is told once (admin/flash).
+ */
+function toOrderPage(req: Request, res: Response, deps: AdminDeps, order: Order, already = false) {
+  if (already) setFlash(req, res, deps, 'orders', { already: order.provisioningId });
+  res.redirect(303, `/admin/orders?order=${encodeURIComponent(order.provisioningId)}`);
+}
 
 const STALE = {
   changed:
@@ -63,7 +69,7 @@ export function startBillingRoute(deps: AdminDeps, guards: RequestHandler[]): Re
     // Nothing billable to send (or a refusal to tell): no confirmation needed.
     if (plan.calls.length === 0 || plan.ended) {
       await startBillingFromAdmin(deps, order, skus);
-      return res.redirect(303, orderPage(order, confirm !== undefined));
+      return toOrderPage(req, res, deps, order, confirm !== undefined);
     }
     const key = deps.token as string;
     const action = 'start-billing';
@@ -72,7 +78,7 @@ export function startBillingRoute(deps: AdminDeps, guards: RequestHandler[]): Re
       confirm === undefined ? null : checkConfirmToken(key, action, plan.state, confirm, now);
     if (check === 'valid') {
       await startBillingFromAdmin(deps, order, skus);
-      return res.redirect(303, orderPage(order));
+      return toOrderPage(req, res, deps, order);
     }
     const token = createConfirmToken(key, action, plan.state, now);
     const note = check === null ? undefined : STALE[check];

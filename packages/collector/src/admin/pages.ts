@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { hasSession } from './auth/access.js';
 import { requireSameOriginForm, requireSession } from './auth/page-guards.js';
@@ -6,38 +6,34 @@ import { safeReturnPath } from './auth/return-path.js';
 import { CONFIRM_TOKEN, checkConfirmToken, createConfirmToken } from './confirm/token.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
-import { reasonOf, windowQuery } from './query.js';
+import { setFlash, takeFlash } from './flash/flash.js';
+import { reasonOf, relayIdsField, windowQuery } from './query.js';
 import { replayDeadRelays } from './replay.js';
-import { planReplay, replayConfirm } from './replay-confirm.js';
+import { replayConfirm } from './replay-confirm.js';
+import { planReplay } from './replay-plan.js';
 import { loadSummary } from './summary.js';
 import { renderConfirmPage } from './views/confirm-page.js';
-import { renderDashboardPage } from './views/dashboard-page.js';
+import { type DashboardNotice, renderDashboardPage } from './views/dashboard-page.js';
 import { messagePage } from './views/layout.js';
 import { renderLoginPage } from './views/login-page.js';
+import { writeOffRoute } from './write-off-route.js';
 
 /** Rows in the dashboard's relay table. */
 export const RECENT_RELAYS = 50;
-
-const relayId = z
-  .string()
-  .regex(/^[1-9]\d{0,14}$/, { error: 'ids must be relay ids (whole numbers)' })
-  .transform(Number);
 
 // Urlencoded fields: a repeated `ids` arrives as an array, a single one as a string.
 // Strict, since a misnamed `ids` would otherwise read as none, which means retry all.
 const replayForm = z.strictObject({
   ...windowQuery.shape,
-  ids: z.union([relayId.transform((id) => [id]), z.array(relayId).max(1000)]).optional(),
+  ids: relayIdsField.optional(),
   confirm: z.string().regex(CONFIRM_TOKEN, 'confirm is not a confirmation token').optional(),
 });
 
-const flash = z.object({
-  replayed: z
-    .string()
-    .regex(/^\d{1,9}$/)
-    .transform(Number)
-    .optional(),
-  already: z.literal('1').optional(),
+// What a Retry or Write off did, as its one-time notice carries it (admin/flash).
+const dashboardNotice = z.object({
+  action: z.enum(['replayed', 'written-off']),
+  count: z.number().int().min(0),
+  already: z.boolean(),
 });
 
 const STALE = {
@@ -45,11 +41,19 @@ const STALE = {
   expired: 'That confirmation expired before it was sent: check it again.',
 };
 
-/** `GET /` (sign-in form or dashboard) and `POST /relays/replay` (the Retry buttons). */
+/**
+ * `GET /` (sign-in form or dashboard), `POST /relays/replay` (the Retry buttons) and
+ * `POST /relays/write-off` (the Write off buttons), each billing call through a confirm page.
+ */
 export function pagesRouter(deps: AdminDeps): Router {
   const { store, clock } = deps;
   const auth = { token: deps.token, clock };
   const router = Router();
+  // Back to the dashboard, which tells what was done once (admin/flash), never from the URL.
+  const told = (req: Request, res: Response, days: number, notice: DashboardNotice) => {
+    setFlash(req, res, auth, 'dashboard', notice);
+    res.redirect(303, `/admin?days=${days}`);
+  };
 
   router.get('/', async (req, res) => {
     const next = safeReturnPath(req.query.next);
@@ -63,11 +67,9 @@ export function pagesRouter(deps: AdminDeps): Router {
       loadSummary(store, clock.now(), query.data.days),
       store.listRelays({ limit: RECENT_RELAYS }),
     ]);
-    const shown = flash.safeParse(req.query).data;
-    const replayed = shown?.replayed;
-    const already = shown?.already !== undefined;
+    const notice = dashboardNotice.safeParse(takeFlash(req, res, auth, 'dashboard')).data;
     const crossSite = deps.pageSites?.crossSite() ?? [];
-    sendPage(res, 200, renderDashboardPage({ summary, relays, replayed, already, crossSite }));
+    sendPage(res, 200, renderDashboardPage({ summary, relays, notice, crossSite }));
   });
 
   router.post(
@@ -100,16 +102,24 @@ export function pagesRouter(deps: AdminDeps): Router {
       // Retry all: the dead purchases, and exactly the billing calls the confirm page listed.
       const replayed = ids
         ? await replayDeadRelays(deps, ids)
-        : (await replayDeadRelays(deps, undefined, { withoutOrders: true })) +
-          (plan.calls.length > 0
-            ? await replayDeadRelays(
-                deps,
-                plan.calls.map((r) => r.id),
-              )
-            : 0);
-      const already = confirm !== undefined && plan.calls.length === 0 ? '&already=1' : '';
-      res.redirect(303, `/admin?days=${days}&replayed=${replayed}${already}`);
+        : await replayDeadRelays(
+            deps,
+            plan.calls.map((r) => r.id),
+            { withoutOrders: true },
+          );
+      const already = confirm !== undefined && plan.calls.length === 0;
+      told(req, res, days, { action: 'replayed', count: replayed, already });
     },
+  );
+
+  router.post(
+    '/relays/write-off',
+    ...writeOffRoute(
+      deps,
+      [requireSameOriginForm, requireSession(auth)],
+      (req, res, days, n, again) =>
+        told(req, res, days, { action: 'written-off', count: n, already: again }),
+    ),
   );
   return router;
 }

@@ -42,3 +42,17 @@ export const limitParam = (fallback: number, max = 500) => {
     .pipe(z.number().min(1, { error }).max(max, { error }))
     .default(fallback);
 };
+
+const relayId = z
+  .string()
+  .regex(/^[1-9]\d{0,14}$/, { error: 'ids must be relay ids (whole numbers)' })
+  .transform(Number);
+
+/**
+ * `ids` of a dashboard form: urlencoded, a repeated field arrives as an array and a single
+ * one as a string; at most 1000.
+ */
+export const relayIdsField = z.union(
+  [relayId.transform((id) => [id]), z.array(relayId).max(1000)],
+  { error: 'ids must be relay ids (whole numbers), at most 1000' },
+);

@@ -31,6 +31,27 @@ describe('the reconciliation download', () => {
     expect(body.calls.map((call) => call.state)).toEqual(['dead', 'pending', 'pending']);
   });
 
+  it('shows a written-off call as written_off in both formats', async () => {
+    const admin = await startUsageAdmin();
+    const refused = admin.ids['2026-06 ord-a SKU-B'] ?? -1;
+    expect(await admin.store.writeOff(refused, admin.clock.now())).toBe(true);
+    const headers = { cookie: await admin.signIn() };
+    const json = await fetch(`${admin.url}/admin/usage/reconciliation.json?period=2026-06`, {
+      headers,
+    });
+    const body = (await json.json()) as Reconciliation;
+    expect(body.calls.map((call) => [call.relayId, call.state])).toEqual([
+      [refused, 'written_off'],
+      [expect.any(Number), 'pending'],
+      [expect.any(Number), 'pending'],
+    ]);
+    const csv = await fetch(`${admin.url}/admin/usage/reconciliation.csv?period=2026-06`, {
+      headers,
+    });
+    const row = (await csv.text()).split('\r\n').find((line) => line.includes(`,${refused},`));
+    expect(row?.split(',')[14]).toBe('written_off');
+  });
+
   it('needs a signed-in operator and refuses a bad period with 400', async () => {
     const admin = await startUsageAdmin();
     const anonymous = await fetch(`${admin.url}/admin/usage/reconciliation.csv`, {

@@ -6,6 +6,7 @@ import { closeConfirm, planClose } from './close-plan.js';
 import { CONFIRM_TOKEN, checkConfirmToken, createConfirmToken } from './confirm/token.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
+import { setFlash } from './flash/flash.js';
 import { reasonOf } from './query.js';
 import { canResend, resendConfirm, resendState } from './resend-plan.js';
 import {
@@ -17,6 +18,7 @@ import {
 import { reportIdParam } from './usage-query.js';
 import { renderConfirmPage } from './views/confirm-page.js';
 import { messagePage } from './views/layout.js';
+import type { UsageFlash } from './views/usage-page.js';
 
 const BACK = { href: '/admin/usage', label: 'Back to usage' };
 
@@ -39,12 +41,18 @@ function checkToken(deps: AdminDeps, action: string, state: string, given?: stri
   return checkConfirmToken(deps.token as string, action, state, given, deps.clock.now());
 }
 
+// Back to the Usage page, which tells what was done once (admin/flash), never from the URL.
+function done(req: Request, res: Response, deps: AdminDeps, notice: UsageFlash): void {
+  setFlash(req, res, deps, 'usage', notice);
+  res.redirect(303, '/admin/usage');
+}
+
 const note = (check: Check) => (check === null || check === 'valid' ? undefined : STALE[check]);
 
 /**
  * `POST /usage/close`: the confirm page of Close the month now (each report with its exact
  * count), then the close itself once confirmed with a token bound to the period and its
- * sums. A replayed confirmation finds the period closed: redirected with "already done".
+ * sums. A replayed confirmation finds the period closed: told "already done".
  */
 export function closeRoute(deps: AdminDeps) {
   return async (req: Request, res: Response) => {
@@ -59,16 +67,20 @@ export function closeRoute(deps: AdminDeps) {
     const closedSince =
       period !== undefined && plan.lastClosed !== null && period <= plan.lastClosed;
     if (check !== null && check !== 'valid' && closedSince)
-      return res.redirect(303, '/admin/usage?already=close');
+      return done(req, res, deps, { action: 'already-closed' });
     try {
       // Refused as of the instant planned: a request that outlasts the period's first moment
       // must not close it unconfirmed.
       if (!plan.begun) refuseUnbegun(plan.period, now, deps.calendar.zone);
       if (check === 'valid') {
-        const done = await closeOpenPeriod(deps, deps.calendar, plan.period);
-        const last = done.closed.at(-1)?.period ?? done.period;
-        const flash = `closed=${last}&periods=${done.closed.length}&reports=${done.reports}&early=${Number(done.early)}`;
-        return res.redirect(303, `/admin/usage?${flash}`);
+        const closed = await closeOpenPeriod(deps, deps.calendar, plan.period);
+        return done(req, res, deps, {
+          action: 'closed',
+          period: closed.closed.at(-1)?.period ?? closed.period,
+          periods: closed.closed.length,
+          reports: closed.reports,
+          early: closed.early,
+        });
       }
     } catch (error) {
       if (!(error instanceof CloseRefused)) throw error;
@@ -102,10 +114,10 @@ export function resendRoute(deps: AdminDeps) {
       const check = checkToken(deps, 'resend', resendState(report), confirm);
       // Nothing a resend would send: refused as before, or already done after a confirmation.
       if (!canResend(report) && check !== null)
-        return res.redirect(303, `/admin/usage?repeated=${report.id}`);
+        return done(req, res, deps, { action: 'repeated', id: report.id });
       if (check === 'valid' || !canResend(report)) {
         await resendUsageReport(deps, report.id);
-        return res.redirect(303, `/admin/usage?resent=${report.id}`);
+        return done(req, res, deps, { action: 'resent', id: report.id });
       }
       const fresh = createConfirmToken(
         deps.token as string,

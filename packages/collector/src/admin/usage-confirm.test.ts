@@ -38,14 +38,12 @@ describe('Close the month now asks first', () => {
   });
 
   it('closes once: a replayed confirmation is told "already done" and closes no other month', async () => {
-    const { post, send, page, store, relay, travel } = await seeded();
+    const { post, send, after: follow, store, relay, travel } = await seeded();
     const form = confirmFields(await (await post('/close')).text());
     if (form === null) throw new Error('no confirm form');
     expect(form.fields.period).toEqual(['2026-07']);
     const first = await send(form.action, form.fields);
-    expect(first.headers.get('location')).toBe(
-      '/admin/usage?closed=2026-07&periods=1&reports=1&early=1',
-    );
+    expect(first.headers.get('location')).toBe('/admin/usage');
     const reports = async () =>
       (await store.listRelays({ limit: 100 })).filter((r) => r.kind === 'usage_report');
     const after = (await reports()).length;
@@ -53,11 +51,11 @@ describe('Close the month now asks first', () => {
     await travel('2026-08-10T12:00:00Z');
     const replay = await send(form.action, form.fields);
     expect(replay.status).toBe(303);
-    expect(replay.headers.get('location')).toBe('/admin/usage?already=close');
+    expect(replay.headers.get('location')).toBe('/admin/usage');
     expect(await store.lastClosedPeriod()).toBe('2026-07');
     expect(await reports()).toHaveLength(after);
     expect(relay.notified).toBe(1);
-    expect((await page('?already=close')).text).toContain(
+    expect((await follow(replay)).text).toContain(
       '<strong>Already done:</strong> that period was closed by this confirmation before; nothing more was sent.',
     );
   });
@@ -83,7 +81,7 @@ describe('Close the month now asks first', () => {
 
 describe('Resend asks first', () => {
   it('names the report, its count and the risk; a replayed confirmation sends nothing more', async () => {
-    const { post, send, unconfirmed, store, relay } = await seeded();
+    const { post, send, after, unconfirmed, store, relay } = await seeded();
     const res = await post(`/reports/${unconfirmed}/resend`);
     expect(res.status).toBe(200);
     const text = await res.text();
@@ -96,12 +94,15 @@ describe('Resend asks first', () => {
     const form = confirmFields(text);
     if (form === null) throw new Error('no confirm form');
     const sent = await send(form.action, form.fields);
-    expect(sent.headers.get('location')).toBe(`/admin/usage?resent=${unconfirmed}`);
+    expect(sent.headers.get('location')).toBe('/admin/usage');
     const status = async () =>
       (await store.listRelays({ limit: 100 })).find((r) => r.id === unconfirmed)?.status;
     expect(await status()).toBe('pending');
     const replay = await send(form.action, form.fields);
-    expect(replay.headers.get('location')).toBe(`/admin/usage?repeated=${unconfirmed}`);
+    expect(replay.headers.get('location')).toBe('/admin/usage');
+    expect((await after(replay)).text).toContain(
+      `<strong>Already done:</strong> usage report ${unconfirmed} is no longer waiting to be resent`,
+    );
     expect(relay.notified).toBe(1);
   });
 });

@@ -2,11 +2,12 @@ import express, { type Request, type Response, Router } from 'express';
 import { requirePageSession, requireSameOriginForm, requireSession } from './auth/page-guards.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
+import { setFlash, takeFlash } from './flash/flash.js';
 import { reasonOf } from './query.js';
 import { confirmUsageReport, ReportRefused } from './usage-actions.js';
 import { closeRoute, resendRoute } from './usage-confirm-routes.js';
 import { loadUsage } from './usage-data.js';
-import { reportIdParam, usageFlashQuery, usageQuery } from './usage-query.js';
+import { reportIdParam, usageNotice, usageQuery } from './usage-query.js';
 import { messagePage } from './views/layout.js';
 import { renderUsagePage } from './views/usage-page.js';
 
@@ -29,7 +30,8 @@ export function usagePagesRouter(deps: AdminDeps): Router {
     if (!query.success)
       return sendPage(res, 400, messagePage('Bad request', reasonOf(query.error), BACK));
     const view = await loadUsage(store, calendar, clock.now(), query.data.period);
-    sendPage(res, 200, renderUsagePage(view, usageFlashQuery.safeParse(req.query).data));
+    const notice = usageNotice.safeParse(takeFlash(req, res, auth, 'usage')).data;
+    sendPage(res, 200, renderUsagePage(view, notice));
   });
 
   router.post('/usage/close', ...guards, form, closeRoute(deps));
@@ -43,7 +45,8 @@ export function usagePagesRouter(deps: AdminDeps): Router {
       try {
         if (!id.success) throw new ReportRefused('There is no such usage report.', 404);
         await confirmUsageReport(deps, id.data);
-        res.redirect(303, `/admin/usage?confirmed=${id.data}`);
+        setFlash(req, res, auth, 'usage', { action: 'confirmed', id: id.data });
+        res.redirect(303, '/admin/usage');
       } catch (error) {
         if (!(error instanceof ReportRefused)) throw error;
         const reason = `${error.message} Nothing was changed.`;

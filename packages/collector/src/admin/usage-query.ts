@@ -8,35 +8,25 @@ const period = z.string({ error: 'period must be given once' }).refine(isPeriod,
 /** `?period=` of the Usage page and of `/admin/api/usage`: one period, or all. */
 export const usageQuery = z.object({ period: period.optional() });
 
-const count = z
-  .string()
-  .regex(/^\d{1,9}$/)
-  .transform(Number);
+const count = z.number().int().min(0);
 
-/** The flash a Usage action redirects with (see `UsageFlash`); anything else shows none. */
-export const usageFlashQuery = z.union([
-  z.object({ confirmed: count }).transform(({ confirmed }) => ({
-    action: 'confirmed' as const,
-    id: confirmed,
-  })),
-  z
-    .object({ already: z.literal('close') })
-    .transform(() => ({ action: 'already-closed' as const })),
-  z
-    .object({ repeated: count })
-    .transform(({ repeated }) => ({ action: 'repeated' as const, id: repeated })),
-  z
-    .object({ resent: count })
-    .transform(({ resent }) => ({ action: 'resent' as const, id: resent })),
-  z
-    .object({ closed: period, periods: count, reports: count, early: z.enum(['0', '1']) })
-    .transform(({ closed, periods, reports, early }) => ({
-      action: 'closed' as const,
-      period: closed,
-      periods,
-      reports,
-      early: early === '1',
-    })),
+/**
+ * What a Usage action did (see `UsageFlash`), as its one-time notice carries it
+ * (admin/flash); anything else shows none.
+ */
+export const usageNotice = z.discriminatedUnion('action', [
+  z.object({
+    action: z.enum(['confirmed', 'resent', 'repeated']),
+    id: count,
+  }),
+  z.object({ action: z.literal('already-closed') }),
+  z.object({
+    action: z.literal('closed'),
+    period,
+    periods: count,
+    reports: count,
+    early: z.boolean(),
+  }),
 ]);
 
 /** A usage report id in a URL; anything else names no report. */

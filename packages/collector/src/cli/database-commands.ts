@@ -59,9 +59,16 @@ export const addRelayCommands: AddCommands = (program, io, setExit) => {
     .description('Send dead letters back to pending; a running collector retries them')
     .argument('[ids...]', 'relay ids (see `status` or `export --status dead`)')
     .option('--all', 'replay every dead letter')
-    .addHelpText('after', DB_HELP)
-    .action(async (ids: string[], options: { all?: boolean }) =>
-      setExit(await runReplay({ ids, all: options.all === true }, io)),
+    .option('--yes', 'send dead billing calls again without asking (required without a terminal)')
+    .addHelpText(
+      'after',
+      `${DB_HELP}\nDead billing calls (starts, usage reports, ends) among them are billable: replay\n` +
+        'lists each (endpoint, order, SKU, period, usageCount) and asks before sending them\n' +
+        'again, unless --yes. Without a terminal and without --yes it refuses (exit 2); answered\n' +
+        'no, it changes nothing (exit 1). Dead purchases alone are replayed without a question.\n',
+    )
+    .action(async (ids: string[], options: { all?: boolean; yes?: boolean }) =>
+      setExit(await runReplay({ ids, all: options.all === true, yes: options.yes === true }, io)),
     );
 
   program

@@ -35,6 +35,17 @@ describe('clm-collector export --billing', () => {
     expect(out.stderr).toBe('exported 2 ledger lines and 6 billing calls (csv) to stdout\n');
   });
 
+  it('shows a written-off call as written_off, not dead, with no sentAt', async () => {
+    const { cli, ids, store } = await usageDatabase();
+    const refused = ids['2026-06 ord-a SKU-B'] ?? -1;
+    expect(await store.writeOff(refused, Date.parse(NOW) + 60_000)).toBe(true);
+    const { io, out } = cli();
+    expect(await runCli(['export', '--billing'], io)).toBe(0);
+    expect(out.stdout.split('\r\n')).toContain(
+      `ord-a,cust-ord-a,SKU-B,,,12.5,,,,usage,2026-06,${refused},,false,written_off,400,"{""message"":""unknown provisioningId""}"`,
+    );
+  });
+
   it('writes JSON, one billed month with --period, to an owner-only file', async () => {
     const { cli } = await usageDatabase();
     const file = join(tempDir(), 'billing.json');

@@ -1,8 +1,12 @@
+import { planReplay } from '../admin/replay-plan.js';
+import { systemClock } from '../clock.js';
 import { relayById } from '../store/admin-reads.js';
 import { isHeld, isSuperseded } from '../store/kept-relays.js';
 import type { AdminStore } from '../store/types.js';
 import { withAdminStore } from './admin-store.js';
+import { askYesNo } from './ask.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
+import { describeReplayCalls } from './replay-question.js';
 import { plural } from './table.js';
 
 /** Relay ids as given on the command line, checked and without repeats. */
@@ -27,12 +31,33 @@ async function describeNotDead(store: AdminStore, id: number): Promise<string> {
   return `${id} (${relay.status})`;
 }
 
+type Plan = Awaited<ReturnType<typeof planReplay>>;
+
+// Whether the billing calls of `plan` may go: none, `--yes`, or a yes to the question. Ids
+// are read again after it, since one could die meanwhile; `--all` sends only those named.
+async function confirmed(
+  store: AdminStore,
+  io: CliIo,
+  options: { ids: readonly number[]; all: boolean; yes?: boolean },
+  plan: Plan,
+): Promise<boolean> {
+  if (plan.calls.length === 0 || options.yes === true) return true;
+  io.stdout.write(describeReplayCalls(plan.calls));
+  const question = `Send ${plan.calls.length === 1 ? 'it' : 'them'} again?`;
+  if (!(await askYesNo(io, question, '--yes'))) return false;
+  if (options.all || (await planReplay(store, options.ids)).state === plan.state) return true;
+  io.stderr.write('clm-collector: what replay would send changed while it asked\n');
+  return false;
+}
+
 /**
  * `replay`: dead letters back to pending, due at once (all, or those of `ids`). A running
- * collector sends them at its next poll. Exits 1 when a requested id was not dead.
+ * collector sends them at its next poll. Dead billing calls among them are billable: it
+ * says which and asks first, unless `yes` (without a terminal `--yes` is required, exit 2).
+ * Exits 1 when a requested id was not dead, or the answer was no.
  */
 export async function runReplay(
-  options: { ids: readonly string[]; all: boolean },
+  options: { ids: readonly string[]; all: boolean; yes?: boolean },
   io: CliIo,
 ): Promise<number> {
   if (options.all && options.ids.length > 0) {
@@ -43,9 +68,16 @@ export async function runReplay(
   }
   const ids = parseRelayIds(options.ids);
   return withAdminStore(io, async (store) => {
-    const now = Date.now();
+    const now = (io.clock ?? systemClock).now();
+    const plan = await planReplay(store, options.all ? undefined : ids);
+    if (!(await confirmed(store, io, { ...options, ids }, plan))) {
+      io.stderr.write('clm-collector: not replayed; nothing was changed\n');
+      return EXIT.failed;
+    }
     if (options.all) {
-      const replayed = await store.replayDead({ now });
+      // The dead purchases, and exactly the billing calls it named (a newer one waits).
+      const billing = plan.calls.map((call) => call.id);
+      const replayed = await store.replayDead({ now, withoutOrders: true, ids: billing });
       io.stdout.write(`replayed ${plural(replayed, 'dead letter')}\n`);
       if (replayed > 0) io.stdout.write('a running collector sends them at its next poll\n');
       return EXIT.ok;

@@ -1,4 +1,4 @@
-import { isHeld, isSuperseded } from '../store/kept-relays.js';
+import { isHeld, isSuperseded, isWrittenOff } from '../store/kept-relays.js';
 import type { Relay } from '../store/types.js';
 import { MARKETPLACE_ZONE, periodOf } from '../time/calendar.js';
 import { billedMonth } from '../usage/billed-month.js';
@@ -6,10 +6,18 @@ import { billedMonth } from '../usage/billed-month.js';
 /**
  * What became of a billing call: `delivered` (the marketplace took it), `unconfirmed` (it
  * may have), `dead` (refused or given up: not billed), `held` (a usage report never sent),
- * `superseded` (a billing start its SKU's end made moot), `pending` (not answered yet,
- * being sent included).
+ * `superseded` (a billing start its SKU's end made moot), `written_off` (dead, and an
+ * operator gave up on it: never sent, not billed), `pending` (not answered yet, being sent
+ * included).
  */
-export type CallState = 'delivered' | 'unconfirmed' | 'dead' | 'held' | 'superseded' | 'pending';
+export type CallState =
+  | 'delivered'
+  | 'unconfirmed'
+  | 'dead'
+  | 'held'
+  | 'superseded'
+  | 'written_off'
+  | 'pending';
 
 /** One billing call of the reconciliation export. */
 export interface ReconciliationCall {
@@ -48,7 +56,9 @@ const RECORDS: Readonly<Record<string, ReconciliationCall['record']>> = {
 function stateOf(relay: Relay): CallState {
   if (relay.status === 'in_flight') return 'pending';
   if (relay.status !== 'dead') return relay.status;
-  return isHeld(relay) ? 'held' : isSuperseded(relay) ? 'superseded' : 'dead';
+  if (isHeld(relay)) return 'held';
+  if (isSuperseded(relay)) return 'superseded';
+  return isWrittenOff(relay) ? 'written_off' : 'dead';
 }
 
 // An unconfirmed call's last attempt ended when the row was last written.

@@ -47,16 +47,17 @@ export interface AdminStore {
   /** When the longest-waiting pending or in_flight relay was queued (or replayed); null if none. */
   oldestPendingSince(): Promise<number | null>;
   /**
-   * Sends dead relays back to pending, due at `now` (all of them, or those of `ids`; with
-   * `withoutOrders`, only those of no order: no billing call), except held usage reports
-   * and superseded starts, which stay dead. Resolves with how many were replayed.
-   */
-  /**
    * Writes off a dead billing call (a start, a usage report, an end): it is kept dead, never
    * sent, and its money is no longer in doubt (not billed). False unless it was such a call,
    * dead and not held or superseded.
    */
   writeOff(id: number, now: number): Promise<boolean>;
+  /**
+   * Sends dead relays back to pending, due at `now`, in one transaction: all of them; or
+   * those of `ids`; or with `withoutOrders`, those of no order (purchases, no billing call)
+   * and, when `ids` are given too, those of `ids` besides. Held usage reports, superseded
+   * starts and written-off calls stay dead. Resolves with how many were replayed.
+   */
   replayDead(options: {
     now: number;
     ids?: readonly number[];

@@ -90,6 +90,10 @@ export const isHeld = (relay: RelayState): boolean => keptAs(relay, 'usage_repor
 export const isSuperseded = (relay: RelayState): boolean =>
   keptAs(relay, 'start_billing', SUPERSEDED_PREFIX);
 
+/** Whether a relay is a billing call an operator wrote off: never sent, not billed. */
+export const isWrittenOff = (relay: RelayState): boolean =>
+  keptAs(relay, undefined, WRITTEN_OFF_PREFIX);
+
 /** Whether a relay is kept dead on purpose: nothing to retry. */
 export const isKept = (relay: RelayState): boolean =>
   KEPT.some(({ kind, prefix }) => keptAs(relay, kind, prefix));

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
+import { FLASH_COOKIE } from '../admin/flash/flash.js';
 import { createApp } from '../app.js';
 import type { TrustProxy } from '../config.js';
 import { type Logger, silentLogger } from '../log.js';
@@ -92,7 +93,26 @@ export async function startAdmin(
       throw new Error(`no confirm page: ${first.status} ${page.slice(0, 300)}`);
     return { page, form, res: await postForm(form.action, form.fields, headers) };
   };
-  return { url, store, clock, relay, postForm, postConfirmed, signIn };
+  /**
+   * The page an action's 303 leads to, loaded as a browser would: with the session `cookie`
+   * and the one-time notice cookie the action's answer set, if any.
+   */
+  const follow = async (res: Response, cookie: string) => {
+    const next = await fetch(`${url}${res.headers.get('location') ?? ''}`, {
+      headers: { cookie: withFlash(res, cookie) },
+    });
+    return { status: next.status, text: await next.text() };
+  };
+  return { url, store, clock, relay, postForm, postConfirmed, signIn, follow };
+}
+
+/** `cookie` and the one-time notice (admin/flash) that `res` set, as a `Cookie` header. */
+export function withFlash(res: Response, cookie: string): string {
+  const flash = res.headers
+    .getSetCookie()
+    .find((set) => set.startsWith(`${FLASH_COOKIE}=`))
+    ?.split(';')[0];
+  return flash ? `${cookie}; ${flash}` : cookie;
 }
 
 const decodeEntities = (text: string) =>

@@ -28,8 +28,10 @@ export async function startUsageAdmin() {
     admin.clock.time = Date.parse(to);
     cookie = await admin.signIn();
   };
+  /** The Usage page an action's answer leads to, with the notice it set. */
+  const after = (res: Response) => admin.follow(res, cookie);
   const unconfirmed = ids['2026-06 ord-a SKU-A'] as number;
-  return { ...admin, ids, page, post, send, confirmPost, travel, unconfirmed };
+  return { ...admin, ids, page, post, send, confirmPost, travel, after, unconfirmed };
 }
 
 /** Each usage line of a Usage page: `period id sku`, quantity, state text and buttons. */

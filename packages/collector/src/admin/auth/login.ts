@@ -1,20 +1,13 @@
-import express, { type CookieOptions, type Request, Router } from 'express';
+import express, { Router } from 'express';
 import { tokenMatches } from '../../security/bearer-token.js';
 import { tokenGuessesSpent, tokenGuessLimit } from '../../security/rate-limit.js';
 import type { AdminDeps } from '../deps.js';
 import { sendPage } from '../errors.js';
 import { renderLoginPage } from '../views/login-page.js';
+import { adminCookieOptions as cookieOptions } from './cookie-options.js';
 import { requireSameOriginForm } from './page-guards.js';
 import { safeReturnPath } from './return-path.js';
 import { createSession, SESSION_COOKIE, SESSION_TTL_MS } from './session.js';
-
-const cookieOptions = (req: Request): CookieOptions => ({
-  httpOnly: true,
-  sameSite: 'strict',
-  path: '/admin',
-  // Behind a TLS-terminating proxy this needs CLM_TRUST_PROXY, like req.ip does.
-  secure: req.secure,
-});
 
 /** `POST /login` (the admin token from the form → session cookie) and `POST /logout`. */
 export function loginRouter(deps: AdminDeps & { token: string }): Router {

@@ -4,8 +4,11 @@ import { layout } from './layout.js';
 /** What a confirm page shows before a billable action, and the form that does it. */
 export interface ConfirmView {
   title: string;
-  /** The calls the button sends: how many, and where. */
-  calls: { count: number; endpoint: string; what: string };
+  /**
+   * The calls the button sends: how many, and where; or, for an action that sends none
+   * (a write-off), what it does instead.
+   */
+  calls: { count: number; endpoint: string; what: string } | { none: string };
   /** What is sent, one row per call (order, SKU, count...). */
   columns: readonly string[];
   rows: readonly (readonly string[])[];
@@ -39,20 +42,27 @@ ${rows}
 </table></div>`;
 }
 
+function summary(calls: ConfirmView['calls']): SafeHtml {
+  if ('none' in calls)
+    return html`<p class="confirm-summary">This sends <strong>nothing</strong> to the marketplace: ${calls.none}</p>`;
+  const { count, endpoint, what } = calls;
+  const sent = `${count} ${count === 1 ? 'call' : 'calls'}`;
+  return html`<p class="confirm-summary">This sends <strong>${sent}</strong> to the marketplace: <code>POST ${endpoint}</code>, ${what}</p>`;
+}
+
 /**
- * The step between a button and a billable call: exactly what goes to the marketplace,
- * a confirm form carrying a one-time token, and a Cancel link that sends nothing.
+ * The step between a button and a billable call (or a call given up): exactly what goes
+ * to the marketplace or what will never go, a confirm form carrying a one-time token, and
+ * a Cancel link that changes nothing.
  */
 export function renderConfirmPage(view: ConfirmView): string {
-  const { count, endpoint, what } = view.calls;
-  const calls = `${count} ${count === 1 ? 'call' : 'calls'}`;
   const note = view.note ? html`<p class="alert" role="alert">${view.note}</p>` : '';
   return layout(
     view.title,
     html`<main class="card confirm">
 <h1>${view.title}</h1>
 ${note}
-<p class="confirm-summary">This sends <strong>${calls}</strong> to the marketplace: <code>POST ${endpoint}</code>, ${what}</p>
+${summary(view.calls)}
 ${callsTable(view)}
 <p class="confirm-warning">${view.warning}</p>
 <form method="post" action="${view.action}" class="confirm-form">${hidden(view.fields)}<button type="submit">${view.button}</button> <a href="${view.cancel.href}">${view.cancel.label}</a></form>

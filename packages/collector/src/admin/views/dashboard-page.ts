@@ -13,14 +13,23 @@ const count = new Intl.NumberFormat('en-US');
 // Pixel beacons and API calls alike; one customer may be reported more than once.
 const counted = (n: number, noun: string) => `${count.format(n)} ${noun}${n === 1 ? '' : 's'}`;
 
+/**
+ * What a Retry (`replayed`: how many dead-lettered relays went back to the queue) or a
+ * Write off (`written-off`: how many billing calls) did; `already` after a confirmation
+ * used before: nothing more was done.
+ */
+export interface DashboardNotice {
+  action: 'replayed' | 'written-off';
+  count: number;
+  already: boolean;
+}
+
 /** What the dashboard shows besides the summary. */
 export interface DashboardView {
   summary: Summary;
   relays: readonly Relay[];
-  /** Set after a retry: how many dead-lettered relays went back to the queue. */
-  replayed?: number | undefined;
-  /** After a replayed Retry confirmation: nothing more was sent. */
-  already?: boolean;
+  /** What the last Retry or Write off did, told once after its redirect. */
+  notice?: DashboardNotice | undefined;
   /** Page sites sending beacons from another site than the collector's (this process). */
   crossSite?: readonly CrossSitePages[];
 }
@@ -58,15 +67,25 @@ function windowNav(days: number): SafeHtml {
   return html`<nav class="windows" aria-label="Window">${links}</nav>`;
 }
 
-function notice(replayed: number | undefined, already = false): SafeHtml | '' {
-  if (replayed === undefined) return '';
-  if (already)
-    return html`<p class="notice" role="status"><strong>Already done:</strong> those calls were sent back to the queue by that confirmation before; nothing more was sent.</p>`;
-  const text =
-    replayed === 0
-      ? 'Nothing to retry: no dead-lettered relay matched.'
-      : `${replayed} dead-lettered relay${replayed === 1 ? '' : 's'} sent back to the queue; the relay worker is sending ${replayed === 1 ? 'it' : 'them'} now.`;
-  return html`<p class="notice" role="status">${text}</p>`;
+function noticeText({ action, count }: DashboardNotice): string {
+  const them = count === 1 ? 'it' : 'them';
+  if (action === 'written-off')
+    return `${count} billing call${count === 1 ? '' : 's'} written off: never to be sent or billed, no longer money in doubt.`;
+  return count === 0
+    ? 'Nothing to retry: no dead-lettered relay matched.'
+    : `${count} dead-lettered relay${count === 1 ? '' : 's'} sent back to the queue; the relay worker is sending ${them} now.`;
+}
+
+function notice(shown: DashboardNotice | undefined): SafeHtml | '' {
+  if (shown === undefined) return '';
+  if (shown.already) {
+    const what =
+      shown.action === 'written-off'
+        ? 'those calls were written off by that confirmation before; nothing more was changed.'
+        : 'those calls were sent back to the queue by that confirmation before; nothing more was sent.';
+    return html`<p class="notice" role="status"><strong>Already done:</strong> ${what}</p>`;
+  }
+  return html`<p class="notice" role="status">${noticeText(shown)}</p>`;
 }
 
 // Beacons from another site than the collector's are what blocklists drop unseen.
@@ -94,8 +113,8 @@ ${windowNav(days)}
 ${signOutForm()}
 </header>
 <main>
-${renderDoubtAlert(summary.moneyInDoubt)}
-${notice(view.replayed, view.already)}
+${renderDoubtAlert(summary.moneyInDoubt, days)}
+${notice(view.notice)}
 ${crossSiteWarning(view.crossSite)}
 ${kpis(summary)}
 <section class="card chart-card">${renderChartLegend()}${renderFunnelChart(summary.days, WIDE)}${renderFunnelChart(summary.days, NARROW)}</section>

@@ -86,3 +86,32 @@ describe('relays kept dead on purpose', () => {
     ]);
   });
 });
+
+describe('Write off in the relays table', () => {
+  it('is offered beside Retry on a dead billing call only; a written-off call says so', () => {
+    const text = String(
+      renderRelaysTable(
+        [
+          relay({ id: 10, kind: 'usage_report', orderId: 'ord-1', status: 'dead' }),
+          relay({ id: 11, status: 'dead' }),
+          relay({
+            id: 12,
+            kind: 'usage_end',
+            orderId: 'ord-1',
+            status: 'dead',
+            lastError: 'written off by an operator, not billed: HTTP 400',
+          }),
+        ],
+        7,
+      ),
+    );
+    const [billing, purchase, written] = text.split('<tr data-relay-id=').slice(1);
+    expect(billing).toContain(
+      '<form method="post" action="/admin/relays/write-off"><input type="hidden" name="ids" value="10"><input type="hidden" name="days" value="7"><button type="submit" class="small">Write off</button></form>',
+    );
+    expect(billing).toContain('>Retry</button>');
+    expect(purchase).not.toContain('write-off');
+    expect(written).toContain('<span class="badge badge-kept">Written off</span>');
+    expect(written).not.toContain('<form');
+  });
+});

@@ -1,5 +1,5 @@
 import type { RelayKind } from '../../relay-kinds.js';
-import { isHeld, isKept, isSuperseded } from '../../store/kept-relays.js';
+import { isHeld, isKept, isSuperseded, isWrittenOff } from '../../store/kept-relays.js';
 import type { Relay, RelayStatus } from '../../store/types.js';
 import { cut, utcTime as utc } from './format.js';
 import { html, type SafeHtml } from './html.js';
@@ -70,17 +70,25 @@ function status(relay: Relay, days: number): SafeHtml {
 function statusLabel(relay: Relay): string {
   if (isHeld(relay)) return 'Held';
   if (isSuperseded(relay)) return 'Superseded';
+  if (isWrittenOff(relay)) return 'Written off';
   return STATUS_LABELS[relay.status];
 }
 
 function retryForm(relay: Relay, days: number): SafeHtml {
-  // A held usage report or a superseded start is never sent: a replay leaves it as it is.
+  // A held usage report, a superseded start or a written-off call is never sent: a replay
+  // leaves it as it is.
   if (relay.status !== 'dead' || isKept(relay)) return html``;
-  return html`<form method="post" action="/admin/relays/replay"><input type="hidden" name="ids" value="${relay.id}"><input type="hidden" name="days" value="${days}"><button type="submit" class="small">Retry</button></form>`;
+  const form = (action: string, label: string) =>
+    html`<form method="post" action="/admin/relays/${action}"><input type="hidden" name="ids" value="${relay.id}"><input type="hidden" name="days" value="${days}"><button type="submit" class="small">${label}</button></form>`;
+  // A billing call may be given up on instead (a confirm page first): never sent, not billed.
+  return relay.orderId === null
+    ? form('replay', 'Retry')
+    : html`${form('replay', 'Retry')}${form('write-off', 'Write off')}`;
 }
 
 /**
- * The newest relays of every kind, one row each, with a Retry button on dead-lettered ones.
+ * The newest relays of every kind, one row each, with a Retry button on dead-lettered ones
+ * (and Write off on dead billing calls).
  */
 export function renderRelaysTable(relays: readonly Relay[], days: number): SafeHtml {
   if (relays.length === 0)

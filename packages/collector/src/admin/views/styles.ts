@@ -40,6 +40,8 @@ button.quiet { color: var(--muted); }
 .money-in-doubt { margin: 1rem 0 0; overflow-wrap: anywhere; }
 .money-in-doubt h2 { margin: 0 0 .25rem; font-size: 1.1rem; }
 .money-in-doubt ul { margin: .25rem 0 0; padding-left: 1.2rem; }
+.money-in-doubt form.write-off { display: inline; }
+.write-off-all { margin: .4rem 0 0; }
 .notice { background: #e8f4ec; color: #1e5f2c; border: 1px solid #bfe0c8; padding: .6rem .9rem; border-radius: 8px; margin: 1rem 0 0; }
 .kpis { display: grid; grid-template-columns: repeat(6, minmax(0, 1fr)); gap: .75rem; margin-top: 1rem; }
 @media (max-width: 900px) { .kpis { grid-template-columns: repeat(3, minmax(0, 1fr)); } }

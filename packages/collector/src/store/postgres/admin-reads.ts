@@ -106,8 +106,9 @@ export function postgresAdminReads(pool: pg.Pool): AdminStore {
         const replayed = await client.query(
           `UPDATE relays SET status = 'pending', next_attempt_at = $1, replayed_at = $1,
              updated_at = $1
-           WHERE status = 'dead' AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))
-             AND ${NOT_KEPT} AND (NOT $3::boolean OR order_id IS NULL)`,
+           WHERE status = 'dead' AND ${NOT_KEPT}
+             AND (($2::bigint[] IS NULL AND NOT $3::boolean)
+               OR ($3::boolean AND order_id IS NULL) OR id = ANY($2::bigint[]))`,
           [now, ids ? [...ids] : null, withoutOrders],
         );
         return replayed.rowCount ?? 0;

@@ -109,9 +109,12 @@ export function sqliteAdminReads(db: Database.Database, group: GroupCommit): Adm
     replayDead: ({ now, ids, withoutOrders = false }) =>
       group.run(() => {
         supersedeStarts(now);
-        if (!ids) return replayAll.run({ now, withoutOrders: Number(withoutOrders) }).changes;
-        let replayed = 0;
-        for (const id of ids) replayed += replayOne.run({ now, id }).changes;
+        // The purchases first: an id among them is pending by then, so counted once.
+        let replayed =
+          ids && !withoutOrders
+            ? 0
+            : replayAll.run({ now, withoutOrders: Number(withoutOrders) }).changes;
+        for (const id of ids ?? []) replayed += replayOne.run({ now, id }).changes;
         return replayed;
       }),
   };

@@ -112,6 +112,21 @@ export function describeAdminReads(harness: StoreHarness): void {
       ]);
     });
 
+    it('replays the dead relays of no order and the billing calls named, in one call', async () => {
+      const store = await harness.fresh({ clock });
+      await deadPurchaseAndStart(store);
+      const order = await createTestOrder(store, 'ord-2', ['SKU-B'], { at: D0 });
+      await startBilling(store, order, ['SKU-B'], D0);
+      await killAll(store, D0 + 2);
+      const dead = await store.listRelays({ status: 'dead' });
+      const [named, other] = dead.filter((r) => r.kind === 'start_billing');
+      const ids = [named?.id ?? -1];
+
+      expect(await store.replayDead({ now: T0, withoutOrders: true, ids })).toBe(2);
+      expect((await store.listRelays({ status: 'dead' })).map((r) => r.id)).toEqual([other?.id]);
+      expect(await store.replayDead({ now: T0, withoutOrders: true, ids: [] })).toBe(0);
+    });
+
     it('writes off a dead billing call once: kept dead, no longer in doubt, never replayed', async () => {
       const store = await harness.fresh({ clock });
       await deadPurchaseAndStart(store);

@@ -1,0 +1,87 @@
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import { CONFIRM_TOKEN, checkConfirmToken, createConfirmToken } from './confirm/token.js';
+import type { AdminDeps } from './deps.js';
+import { sendPage } from './errors.js';
+import { reasonOf, relayIdsField, windowQuery } from './query.js';
+import { renderConfirmPage } from './views/confirm-page.js';
+import { messagePage } from './views/layout.js';
+import { writeOffCalls } from './write-off.js';
+import { planWriteOff, writeOffConfirm } from './write-off-plan.js';
+
+// Urlencoded fields: a repeated `ids` arrives as an array, a single one as a string. No
+// "all": a write-off names each call it gives up on.
+const writeOffForm = z.strictObject({
+  ...windowQuery.shape,
+  ids: relayIdsField.refine((ids) => ids.length > 0, {
+    error: 'ids must name the dead billing calls to write off',
+  }),
+  confirm: z.string().regex(CONFIRM_TOKEN, 'confirm is not a confirmation token').optional(),
+});
+
+const STALE = {
+  changed: 'What Write off would give up on changed since that page was shown: check it again.',
+  expired: 'That confirmation expired before it was sent: check it again.',
+};
+
+/** Where the dashboard tells what a write-off did. */
+export type WriteOffDone = (
+  req: Request,
+  res: Response,
+  days: number,
+  count: number,
+  already: boolean,
+) => void;
+
+/**
+ * `POST /relays/write-off`, the dashboard's Write off buttons: a confirm page naming each
+ * dead billing call and what it carries, then, confirmed with a token bound to those
+ * calls' state, `store.writeOff` on exactly them. A replayed confirmation finds them
+ * written off: "already done".
+ */
+export function writeOffRoute(
+  deps: AdminDeps,
+  guards: RequestHandler[],
+  done: WriteOffDone,
+): RequestHandler[] {
+  const handle = async (req: Request, res: Response) => {
+    if (!req.is('application/x-www-form-urlencoded')) {
+      const reason = 'Content-Type must be application/x-www-form-urlencoded';
+      return sendPage(res, 415, messagePage('Bad request', reason));
+    }
+    const form = writeOffForm.safeParse(req.body ?? {});
+    if (!form.success) return sendPage(res, 400, messagePage('Bad request', reasonOf(form.error)));
+    const { ids, days, confirm } = form.data;
+    const plan = await planWriteOff(deps.store, ids);
+    const key = deps.token as string;
+    const now = deps.clock.now();
+    const check =
+      confirm === undefined ? null : checkConfirmToken(key, 'write-off', plan.state, confirm, now);
+    if (plan.calls.length === 0) {
+      if (confirm !== undefined) return done(req, res, days, 0, true);
+      const reason =
+        'None of those is a dead billing call that can be written off (a purchase, a call not dead, or one held, superseded or written off already); nothing was changed.';
+      return sendPage(res, 409, messagePage('Nothing written off', reason));
+    }
+    if (check === 'valid') {
+      const written = await writeOffCalls(
+        deps,
+        plan.calls.map((call) => call.id),
+      );
+      return done(req, res, days, written.length, false);
+    }
+    const token = createConfirmToken(key, 'write-off', plan.state, now);
+    const left = ids.filter((id) => !plan.calls.some((call) => call.id === id));
+    const unlisted =
+      left.length === 0
+        ? undefined
+        : `Not listed, left as they are (no dead billing call to write off): ${left.join(', ')}.`;
+    const note = check === null ? unlisted : STALE[check];
+    sendPage(res, 200, renderConfirmPage(writeOffConfirm(plan.calls, { token, days, note })));
+  };
+  return [
+    ...guards,
+    express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 1002 }),
+    handle,
+  ];
+}
