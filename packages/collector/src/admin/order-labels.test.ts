@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { callState } from '../orders/subscription-view.js';
-import { billingLabel } from './order-labels.js';
+import { billingLabel, endCallLabel } from './order-labels.js';
 
 const dead = (lastError: string) =>
   callState({ id: 3, status: 'dead', lastError, deliveredAt: null });
@@ -12,6 +12,13 @@ describe('billingLabel', () => {
     expect(billingLabel(superseded)).toBe(
       'never started: the SKU ended first (superseded; nothing to retry)',
     );
+  });
+
+  it('says a written-off start or end is not billed, not that it failed and can be retried', () => {
+    const writtenOff = dead('written off by an operator, not billed: HTTP 400: unknown SKU');
+    expect(writtenOff.state).toBe('written-off');
+    expect(billingLabel(writtenOff)).toBe('not billed: written off by an operator');
+    expect(endCallLabel(writtenOff)).toBe('end written off by an operator, never sent');
   });
 
   it('still calls a start the marketplace refused a failure', () => {

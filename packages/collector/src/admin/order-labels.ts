@@ -22,13 +22,15 @@ export interface SkuView {
 /**
  * What an operator reads for a SKU's billing: `not started`, `starting…` (queued or being
  * retried), `billing` (the marketplace accepted /start-billing/), `never started` (the
- * start was superseded by the SKU's end: nothing to retry) or `failed: <why>`.
+ * start was superseded by the SKU's end: nothing to retry), `not billed` (written off by an
+ * operator: never sent again) or `failed: <why>`.
  */
 export function billingLabel(billing: CallState): string {
   if (billing.state === 'not-requested') return 'not started';
   if (billing.state === 'superseded') {
     return 'never started: the SKU ended first (superseded; nothing to retry)';
   }
+  if (billing.state === 'written-off') return 'not billed: written off by an operator';
   if (billing.state === 'pending') return 'starting…';
   if (billing.state === 'delivered') return 'billing';
   return `failed: ${('error' in billing && billing.error) || 'no reason recorded'}`;
@@ -62,5 +64,6 @@ export function endCallLabel(end: CallState): string {
   if (end.state === 'not-requested') return 'end not sent';
   if (end.state === 'pending') return 'end pending';
   if (end.state === 'delivered') return 'end sent';
+  if (end.state === 'written-off') return 'end written off by an operator, never sent';
   return `end failed: ${('error' in end && end.error) || 'no reason recorded'}`;
 }

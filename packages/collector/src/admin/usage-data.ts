@@ -1,4 +1,4 @@
-import { isHeld } from '../store/kept-relays.js';
+import { isHeld, isWrittenOff } from '../store/kept-relays.js';
 import type { RelayStatus } from '../store/outbox.js';
 import type { UsageLine, UsageStore } from '../store/usage.js';
 import { blackout, closeTime, nextPeriod, type Period, periodOf } from '../time/calendar.js';
@@ -22,7 +22,7 @@ interface ReportFacts {
  * no report was queued), `pending`, `sending`, `sent`, `sent (late)` (delivered after the
  * month-end blackout began: it lands on the next bill), `unconfirmed` (may have been billed;
  * an operator confirms or resends it), `held: <why>` (never sent: its count cannot go out
- * exactly) or `failed: <why>`.
+ * exactly), `written off by an operator, not billed: <why>` or `failed: <why>`.
  */
 export function reportState(report: ReportFacts | null): string {
   if (report === null) return 'not reported';
@@ -30,7 +30,7 @@ export function reportState(report: ReportFacts | null): string {
   if (report.status === 'in_flight') return 'sending';
   if (report.status === 'delivered') return report.late ? 'sent (late)' : 'sent';
   if (report.status === 'unconfirmed') return 'unconfirmed';
-  if (isHeld(report)) return report.lastError as string;
+  if (isHeld(report) || isWrittenOff(report)) return report.lastError as string;
   return `failed: ${report.lastError ?? 'no reason recorded'}`;
 }
 

@@ -1,4 +1,4 @@
-import { isHeld, isSuperseded } from '../store/kept-relays.js';
+import { isHeld, isSuperseded, isWrittenOff } from '../store/kept-relays.js';
 import type { Order, OrderSku, RelayRef } from '../store/orders.js';
 import type { UsageLine } from '../store/usage.js';
 import { formatMicros } from '../usage/decimal.js';
@@ -6,11 +6,19 @@ import { modelName, modelOf, type SkuBilling, scheduledStart } from './billing-m
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-type CallStateName = 'pending' | 'delivered' | 'failed' | 'unconfirmed' | 'held' | 'superseded';
+type CallStateName =
+  | 'pending'
+  | 'delivered'
+  | 'failed'
+  | 'unconfirmed'
+  | 'held'
+  | 'superseded'
+  | 'written-off';
 
 function stateOf(relay: RelayRef): CallStateName {
   if (isHeld(relay)) return 'held';
   if (isSuperseded(relay)) return 'superseded';
+  if (isWrittenOff(relay)) return 'written-off';
   if (relay.status === 'delivered') return 'delivered';
   if (relay.status === 'dead') return 'failed';
   if (relay.status === 'unconfirmed') return 'unconfirmed';
@@ -24,7 +32,8 @@ function stateOf(relay: RelayRef): CallStateName {
  * reports, `unconfirmed` (it may have been billed: an operator confirms or resends it) or
  * `held` (never sent: its count cannot go out exactly; `error` says why), or for a billing
  * start, `superseded` (never sent: the SKU ended first, and a start after the end would
- * restart billing the buyer ended; nothing to retry).
+ * restart billing the buyer ended; nothing to retry), or `written-off` (dead, and an operator
+ * gave up on it: never sent again, not billed; nothing to retry).
  */
 export function callState(relay: RelayRef | null) {
   if (!relay) return { state: 'not-requested' as const };

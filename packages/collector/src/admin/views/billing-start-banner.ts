@@ -22,6 +22,8 @@ function skuLine(sku: SkuView): { text: string; state: string } | null {
     };
   if (state === 'superseded')
     return { state, text: `${name}: never sent: the SKU ended first. Nothing to do.` };
+  if (state === 'written-off')
+    return { state, text: `${name}: written off by an operator: never sent, not billed.` };
   const why = ('error' in sku.billing && sku.billing.error) || 'no reason recorded';
   return {
     state: 'failed',
