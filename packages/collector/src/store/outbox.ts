@@ -150,7 +150,10 @@ export interface OutboxStore {
   }): Promise<Relay[]>;
   /*
    * The outcomes of an attempt. Each resolves true when it changed the row, false when the
-   * row was no longer in flight under `attempt.claim`. A SaasTracking that a backend report
+   * row was no longer in flight under `attempt.claim`, nor an `atMostOnce` relay settled
+   * unconfirmed under that claim only because its lease expired (the sender stalled: its
+   * answer is what became of it; an operator's confirm or resend makes it no longer
+   * count). A SaasTracking that a backend report
    * took over while it was in flight (see IngestStore.recordEvent) carries that report from
    * then on unless this attempt delivered it: a dead one goes back to pending.
    */

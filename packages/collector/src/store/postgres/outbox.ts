@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Clock } from '../../clock.js';
 import type { AttemptRecord, OutboxStore } from '../outbox.js';
-import { INTERRUPTED_REPORT_ERROR } from '../relay-states.js';
+import { awaitingOutcome, INTERRUPTED_REPORT_ERROR } from '../relay-states.js';
 import { SKU_ORDER } from '../superseded-starts.js';
 import { batched } from './batches.js';
 import { DB_NOW_MS, type Queryable, queryRetried, storable } from './db.js';
@@ -82,11 +82,11 @@ export async function settleExpiredReports(client: Queryable, now: number): Prom
   return settled.rowCount ?? 0;
 }
 
-// An outcome counts only while the row is in flight under the claim it was sent with.
+// An outcome counts only while the row awaits the claim it was sent with.
 const finish = (status: string, extra = '') =>
   `UPDATE relays SET status = ${status}, lease_until = NULL, last_status = $3,
      last_body = $4, last_error = $5, updated_at = $6, late = COALESCE($7, late) ${extra}
-   WHERE id = $1 AND status = 'in_flight' AND ($2::integer IS NULL OR attempts = $2::integer)`;
+   WHERE id = $1 AND ${awaitingOutcome('$2::integer')}`;
 
 const RETRY = finish("'pending'", `, next_attempt_at = $8, ${takeReplacement}`);
 // A dead beacon attempt does not make the report that waited beside it dead: that one has
@@ -107,8 +107,7 @@ const DELIVERED = `
     late = COALESCE(o.late, relays.late), delivered_at = o.at, replacement = NULL
   FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::text[], $5::text[],
       $6::bigint[], $7::boolean[]) AS o(id, claim, status, body, error, at, late)
-  WHERE relays.id = o.id AND relays.status = 'in_flight'
-    AND (o.claim IS NULL OR relays.attempts = o.claim)
+  WHERE relays.id = o.id AND ${awaitingOutcome('o.claim', 'relays.')}
   RETURNING relays.id`;
 
 /** Most outcomes written by one statement. */

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../../clock.js';
 import type { GroupCommit } from '../group-commit.js';
 import type { AttemptRecord, OutboxStore } from '../outbox.js';
+import { awaitingOutcome } from '../relay-states.js';
 import { SKU_ORDER } from '../superseded-starts.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
 import { prepareSupersedeStarts } from './supersede.js';
@@ -40,13 +41,13 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
        ORDER BY next_attempt_at, id LIMIT @limit)
      RETURNING *`,
   );
-  // An outcome counts only while the row is in flight under the claim it was sent with.
+  // An outcome counts only while the row awaits the claim it was sent with.
   const finish = (status: string, extra = '') =>
     db.prepare(
       `UPDATE relays SET status = ${status}, lease_until = NULL, last_status = @status,
          last_body = @body, last_error = @error, updated_at = @at,
          late = COALESCE(@late, late) ${extra}
-       WHERE id = @id AND status = 'in_flight' AND (@claim IS NULL OR attempts = @claim)`,
+       WHERE id = @id AND ${awaitingOutcome('@claim')}`,
     );
   // The attempt carried the beacon's body and reached the marketplace: the report that
   // waited beside it is not sent too.
