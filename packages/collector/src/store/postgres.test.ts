@@ -282,7 +282,8 @@ describe('several instances on one database', () => {
       status: 'unconfirmed',
       leaseUntil: null,
       attempts: 1,
-      updatedAt: T0 + 1000,
+      // Still dated when it was sent (claimed), not when it was found interrupted.
+      updatedAt: T0,
       lastError: 'interrupted while sending: the marketplace may have received it',
     });
     // The sender was only stalled (the database, or its event loop): the marketplace's

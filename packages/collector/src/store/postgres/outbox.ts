@@ -49,9 +49,10 @@ const CLAIM = `
 
 // A relay sent at most once (a usage report) whose lease expired may have been billed: it
 // is never sent again by itself, whoever sent it; it is unconfirmed until an operator
-// confirms or resends it.
+// confirms or resends it. `updated_at` stays the claim's, when the call was sent: a
+// confirm dates its delivery so, whenever the report was found interrupted.
 const SETTLE_EXPIRED_REPORTS = `
-  UPDATE relays SET status = 'unconfirmed', lease_until = NULL, updated_at = $1, last_error = $2
+  UPDATE relays SET status = 'unconfirmed', lease_until = NULL, last_error = $1
   WHERE id IN (
     SELECT id FROM relays
     WHERE status = 'in_flight' AND at_most_once = 1 AND lease_until <= ${DB_NOW_MS}
@@ -67,18 +68,18 @@ const claimMessage = (options: {
   paused: readonly string[];
 }) =>
   [
-    inlined(SETTLE_EXPIRED_REPORTS, [options.now, INTERRUPTED_REPORT_ERROR]),
+    inlined(SETTLE_EXPIRED_REPORTS, [INTERRUPTED_REPORT_ERROR]),
     inlined(SUPERSEDE, [options.now]),
     inlined(CLAIM, [options.now, options.limit, options.paused, options.leaseMs]),
   ].join(';\n');
 
 /**
  * Turns every in-flight relay sent at most once whose lease expired (on the database's
- * clock) unconfirmed, updated at `now`; resolves with how many. Run when a store opens
- * (each claim runs the same statement first).
+ * clock) unconfirmed, still dated when it was sent; resolves with how many. Run when a
+ * store opens (each claim runs the same statement first).
  */
-export async function settleExpiredReports(client: Queryable, now: number): Promise<number> {
-  const settled = await client.query(SETTLE_EXPIRED_REPORTS, [now, INTERRUPTED_REPORT_ERROR]);
+export async function settleExpiredReports(client: Queryable): Promise<number> {
+  const settled = await client.query(SETTLE_EXPIRED_REPORTS, [INTERRUPTED_REPORT_ERROR]);
   return settled.rowCount ?? 0;
 }
 

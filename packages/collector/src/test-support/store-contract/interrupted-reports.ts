@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { reconciliationCall } from '../../reconciliation/reconciliation-calls.js';
 import type { Relay } from '../../store/outbox.js';
 import { INTERRUPTED_REPORT_ERROR } from '../../store/relay-states.js';
 import { usageReportRelay } from '../../usage/report-kind.js';
@@ -73,6 +74,26 @@ export function describeInterruptedReports(harness: StoreHarness): void {
       // An unconfirmed answer settles no more than once either.
       expect(await store.markDelivered(d.id, answer(200, null, d.claim))).toBe(false);
       expect(await row('SKU-E')).toMatchObject({ lastError: INTERRUPTED_REPORT_ERROR });
+    });
+
+    it('is dated when it was sent, not when it was found interrupted, once confirmed', async () => {
+      const { store, report, row } = await interruptedReports(harness, ['SKU-A']);
+      const sent = new Date(T0).toISOString();
+      // Sent in November, found interrupted when the collector started again in December.
+      expect(reconciliationCall((await row('SKU-A')) as Relay)).toMatchObject({
+        state: 'unconfirmed',
+        sentAt: sent,
+        period: '2023-11',
+      });
+      expect(await store.confirmReport(report('SKU-A').id, SETTLED_AT + DAY_MS)).toBe(true);
+      const confirmed = (await row('SKU-A')) as Relay;
+      expect(confirmed).toMatchObject({ deliveredAt: T0, updatedAt: SETTLED_AT + DAY_MS });
+      // The reconciliation counts it in the month the marketplace billed it.
+      expect(reconciliationCall(confirmed)).toMatchObject({
+        state: 'delivered',
+        sentAt: sent,
+        period: '2023-11',
+      });
     });
 
     it('never lets a late answer undo what an operator decided', async () => {
