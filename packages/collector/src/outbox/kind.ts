@@ -19,12 +19,15 @@ export interface MarketplaceEndpoints {
   updateSubscription: string;
 }
 
-/** A stretch of time in which some calls are never made (the month-end blackout). */
+/** Stretches of time in which some calls are never made (the month-end blackout). */
 export interface Pause {
   /** Stored on the rows that wait it out (`RelayRules.pause`). */
   name: string;
-  /** Whether `now` (ms since the epoch) is inside it. */
-  covers(now: number): boolean;
+  /**
+   * Its stretches a clock that differs from `now` (ms since the epoch) by minutes may be
+   * in: the store judges on its own clock which one is on.
+   */
+  around(now: number): { start: number; end: number }[];
 }
 
 /**

@@ -129,6 +129,16 @@ export interface LeaseClaim {
   claim: number;
 }
 
+/**
+ * A stretch of a pause (`RelayRules.pause`, by name): from `start` to `end` (excluded), ms
+ * since the epoch.
+ */
+export interface PauseWindow {
+  name: string;
+  start: number;
+  end: number;
+}
+
 /** The relay outbox as the worker sees it: claim due relays, record what became of them. */
 export interface OutboxStore {
   /**
@@ -137,16 +147,18 @@ export interface OutboxStore {
    * store's clock: SQLite's is `now`, PostgreSQL's its own (`now()`), the one clock every
    * instance sharing the database agrees on, whatever `now` says. Pending rows are due at
    * `nextAttemptAt`; in_flight rows whose lease expired are due again, except those
-   * `atMostOnce`, which are never sent twice by themselves. A relay whose pause is among
-   * `paused` (the month-end blackout) is not claimed; the SKU order of {@link RelayRules}
+   * `atMostOnce`, which are never sent twice by themselves. A relay whose pause has a
+   * window among `pauses` that covers the store's clock (the month-end blackout) is not
+   * claimed: on PostgreSQL the database's, so that an instance whose clock is off sends
+   * nothing into the blackout, nor ends it early. The SKU order of {@link RelayRules}
    * holds (an end waits behind its SKU's other relays; a start never goes after its end).
    */
   claimDueRelays(options: {
     now: number;
     limit: number;
     leaseMs: number;
-    /** The pauses on now (see `RelayRules.pause`). */
-    paused?: readonly string[];
+    /** The windows of the pauses around `now` (see `RelayRules.pause`). */
+    pauses?: readonly PauseWindow[];
   }): Promise<Relay[]>;
   /*
    * The outcomes of an attempt. Each resolves true when it changed the row, false when the

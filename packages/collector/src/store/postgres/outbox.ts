@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Clock } from '../../clock.js';
-import type { AttemptRecord, OutboxStore } from '../outbox.js';
+import type { AttemptRecord, OutboxStore, PauseWindow } from '../outbox.js';
 import { awaitingOutcome, INTERRUPTED_REPORT_ERROR } from '../relay-states.js';
 import { SKU_ORDER } from '../superseded-starts.js';
 import { batched } from './batches.js';
@@ -15,9 +15,14 @@ const takeReplacement = `payload = COALESCE(replacement, payload),
   purchased_at = COALESCE(replacement::jsonb ->> 'purchasedAt', purchased_at),
   source = CASE WHEN replacement IS NULL THEN source ELSE 'api' END, replacement = NULL`;
 
-// Rows whose pause is on ($3) wait; never a start after the end of its SKU
+// Rows whose pause is on wait: one of its windows ($3, JSON) covers the database's clock,
+// which every instance agrees on, so one whose clock is off neither sends into the
+// blackout nor ends it early. Never a start after the end of its SKU
 // (store/superseded-starts).
-const ready = `(pause IS NULL OR pause <> ALL($3::text[])) AND ${SKU_ORDER}`;
+const ready = `(pause IS NULL OR pause NOT IN (
+    SELECT w.name FROM jsonb_to_recordset($3::jsonb) AS w(name text, start bigint, "end" bigint)
+    WHERE ${DB_NOW_MS} >= w.start AND ${DB_NOW_MS} < w."end"))
+  AND ${SKU_ORDER}`;
 
 // Each branch walks relays_due in order, stops at the limit ($2) and skips rows another
 // instance is claiming right now, so a claim costs the same with 100 or 100,000 due rows
@@ -65,12 +70,12 @@ const claimMessage = (options: {
   now: number;
   limit: number;
   leaseMs: number;
-  paused: readonly string[];
+  pauses: readonly PauseWindow[];
 }) =>
   [
     inlined(SETTLE_EXPIRED_REPORTS, [INTERRUPTED_REPORT_ERROR]),
     inlined(SUPERSEDE, [options.now]),
-    inlined(CLAIM, [options.now, options.limit, options.paused, options.leaseMs]),
+    inlined(CLAIM, [options.now, options.limit, JSON.stringify(options.pauses), options.leaseMs]),
   ].join(';\n');
 
 /**
@@ -169,8 +174,8 @@ export function postgresOutbox(
     maxBatch: MAX_OUTCOMES,
   });
   return {
-    claimDueRelays: async ({ now, limit, leaseMs, paused = [] }) => {
-      const results = await queryRetried(pool, claimMessage({ now, limit, leaseMs, paused }));
+    claimDueRelays: async ({ now, limit, leaseMs, pauses = [] }) => {
+      const results = await queryRetried(pool, claimMessage({ now, limit, leaseMs, pauses }));
       const claimed = results.at(-1) as pg.QueryResult<RelayRow>;
       return claimed.rows
         .map(toRelay)

@@ -82,12 +82,19 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
   const changed = (result: Database.RunResult) => result.changes > 0;
   const supersedeStarts = prepareSupersedeStarts(db);
   return {
-    claimDueRelays: ({ now, limit, leaseMs, paused = [] }) =>
+    claimDueRelays: ({ now, limit, leaseMs, pauses = [] }) =>
       group.run(() => {
         // A start that came back from an attempt (or a lost sender) after its SKU ended
         // is superseded first, so the end goes and the start never does.
         supersedeStarts(now);
-        const params = { now, limit, leaseUntil: now + leaseMs, paused: JSON.stringify(paused) };
+        // One instance: its clock is the store's.
+        const paused = pauses.filter(({ start, end }) => now >= start && now < end);
+        const params = {
+          now,
+          limit,
+          leaseUntil: now + leaseMs,
+          paused: JSON.stringify(paused.map(({ name }) => name)),
+        };
         const rows = claim.all(params) as RelayRow[];
         return rows.map(toRelay).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
       }),
