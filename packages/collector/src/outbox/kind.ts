@@ -64,8 +64,11 @@ export interface RelayKindSpec<P, K extends string = string> {
   body?(payload: P, relay: Relay): string;
   /** Retry rule: what an attempt's result means for this kind. */
   decide(attempt: Attempt, policy: RetryPolicy): Decision;
-  /** Whether a delivery now is late (usage reports after their month's blackout began). */
-  late?(relay: Relay, now: number): boolean;
+  /**
+   * From when a delivery is late (usage reports: their month's blackout start), or null;
+   * the store judges the answer's time against it on its clock.
+   */
+  lateFrom?(relay: Relay): number | null;
   /** Its delivery rules; none: sent until delivered, whenever due. */
   delivery?: Delivery;
 }

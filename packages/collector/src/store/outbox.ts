@@ -93,7 +93,10 @@ export interface Relay extends NewRelay {
   deliveredAt: number | null;
   /** When an operator last sent it back from dead to pending; its retry age counts from here. */
   replayedAt: number | null;
-  /** A usage report delivered after its month's blackout began (it lands on the next bill). */
+  /**
+   * A usage report delivered after its month's blackout began (it lands on the next bill),
+   * on the store's clock (see `AttemptRecord.lateFrom`).
+   */
   late: boolean;
   rules: RelayRules;
 }
@@ -119,8 +122,12 @@ export interface AttemptRecord {
   status: number | null;
   body: string | null;
   error: string | null;
-  /** Usage reports: delivered after the blackout began. */
-  late?: boolean;
+  /**
+   * Usage reports delivered: from when the delivery is late (its month's blackout began).
+   * The store judges `at` against it on its clock: PostgreSQL moves `at` by how far the
+   * instance's clock is from the database's as it writes the outcome.
+   */
+  lateFrom?: number;
 }
 
 /** A relay in flight under one claim: its id, and its `attempts` when it was claimed. */

@@ -124,3 +124,24 @@ describe('PostgreSQL pauses on the database clock', () => {
     ]);
   });
 });
+
+describe('PostgreSQL late deliveries on the database clock', () => {
+  // Delivers the queued usage report answered now (by `clock`), late from `lateFrom`.
+  async function deliveredLate(clock: Clock, lateFrom: number): Promise<boolean | undefined> {
+    const { store } = await instance(await database(), clock);
+    await queueBoth(store);
+    const claimed = await store.claimDueRelays({ now: clock.now(), limit: 10, leaseMs: LEASE_MS });
+    const report = claimed.find((relay) => relay.kind === 'usage_report');
+    const answer = { at: clock.now(), status: 200, body: '{}', error: null, lateFrom };
+    expect(await store.markDelivered(report?.id ?? -1, { ...answer, claim: 1 })).toBe(true);
+    return (await store.listRelays()).find((relay) => relay.id === report?.id)?.late;
+  }
+
+  it('marks late a report answered after the blackout began by the database clock, 45 s behind', async () => {
+    expect(await deliveredLate(behind, Date.now() - 10_000)).toBe(true);
+  });
+
+  it('marks no report late before the blackout began by the database clock, 45 s ahead', async () => {
+    expect(await deliveredLate(ahead, Date.now() + 10_000)).toBe(false);
+  });
+});

@@ -70,7 +70,7 @@ export const usageReportKind: RelayKindSpec<UsageReport, 'usage_report'> = {
   body: ({ usageCount, ...rest }) =>
     `${JSON.stringify(rest).slice(0, -1)},"usageCount":${usageCount}}`,
   decide: decideReport,
-  late: (relay: Relay, now: number) => relay.period !== null && now >= blackout(relay.period).start,
+  lateFrom: (relay: Relay) => (relay.period === null ? null : blackout(relay.period).start),
   // Never in the month-end blackout (a report then lands on the next month's bill, or is
   // refused); and a report may have been billed whenever its answer is lost.
   delivery: { pause: monthEndBlackout, atMostOnce: true },

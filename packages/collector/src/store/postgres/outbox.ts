@@ -88,13 +88,20 @@ export async function settleExpiredReports(client: Queryable): Promise<number> {
   return settled.rowCount ?? 0;
 }
 
+// A delivery is late on the database's clock, as the blackout is: the answer's time (`at`,
+// on the instance's clock) moved by how far the instance's clock (`now` as the outcome is
+// written) is from the database's; unchanged without a time it would be late from.
+const lateOn = (at: string, lateFrom: string, now: string, table = '') =>
+  `COALESCE(${at} + (${DB_NOW_MS} - ${now}) >= ${lateFrom}, ${table}late)`;
+
 // An outcome counts only while the row awaits the claim it was sent with.
 const finish = (status: string, extra = '') =>
   `UPDATE relays SET status = ${status}, lease_until = NULL, last_status = $3,
-     last_body = $4, last_error = $5, updated_at = $6, late = COALESCE($7, late) ${extra}
+     last_body = $4, last_error = $5, updated_at = $6,
+     late = ${lateOn('$6::bigint', '$7::bigint', '$8::bigint')} ${extra}
    WHERE id = $1 AND ${awaitingOutcome('$2::integer')}`;
 
-const RETRY = finish("'pending'", `, next_attempt_at = $8, ${takeReplacement}`);
+const RETRY = finish("'pending'", `, next_attempt_at = $9, ${takeReplacement}`);
 // A dead beacon attempt does not make the report that waited beside it dead: that one has
 // not been tried. It is due now, with its own retry window.
 const DEAD = finish(
@@ -110,9 +117,10 @@ const UNCONFIRMED = finish("'unconfirmed'");
 const DELIVERED = `
   UPDATE relays SET status = 'delivered', lease_until = NULL, last_status = o.status,
     last_body = o.body, last_error = o.error, updated_at = o.at,
-    late = COALESCE(o.late, relays.late), delivered_at = o.at, replacement = NULL
+    late = ${lateOn('o.at', 'o.late_from', '$8::bigint', 'relays.')}, delivered_at = o.at,
+    replacement = NULL
   FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::text[], $5::text[],
-      $6::bigint[], $7::boolean[]) AS o(id, claim, status, body, error, at, late)
+      $6::bigint[], $7::bigint[]) AS o(id, claim, status, body, error, at, late_from)
   WHERE relays.id = o.id AND ${awaitingOutcome('o.claim', 'relays.')}
   RETURNING relays.id`;
 
@@ -129,14 +137,15 @@ const RENEW = `UPDATE relays SET lease_until = ${DB_NOW_MS} + $3::bigint
   WHERE relays.id = c.id AND relays.status = 'in_flight' AND relays.attempts = c.claim
   RETURNING relays.id`;
 
-const bind = (id: number, attempt: AttemptRecord) => [
+const bind = (id: number, attempt: AttemptRecord, now: number) => [
   id,
   attempt.claim ?? null,
   attempt.status,
   storable(attempt.body),
   storable(attempt.error),
   attempt.at,
-  attempt.late ?? null,
+  attempt.lateFrom ?? null,
+  now,
 ];
 
 /**
@@ -162,7 +171,8 @@ export function postgresOutbox(
       column(({ attempt }) => storable(attempt.body)),
       column(({ attempt }) => storable(attempt.error)),
       column(({ attempt }) => attempt.at),
-      column(({ attempt }) => attempt.late ?? null),
+      column(({ attempt }) => attempt.lateFrom ?? null),
+      clock.now(),
     ]);
     const ids = new Set(done.rows.map((row) => row.id));
     return outcomes.map(({ id }) => ids.has(id));
@@ -183,9 +193,9 @@ export function postgresOutbox(
     },
     markDelivered: (id, attempt) => delivered({ id, attempt }),
     scheduleRetry: (id, nextAttemptAt, attempt) =>
-      changed(RETRY, [...bind(id, attempt), nextAttemptAt]),
-    markDead: (id, attempt) => changed(DEAD, bind(id, attempt)),
-    markUnconfirmed: (id, attempt) => changed(UNCONFIRMED, bind(id, attempt)),
+      changed(RETRY, [...bind(id, attempt, clock.now()), nextAttemptAt]),
+    markDead: (id, attempt) => changed(DEAD, bind(id, attempt, clock.now())),
+    markUnconfirmed: (id, attempt) => changed(UNCONFIRMED, bind(id, attempt, clock.now())),
     releaseClaims: async (ids) => {
       if (ids.length === 0) return;
       await pool.query(RELEASE, [ids, clock.now()]);

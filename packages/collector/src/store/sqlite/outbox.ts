@@ -46,7 +46,7 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
     db.prepare(
       `UPDATE relays SET status = ${status}, lease_until = NULL, last_status = @status,
          last_body = @body, last_error = @error, updated_at = @at,
-         late = COALESCE(@late, late) ${extra}
+         late = COALESCE(@at >= @lateFrom, late) ${extra}
        WHERE id = @id AND ${awaitingOutcome('@claim')}`,
     );
   // The attempt carried the beacon's body and reached the marketplace: the report that
@@ -68,7 +68,7 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
     status: attempt.status,
     body: attempt.body,
     error: attempt.error,
-    late: attempt.late === undefined ? null : Number(attempt.late),
+    lateFrom: attempt.lateFrom ?? null,
   });
   const release = db.prepare(
     `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = @now,

@@ -295,7 +295,7 @@ export function describeUsage(harness: StoreHarness): void {
       await store.recordUsage([usageEvent('a-1', 'SKU-A', '2026-06', 1n)]);
       await close(store, '2026-06');
       const [report] = await store.claimDueRelays({ now: T0, limit: 1, leaseMs: 1000 });
-      await store.markDelivered(report?.id ?? -1, { ...attemptAt(T0 + 1, 200), late: true });
+      await store.markDelivered(report?.id ?? -1, { ...attemptAt(T0 + 1, 200), lateFrom: T0 });
       const [line] = await store.usageLines();
       expect(line?.report).toEqual({
         id: report?.id,
