@@ -19,12 +19,15 @@ export interface MarketplaceEndpoints {
   updateSubscription: string;
 }
 
-/** A stretch of time in which some calls are never made (the month-end blackout). */
+/** Stretches of time in which some calls are never made (the month-end blackout). */
 export interface Pause {
   /** Stored on the rows that wait it out (`RelayRules.pause`). */
   name: string;
-  /** Whether `now` (ms since the epoch) is inside it. */
-  covers(now: number): boolean;
+  /**
+   * Its stretches a clock that differs from `now` (ms since the epoch) by minutes may be
+   * in: the store judges on its own clock which one is on.
+   */
+  around(now: number): { start: number; end: number }[];
 }
 
 /**
@@ -61,8 +64,11 @@ export interface RelayKindSpec<P, K extends string = string> {
   body?(payload: P, relay: Relay): string;
   /** Retry rule: what an attempt's result means for this kind. */
   decide(attempt: Attempt, policy: RetryPolicy): Decision;
-  /** Whether a delivery now is late (usage reports after their month's blackout began). */
-  late?(relay: Relay, now: number): boolean;
+  /**
+   * From when a delivery is late (usage reports: their month's blackout start), or null;
+   * the store judges the answer's time against it on its clock.
+   */
+  lateFrom?(relay: Relay): number | null;
   /** Its delivery rules; none: sent until delivered, whenever due. */
   delivery?: Delivery;
 }

@@ -10,8 +10,10 @@ import type { OutboxStore, Store } from '../store/types.js';
 import { captureLogger } from '../test-support/chain.js';
 import { purchaseFixture } from '../test-support/fixtures.js';
 import { waitFor } from '../test-support/http.js';
+import { createOrder, usageEvent } from '../test-support/store-contract/orders.js';
 import { createTestDatabase } from '../test-support/store-contract/postgres-database.js';
 import { tempDir } from '../test-support/tmp.js';
+import { usageReportRelay } from '../usage/report-kind.js';
 import { endpointsUnder } from './kind.js';
 import { createLeaseRenewal, RELAY_LEASE_MS } from './lease-renewal.js';
 import type { OnrampClient, OnrampResult } from './onramp-client.js';
@@ -141,6 +143,18 @@ describe('a call that ends while its lease is being renewed', () => {
   });
 });
 
+// Two collectors' stores on a PostgreSQL database of the test's own.
+async function twoPostgresInstances(): Promise<[Store, Store]> {
+  const database = await createTestDatabase();
+  onTestFinished(() => database.drop());
+  const open = async () => {
+    const store = await openPostgresStore({ url: database.url, logger: silentLogger });
+    onTestFinished(() => store.close());
+    return store;
+  };
+  return [await open(), await open()];
+}
+
 // One purchase whose call the onramp holds, on SQLite, with a 150 ms lease: once sent.
 async function slowCall() {
   const store = await openSqliteStore({ path: join(tempDir(), 'c.sqlite'), logger: silentLogger });
@@ -180,14 +194,7 @@ describe('relay leases renewed while a call is in flight', () => {
   });
 
   it('lets another instance on PostgreSQL deliver the calls of one that died within 10 s', async () => {
-    const database = await createTestDatabase();
-    onTestFinished(() => database.drop());
-    const open = async () => {
-      const store = await openPostgresStore({ url: database.url, logger: silentLogger });
-      onTestFinished(() => store.close());
-      return store;
-    };
-    const [a, b] = [await open(), await open()];
+    const [a, b] = await twoPostgresInstances();
     const customers = ['c1', 'c2', 'c3'];
     await queue(a, customers);
     // A's calls stay with the onramp; once A is dead its store answers nothing more (closing
@@ -224,4 +231,40 @@ describe('relay leases renewed while a call is in flight', () => {
     expect(onrampB.calls.sort()).toEqual(customers);
     expect((await b.listRelays()).map((relay) => relay.attempts)).toEqual([2, 2, 2]);
   }, 30_000);
+});
+
+describe('a usage report whose lease lapsed while the database paused', () => {
+  it('is delivered when its answer comes, though another instance found it unconfirmed', async () => {
+    const [a, b] = await twoPostgresInstances();
+    await createOrder(a);
+    await a.recordUsage([usageEvent('u-1', 'SKU-A', '2026-06', 1n)]);
+    const now = Date.now();
+    await a.closePeriod({
+      period: '2026-06',
+      now,
+      early: false,
+      report: (bucket) => usageReportRelay(bucket, now),
+    });
+    // A's renewals hang (the database paused for it) until `resume`.
+    let resume = () => {};
+    const paused = new Promise<void>((resolve) => {
+      resume = resolve;
+    });
+    const stalled: Store = { ...a, renewLeases: (o) => paused.then(() => a.renewLeases(o)) };
+    const held = heldOnramp();
+    startWorker(stalled, held.onramp, { leaseMs: 150 });
+    await waitFor(() => held.calls.length === 1, { message: 'the report sent' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // B finds the lease expired: the report may have been billed.
+    expect(await b.claimDueRelays({ now: Date.now(), limit: 5, leaseMs: 1000 })).toEqual([]);
+    expect(await b.countReports()).toMatchObject({ unconfirmed: 1 });
+
+    resume();
+    held.answer();
+    await waitFor(async () => (await b.countReports()).delivered === 1, {
+      timeoutMs: 3000,
+      message: 'the marketplace took it: delivered',
+    });
+    expect((await b.listRelays())[0]).toMatchObject({ attempts: 1, lastStatus: 200 });
+  });
 });

@@ -54,7 +54,8 @@ export function createLeaseRenewal(deps: {
       const gone = claims.filter((claim) => !renewed.has(claim.id) && still.has(keyOf(claim)));
       for (const claim of gone) lost.add(keyOf(claim));
       if (gone.length > 0) {
-        // Its outcome will not be recorded: the relay is no longer in flight under it.
+        // Its outcome will not be recorded (the relay is no longer in flight under it),
+        // unless it is a report settled unconfirmed for the lapse, which its answer settles.
         logger.warn(
           'relay',
           `${plural(gone.length, 'lease')} lost while sending: claimed again or settled meanwhile`,

@@ -39,6 +39,7 @@ export async function recordOutcome(
     return;
   }
   const ageMs = now - (relay.replayedAt ?? relay.createdAt);
+  const lateFrom = spec.lateFrom?.(relay) ?? null;
   const { random, policy } = deps;
   const decision = spec.decide({ result, attempts: relay.attempts, ageMs, now, random }, policy);
   const attempt: AttemptRecord = {
@@ -47,7 +48,7 @@ export async function recordOutcome(
     status: result.type === 'response' ? result.status : null,
     body: result.type === 'response' ? truncateBody(result.body) : null,
     error: decision.action === 'delivered' ? null : decision.reason,
-    ...(decision.action === 'delivered' && spec.late && { late: spec.late(relay, now) }),
+    ...(decision.action === 'delivered' && lateFrom !== null && { lateFrom }),
   };
   metrics?.relayAttempt(decision.action, sent.seconds, relay.kind);
   const write = (mark: () => Promise<boolean>) => persist(deps, task, mark);

@@ -1,22 +1,25 @@
+import type { PauseWindow } from '../store/outbox.js';
 import type { Pause, RelayKinds } from './kind.js';
 
 /**
- * The names of the kinds' pauses on at `now` (`RelayRules.pause`), for the claim. Asked once
- * a second at most: the blackout starts and ends on whole minutes, and asking means working
- * out wall times in two zones (a tenth of what a claim allocated while the worker drained a
- * backlog, measured with a heap profile).
+ * The windows of the kinds' pauses around `now` (`RelayRules.pause`), for the claim, which
+ * judges on the store's clock which are on. Worked out once a second at most: asking means
+ * working out wall times in two zones (a tenth of what a claim allocated while the worker
+ * drained a backlog, measured with a heap profile).
  */
-export function pausedAt(kinds: RelayKinds): (now: number) => string[] {
+export function pauseWindows(kinds: RelayKinds): (now: number) => PauseWindow[] {
   const pauses = pausesOf(kinds);
-  let pausedSecond = Number.NaN;
-  let paused: string[] = [];
+  let windowsSecond = Number.NaN;
+  let windows: PauseWindow[] = [];
   return (now) => {
     const second = Math.floor(now / 1000);
-    if (second !== pausedSecond) {
-      pausedSecond = second;
-      paused = pauses.filter((pause) => pause.covers(now)).map((pause) => pause.name);
+    if (second !== windowsSecond) {
+      windowsSecond = second;
+      windows = pauses.flatMap(({ name, around }) =>
+        around(now).map(({ start, end }) => ({ name, start, end })),
+      );
     }
-    return paused;
+    return windows;
   };
 }
 

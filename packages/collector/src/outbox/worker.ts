@@ -6,7 +6,7 @@ import type { MarketplaceEndpoints, RelayKinds } from './kind.js';
 import { createLeaseRenewal, RELAY_LEASE_MS } from './lease-renewal.js';
 import type { OnrampClient } from './onramp-client.js';
 import { type OutcomeDeps, recordOutcome } from './outcome.js';
-import { pausedAt } from './pauses.js';
+import { pauseWindows } from './pauses.js';
 import type { RelayConfig } from './settings.js';
 import { stopTasks } from './shutdown.js';
 import { startTask, type Task } from './task.js';
@@ -48,7 +48,7 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
   // Short, and renewed while the call runs: another instance takes over the relays of one
   // that died within a lease, and never a call that is still being made, however long.
   const leaseMs = config.leaseMs ?? RELAY_LEASE_MS;
-  const paused = pausedAt(deps.kinds);
+  const pauses = pauseWindows(deps.kinds);
   const tasks = new Map<number, Task>();
   const held = () =>
     [...tasks.values()].map(({ relay }) => ({ id: relay.id, claim: relay.attempts }));
@@ -80,7 +80,7 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
           now,
           limit: free,
           leaseMs,
-          paused: paused(now),
+          pauses: pauses(now),
         });
         if (!running) {
           await store.releaseClaims(claimed.map((relay) => relay.id));

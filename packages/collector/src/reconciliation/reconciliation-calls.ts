@@ -36,7 +36,10 @@ export interface ReconciliationCall {
   usagePeriod: string | null;
   /** A usage report's count, the exact decimal sent. */
   usageCount: string | null;
-  /** When the marketplace answered (delivered) or the last attempt ended; ISO-8601 UTC. */
+  /**
+   * When the marketplace answered (delivered) or the last attempt ended (one interrupted
+   * while sending: when it was sent); ISO-8601 UTC.
+   */
   sentAt: string | null;
   /** A usage report delivered after its period's blackout began (so on a later bill). */
   late: boolean | null;
@@ -61,7 +64,8 @@ function stateOf(relay: Relay): CallState {
   return isWrittenOff(relay) ? 'written_off' : 'dead';
 }
 
-// An unconfirmed call's last attempt ended when the row was last written.
+// An unconfirmed call's last attempt ended when the row was last written; one interrupted
+// while sending was written last when it was claimed, sent (the settle keeps that time).
 function sentAtOf(relay: Relay, state: CallState): number | null {
   if (state === 'delivered') return relay.deliveredAt;
   return state === 'unconfirmed' || (state === 'dead' && relay.attempts > 0)

@@ -93,7 +93,10 @@ export interface Relay extends NewRelay {
   deliveredAt: number | null;
   /** When an operator last sent it back from dead to pending; its retry age counts from here. */
   replayedAt: number | null;
-  /** A usage report delivered after its month's blackout began (it lands on the next bill). */
+  /**
+   * A usage report delivered after its month's blackout began (it lands on the next bill),
+   * on the store's clock (see `AttemptRecord.lateFrom`).
+   */
   late: boolean;
   rules: RelayRules;
 }
@@ -119,14 +122,28 @@ export interface AttemptRecord {
   status: number | null;
   body: string | null;
   error: string | null;
-  /** Usage reports: delivered after the blackout began. */
-  late?: boolean;
+  /**
+   * Usage reports delivered: from when the delivery is late (its month's blackout began).
+   * The store judges `at` against it on its clock: PostgreSQL moves `at` by how far the
+   * instance's clock is from the database's as it writes the outcome.
+   */
+  lateFrom?: number;
 }
 
 /** A relay in flight under one claim: its id, and its `attempts` when it was claimed. */
 export interface LeaseClaim {
   id: number;
   claim: number;
+}
+
+/**
+ * A stretch of a pause (`RelayRules.pause`, by name): from `start` to `end` (excluded), ms
+ * since the epoch.
+ */
+export interface PauseWindow {
+  name: string;
+  start: number;
+  end: number;
 }
 
 /** The relay outbox as the worker sees it: claim due relays, record what became of them. */
@@ -137,20 +154,25 @@ export interface OutboxStore {
    * store's clock: SQLite's is `now`, PostgreSQL's its own (`now()`), the one clock every
    * instance sharing the database agrees on, whatever `now` says. Pending rows are due at
    * `nextAttemptAt`; in_flight rows whose lease expired are due again, except those
-   * `atMostOnce`, which are never sent twice by themselves. A relay whose pause is among
-   * `paused` (the month-end blackout) is not claimed; the SKU order of {@link RelayRules}
+   * `atMostOnce`, which are never sent twice by themselves. A relay whose pause has a
+   * window among `pauses` that covers the store's clock (the month-end blackout) is not
+   * claimed: on PostgreSQL the database's, so that an instance whose clock is off sends
+   * nothing into the blackout, nor ends it early. The SKU order of {@link RelayRules}
    * holds (an end waits behind its SKU's other relays; a start never goes after its end).
    */
   claimDueRelays(options: {
     now: number;
     limit: number;
     leaseMs: number;
-    /** The pauses on now (see `RelayRules.pause`). */
-    paused?: readonly string[];
+    /** The windows of the pauses around `now` (see `RelayRules.pause`). */
+    pauses?: readonly PauseWindow[];
   }): Promise<Relay[]>;
   /*
    * The outcomes of an attempt. Each resolves true when it changed the row, false when the
-   * row was no longer in flight under `attempt.claim`. A SaasTracking that a backend report
+   * row was no longer in flight under `attempt.claim`, nor an `atMostOnce` relay settled
+   * unconfirmed under that claim only because its lease expired (the sender stalled: its
+   * answer is what became of it; an operator's confirm or resend makes it no longer
+   * count). A SaasTracking that a backend report
    * took over while it was in flight (see IngestStore.recordEvent) carries that report from
    * then on unless this attempt delivered it: a dead one goes back to pending.
    */

@@ -1,10 +1,12 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Clock } from '../clock.js';
 import { silentLogger } from '../log.js';
+import type { RelayKinds } from '../outbox/kind.js';
+import { pauseWindows } from '../outbox/pauses.js';
 import { purchaseFixture } from '../test-support/fixtures.js';
 import { createOrder, usageEvent } from '../test-support/store-contract/orders.js';
 import { createTestDatabase } from '../test-support/store-contract/postgres-database.js';
-import { usageReportRelay } from '../usage/report-kind.js';
+import { usageReportKind, usageReportRelay } from '../usage/report-kind.js';
 import { openPostgresStore } from './postgres.js';
 import type { Store } from './types.js';
 
@@ -77,5 +79,69 @@ describe('PostgreSQL relay leases on the database clock', () => {
     const taken = await late.claim();
     expect(taken.map((relay) => [relay.kind, relay.attempts])).toEqual([['saas_tracking', 2]]);
     expect(await late.store.countRelays()).toMatchObject({ in_flight: 1, unconfirmed: 1 });
+  });
+});
+
+// The windows the worker passes to a claim when the blackout runs from `start` to `end`
+// (the real one is weeks away; on the test cluster the database's clock is this machine's).
+const blackoutFrom = (start: number, end: number) => {
+  const pause = { name: 'blackout', around: () => [{ start, end }] };
+  const kinds = { usage_report: { ...usageReportKind, delivery: { atMostOnce: true, pause } } };
+  return pauseWindows(kinds as unknown as RelayKinds);
+};
+
+describe('PostgreSQL pauses on the database clock', () => {
+  async function claimKinds(clock: Clock, start: number, end: number): Promise<string[]> {
+    const { store } = await instance(await database(), clock);
+    await queueBoth(store);
+    const now = clock.now();
+    const pauses = blackoutFrom(start, end)(now);
+    const claimed = await store.claimDueRelays({ now, limit: 10, leaseMs: LEASE_MS, pauses });
+    return claimed.map((relay) => relay.kind).sort();
+  }
+
+  it('sends no usage report into a blackout that began on the database clock from an instance 45 s behind', async () => {
+    // Begun 10 s ago: 35 s ahead by that instance's clock.
+    const begun = Date.now() - 10_000;
+    expect(await claimKinds(behind, begun, begun + 3_600_000)).toEqual(['saas_tracking']);
+    // Over 10 s ago, still on by its clock: the report goes.
+    const over = Date.now() - 10_000;
+    expect(await claimKinds(behind, over - 3_600_000, over)).toEqual([
+      'saas_tracking',
+      'usage_report',
+    ]);
+  });
+
+  it('ends no blackout early from an instance 45 s ahead', async () => {
+    // Over in 10 s: over 35 s ago by that instance's clock.
+    const ending = Date.now() + 10_000;
+    expect(await claimKinds(ahead, ending - 3_600_000, ending)).toEqual(['saas_tracking']);
+    // Begun by its clock, not yet on the database's: the report goes.
+    const starting = Date.now() + 10_000;
+    expect(await claimKinds(ahead, starting, starting + 3_600_000)).toEqual([
+      'saas_tracking',
+      'usage_report',
+    ]);
+  });
+});
+
+describe('PostgreSQL late deliveries on the database clock', () => {
+  // Delivers the queued usage report answered now (by `clock`), late from `lateFrom`.
+  async function deliveredLate(clock: Clock, lateFrom: number): Promise<boolean | undefined> {
+    const { store } = await instance(await database(), clock);
+    await queueBoth(store);
+    const claimed = await store.claimDueRelays({ now: clock.now(), limit: 10, leaseMs: LEASE_MS });
+    const report = claimed.find((relay) => relay.kind === 'usage_report');
+    const answer = { at: clock.now(), status: 200, body: '{}', error: null, lateFrom };
+    expect(await store.markDelivered(report?.id ?? -1, { ...answer, claim: 1 })).toBe(true);
+    return (await store.listRelays()).find((relay) => relay.id === report?.id)?.late;
+  }
+
+  it('marks late a report answered after the blackout began by the database clock, 45 s behind', async () => {
+    expect(await deliveredLate(behind, Date.now() - 10_000)).toBe(true);
+  });
+
+  it('marks no report late before the blackout began by the database clock, 45 s ahead', async () => {
+    expect(await deliveredLate(ahead, Date.now() + 10_000)).toBe(false);
   });
 });

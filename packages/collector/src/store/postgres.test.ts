@@ -264,7 +264,7 @@ describe('several instances on one database', () => {
     expect(resumed).toMatchObject({ customerId: 'cust-2', attempts: 2 });
   });
 
-  it('turn a usage report with an expired lease unconfirmed instead of sending it again', async () => {
+  it('turn a usage report with an expired lease unconfirmed, not sent again, until its late answer', async () => {
     const [a, b, url] = await twoInstances();
     await a.createOrder(orderFixture());
     await a.recordUsage([usageEvent('u-1', 'SKU-A', '2026-06', 3n)]);
@@ -282,10 +282,12 @@ describe('several instances on one database', () => {
       status: 'unconfirmed',
       leaseUntil: null,
       attempts: 1,
-      updatedAt: T0 + 1000,
+      // Still dated when it was sent (claimed), not when it was found interrupted.
+      updatedAt: T0,
       lastError: 'interrupted while sending: the marketplace may have received it',
     });
-    // Its late answer no longer counts: an operator decides.
+    // The sender was only stalled (the database, or its event loop): the marketplace's
+    // answer, when it comes under the same claim, is what became of the report.
     expect(
       await a.markDelivered(report?.id ?? -1, {
         at: T0 + 2000,
@@ -294,7 +296,12 @@ describe('several instances on one database', () => {
         error: null,
         claim: 1,
       }),
-    ).toBe(false);
+    ).toBe(true);
+    expect((await b.listRelays())[0]).toMatchObject({
+      status: 'delivered',
+      deliveredAt: T0 + 2000,
+      lastError: null,
+    });
 
     // An instance starting after the lease expired settles such reports at once, and says so.
     await b.createOrder(orderFixture({ provisioningId: 'prov-2' }));
@@ -309,7 +316,11 @@ describe('several instances on one database', () => {
     expect(logger.lines).toContain(
       'warn [store] 1 usage report interrupted while sending is unconfirmed',
     );
-    expect(await starting.countReports()).toMatchObject({ unconfirmed: 2, in_flight: 0 });
+    expect(await starting.countReports()).toMatchObject({
+      unconfirmed: 1,
+      delivered: 1,
+      in_flight: 0,
+    });
   });
 
   it('leave in-flight reports alone when opened as an admin tool', async () => {

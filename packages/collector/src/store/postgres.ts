@@ -62,9 +62,7 @@ export async function openPostgresStore(options: {
   try {
     await connect(pool, url, logger);
     if (releaseInterrupted) {
-      const unsure = await inTransaction(pool, (client) =>
-        settleExpiredReports(client, clock.now()),
-      );
+      const unsure = await inTransaction(pool, settleExpiredReports);
       if (unsure > 0)
         logger.warn(
           'store',

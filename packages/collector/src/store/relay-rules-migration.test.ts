@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../log.js';
 import { postgresAtVersion, sqliteAtVersion } from '../test-support/old-schema.js';
-import { fixedClock } from '../test-support/store-contract/harness.js';
+import { alwaysOn, fixedClock } from '../test-support/store-contract/harness.js';
 import {
   createTestDatabase,
   type TestDatabase,
@@ -27,8 +27,8 @@ const RELAY_ROWS = `INSERT INTO relays (id, kind, dedupe_key, partner_key, custo
 // The same as before: the start is superseded by its end, the report waits out the
 // blackout, the end waits behind it, and the report cut short is never sent again.
 async function expectRulesKept(store: Store) {
-  const claim = (paused?: string[]) =>
-    store.claimDueRelays({ now: NOW, limit: 10, leaseMs: 1000, ...(paused && { paused }) });
+  const claim = (paused: string[] = []) =>
+    store.claimDueRelays({ now: NOW, limit: 10, leaseMs: 1000, pauses: paused.map(alwaysOn) });
   expect(await claim(['blackout'])).toEqual([]);
   expect((await claim()).map((relay) => relay.id)).toEqual([2]);
   const relays = new Map((await store.listRelays()).map((relay) => [relay.id, relay]));

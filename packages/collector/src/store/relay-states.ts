@@ -8,6 +8,20 @@ import type { RelayStatus } from './outbox.js';
 export const INTERRUPTED_REPORT_ERROR =
   'interrupted while sending: the marketplace may have received it';
 
+/**
+ * SQL over `relays` (columns prefixed with `table`): a row the outcome of an attempt sent
+ * under `claim` (SQL; NULL: whichever claim holds it) still settles. In flight under that
+ * claim; or a report settled unconfirmed under that very claim only because its lease
+ * expired (the database or the sender stalled past it): the marketplace's answer, when it
+ * comes, is what became of the report. An operator's confirm or resend changes its status
+ * (and a resent report is claimed again under another), so a late answer never overrides
+ * an operator.
+ */
+export const awaitingOutcome = (claim: string, table = '') =>
+  `(${table}status = 'in_flight' AND (${claim} IS NULL OR ${table}attempts = ${claim})
+    OR ${table}status = 'unconfirmed' AND ${table}attempts = ${claim}
+      AND ${table}last_error = '${INTERRUPTED_REPORT_ERROR}')`;
+
 /** Relay counts per status, every status present, from `(status, n)` rows. */
 export function countsByStatus(
   rows: readonly { status: RelayStatus; n: number }[],

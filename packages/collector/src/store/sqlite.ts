@@ -100,14 +100,14 @@ export async function openSqliteStore(options: {
   if (releaseInterrupted) {
     const now = clock.now();
     // A relay sent at most once (a usage report) that was being sent may have been billed:
-    // never send it again by itself (the operator confirms or resends it).
+    // never send it again by itself (the operator confirms or resends it). `updated_at`
+    // stays the claim's, when it was sent: a confirm dates its delivery so.
     const unsure = db
       .prepare(
-        `UPDATE relays SET status = 'unconfirmed', lease_until = NULL, updated_at = @now,
-           last_error = @error
+        `UPDATE relays SET status = 'unconfirmed', lease_until = NULL, last_error = @error
          WHERE status = 'in_flight' AND at_most_once = 1`,
       )
-      .run({ now, error: INTERRUPTED_REPORT_ERROR }).changes;
+      .run({ error: INTERRUPTED_REPORT_ERROR }).changes;
     if (unsure > 0)
       logger.warn(
         'store',

@@ -41,7 +41,7 @@ export async function settleRelays(
     const result = outcome(relay);
     const ok = { at: now, status: 200, body: '{}', error: null };
     if (result === 'delivered') await store.markDelivered(relay.id, ok);
-    else if (result === 'late') await store.markDelivered(relay.id, { ...ok, late: true });
+    else if (result === 'late') await store.markDelivered(relay.id, { ...ok, lateFrom: 0 });
     else if (result === 'dead')
       await store.markDead(relay.id, {
         at: now,

@@ -3,7 +3,7 @@ import { type Pause, type RelayKindSpec, rulesOf } from '../outbox/kind.js';
 import { type Attempt, type Decision, decide, type RetryPolicy } from '../outbox/policy.js';
 import type { NewRelay, Relay } from '../store/outbox.js';
 import type { UsageBucket } from '../store/usage.js';
-import { blackout, blackoutAt } from '../time/calendar.js';
+import { blackout, MARKETPLACE_ZONE, nextPeriod, periodOf } from '../time/calendar.js';
 import { EXACT_DIGITS, formatMicros, significantDigits } from './decimal.js';
 
 /** Body of `/saas-usage/` (seed 002), `usageCount` kept as the exact decimal text. */
@@ -50,7 +50,12 @@ export function decideReport(attempt: Attempt, policy: RetryPolicy): Decision {
 /** The month-end blackout (`time/calendar`), as the pause usage reports wait out. */
 export const monthEndBlackout: Pause = {
   name: 'blackout',
-  covers: (now) => blackoutAt(now) !== null,
+  // The blackouts of this Chicago month and the one before (near midnight UTC the month
+  // may still be the previous one there): hours from any month's start or end.
+  around: (now) => {
+    const here = periodOf(now, MARKETPLACE_ZONE);
+    return [blackout(nextPeriod(here, -1)), blackout(here)];
+  },
 };
 
 /** `/saas-usage/`: one per order, SKU and period; never resent unless surely not received. */
@@ -65,7 +70,7 @@ export const usageReportKind: RelayKindSpec<UsageReport, 'usage_report'> = {
   body: ({ usageCount, ...rest }) =>
     `${JSON.stringify(rest).slice(0, -1)},"usageCount":${usageCount}}`,
   decide: decideReport,
-  late: (relay: Relay, now: number) => relay.period !== null && now >= blackout(relay.period).start,
+  lateFrom: (relay: Relay) => (relay.period === null ? null : blackout(relay.period).start),
   // Never in the month-end blackout (a report then lands on the next month's bill, or is
   // refused); and a report may have been billed whenever its answer is lost.
   delivery: { pause: monthEndBlackout, atMostOnce: true },

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Clock } from '../../clock.js';
-import type { AttemptRecord, OutboxStore } from '../outbox.js';
-import { INTERRUPTED_REPORT_ERROR } from '../relay-states.js';
+import type { AttemptRecord, OutboxStore, PauseWindow } from '../outbox.js';
+import { awaitingOutcome, INTERRUPTED_REPORT_ERROR } from '../relay-states.js';
 import { SKU_ORDER } from '../superseded-starts.js';
 import { batched } from './batches.js';
 import { DB_NOW_MS, type Queryable, queryRetried, storable } from './db.js';
@@ -15,9 +15,14 @@ const takeReplacement = `payload = COALESCE(replacement, payload),
   purchased_at = COALESCE(replacement::jsonb ->> 'purchasedAt', purchased_at),
   source = CASE WHEN replacement IS NULL THEN source ELSE 'api' END, replacement = NULL`;
 
-// Rows whose pause is on ($3) wait; never a start after the end of its SKU
+// Rows whose pause is on wait: one of its windows ($3, JSON) covers the database's clock,
+// which every instance agrees on, so one whose clock is off neither sends into the
+// blackout nor ends it early. Never a start after the end of its SKU
 // (store/superseded-starts).
-const ready = `(pause IS NULL OR pause <> ALL($3::text[])) AND ${SKU_ORDER}`;
+const ready = `(pause IS NULL OR pause NOT IN (
+    SELECT w.name FROM jsonb_to_recordset($3::jsonb) AS w(name text, start bigint, "end" bigint)
+    WHERE ${DB_NOW_MS} >= w.start AND ${DB_NOW_MS} < w."end"))
+  AND ${SKU_ORDER}`;
 
 // Each branch walks relays_due in order, stops at the limit ($2) and skips rows another
 // instance is claiming right now, so a claim costs the same with 100 or 100,000 due rows
@@ -49,9 +54,10 @@ const CLAIM = `
 
 // A relay sent at most once (a usage report) whose lease expired may have been billed: it
 // is never sent again by itself, whoever sent it; it is unconfirmed until an operator
-// confirms or resends it.
+// confirms or resends it. `updated_at` stays the claim's, when the call was sent: a
+// confirm dates its delivery so, whenever the report was found interrupted.
 const SETTLE_EXPIRED_REPORTS = `
-  UPDATE relays SET status = 'unconfirmed', lease_until = NULL, updated_at = $1, last_error = $2
+  UPDATE relays SET status = 'unconfirmed', lease_until = NULL, last_error = $1
   WHERE id IN (
     SELECT id FROM relays
     WHERE status = 'in_flight' AND at_most_once = 1 AND lease_until <= ${DB_NOW_MS}
@@ -64,31 +70,38 @@ const claimMessage = (options: {
   now: number;
   limit: number;
   leaseMs: number;
-  paused: readonly string[];
+  pauses: readonly PauseWindow[];
 }) =>
   [
-    inlined(SETTLE_EXPIRED_REPORTS, [options.now, INTERRUPTED_REPORT_ERROR]),
+    inlined(SETTLE_EXPIRED_REPORTS, [INTERRUPTED_REPORT_ERROR]),
     inlined(SUPERSEDE, [options.now]),
-    inlined(CLAIM, [options.now, options.limit, options.paused, options.leaseMs]),
+    inlined(CLAIM, [options.now, options.limit, JSON.stringify(options.pauses), options.leaseMs]),
   ].join(';\n');
 
 /**
  * Turns every in-flight relay sent at most once whose lease expired (on the database's
- * clock) unconfirmed, updated at `now`; resolves with how many. Run when a store opens
- * (each claim runs the same statement first).
+ * clock) unconfirmed, still dated when it was sent; resolves with how many. Run when a
+ * store opens (each claim runs the same statement first).
  */
-export async function settleExpiredReports(client: Queryable, now: number): Promise<number> {
-  const settled = await client.query(SETTLE_EXPIRED_REPORTS, [now, INTERRUPTED_REPORT_ERROR]);
+export async function settleExpiredReports(client: Queryable): Promise<number> {
+  const settled = await client.query(SETTLE_EXPIRED_REPORTS, [INTERRUPTED_REPORT_ERROR]);
   return settled.rowCount ?? 0;
 }
 
-// An outcome counts only while the row is in flight under the claim it was sent with.
+// A delivery is late on the database's clock, as the blackout is: the answer's time (`at`,
+// on the instance's clock) moved by how far the instance's clock (`now` as the outcome is
+// written) is from the database's; unchanged without a time it would be late from.
+const lateOn = (at: string, lateFrom: string, now: string, table = '') =>
+  `COALESCE(${at} + (${DB_NOW_MS} - ${now}) >= ${lateFrom}, ${table}late)`;
+
+// An outcome counts only while the row awaits the claim it was sent with.
 const finish = (status: string, extra = '') =>
   `UPDATE relays SET status = ${status}, lease_until = NULL, last_status = $3,
-     last_body = $4, last_error = $5, updated_at = $6, late = COALESCE($7, late) ${extra}
-   WHERE id = $1 AND status = 'in_flight' AND ($2::integer IS NULL OR attempts = $2::integer)`;
+     last_body = $4, last_error = $5, updated_at = $6,
+     late = ${lateOn('$6::bigint', '$7::bigint', '$8::bigint')} ${extra}
+   WHERE id = $1 AND ${awaitingOutcome('$2::integer')}`;
 
-const RETRY = finish("'pending'", `, next_attempt_at = $8, ${takeReplacement}`);
+const RETRY = finish("'pending'", `, next_attempt_at = $9, ${takeReplacement}`);
 // A dead beacon attempt does not make the report that waited beside it dead: that one has
 // not been tried. It is due now, with its own retry window.
 const DEAD = finish(
@@ -104,11 +117,11 @@ const UNCONFIRMED = finish("'unconfirmed'");
 const DELIVERED = `
   UPDATE relays SET status = 'delivered', lease_until = NULL, last_status = o.status,
     last_body = o.body, last_error = o.error, updated_at = o.at,
-    late = COALESCE(o.late, relays.late), delivered_at = o.at, replacement = NULL
+    late = ${lateOn('o.at', 'o.late_from', '$8::bigint', 'relays.')}, delivered_at = o.at,
+    replacement = NULL
   FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::text[], $5::text[],
-      $6::bigint[], $7::boolean[]) AS o(id, claim, status, body, error, at, late)
-  WHERE relays.id = o.id AND relays.status = 'in_flight'
-    AND (o.claim IS NULL OR relays.attempts = o.claim)
+      $6::bigint[], $7::bigint[]) AS o(id, claim, status, body, error, at, late_from)
+  WHERE relays.id = o.id AND ${awaitingOutcome('o.claim', 'relays.')}
   RETURNING relays.id`;
 
 /** Most outcomes written by one statement. */
@@ -124,14 +137,15 @@ const RENEW = `UPDATE relays SET lease_until = ${DB_NOW_MS} + $3::bigint
   WHERE relays.id = c.id AND relays.status = 'in_flight' AND relays.attempts = c.claim
   RETURNING relays.id`;
 
-const bind = (id: number, attempt: AttemptRecord) => [
+const bind = (id: number, attempt: AttemptRecord, now: number) => [
   id,
   attempt.claim ?? null,
   attempt.status,
   storable(attempt.body),
   storable(attempt.error),
   attempt.at,
-  attempt.late ?? null,
+  attempt.lateFrom ?? null,
+  now,
 ];
 
 /**
@@ -157,7 +171,8 @@ export function postgresOutbox(
       column(({ attempt }) => storable(attempt.body)),
       column(({ attempt }) => storable(attempt.error)),
       column(({ attempt }) => attempt.at),
-      column(({ attempt }) => attempt.late ?? null),
+      column(({ attempt }) => attempt.lateFrom ?? null),
+      clock.now(),
     ]);
     const ids = new Set(done.rows.map((row) => row.id));
     return outcomes.map(({ id }) => ids.has(id));
@@ -169,8 +184,8 @@ export function postgresOutbox(
     maxBatch: MAX_OUTCOMES,
   });
   return {
-    claimDueRelays: async ({ now, limit, leaseMs, paused = [] }) => {
-      const results = await queryRetried(pool, claimMessage({ now, limit, leaseMs, paused }));
+    claimDueRelays: async ({ now, limit, leaseMs, pauses = [] }) => {
+      const results = await queryRetried(pool, claimMessage({ now, limit, leaseMs, pauses }));
       const claimed = results.at(-1) as pg.QueryResult<RelayRow>;
       return claimed.rows
         .map(toRelay)
@@ -178,9 +193,9 @@ export function postgresOutbox(
     },
     markDelivered: (id, attempt) => delivered({ id, attempt }),
     scheduleRetry: (id, nextAttemptAt, attempt) =>
-      changed(RETRY, [...bind(id, attempt), nextAttemptAt]),
-    markDead: (id, attempt) => changed(DEAD, bind(id, attempt)),
-    markUnconfirmed: (id, attempt) => changed(UNCONFIRMED, bind(id, attempt)),
+      changed(RETRY, [...bind(id, attempt, clock.now()), nextAttemptAt]),
+    markDead: (id, attempt) => changed(DEAD, bind(id, attempt, clock.now())),
+    markUnconfirmed: (id, attempt) => changed(UNCONFIRMED, bind(id, attempt, clock.now())),
     releaseClaims: async (ids) => {
       if (ids.length === 0) return;
       await pool.query(RELEASE, [ids, clock.now()]);

@@ -150,7 +150,8 @@ export function postgresUsage(pool: pg.Pool): UsageStore {
     confirmReport: async (id, now) => {
       const result = await pool.query(
         `UPDATE relays SET status = 'delivered',
-       -- Received when it was last sent (its outcome's time); held: billed by hand, now.
+       -- Received when it was last sent (its outcome's time, or its claim's if it was
+       -- interrupted: the settle keeps it); held: billed by hand, now.
        delivered_at = CASE WHEN status = 'unconfirmed' THEN updated_at ELSE $2 END,
        updated_at = $2,
            last_error = ${CONFIRMED_ERROR}

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../../clock.js';
 import type { GroupCommit } from '../group-commit.js';
 import type { AttemptRecord, OutboxStore } from '../outbox.js';
+import { awaitingOutcome } from '../relay-states.js';
 import { SKU_ORDER } from '../superseded-starts.js';
 import { type RelayRow, toRelay } from './relay-rows.js';
 import { prepareSupersedeStarts } from './supersede.js';
@@ -40,13 +41,13 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
        ORDER BY next_attempt_at, id LIMIT @limit)
      RETURNING *`,
   );
-  // An outcome counts only while the row is in flight under the claim it was sent with.
+  // An outcome counts only while the row awaits the claim it was sent with.
   const finish = (status: string, extra = '') =>
     db.prepare(
       `UPDATE relays SET status = ${status}, lease_until = NULL, last_status = @status,
          last_body = @body, last_error = @error, updated_at = @at,
-         late = COALESCE(@late, late) ${extra}
-       WHERE id = @id AND status = 'in_flight' AND (@claim IS NULL OR attempts = @claim)`,
+         late = COALESCE(@at >= @lateFrom, late) ${extra}
+       WHERE id = @id AND ${awaitingOutcome('@claim')}`,
     );
   // The attempt carried the beacon's body and reached the marketplace: the report that
   // waited beside it is not sent too.
@@ -67,7 +68,7 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
     status: attempt.status,
     body: attempt.body,
     error: attempt.error,
-    late: attempt.late === undefined ? null : Number(attempt.late),
+    lateFrom: attempt.lateFrom ?? null,
   });
   const release = db.prepare(
     `UPDATE relays SET status = 'pending', lease_until = NULL, next_attempt_at = @now,
@@ -81,12 +82,19 @@ export function sqliteOutbox(db: Database.Database, group: GroupCommit, clock: C
   const changed = (result: Database.RunResult) => result.changes > 0;
   const supersedeStarts = prepareSupersedeStarts(db);
   return {
-    claimDueRelays: ({ now, limit, leaseMs, paused = [] }) =>
+    claimDueRelays: ({ now, limit, leaseMs, pauses = [] }) =>
       group.run(() => {
         // A start that came back from an attempt (or a lost sender) after its SKU ended
         // is superseded first, so the end goes and the start never does.
         supersedeStarts(now);
-        const params = { now, limit, leaseUntil: now + leaseMs, paused: JSON.stringify(paused) };
+        // One instance: its clock is the store's.
+        const paused = pauses.filter(({ start, end }) => now >= start && now < end);
+        const params = {
+          now,
+          limit,
+          leaseUntil: now + leaseMs,
+          paused: JSON.stringify(paused.map(({ name }) => name)),
+        };
         const rows = claim.all(params) as RelayRow[];
         return rows.map(toRelay).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
       }),

@@ -116,7 +116,8 @@ export function sqliteUsage(db: Database.Database, group: GroupCommit): UsageSto
     .safeIntegers(true);
   const confirm = db.prepare(
     `UPDATE relays SET status = 'delivered',
-       -- Received when it was last sent (its outcome's time); held: billed by hand, now.
+       -- Received when it was last sent (its outcome's time, or its claim's if it was
+       -- interrupted: the settle keeps it); held: billed by hand, now.
        delivered_at = CASE WHEN status = 'unconfirmed' THEN updated_at ELSE @now END,
        updated_at = @now,
        last_error = ${CONFIRMED_ERROR}

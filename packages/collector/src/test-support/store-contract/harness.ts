@@ -33,6 +33,12 @@ export const T0 = 1_700_000_001_000;
 export const afterLease = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms + 20));
 
+/**
+ * A window of the pause `name` that is on whatever the clock (SQLite's is the `now` a test
+ * passes, PostgreSQL's the database's).
+ */
+export const alwaysOn = (name: string) => ({ name, start: 0, end: Number.MAX_SAFE_INTEGER });
+
 /** A clock that always says `at`. */
 export const fixedClock = (at: number): Clock => ({ now: () => at });
 

@@ -3,6 +3,7 @@ import { describeAdminReads } from './admin-reads.js';
 import { describeBillingRace } from './billing-race.js';
 import { describeBillingReads } from './billing-reads.js';
 import type { StoreHarness } from './harness.js';
+import { describeInterruptedReports } from './interrupted-reports.js';
 import { describeOrders } from './orders.js';
 import { describeEventsAndOutbox } from './outbox.js';
 import { describeTakeover } from './takeover.js';
@@ -22,6 +23,7 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
     describeOrders(harness);
     describeBillingRace(harness);
     describeUsage(harness);
+    describeInterruptedReports(harness);
     describeUsageSums(harness);
     describeAdminReads(harness);
     describeBillingReads(harness);

@@ -425,7 +425,7 @@ export function describeEventsAndOutbox(harness: StoreHarness): void {
         store.markDelivered(a ?? -1, answer(200, '{"a":1}', T0 + 1)),
         // A stale claim changes nothing, beside others that do.
         store.markDelivered(b ?? -1, { ...answer(201, '{}', T0 + 2), claim: 7 }),
-        store.markDelivered(c ?? -1, { ...answer(201, 'naïve \u0000', T0 + 3), late: true }),
+        store.markDelivered(c ?? -1, { ...answer(201, 'naïve \u0000', T0 + 3), lateFrom: T0 }),
         store.markDelivered(-1, answer(200, '{}', T0 + 4)),
         store.markDelivered(d ?? -1, answer(202, '', T0 + 5)),
       ]);

@@ -3,7 +3,7 @@ import { startBillingRelay } from '../../orders/relay-kinds.js';
 import { PLAIN_RULES } from '../../store/outbox.js';
 import type { Store } from '../../store/types.js';
 import { monthEndBlackout, usageReportRelay } from '../../usage/report-kind.js';
-import { afterLease, attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
+import { afterLease, alwaysOn, attemptAt, fixedClock, type StoreHarness, T0 } from './harness.js';
 import { createOrder, terminate, usageEvent } from './orders.js';
 
 const clock = fixedClock(T0);
@@ -295,7 +295,7 @@ export function describeUsage(harness: StoreHarness): void {
       await store.recordUsage([usageEvent('a-1', 'SKU-A', '2026-06', 1n)]);
       await close(store, '2026-06');
       const [report] = await store.claimDueRelays({ now: T0, limit: 1, leaseMs: 1000 });
-      await store.markDelivered(report?.id ?? -1, { ...attemptAt(T0 + 1, 200), late: true });
+      await store.markDelivered(report?.id ?? -1, { ...attemptAt(T0 + 1, 200), lateFrom: T0 });
       const [line] = await store.usageLines();
       expect(line?.report).toEqual({
         id: report?.id,
@@ -317,7 +317,7 @@ export function describeUsage(harness: StoreHarness): void {
       const rules = { ...PLAIN_RULES, pause: 'maintenance', atMostOnce: true };
       await store.queueOrderRelays([{ ...startBillingRelay(order, 'SKU-A', T0), rules }]);
       const claim = (now: number, paused: string[] = []) =>
-        store.claimDueRelays({ now, limit: 5, leaseMs: 1000, paused });
+        store.claimDueRelays({ now, limit: 5, leaseMs: 1000, pauses: paused.map(alwaysOn) });
       expect(await claim(T0, ['blackout', 'maintenance'])).toEqual([]);
       const [start] = await claim(T0, ['blackout']);
       expect(start).toMatchObject({ kind: 'start_billing', rules });
@@ -335,7 +335,7 @@ export function describeUsage(harness: StoreHarness): void {
         now: T0,
         limit: 5,
         leaseMs: 1000,
-        paused: [monthEndBlackout.name],
+        pauses: [alwaysOn(monthEndBlackout.name)],
       });
       // The end waits for the report, which is held.
       expect(held).toEqual([]);
