@@ -389,17 +389,19 @@ export function describeUsage(harness: StoreHarness): void {
       await createOrder(store);
       await store.recordUsage([usageEvent('a-1', 'SKU-A', '2026-06', 1n)]);
       await close(store, '2026-06');
-      const [report] = await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 100 });
+      // Leases of 600 ms renewed every ~300: each renewal has as long again to spare, so a
+      // busy machine (PostgreSQL's leases run on its clock) does not let one lapse.
+      const [report] = await store.claimDueRelays({ now: T0, limit: 5, leaseMs: 600 });
       const claims = [{ id: report?.id ?? -1, claim: 1 }];
       // A call longer than the first lease: its sender renews it twice meanwhile.
-      for (const now of [T0 + 50, T0 + 100]) {
-        expect(await store.renewLeases({ claims, now, leaseMs: 100 })).toEqual([report?.id]);
-        await afterLease(50);
+      for (const now of [T0 + 300, T0 + 600]) {
+        await afterLease(300);
+        expect(await store.renewLeases({ claims, now, leaseMs: 600 })).toEqual([report?.id]);
       }
       // Another claim (another instance's on PostgreSQL) settles nothing: it is not lost.
-      expect(await store.claimDueRelays({ now: T0 + 150, limit: 5, leaseMs: 100 })).toEqual([]);
+      expect(await store.claimDueRelays({ now: T0 + 900, limit: 5, leaseMs: 600 })).toEqual([]);
       expect(await store.countReports()).toMatchObject({ in_flight: 1, unconfirmed: 0 });
-      expect(await store.markDelivered(report?.id ?? -1, attemptAt(T0 + 160, 200, null, 1))).toBe(
+      expect(await store.markDelivered(report?.id ?? -1, attemptAt(T0 + 910, 200, null, 1))).toBe(
         true,
       );
       expect(await store.countReports()).toMatchObject({ delivered: 1, in_flight: 0 });
