@@ -7,6 +7,7 @@ import { createLeaseRenewal, RELAY_LEASE_MS } from './lease-renewal.js';
 import type { OnrampClient } from './onramp-client.js';
 import { type OutcomeDeps, recordOutcome } from './outcome.js';
 import { pauseWindows } from './pauses.js';
+import { createPump } from './pump.js';
 import type { RelayConfig } from './settings.js';
 import { stopTasks } from './shutdown.js';
 import { startTask, type Task } from './task.js';
@@ -53,81 +54,55 @@ export function createRelayWorker(deps: RelayWorkerDeps): RelayWorker {
   const held = () =>
     [...tasks.values()].map(({ relay }) => ({ id: relay.id, claim: relay.attempts }));
   const renewal = createLeaseRenewal({ store, clock, logger, leaseMs, held });
-  let running = false;
   let stopping: Promise<void> | null = null;
-  let looping: Promise<void> | null = null;
-  let again = false;
-  let timer: NodeJS.Timeout | undefined;
 
   function launch(relay: Relay): void {
     const task = startTask(relay, send, logger, () => {
       tasks.delete(relay.id);
-      pump();
+      loop.pump();
     });
     tasks.set(relay.id, task);
   }
 
-  async function loop(): Promise<void> {
-    try {
-      do {
-        again = false;
-        const free = config.concurrency - tasks.size;
-        if (free <= 0) break;
-        // The worker's own leases first, should the event loop have held up their renewal.
-        await renewal.ifLate();
-        const now = clock.now();
-        const claimed = await store.claimDueRelays({
-          now,
-          limit: free,
-          leaseMs,
-          pauses: pauses(now),
-        });
-        if (!running) {
-          await store.releaseClaims(claimed.map((relay) => relay.id));
-          break;
-        }
-        for (const relay of claimed) launch(relay);
-        // A full batch suggests more are due; a freed slot calls pump() again anyway.
-        if (claimed.length === free) again = true;
-      } while (again && running);
-    } catch (error) {
-      logger.error('relay', `claiming relays failed: ${String(error)}`);
-    }
-    if (running) {
-      clearTimeout(timer);
-      timer = setTimeout(pump, config.pollMs);
-    }
-  }
-
-  function pump(): void {
-    if (!running) return;
-    if (looping) {
-      again = true;
-      return;
-    }
-    looping = loop().finally(() => {
-      looping = null;
+  // Claims what the free slots can take; true when they were all filled (more may be due).
+  async function claim(): Promise<boolean> {
+    const free = config.concurrency - tasks.size;
+    if (free <= 0) return false;
+    // The worker's own leases first, should the event loop have held up their renewal.
+    await renewal.ifLate();
+    const now = clock.now();
+    const claimed = await store.claimDueRelays({
+      now,
+      limit: free,
+      leaseMs,
+      pauses: pauses(now),
     });
+    if (!loop.running) {
+      await store.releaseClaims(claimed.map((relay) => relay.id));
+      return false;
+    }
+    for (const relay of claimed) launch(relay);
+    return claimed.length === free;
   }
 
-  async function shutdown(): Promise<void> {
-    await looping;
-    await stopTasks([...tasks.values()], config.shutdownGraceMs, deps);
-  }
+  const loop = createPump(claim, {
+    pollMs: config.pollMs,
+    onError: (error) => logger.error('relay', `claiming relays failed: ${String(error)}`),
+  });
 
   return {
     start() {
-      if (running || stopping) return;
-      running = true;
+      if (loop.running || stopping) return;
       renewal.start();
-      pump();
+      loop.start();
     },
-    notify: pump,
+    notify: loop.pump,
     stop() {
-      running = false;
-      clearTimeout(timer);
+      const claiming = loop.stop();
       // Leases are renewed until the last call has ended or was given up.
-      stopping ??= shutdown().finally(() => renewal.stop());
+      stopping ??= claiming
+        .then(() => stopTasks([...tasks.values()], config.shutdownGraceMs, deps))
+        .finally(() => renewal.stop());
       return stopping;
     },
   };
