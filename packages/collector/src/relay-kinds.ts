@@ -31,6 +31,15 @@ export function relayKindRegistry(
   return registryOf([saasTrackingKind, startBillingKind, ...v1]);
 }
 
+/**
+ * The call a relay of `kind` makes on `api`, as an operator reads it before it is sent
+ * again (the kind's own `call`); an unknown kind is named as stored.
+ */
+export function callOf(api: MarketplaceApi): (kind: string) => string {
+  const kinds = relayKindRegistry({ api, billingZone: MARKETPLACE_ZONE });
+  return (kind) => kinds[kind]?.call ?? kind;
+}
+
 function registryOf(kinds: readonly { kind: string }[]): RelayKinds {
   const registry: Record<string, RelayKinds[string]> = {};
   for (const spec of kinds) {

@@ -96,7 +96,11 @@ export function pagesRouter(deps: AdminDeps): Router {
       if (plan.calls.length > 0 && check !== 'valid') {
         const token = createConfirmToken(key, 'replay', plan.state, now);
         const note = check === null ? undefined : STALE[check];
-        const view = replayConfirm(plan.calls, { token, ids, days, ...(note && { note }) });
+        const view = replayConfirm(
+          plan.calls,
+          { token, ids, days, ...(note && { note }) },
+          deps.api,
+        );
         return sendPage(res, 200, renderConfirmPage(view));
       }
       // Retry all: the dead purchases, and exactly the billing calls the confirm page listed.

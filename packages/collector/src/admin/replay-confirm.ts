@@ -1,3 +1,4 @@
+import type { MarketplaceApi } from '../outbox/kind.js';
 import type { Relay } from '../store/outbox.js';
 import { CALL_COLUMNS, callRow, endpointOf } from './replay-plan.js';
 import type { ConfirmView } from './views/confirm-page.js';
@@ -6,8 +7,9 @@ import type { ConfirmView } from './views/confirm-page.js';
 export function replayConfirm(
   calls: readonly Relay[],
   form: { token: string; ids: readonly number[] | undefined; days: number; note?: string },
+  api: MarketplaceApi = 'v2',
 ): ConfirmView {
-  const endpoints = [...new Set(calls.map(endpointOf))].join(', ');
+  const endpoints = [...new Set(calls.map((call) => endpointOf(call, api)))].join(', ');
   const reports = calls.filter((r) => r.kind === 'usage_report').length;
   return {
     title: 'Retry billing calls?',
@@ -17,7 +19,7 @@ export function replayConfirm(
       what: `${reports > 0 ? 'each usage report adds its count to the buyer’s bill; ' : ''}the marketplace refused ${calls.length === 1 ? 'it' : 'them'} before (see each one’s answer).`,
     },
     columns: CALL_COLUMNS,
-    rows: calls.map(callRow),
+    rows: calls.map((call) => callRow(call, api)),
     warning:
       'Retry once the cause of the refusal is fixed. Dead SaasTrackings in the same Retry are sent again too.',
     note: form.note,

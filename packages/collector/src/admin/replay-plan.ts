@@ -1,3 +1,5 @@
+import type { MarketplaceApi } from '../outbox/kind.js';
+import { callOf } from '../relay-kinds.js';
 import { relayById } from '../store/admin-reads.js';
 import { isKept } from '../store/kept-relays.js';
 import type { Relay } from '../store/outbox.js';
@@ -24,15 +26,9 @@ export async function planReplay(store: AdminStore, ids: readonly number[] | und
   return { calls, state };
 }
 
-const ENDPOINT_NAMES: Readonly<Record<string, string>> = {
-  saas_tracking: 'SaasTrackings',
-  start_billing: '/start-billing/',
-  usage_report: '/saas-usage/',
-  usage_end: '/saas-usage/end',
-};
-
-/** The marketplace endpoint a relay calls, by its kind. */
-export const endpointOf = (relay: Relay): string => ENDPOINT_NAMES[relay.kind] ?? relay.kind;
+/** The marketplace endpoint a relay calls on `api` (v1: `/update-subscription/`), by its kind. */
+export const endpointOf = (relay: Relay, api: MarketplaceApi = 'v2'): string =>
+  callOf(api)(relay.kind);
 
 /** A usage report's exact count as sent; empty for another call. */
 export const usageCountOf = (relay: Relay): string => {
@@ -52,9 +48,9 @@ export const CALL_COLUMNS = [
 ];
 
 /** One dead billing call as a confirm page lists it, under {@link CALL_COLUMNS}. */
-export const callRow = (relay: Relay): string[] => [
+export const callRow = (relay: Relay, api: MarketplaceApi = 'v2'): string[] => [
   String(relay.id),
-  endpointOf(relay),
+  endpointOf(relay, api),
   relay.orderId ?? '',
   relay.sku ?? '',
   relay.period ?? '',

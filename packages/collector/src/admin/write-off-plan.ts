@@ -1,3 +1,4 @@
+import type { MarketplaceApi } from '../outbox/kind.js';
 import { relayById } from '../store/admin-reads.js';
 import { isKept } from '../store/kept-relays.js';
 import type { Relay } from '../store/outbox.js';
@@ -33,13 +34,14 @@ function never(calls: readonly Relay[]): string {
 export function writeOffConfirm(
   calls: readonly Relay[],
   form: { token: string; days: number; note?: string | undefined },
+  api: MarketplaceApi = 'v2',
 ): ConfirmView {
   const count = calls.length === 1 ? '1 call' : `${calls.length} calls`;
   return {
     title: `Write off ${count}?`,
     calls: { none: never(calls) },
     columns: CALL_COLUMNS,
-    rows: calls.map(callRow),
+    rows: calls.map((call) => callRow(call, api)),
     warning:
       'A write-off cannot be undone: no Retry, replay or resend sends these calls afterwards. Write off only what you settled with the buyer otherwise, or what must never be billed.',
     note: form.note,

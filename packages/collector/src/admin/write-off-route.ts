@@ -77,7 +77,11 @@ export function writeOffRoute(
         ? undefined
         : `Not listed, left as they are (no dead billing call to write off): ${left.join(', ')}.`;
     const note = check === null ? unlisted : STALE[check];
-    sendPage(res, 200, renderConfirmPage(writeOffConfirm(plan.calls, { token, days, note })));
+    sendPage(
+      res,
+      200,
+      renderConfirmPage(writeOffConfirm(plan.calls, { token, days, note }, deps.api)),
+    );
   };
   return [
     ...guards,

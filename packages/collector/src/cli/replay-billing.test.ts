@@ -31,6 +31,13 @@ describe('clm-collector replay of dead billing calls', () => {
     }
   });
 
+  it('names the call v1 makes under CLM_MARKETPLACE_API=v1: /update-subscription/', async () => {
+    const { cli, id, listed } = await deadReport();
+    const { io, out } = cli({ env: { CLM_MARKETPLACE_API: 'v1' } });
+    expect(await runCli(['replay', String(id)], io)).toBe(2);
+    expect(out.stdout).toBe(listed.replace('POST /saas-usage/', 'POST /update-subscription/'));
+  });
+
   it('changes nothing when the answer is no (exit 1)', async () => {
     const { cli, id, status, listed } = await deadReport();
     const { io, out } = cli({ stdin: fakeStdin(true, 'n\n') });

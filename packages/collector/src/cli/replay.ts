@@ -1,5 +1,6 @@
 import { planReplay } from '../admin/replay-plan.js';
 import { systemClock } from '../clock.js';
+import { loadMarketplaceApi } from '../orders/settings.js';
 import { relayById } from '../store/admin-reads.js';
 import { isHeld, isSuperseded } from '../store/kept-relays.js';
 import type { AdminStore } from '../store/types.js';
@@ -42,7 +43,7 @@ async function confirmed(
   plan: Plan,
 ): Promise<boolean> {
   if (plan.calls.length === 0 || options.yes === true) return true;
-  io.stdout.write(describeReplayCalls(plan.calls));
+  io.stdout.write(describeReplayCalls(plan.calls, loadMarketplaceApi(io.env)));
   const question = `Send ${plan.calls.length === 1 ? 'it' : 'them'} again?`;
   if (!(await askYesNo(io, question, '--yes'))) return false;
   if (options.all || (await planReplay(store, options.ids)).state === plan.state) return true;

@@ -43,6 +43,7 @@ export const startBillingKind: RelayKindSpec<StartBilling, 'start_billing'> = {
   payload: startBillingPayload,
   dedupeKey: perOrderAndSku,
   url: (endpoints) => endpoints.startBilling,
+  call: '/start-billing/',
   decide: retryUntilDelivered,
   // After its SKU's end it would restart billing the buyer ended.
   delivery: { supersededByEnd: true },
@@ -54,6 +55,7 @@ export const usageEndKind: RelayKindSpec<UsageEnd, 'usage_end'> = {
   payload: usageEndPayload,
   dedupeKey: perOrderAndSku,
   url: (endpoints) => endpoints.usageEnd,
+  call: '/saas-usage/end',
   decide: retryUntilDelivered,
   // The marketplace refuses usage after the end: the SKU's reports (and an operator's resend
   // of one unconfirmed) must reach it first.

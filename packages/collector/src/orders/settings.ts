@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MarketplaceApi } from '../outbox/kind.js';
 import { ConfigError, type Env, parseEnv } from '../settings/env.js';
 import { endpointUrl, int, oneOf, PRINTABLE, printableList } from '../settings/fields.js';
 import { type BillingModel, type SkuBilling, skuBillingFor } from './billing-models.js';
@@ -98,6 +99,12 @@ export function ordersSettings(e: OrdersEnv): OrdersSettings {
     v1Skus: e.CLM_V1_SKUS,
     skuBilling: e.CLM_SKU_BILLING ?? new Map(),
   };
+}
+
+/** Reads only `CLM_MARKETPLACE_API` (for what `clm-collector replay` names). */
+export function loadMarketplaceApi(env: Env = process.env): MarketplaceApi {
+  const { CLM_MARKETPLACE_API } = billingModelVariables;
+  return parseEnv(z.object({ CLM_MARKETPLACE_API }), env).CLM_MARKETPLACE_API;
 }
 
 /**

@@ -12,6 +12,7 @@ export function v1UsageEndKind(billingZone: string): RelayKindSpec<UsageEnd, 'us
   return {
     ...usageEndKind,
     url: (endpoints) => endpoints.updateSubscription,
+    call: '/update-subscription/',
     body: ({ customerId, productSkus, providerKey }, relay) =>
       JSON.stringify({
         coid: customerId,

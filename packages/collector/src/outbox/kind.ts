@@ -60,6 +60,8 @@ export interface RelayKindSpec<P, K extends string = string> {
    */
   dedupeKey(payload: P, period?: string | null): string;
   url(endpoints: MarketplaceEndpoints): string;
+  /** The call as an operator reads it before sending it again (`/saas-usage/`). */
+  call: string;
   /** The JSON text to send, when `JSON.stringify(payload)` is not it. */
   body?(payload: P, relay: Relay): string;
   /** Retry rule: what an attempt's result means for this kind. */

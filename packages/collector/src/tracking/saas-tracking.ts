@@ -24,6 +24,7 @@ export const saasTrackingKind: RelayKindSpec<SaasTracking, 'saas_tracking'> = {
   dedupeKey: ({ partnerKey, serviceName, customerId }) =>
     JSON.stringify([partnerKey, serviceName, customerId]),
   url: (endpoints) => endpoints.saasTrackings,
+  call: '/api/SaasTrackings',
   decide: retryUntilDelivered,
 };
 

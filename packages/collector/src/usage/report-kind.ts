@@ -66,6 +66,7 @@ export const usageReportKind: RelayKindSpec<UsageReport, 'usage_report'> = {
   dedupeKey: (payload, period) =>
     JSON.stringify([payload.provisioningId, payload.productSku, period]),
   url: (endpoints) => endpoints.usage,
+  call: '/saas-usage/',
   // The count goes out as a JSON number written from the exact decimal, not via a double.
   body: ({ usageCount, ...rest }) =>
     `${JSON.stringify(rest).slice(0, -1)},"usageCount":${usageCount}}`,

@@ -9,6 +9,7 @@ import { type UsageReport, usageReportKind } from './report-kind.js';
 export const v1UsageReportKind: RelayKindSpec<UsageReport, 'usage_report'> = {
   ...usageReportKind,
   url: (endpoints) => endpoints.updateSubscription,
+  call: '/update-subscription/',
   // The count goes out as a JSON number written from the exact decimal, as on v2.
   body: ({ customerId, productSku, usageCount, providerKey }) =>
     `{"coid":${JSON.stringify(customerId)},"expired":false,"sku":${JSON.stringify(productSku)},` +
