@@ -78,8 +78,16 @@ export const addRelayCommands: AddCommands = (program, io, setExit) => {
         'no longer money in doubt',
     )
     .argument('<ids...>', 'relay ids (see `status`)')
-    .addHelpText('after', DB_HELP)
-    .action(async (ids: string[]) => setExit(await runWriteOff({ ids }, io)));
+    .option('--yes', 'write off without asking (required without a terminal)')
+    .addHelpText(
+      'after',
+      `${DB_HELP}\nA write-off cannot be undone: it lists each call (endpoint, order, SKU, period,\n` +
+        'usageCount) and the usage never billed, and asks, unless --yes. Without a terminal\n' +
+        'and without --yes it refuses (exit 2); answered no, it changes nothing (exit 1).\n',
+    )
+    .action(async (ids: string[], options: { yes?: boolean }) =>
+      setExit(await runWriteOff({ ids, yes: options.yes === true }, io)),
+    );
 
   program
     .command('export')

@@ -3,8 +3,12 @@ import type { MarketplaceApi } from '../outbox/kind.js';
 import type { Relay } from '../store/types.js';
 import { oneLine, plural } from './table.js';
 
-// Order ids and SKUs may hold format characters (bidi overrides) that rewrite a terminal.
-function callLine(call: Relay, api: MarketplaceApi): string {
+/**
+ * One billing call as a question lists it: its endpoint, order, SKU, period and exact
+ * usageCount. Order ids and SKUs may hold format characters (bidi overrides) that rewrite a
+ * terminal: they are shown escaped.
+ */
+export function callLine(call: Relay, api: MarketplaceApi): string {
   const period = call.period === null ? '' : `, period ${call.period}`;
   const count = usageCountOf(call);
   return (
