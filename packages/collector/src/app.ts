@@ -6,7 +6,7 @@ import { errorAnswer } from './http/error-answer.js';
 import { warnOnUntrustedForwardedFor } from './http/forwarded-for.js';
 import { healthRouter } from './http/health-route.js';
 import { metricsRouter } from './http/metrics-route.js';
-import { requestLog, requestLogSteps } from './http/request-log.js';
+import { failureLog, logsEveryRequest, requestLog } from './http/request-log.js';
 import type { Logger } from './log.js';
 import { type CollectorMetrics, createMetrics } from './metrics/collector-metrics.js';
 import { type BillingModel, skuBillingFor } from './orders/billing-models.js';
@@ -16,7 +16,7 @@ import { subscriptionsRouter } from './orders/subscriptions-route.js';
 import type { MarketplaceApi, MarketplaceEndpoints } from './outbox/kind.js';
 import { tokenGuessLimit } from './security/rate-limit.js';
 import type { Store } from './store/types.js';
-import { beacons } from './tracking/beacons.js';
+import { useBeacons } from './tracking/beacons.js';
 import { createPageSites, type PageSites } from './tracking/page-sites.js';
 import { pixelRouter, readPixelScript } from './tracking/pixel-route.js';
 import { apiPurchasesRouter } from './tracking/purchases-route.js';
@@ -88,34 +88,30 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.trustProxy ?? false);
   const warnForwarded = warnOnUntrustedForwardedFor(config.trustProxy ?? false, logger);
   const answerError = errorAnswer(logger);
-  const log = requestLogSteps(logger);
-  const pageSites = createPageSites({ logger, clock });
-  // First: beacons are the hot path, and Express walks the layers one by one; the beacon
-  // route does what the layers below would (request id and log, the forwarded-for warning).
-  app.use(
-    beacons({
-      store,
-      clock,
-      logger,
-      metrics,
-      pageSites,
-      partnerKeys: config.partnerKeys,
-      allowedOrigins: config.allowedOrigins,
-      serviceNames: config.serviceNames ?? [],
-      beaconPurchases: config.beaconPurchases ?? 'relay',
-      visitsPerMinute: config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT,
-      purchasesPerMinute: config.purchaseRateLimitPerMinute,
-      onRelayQueued: () => deps.relay?.notify(),
-      log,
-      warnForwarded,
-      answerError: (error, req, res) => answerError(error, req, res, none),
-    }),
-  );
-  // Then, so every other answer (rate-limited and failed ones too) carries its request id.
-  app.use(requestLog(log));
+  // First, so every answer (rate-limited and failed ones too) carries its request id.
+  app.use(requestLog(logger));
   app.use(warnForwarded);
   app.use(pixelRouter(deps.pixelScript === undefined ? readPixelScript(logger) : deps.pixelScript));
   app.use(TOKEN_PATHS, tokenGuessLimit(TOKEN_GUESSES_PER_MINUTE));
+  const pageSites = createPageSites({ logger, clock });
+  useBeacons(app, {
+    store,
+    clock,
+    logger,
+    metrics,
+    pageSites,
+    partnerKeys: config.partnerKeys,
+    allowedOrigins: config.allowedOrigins,
+    serviceNames: config.serviceNames ?? [],
+    beaconPurchases: config.beaconPurchases ?? 'relay',
+    visitsPerMinute: config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT,
+    purchasesPerMinute: config.purchaseRateLimitPerMinute,
+    onRelayQueued: () => deps.relay?.notify(),
+    // The failure line of the request log, for beacons answered ahead of it.
+    failures: logsEveryRequest(logger) ? null : failureLog(logger),
+    warnForwarded,
+    answerError: (error, req, res) => answerError(error, req, res, none),
+  });
   useApiRoutes(app, deps, metrics);
   useAdminRoutes(app, deps, metrics, pageSites);
   app.use((_req, res) => {

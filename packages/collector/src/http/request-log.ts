@@ -33,40 +33,20 @@ const message = (req: IncomingMessage, res: ServerResponse, responseTime: number
     ? `${req.method} ${pathOf(req)} ${res.statusCode} ${responseTime}ms`
     : `${req.method} ${pathOf(req)} aborted after ${responseTime}ms`;
 
-const none = () => {};
-
-/** The request log in two steps, for the beacon route, which answers before its middleware runs. */
-export interface RequestLogSteps {
-  /** Gives the request its id (`req.id`, `X-Request-Id`); at debug, logs it once answered. */
-  tag(req: IncomingMessage & { id?: unknown }, res: ServerResponse): void;
-  /** Logs the answer if it is a 5xx, once it is sent (once per response however called). */
-  watch(res: ServerResponse): void;
-}
-
 /**
  * Gives every request an id (echoed as `X-Request-Id`, set as `req.id`) and logs its
  * outcome under component `http`: 5xx at error, the rest at debug, so a collector at level
  * info stays quiet. Lines hold method, path, status and response time only: no headers,
  * cookies, bodies or query strings.
  */
-export function requestLogSteps(logger: Logger): RequestLogSteps {
-  if (!logger.pino || !logsEveryRequest(logger)) return failureLog(logger);
-  const log = pinoRequestLog(logger.pino);
-  // pino-http logs every answer, failures included: nothing more to watch.
-  return { tag: (req, res) => log(req, res, none), watch: none };
+export function requestLog(logger: Logger): RequestHandler {
+  return logger.pino && logsEveryRequest(logger)
+    ? pinoRequestLog(logger.pino)
+    : failureMiddleware(logger);
 }
 
-/** {@link requestLogSteps} as middleware, for the requests the beacon route does not take. */
-export function requestLog(steps: RequestLogSteps): RequestHandler {
-  return (req, res, next) => {
-    steps.tag(req, res);
-    steps.watch(res);
-    next();
-  };
-}
-
-/** Whether the request log logs every request (level debug), not only failures. */
-function logsEveryRequest(logger: Logger): boolean {
+/** Whether {@link requestLog} logs every request (level debug), not only failures. */
+export function logsEveryRequest(logger: Logger): boolean {
   return logger.pino?.isLevelEnabled('debug') ?? false;
 }
 
@@ -74,7 +54,7 @@ function logsEveryRequest(logger: Logger): boolean {
 const load = createRequire(import.meta.url);
 
 // Every request logged: pino-http, binding the id on `req.log`.
-function pinoRequestLog(base: pino.Logger) {
+function pinoRequestLog(base: pino.Logger): RequestHandler {
   const { pinoHttp } = load('pino-http') as typeof import('pino-http');
   return pinoHttp({
     logger: base.child({ component: 'http' }),
@@ -96,7 +76,15 @@ function pinoRequestLog(base: pino.Logger) {
     // Nothing of the raw request is serialised, even for loggers that are never written.
     wrapSerializers: false,
     serializers: { req: () => undefined },
-  });
+  }) as RequestHandler;
+}
+
+/** The request id and failure line of {@link requestLog} at level info, in two steps. */
+export interface FailureLog {
+  /** Gives the request its id (`req.id`, `X-Request-Id`) and notes when it started. */
+  tag(req: IncomingMessage & { id?: unknown }, res: ServerResponse): void;
+  /** Logs the answer if it is a 5xx, once it is sent (once per response however called). */
+  watch(res: ServerResponse): void;
 }
 
 // Only failures logged (level info and above): the same id and the same 5xx line, without
@@ -112,9 +100,12 @@ type Timed = ServerResponse & {
   req: IncomingMessage & { id?: unknown };
 };
 
-// The beacon route watches a beacon only when it is about to answer it with a 5xx (a
-// listener per response costs a beacon more than anything else the log does).
-function failureLog(logger: Logger): RequestLogSteps {
+/**
+ * The failure log's two steps apart: beacons taken ahead of the router are tagged, and
+ * watched only when they are about to be answered with a 5xx (a listener per response
+ * costs a beacon more than anything else the log does).
+ */
+export function failureLog(logger: Logger): FailureLog {
   function onFinish(this: Timed) {
     if (this.statusCode < 500) return;
     const responseTime = Math.round(performance.now() - (this[STARTED] ?? 0));
@@ -137,5 +128,14 @@ function failureLog(logger: Logger): RequestLogSteps {
       timed[WATCHED] = true;
       res.on('finish', onFinish);
     },
+  };
+}
+
+function failureMiddleware(logger: Logger): RequestHandler {
+  const { tag, watch } = failureLog(logger);
+  return (req, res, next) => {
+    tag(req, res);
+    watch(res);
+    next();
   };
 }

@@ -57,7 +57,7 @@ const fail = (res: Response, status: number, error: string) => {
 
 const none = { admits: () => true };
 
-/** The beacon endpoint's steps, from the origin check to the store (its route reads the body). */
+/** The beacon endpoint's steps, shared by its Express route and its path ahead of it. */
 export function createBeaconIntake(deps: BeaconDeps): BeaconIntake {
   const { store, clock, logger, partnerKeys, allowedOrigins, metrics, onRelayQueued } = deps;
   const { serviceNames = [], onError, onServerError } = deps;

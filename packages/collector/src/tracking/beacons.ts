@@ -1,12 +1,14 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../clock.js';
-import type { RequestLogSteps } from '../http/request-log.js';
+import type { FailureLog } from '../http/request-log.js';
+import { adopt, routeAhead } from '../http/route-ahead.js';
 import type { Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { IngestStore } from '../store/ingest.js';
+import { isPlainBeacon, takeBeacon } from './beacon-ahead.js';
 import { beaconBudgets } from './beacon-budgets.js';
 import { createBeaconIntake } from './beacon-intake.js';
-import { beaconRoute } from './beacon-route.js';
+import { beaconRouter } from './beacon-route.js';
 import type { PageSites } from './page-sites.js';
 import { type BeaconPurchases, PURCHASE_BUDGET_FACTOR } from './settings.js';
 
@@ -24,25 +26,32 @@ export interface BeaconsDeps {
   visitsPerMinute: number;
   purchasesPerMinute: number | undefined;
   onRelayQueued: () => void;
-  /** The request log's two steps (request id, then the failure line or every request's). */
-  log: RequestLogSteps;
+  /** The request log's failure line, when it logs failures only; null: it logs every request. */
+  failures: FailureLog | null;
   /** The `X-Forwarded-For` warning every request passes. */
   warnForwarded: RequestHandler;
   /** The app's error handler, answering what went wrong unexpectedly. */
   answerError: (error: unknown, req: Request, res: Response) => void;
 }
 
+const none = () => {};
+
 /**
- * `/beacon`: the intake (budgets, keys, store) behind its one route, the app's first layer
- * (see beacon-route.ts).
+ * `/beacon`: the intake (budgets, keys, store) behind its Express route and, when only
+ * failures are logged, the path ahead of the router that plain beacons take (the same
+ * request id, origin check, size cap, budgets and key check, in the same order; see
+ * beacon-ahead.ts). With every request logged (debug), all take the route and the request
+ * log sees them.
  */
-export function beacons(deps: BeaconsDeps): RequestHandler {
-  const { metrics, log } = deps;
-  // A beacon that failed unexpectedly, or whose body could not be read: counted, and
-  // answered as the app's error handler answers.
+export function useBeacons(app: Express, deps: BeaconsDeps): void {
+  const { metrics, failures } = deps;
+  const countRefused = (outcome: 'invalid' | 'origin_refused') =>
+    metrics.beacon('unknown', outcome);
+  // A beacon that failed unexpectedly, or whose body could not be read: what the route's
+  // error handler and then the app's do (count it, answer as the app does).
   const failed = (error: unknown, req: Request, res: Response) => {
-    metrics.beacon('unknown', 'invalid');
-    log.watch(res);
+    countRefused('invalid');
+    failures?.watch(res);
     try {
       deps.answerError(error, req, res);
     } catch {
@@ -57,7 +66,20 @@ export function beacons(deps: BeaconsDeps): RequestHandler {
       purchases: deps.purchasesPerMinute ?? PURCHASE_BUDGET_FACTOR * deps.visitsPerMinute,
     }),
     onError: failed,
-    onServerError: (res) => log.watch(res),
+    onServerError: (res) => failures?.watch(res),
   });
-  return beaconRoute({ ...deps, intake, onError: failed });
+  app.use(beaconRouter({ intake, allowedOrigins: deps.allowedOrigins, onRefused: countRefused }));
+  if (!failures) return;
+  routeAhead(app, (req, res) => {
+    if (!isPlainBeacon(req)) return false;
+    const [request, response] = adopt(app, req, res);
+    try {
+      failures.tag(request, response);
+      deps.warnForwarded(request, response, none);
+      takeBeacon(intake, request, response, failed);
+    } catch (error) {
+      failed(error, request, response);
+    }
+    return true;
+  });
 }
