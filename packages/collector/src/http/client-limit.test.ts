@@ -1,17 +1,17 @@
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { perClientPerMinute } from '../security/rate-limit.js';
 import { listen } from '../test-support/http.js';
+import { referencePerMinute } from '../test-support/rate-limit-oracle.js';
 import { perClientLimit } from './client-limit.js';
 
-// The same budget twice: express-rate-limit as security/rate-limit.ts sets it up, and the
-// lean one. Each route answers 204 when let through.
+// The same budget twice: express-rate-limit as the collector once set it up, and its own.
+// Each route answers 204 when let through.
 async function twoLimiters(limit: number) {
   const app = express();
   // The test client is on loopback: its X-Forwarded-For names the client.
   app.set('trust proxy', 'loopback');
   const message = 'too many from this address';
-  app.post('/reference', perClientPerMinute(limit, { message: { error: message } }), (_q, s) => {
+  app.post('/reference', referencePerMinute(limit, { message: { error: message } }), (_q, s) => {
     s.status(204).end();
   });
   app.post('/lean', perClientLimit(limit, message), (_req, res) => {

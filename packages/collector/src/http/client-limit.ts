@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
-import { ipKeyGenerator } from 'express-rate-limit';
+import { clientKeyOf } from './client-key.js';
 
 const WINDOW_MS = 60_000;
 
-interface Client {
+/** One client's count in its window. */
+export interface Client {
   hits: number;
   /** Ms since the epoch when this client's window ends. */
   resetAt: number;
@@ -12,43 +13,38 @@ interface Client {
   partition: string;
 }
 
-// What express-rate-limit does with res.append, without its reading back when there is
-// nothing to append to (always, for a beacon).
+// res.append reads back what is there to append to; nothing is, for a beacon.
 const add = (res: Response, name: string, value: string) => {
   if (res.hasHeader(name)) res.append(name, value);
   else res.setHeader(name, value);
 };
 
-/** The `pk` express-rate-limit gives a key: base64 of the first 12 hex digits of its SHA-256. */
+/** A key's `pk`: base64 of the first 12 hex digits of its SHA-256. */
 const partitionOf = (key: string) =>
   Buffer.from(createHash('sha256').update(key).digest('hex').slice(0, 12)).toString('base64');
 
-/** A per-client limit: Express middleware, and the same check called in place. */
-export interface ClientLimit extends RequestHandler {
+/** Counts requests per client in a minute's window; see {@link perClientLimit}. */
+export interface ClientCounter {
   /**
    * Counts this request against its client's budget and sets the `RateLimit` headers;
-   * past the limit, answers 429 and returns false.
+   * returns the client, whose `hits` past `limit` mean over the budget.
    */
-  admits(req: Request, res: Response): boolean;
+  count(req: Request, res: Response): Client;
+  /** Seconds until the client's window ends, as `Retry-After` gives them. */
+  secondsLeft(client: Client): number;
+  /** Takes one request back, unless the window it was counted in has ended. */
+  refund(client: Client, resetAt: number): void;
 }
 
 /**
- * `limit` requests per client IP (IPv6 grouped by /56) in a minute, then 429 with
- * `{ error: message }` and `Retry-After`: what `perClientPerMinute` (express-rate-limit with
- * draft-8 `RateLimit` headers and its memory store, security/rate-limit.ts) does, answer
- * for answer and header for header, at a fraction of the cost. That one runs each request
- * through an async middleware with validations and hashes the client's key for its
- * header every time: a quarter of a beacon's CPU time (measured by leaving it out,
- * docs/benchmarks.md). This one decides in the same tick and hashes a key once a window.
- * A test holds the two to the same answers.
- *
- * Each client's window starts with its first request; every minute, clients not seen
- * since the minute before are forgotten (express-rate-limit's MemoryStore).
+ * `limit` requests per client a minute, in windows that start with a client's first
+ * request; every minute, clients not seen since the minute before are forgotten. Clients
+ * are IPv4 addresses and IPv6 /56 networks ({@link clientKeyOf}) of `req.ip`, so the app's
+ * `trust proxy` setting decides who the client is. Headers are the IETF draft-8 ones.
  */
-export function perClientLimit(limit: number, message: string): ClientLimit {
+export function clientCounter(limit: number): ClientCounter {
   const name = `"${limit}-in-${WINDOW_MS / 60_000}min"`;
   const policy = `${name}; q=${limit}; w=${WINDOW_MS / 1000}; pk=:`;
-  const body = { error: message };
   let current = new Map<string, Client>();
   let previous = new Map<string, Client>();
   setInterval(() => {
@@ -65,24 +61,56 @@ export function perClientLimit(limit: number, message: string): ClientLimit {
     current.set(key, client);
     return client;
   };
+  const secondsLeft = (client: Client, now = Date.now()) =>
+    Math.max(0, Math.ceil((client.resetAt - now) / 1000));
 
+  return {
+    count(req, res) {
+      const now = Date.now();
+      const client = clientOf(clientKeyOf(req.ip as string), now);
+      if (client.resetAt <= now) {
+        client.hits = 0;
+        client.resetAt = now + WINDOW_MS;
+      }
+      client.hits++;
+      if (!res.headersSent) {
+        const left = Math.max(limit - client.hits, 0);
+        add(res, 'RateLimit', `${name}; r=${left}; t=${secondsLeft(client, now)}`);
+        add(res, 'RateLimit-Policy', `${policy}${client.partition}:`);
+      }
+      return client;
+    },
+    secondsLeft,
+    refund(client, resetAt) {
+      if (Date.now() < resetAt && client.hits > 0) client.hits--;
+    },
+  };
+}
+
+/** A per-client limit: Express middleware, and the same check called in place. */
+export interface ClientLimit extends RequestHandler {
+  /**
+   * Counts this request against its client's budget and sets the `RateLimit` headers;
+   * past the limit, answers 429 and returns false.
+   */
+  admits(req: Request, res: Response): boolean;
+}
+
+/**
+ * `limit` requests per client a minute ({@link clientCounter}), then 429 with
+ * `{ error: message }` and `Retry-After`. Decided in the same tick, with the client's key
+ * hashed once a window: express-rate-limit, which this replaced, ran each request through
+ * an async middleware with validations and hashed the key for every answer's header (a
+ * quarter of a beacon's CPU time, docs/benchmarks.md). A test holds the two to the same
+ * answers and headers.
+ */
+export function perClientLimit(limit: number, message: string): ClientLimit {
+  const counter = clientCounter(limit);
+  const body = { error: message };
   const admits = (req: Request, res: Response): boolean => {
-    const ip = req.ip as string;
-    const key = ipKeyGenerator(ip, 56);
-    const now = Date.now();
-    const client = clientOf(key, now);
-    if (client.resetAt <= now) {
-      client.hits = 0;
-      client.resetAt = now + WINDOW_MS;
-    }
-    client.hits++;
-    const resetSeconds = Math.max(0, Math.ceil((client.resetAt - now) / 1000));
-    if (!res.headersSent) {
-      add(res, 'RateLimit', `${name}; r=${Math.max(limit - client.hits, 0)}; t=${resetSeconds}`);
-      add(res, 'RateLimit-Policy', `${policy}${client.partition}:`);
-    }
+    const client = counter.count(req, res);
     if (client.hits <= limit) return true;
-    if (!res.headersSent) res.setHeader('Retry-After', String(resetSeconds));
+    if (!res.headersSent) res.setHeader('Retry-After', String(counter.secondsLeft(client)));
     res.status(429);
     if (!res.writableEnded) res.send(body);
     return false;

@@ -1,28 +1,14 @@
 import type { RequestHandler, Response } from 'express';
-import { type Options, rateLimit } from 'express-rate-limit';
-
-/**
- * `limit` requests per client IP (IPv6 grouped by /56) in a sliding minute, then 429 with
- * `RateLimit` and `Retry-After` headers; `options` add what counts and the answer. The
- * client IP is `req.ip`, so it follows the app's `trust proxy` setting.
- */
-export function perClientPerMinute(limit: number, options: Partial<Options>): RequestHandler {
-  return rateLimit({
-    windowMs: 60_000,
-    limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    // Behind no proxy an X-Forwarded-For header is just a client's claim: ignored on
-    // purpose (CLM_TRUST_PROXY), so the library's misconfiguration warning is noise.
-    validate: { xForwardedForHeader: false },
-    ...options,
-  });
-}
+import { clientCounter } from '../http/client-limit.js';
 
 /** What an address that used up its wrong-token budget is told. */
 export const TOO_MANY_GUESSES = 'too many refused tokens from this address, retry in a minute';
 
 const SPENT = 'tokenGuessesRetryAfter';
+
+// A token guard's answers that count as a guess: a refused token, or one refused for the
+// budget being spent.
+const isGuess = (res: Response) => res.statusCode === 401 || res.statusCode === 429;
 
 /**
  * Per-client limit on refused tokens (bearer: `/metrics`, `/admin/api`, `/api/*`; and the
@@ -30,19 +16,21 @@ const SPENT = 'tokenGuessesRetryAfter';
  * refused tokens count, and past `perMinute` of them the guards answer a wrong token 429
  * (see {@link tokenGuessesSpent}) while the right one still passes: an attacker sharing
  * the provider's address must not lock its backend out. Share one instance so the routes
- * share the budget.
+ * share the budget. Each request is counted as it comes (its `RateLimit` headers say so)
+ * and given back once answered, unless the answer refused its token.
  */
 export function tokenGuessLimit(perMinute: number): RequestHandler {
-  return perClientPerMinute(perMinute, {
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401 && res.statusCode !== 429,
+  const counter = clientCounter(perMinute);
+  return (req, res, next) => {
+    const client = counter.count(req, res);
+    const { resetAt } = client;
+    res.once('finish', () => {
+      if (!isGuess(res)) counter.refund(client, resetAt);
+    });
     // Over the budget: nothing is refused here, the guard knows whether the token is right.
-    handler: (_req, res, next) => {
-      res.locals[SPENT] = res.getHeader('Retry-After') ?? '60';
-      res.removeHeader('Retry-After');
-      next();
-    },
-  });
+    if (client.hits > perMinute) res.locals[SPENT] = String(counter.secondsLeft(client));
+    next();
+  };
 }
 
 /**
@@ -50,8 +38,8 @@ export function tokenGuessLimit(perMinute: number): RequestHandler {
  * `Retry-After` the refusal carries.
  */
 export function tokenGuessesSpent(res: Response): boolean {
-  const retryAfter = res.locals[SPENT] as string | number | undefined;
+  const retryAfter = res.locals[SPENT] as string | undefined;
   if (retryAfter === undefined) return false;
-  res.set('Retry-After', String(retryAfter));
+  res.set('Retry-After', retryAfter);
   return true;
 }

@@ -12,8 +12,8 @@ export interface BeaconBudgets {
  * and refused beacons, and `purchases` apart. The pixel cannot see a 429, so a purchase
  * refused is lost for good: a burst of visits (many visitors behind one address) must not
  * use up the budget a new customer's purchase needs. Purchases are bounded anyway: one
- * relay per customer, however many beacons name it. On the lean limiter the beacon path can
- * afford (http/client-limit.ts), with express-rate-limit's answers and headers.
+ * relay per customer, however many beacons name it. On the collector's one limiter
+ * (http/client-limit.ts).
  */
 export function beaconBudgets(perMinute: { visits: number; purchases: number }): BeaconBudgets {
   return {
