@@ -23,7 +23,7 @@ import {
 } from '../orders.js';
 import { prepareQueueRelay } from './relay-rows.js';
 import { prepareSupersedeStarts } from './supersede.js';
-import { prepareOpenBuckets } from './usage.js';
+import { prepareOpenBuckets } from './usage-buckets.js';
 
 interface SkuRow {
   sku: string;
