@@ -25,7 +25,7 @@ import type { NewRelay } from '../outbox.js';
 import { DB_NOW_MS, inTransaction, LOCKS, type Queryable, storable } from './db.js';
 import { queueRelay } from './relay-rows.js';
 import { supersedeStarts } from './supersede.js';
-import { openBuckets } from './usage.js';
+import { openBuckets } from './usage-buckets.js';
 
 interface SkuRow {
   provisioning_id: string;
