@@ -3,22 +3,16 @@ import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { stringifyExact } from '../exact-json.js';
 import { jsonBodyErrors, readJsonText } from '../http/json-body.js';
-import { fingerprint, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import { provisioningIdSchema, skuListSchema } from '../order-ids.js';
 import type { MarketplaceApi } from '../outbox/kind.js';
 import { requireBearerToken } from '../security/bearer-token.js';
-import type { Order, OrdersStore } from '../store/orders.js';
+import type { OrdersStore } from '../store/orders.js';
 import type { UsageStore } from '../store/usage.js';
-import {
-  NO_V1_BILLING_START,
-  OrderConflict,
-  pickSkus,
-  type SkuAction,
-  startBilling,
-  terminate,
-} from './billing.js';
+import { NO_V1_BILLING_START, pickSkus, startBilling, terminate } from './billing.js';
 import { type SkuBilling, skuBillingFor } from './billing-models.js';
 import { defaultStartSkus, refuseSelfStarted } from './billing-start-rules.js';
+import { act, fail, findOrder } from './subscription-replies.js';
 import { describeOrder } from './subscription-view.js';
 
 /** Largest provider API body accepted, in bytes. */
@@ -45,10 +39,6 @@ const billingStartBody = z.strictObject(
 );
 const terminateBody = billingStartBody.omit({ provisioningId: true });
 
-const fail = (res: Response, status: number, error: string) => {
-  res.status(status).json({ error });
-};
-
 function parse<T>(schema: z.ZodType<T>, text: string): { data: T } | { error: string } {
   let json: unknown;
   try {
@@ -63,85 +53,31 @@ function parse<T>(schema: z.ZodType<T>, text: string): { data: T } | { error: st
   return { error: `${field}${issue?.message ?? 'invalid body'}` };
 }
 
-const actions = (skus: SkuAction[]) =>
-  skus.map(({ sku, result, relay }) => ({
-    sku,
-    result,
-    relayId: relay?.id ?? null,
-    relayStatus: relay?.status ?? null,
-  }));
-
 /**
  * The provider API on orders (bearer `CLM_API_TOKEN`): `GET /api/subscriptions/:id`,
  * `POST /api/billing/start`, `POST /api/subscriptions/:id/terminate`.
  */
 export function subscriptionsRouter(deps: SubscriptionsDeps): Router {
-  const { store, clock, logger, onRelayQueued } = deps;
+  const { store, clock } = deps;
   const models = deps.skuBilling ?? skuBillingFor(deps.api ?? 'v2');
   const body = { limit: MAX_ORDER_API_BODY_BYTES, missing: 'body required: a JSON object' };
   const router = Router();
-  router.use(
-    ['/api/subscriptions', '/api/billing'],
-    requireBearerToken(deps.apiToken, {
-      disabled: 'API disabled: CLM_API_TOKEN is not set',
-      required: 'API token required',
-    }),
-  );
 
-  async function findOrder(id: string, res: Response): Promise<Order | null> {
-    const valid = provisioningIdSchema.safeParse(id);
-    if (!valid.success) {
-      fail(res, 400, valid.error.issues[0]?.message ?? 'invalid provisioningId');
-      return null;
-    }
-    const order = await store.getOrder(id);
-    if (!order) fail(res, 404, 'no order with this provisioningId');
-    return order;
+  // GET: the order with its SKUs' billing and usage.
+  async function showSubscription(req: Request<{ provisioningId: string }>, res: Response) {
+    const order = await findOrder(store, req.params.provisioningId, res);
+    if (!order) return;
+    const usage = await store.usageLines({ provisioningId: order.provisioningId });
+    // The provider's answer with its numbers as written.
+    const view = describeOrder(order, { billing: models, now: clock.now() }, usage);
+    res.type('application/json').send(stringifyExact(view));
   }
 
-  // `choose` picks the SKUs acted on; it throws an OrderConflict to refuse the call.
-  async function act(
-    res: Response,
-    order: Order,
-    choose: (now: number) => string[],
-    action: typeof startBilling,
-    verb: string,
-  ): Promise<void> {
-    try {
-      const now = clock.now();
-      const done = await action(store, order, choose(now), now);
-      const queued = done.some((sku) => sku.result === 'queued');
-      if (queued) onRelayQueued();
-      logger.info(
-        'orders',
-        `${verb} order ${fingerprint(order.provisioningId)}: ${done.map((s) => s.result).join(', ')}`,
-      );
-      res
-        .status(queued ? 202 : 200)
-        .json({ provisioningId: order.provisioningId, skus: actions(done) });
-    } catch (error) {
-      if (!(error instanceof OrderConflict)) throw error;
-      fail(res, error.status, error.message);
-    }
-  }
-
-  router.get(
-    '/api/subscriptions/:provisioningId',
-    async (req: Request<{ provisioningId: string }>, res) => {
-      const order = await findOrder(req.params.provisioningId, res);
-      if (!order) return;
-      const usage = await store.usageLines({ provisioningId: order.provisioningId });
-      // The provider's answer with its numbers as written.
-      const view = describeOrder(order, { billing: models, now: clock.now() }, usage);
-      res.type('application/json').send(stringifyExact(view));
-    },
-  );
-
-  router.post('/api/billing/start', ...readJsonText(body), async (req, res) => {
+  async function startBillingOf(req: Request, res: Response) {
     const parsed = parse(billingStartBody, req.body as string);
     if ('error' in parsed) return fail(res, 400, parsed.error);
     if (deps.api === 'v1') return fail(res, 409, NO_V1_BILLING_START);
-    const order = await findOrder(parsed.data.provisioningId, res);
+    const order = await findOrder(store, parsed.data.provisioningId, res);
     if (!order) return;
     const named = parsed.data.productSkus;
     const choose = (now: number) => {
@@ -149,20 +85,32 @@ export function subscriptionsRouter(deps: SubscriptionsDeps): Router {
       refuseSelfStarted(order, skus, models, now);
       return skus;
     };
-    await act(res, order, choose, startBilling, 'billing start of');
-  });
+    await act(deps, res, order, choose, startBilling, 'billing start of');
+  }
 
+  async function terminateOrder(req: Request<{ provisioningId: string }>, res: Response) {
+    const parsed = parse(terminateBody, req.body as string);
+    if ('error' in parsed) return fail(res, 400, parsed.error);
+    const order = await findOrder(store, req.params.provisioningId, res);
+    const named = parsed.data.productSkus;
+    if (order)
+      await act(deps, res, order, () => pickSkus(order, named), terminate, 'termination of');
+  }
+
+  router.use(
+    ['/api/subscriptions', '/api/billing'],
+    requireBearerToken(deps.apiToken, {
+      disabled: 'API disabled: CLM_API_TOKEN is not set',
+      required: 'API token required',
+    }),
+  );
+  router.get('/api/subscriptions/:provisioningId', showSubscription);
+  router.post('/api/billing/start', ...readJsonText(body), startBillingOf);
   const optionalBody = { ...body, missing: null };
   router.post(
     '/api/subscriptions/:provisioningId/terminate',
     ...readJsonText(optionalBody),
-    async (req: Request<{ provisioningId: string }>, res) => {
-      const parsed = parse(terminateBody, req.body as string);
-      if ('error' in parsed) return fail(res, 400, parsed.error);
-      const order = await findOrder(req.params.provisioningId, res);
-      const named = parsed.data.productSkus;
-      if (order) await act(res, order, () => pickSkus(order, named), terminate, 'termination of');
-    },
+    terminateOrder,
   );
   router.use(['/api/subscriptions', '/api/billing'], jsonBodyErrors(body));
   return router;

@@ -1,9 +1,4 @@
-import {
-  Agent as HttpAgent,
-  request as httpRequest,
-  type IncomingMessage,
-  type RequestOptions,
-} from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import {
   BEFORE_CONNECT,
@@ -16,12 +11,7 @@ import {
 /** POSTs JSON text to a URL; never throws. */
 export type Post = (url: string, text: string, signal?: AbortSignal) => Promise<OnrampResult>;
 
-const HEADERS = {
-  'content-type': 'application/json',
-  accept: 'application/json',
-  // What the collector sent when it called the onramp with fetch.
-  'user-agent': 'node',
-};
+import { targetCache } from './onramp-target.js';
 
 /**
  * {@link Post} with node:http(s) over keep-alive connections. fetch made each call a
@@ -39,15 +29,7 @@ export function httpPost(timeoutMs: number): Post {
     'http:': new HttpAgent({ keepAlive: true }),
     'https:': new HttpsAgent({ keepAlive: true }),
   };
-  // The relay worker calls a handful of URLs over and over: each is parsed once.
-  const targets = new Map<string, RequestOptions | string>();
-  const targetOf = (url: string): RequestOptions | string => {
-    let target = targets.get(url);
-    if (target !== undefined) return target;
-    target = parseTarget(url);
-    if (targets.size < 64) targets.set(url, target);
-    return target;
-  };
+  const targetOf = targetCache();
   return (url, text, signal) =>
     new Promise((resolve) => {
       const target = targetOf(url);
@@ -69,30 +51,8 @@ export function httpPost(timeoutMs: number): Post {
         const before = error.code !== undefined && BEFORE_CONNECT.has(error.code);
         settle(networkError(`fetch failed: ${error.message}`, { timedOut, notSent: before }));
       };
-      const answer = (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const done = (more: boolean) =>
-          settle({
-            type: 'response',
-            ok: (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300,
-            status: res.statusCode ?? 0,
-            body: cutAnswer(chunks, more),
-            retryAfter: res.headers['retry-after'] ?? null,
-          });
-        res.on('data', (chunk: Buffer) => {
-          if (settled) return;
-          chunks.push(chunk);
-          size += chunk.length;
-          // The rest is never read: closing the connection drops it.
-          if (size > MAX_ANSWER_BYTES) {
-            done(true);
-            res.destroy();
-          }
-        });
-        res.once('end', () => done(false));
-        res.once('error', fail);
-      };
+      const answer = (res: IncomingMessage) =>
+        readAnswer(res, { settle, settled: () => settled, fail });
       const req = (protocol === 'https:' ? httpsRequest : httpRequest)(
         { ...target, agent: agents[protocol] },
         answer,
@@ -115,29 +75,37 @@ export function httpPost(timeoutMs: number): Post {
     });
 }
 
-// What node:http needs of a URL, or why it cannot be called (worded as fetch worded it).
-function parseTarget(url: string): RequestOptions | string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return `Failed to parse URL from ${url}`;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return `fetch failed: unknown scheme ${parsed.protocol}`;
-  }
-  return {
-    protocol: parsed.protocol,
-    // An IPv6 host comes bracketed in a URL, not in a socket address.
-    hostname: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: parsed.port,
-    path: `${parsed.pathname}${parsed.search}`,
-    ...(parsed.username && {
-      auth: `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`,
-    }),
-    method: 'POST',
-    headers: HEADERS,
-  };
+/** The call `readAnswer` answers: its settle, whether it has settled, and its failure. */
+interface Call {
+  settle: (result: OnrampResult) => void;
+  settled: () => boolean;
+  fail: (error: Error & { code?: string }) => void;
+}
+
+// Reads the answer, at most MAX_ANSWER_BYTES of it, and settles the call with it.
+function readAnswer(res: IncomingMessage, { settle, settled, fail }: Call): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const done = (more: boolean) =>
+    settle({
+      type: 'response',
+      ok: (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300,
+      status: res.statusCode ?? 0,
+      body: cutAnswer(chunks, more),
+      retryAfter: res.headers['retry-after'] ?? null,
+    });
+  res.on('data', (chunk: Buffer) => {
+    if (settled()) return;
+    chunks.push(chunk);
+    size += chunk.length;
+    // The rest is never read: closing the connection drops it.
+    if (size > MAX_ANSWER_BYTES) {
+      done(true);
+      res.destroy();
+    }
+  });
+  res.once('end', () => done(false));
+  res.once('error', fail);
 }
 
 const noAnswer = { timedOut: false, notSent: false };

@@ -65,6 +65,17 @@ export interface AdminStore {
   }): Promise<number>;
 }
 
+/** The relay reads of {@link AdminStore}, which each engine implements apart. */
+export type RelayReads = Pick<
+  AdminStore,
+  | 'countRelays'
+  | 'listRelays'
+  | 'pageRelays'
+  | 'listBillingInDoubt'
+  | 'findRelay'
+  | 'oldestPendingSince'
+>;
+
 /** The relay with this id, or null: one page of one row from just before it. */
 export async function relayById(
   store: Pick<AdminStore, 'pageRelays'>,
