@@ -1,8 +1,9 @@
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { CONFIRM_TOKEN, checkConfirmToken, createConfirmToken } from './confirm/token.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
+import { type ActionDone, formBody } from './form-body.js';
 import { reasonOf, relayIdsField, windowQuery } from './query.js';
 import { renderConfirmPage } from './views/confirm-page.js';
 import { messagePage } from './views/layout.js';
@@ -24,15 +25,6 @@ const STALE = {
   expired: 'That confirmation expired before it was sent: check it again.',
 };
 
-/** Where the dashboard tells what a write-off did. */
-export type WriteOffDone = (
-  req: Request,
-  res: Response,
-  days: number,
-  count: number,
-  already: boolean,
-) => void;
-
 /**
  * `POST /relays/write-off`, the dashboard's Write off buttons: a confirm page naming each
  * dead billing call and what it carries, then, confirmed with a token bound to those
@@ -42,13 +34,9 @@ export type WriteOffDone = (
 export function writeOffRoute(
   deps: AdminDeps,
   guards: RequestHandler[],
-  done: WriteOffDone,
+  done: ActionDone,
 ): RequestHandler[] {
   const handle = async (req: Request, res: Response) => {
-    if (!req.is('application/x-www-form-urlencoded')) {
-      const reason = 'Content-Type must be application/x-www-form-urlencoded';
-      return sendPage(res, 415, messagePage('Bad request', reason));
-    }
     const form = writeOffForm.safeParse(req.body ?? {});
     if (!form.success) return sendPage(res, 400, messagePage('Bad request', reasonOf(form.error)));
     const { ids, days, confirm } = form.data;
@@ -83,9 +71,5 @@ export function writeOffRoute(
       renderConfirmPage(writeOffConfirm(plan.calls, { token, days, note }, deps.api)),
     );
   };
-  return [
-    ...guards,
-    express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 1002 }),
-    handle,
-  ];
+  return [...guards, ...formBody, handle];
 }
