@@ -77,28 +77,8 @@ export async function createCollector(
     calendar: config.billing,
     relay: worker,
   });
+  const provisioning = await provisioningFor(config, { store, clock, logger, metrics });
   const { marketplace } = config;
-  const provisioning =
-    marketplace.provisionToken &&
-    marketplace.forwardUrl &&
-    marketplace.forwardSecret &&
-    marketplace.providerKey
-      ? createProvisioning({
-          store,
-          digestKey: await store.requestDigestKey(),
-          clock,
-          logger,
-          providerKey: marketplace.providerKey,
-          api: marketplace.api,
-          v1Skus: marketplace.v1Skus,
-          forward: {
-            url: marketplace.forwardUrl,
-            secret: marketplace.forwardSecret,
-            timeoutMs: marketplace.forwardTimeoutMs,
-          },
-          onOutcome: (outcome, seconds) => metrics.provisioning(outcome, seconds),
-        })
-      : null;
   const app = createApp({
     store,
     clock,
@@ -128,4 +108,27 @@ export async function createCollector(
       return closing;
     },
   };
+}
+
+// Provisioning once it is configured (its token, the provider's URL and secret, and the
+// provider key), else null: the provisioning endpoint is then off.
+async function provisioningFor(
+  config: Config,
+  deps: { store: Store; clock: Clock; logger: Logger; metrics: CollectorMetrics },
+) {
+  const { marketplace } = config;
+  const { provisionToken, forwardUrl, forwardSecret, providerKey } = marketplace;
+  if (!provisionToken || !forwardUrl || !forwardSecret || !providerKey) return null;
+  const { store, metrics } = deps;
+  return createProvisioning({
+    store,
+    digestKey: await store.requestDigestKey(),
+    clock: deps.clock,
+    logger: deps.logger,
+    providerKey,
+    api: marketplace.api,
+    v1Skus: marketplace.v1Skus,
+    forward: { url: forwardUrl, secret: forwardSecret, timeoutMs: marketplace.forwardTimeoutMs },
+    onOutcome: (outcome, seconds) => metrics.provisioning(outcome, seconds),
+  });
 }
