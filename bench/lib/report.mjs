@@ -111,7 +111,7 @@ export function renderReport({ machine, date, command, smoke, pixel, ingest, pro
   );
   row(
     'Idle RSS < 80 MB',
-    `${ingest.runs.map((r) => mb(r.idleRss)).join(', ')} (each fresh collector of the ingest runs, 3 s after it listens, before any load)`,
+    `${ingest.runs.map((r) => mb(r.idleRss)).join(', ')} (each fresh collector of the ingest runs, 3 s after it listens, before any load); an empty \`node\` in the same run: ${mb(ingest.emptyNodeRss)}`,
     verdict(t.idleRss),
   );
 
