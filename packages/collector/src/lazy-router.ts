@@ -16,6 +16,7 @@ export function lazyHandler(load: () => Promise<RequestHandler>): RequestHandler
         if (loading === attempt) loading = undefined;
       });
     }
-    loading.then((handler) => handler(req, res, next), next);
+    // A handler that throws goes to the error handler too, never to an unhandled rejection.
+    loading.then((handler) => handler(req, res, next), next).catch(next);
   };
 }
