@@ -1,5 +1,5 @@
 import { INGEST_COLLECTOR_ENV, loadQuietly, loadTool } from './lib/load.mjs';
-import { rssOf, startBareExpress, startCollectorProcess } from './lib/processes.mjs';
+import { emptyNodeRss, rssOf, startBareExpress, startCollectorProcess } from './lib/processes.mjs';
 import { startSandboxServer } from './lib/sandbox.mjs';
 import { freshDbPath, PARTNER_KEY, readDb, seedPurchases } from './lib/seed.mjs';
 
@@ -59,6 +59,8 @@ export async function benchIngest(options) {
   }
   return {
     tool: loadTool,
+    // The floor of the idle figures: what Node itself holds, read after the same wait.
+    emptyNodeRss: await emptyNodeRss(IDLE_MS),
     baseline: baselines.bare,
     body: baselines.body,
     runs,

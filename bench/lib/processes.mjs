@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,3 +102,21 @@ export const startSandboxProcess = ({ cli = collectorCli, providerKey = PARTNER_
  */
 export const startBareExpress = ({ body = false } = {}) =>
   startServer('bare express', bareServer, body ? ['--body'] : [], {});
+
+/**
+ * Resident memory of an empty `node` process (it only waits) `afterMs` after it started:
+ * the floor under any collector's idle RSS, read in the same run as the collector's.
+ */
+export async function emptyNodeRss(afterMs) {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 60_000)'], {
+    stdio: 'ignore',
+  });
+  const unregister = onExit(async () => child.kill());
+  try {
+    await new Promise((resolve) => setTimeout(resolve, afterMs));
+    return rssOf(child.pid);
+  } finally {
+    child.kill();
+    unregister();
+  }
+}

@@ -111,7 +111,7 @@ export function renderReport({ machine, date, command, smoke, pixel, ingest, pro
   );
   row(
     'Idle RSS < 80 MB',
-    `${ingest.runs.map((r) => mb(r.idleRss)).join(', ')} (each fresh collector of the ingest runs, 3 s after it listens, before any load)`,
+    `${ingest.runs.map((r) => mb(r.idleRss)).join(', ')} (each fresh collector of the ingest runs, 3 s after it listens, before any load); an empty \`node\` in the same run: ${mb(ingest.emptyNodeRss)}`,
     verdict(t.idleRss),
   );
 
@@ -302,7 +302,9 @@ const METHOD = `## Method
 - **Commands**: \`pnpm bench\` (this page; needs \`apt-get install -y wrk chromium\`),
   \`node bench/profile.mjs [--cli <dist/cli.js>] [--kind purchase|visit]\` (the profile
   tables for any build), \`node bench/compare.mjs <a/dist/cli.js> <b/dist/cli.js> --kind both\`
-  (builds against each other and bare Express, in rounds), \`pnpm bench:smoke\` (seconds,
+  (builds against each other and bare Express, in rounds; \`--flags=<node flags>\`, repeated,
+  runs each build under each set of Node flags too, with p99 at half load and idle and peak
+  RSS per run), \`pnpm bench:smoke\` (seconds,
   tiny counts, correctness only; part of \`pnpm test\`).
 - **Pixel size**: \`packages/pixel/scripts/size.mjs\` (the build's own report): raw bytes,
   gzip level 9, brotli quality 11.

@@ -1,5 +1,4 @@
 import express, { type Express } from 'express';
-import { adminRouter } from './admin/router.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { errorAnswer } from './http/error-answer.js';
@@ -7,6 +6,7 @@ import { warnOnUntrustedForwardedFor } from './http/forwarded-for.js';
 import { healthRouter } from './http/health-route.js';
 import { metricsRouter } from './http/metrics-route.js';
 import { failureLog, logsEveryRequest, requestLog } from './http/request-log.js';
+import { lazyHandler } from './lazy-router.js';
 import type { Logger } from './log.js';
 import { type CollectorMetrics, createMetrics } from './metrics/collector-metrics.js';
 import { type BillingModel, skuBillingFor } from './orders/billing-models.js';
@@ -174,20 +174,22 @@ function useAdminRoutes(
   // Without a whole calendar, the defaults of CLM_USAGE_CLOSE_AT (and CLM_BILLING_TZ).
   const calendar = config.billing ?? loadBillingCalendar({ CLM_BILLING_TZ: config.billingZone });
   const skuBilling = skuBillingFor(api, config.skuBilling);
+  const adminDeps = {
+    store,
+    clock,
+    logger,
+    token: adminToken,
+    relay,
+    calendar,
+    api,
+    skuBilling,
+    pageSites,
+    endpoints: config.marketplaceEndpoints,
+  };
+  // Loaded on the first request under /admin (see lazyHandler).
   app.use(
     '/admin',
-    adminRouter({
-      store,
-      clock,
-      logger,
-      token: adminToken,
-      relay,
-      calendar,
-      api,
-      skuBilling,
-      pageSites,
-      endpoints: config.marketplaceEndpoints,
-    }),
+    lazyHandler(async () => (await import('./admin/router.js')).adminRouter(adminDeps)),
   );
   const maxPendingSeconds = config.readyMaxPendingSeconds ?? DEFAULT_READY_MAX_PENDING_SECONDS;
   app.use(healthRouter({ store, clock, logger, maxPendingSeconds }));
