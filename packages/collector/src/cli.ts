@@ -9,5 +9,5 @@ const io = { env: process.env, stdout: process.stdout, stderr: process.stderr };
 // else, `serve --help` included, goes through the whole CLI.
 process.exitCode =
   argv.length === 1 && argv[0] === 'serve'
-    ? await (await import('./serve-entry.js')).serveEntry(io)
+    ? await (await import('./cli/serve-entry.js')).serveEntry(io)
     : await (await import('./cli/run.js')).runCli(argv, io);

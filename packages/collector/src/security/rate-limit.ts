@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import { clientCounter } from '../http/client-limit.js';
+import { clientCounter } from '../security/client-limit.js';
 
 /** What an address that used up its wrong-token budget is told. */
 export const TOO_MANY_GUESSES = 'too many refused tokens from this address, retry in a minute';

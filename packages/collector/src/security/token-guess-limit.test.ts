@@ -2,10 +2,10 @@ import express, { type RequestHandler } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clientKeyOf } from '../http/client-key.js';
 import { listen } from '../test-support/http.js';
 import { referenceTokenGuessLimit } from '../test-support/rate-limit-oracle.js';
 import { requireBearerToken } from './bearer-token.js';
+import { clientKeyOf } from './client-key.js';
 import { tokenGuessLimit } from './rate-limit.js';
 
 const TOKEN = 'right-token-0123456789';

@@ -1,5 +1,5 @@
 // express-rate-limit, set up as the collector's limits were before its own limiter
-// (http/client-limit.ts) replaced it: the reference the tests hold that one to.
+// (security/client-limit.ts) replaced it: the reference the tests hold that one to.
 import type { RequestHandler } from 'express';
 import { type Options, rateLimit } from 'express-rate-limit';
 

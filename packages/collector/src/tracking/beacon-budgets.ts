@@ -1,4 +1,4 @@
-import { type ClientLimit, perClientLimit } from '../http/client-limit.js';
+import { type ClientLimit, perClientLimit } from '../security/client-limit.js';
 
 /** Per-client limits on beacons, one for each budget; the intake picks once parsed. */
 export interface BeaconBudgets {
@@ -13,7 +13,7 @@ export interface BeaconBudgets {
  * refused is lost for good: a burst of visits (many visitors behind one address) must not
  * use up the budget a new customer's purchase needs. Purchases are bounded anyway: one
  * relay per customer, however many beacons name it. On the collector's one limiter
- * (http/client-limit.ts).
+ * (security/client-limit.ts).
  */
 export function beaconBudgets(perMinute: { visits: number; purchases: number }): BeaconBudgets {
   return {

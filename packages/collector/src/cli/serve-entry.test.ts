@@ -2,10 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { CliIo } from './cli/io.js';
-import { runCli } from './cli/run.js';
+import { tempDir } from '../test-support/tmp.js';
+import type { CliIo } from './io.js';
+import { runCli } from './run.js';
 import { serveEntry } from './serve-entry.js';
-import { tempDir } from './test-support/tmp.js';
 
 /** Runs `serve` through `run` on `env` and resolves with its exit code and stderr. */
 async function outcome(

@@ -1,7 +1,7 @@
-import { isClosedPipe } from './cli/closed-pipe.js';
-import { type CliIo, EXIT } from './cli/io.js';
-import { runServe } from './cli/serve.js';
-import { ConfigError } from './config.js';
+import { ConfigError } from '../config.js';
+import { isClosedPipe } from './closed-pipe.js';
+import { type CliIo, EXIT } from './io.js';
+import { runServe } from './serve.js';
 
 /**
  * `clm-collector serve` without the rest of the CLI: the service loads the collector only,
