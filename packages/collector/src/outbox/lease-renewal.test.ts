@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { systemClock } from '../clock.js';
 import type { RelayConfig } from '../config.js';
-import { silentLogger } from '../log.js';
+import { type Logger, silentLogger } from '../log.js';
 import { relayKindRegistry } from '../relay-kinds.js';
 import { openPostgresStore } from '../store/postgres.js';
 import { openSqliteStore } from '../store/sqlite.js';
@@ -78,6 +78,24 @@ async function queue(store: Store, customers: readonly string[]): Promise<void> 
   }
 }
 
+// A renewal of 30 ms leases over `held`, asking `renewLeases`, stopped when the test ends.
+function renewingEvery30ms(
+  logger: Logger,
+  held: () => { id: number; claim: number }[],
+  renewLeases: OutboxStore['renewLeases'],
+) {
+  const renewal = createLeaseRenewal({
+    store: { renewLeases },
+    clock: systemClock,
+    logger,
+    leaseMs: 30,
+    held,
+  });
+  renewal.start();
+  onTestFinished(() => renewal.stop());
+  return renewal;
+}
+
 describe('lease renewal', () => {
   it('renews a lease found lost no more, and says so once', async () => {
     const asked: number[][] = [];
@@ -86,21 +104,15 @@ describe('lease renewal', () => {
       { id: 1, claim: 1 },
       { id: 2, claim: 1 },
     ];
-    const renewal = createLeaseRenewal({
-      // Relay 2 was claimed again (its third attempt) since its first claim.
-      store: {
-        renewLeases: async ({ claims }) => {
-          asked.push(claims.map(({ id }) => id));
-          return claims.filter(({ id, claim }) => id !== 2 || claim === 3).map(({ id }) => id);
-        },
-      },
-      clock: systemClock,
+    // Relay 2 was claimed again (its third attempt) since its first claim.
+    const renewal = renewingEvery30ms(
       logger,
-      leaseMs: 30,
-      held: () => held,
-    });
-    renewal.start();
-    onTestFinished(() => renewal.stop());
+      () => held,
+      async ({ claims }) => {
+        asked.push(claims.map(({ id }) => id));
+        return claims.filter(({ id, claim }) => id !== 2 || claim === 3).map(({ id }) => id);
+      },
+    );
     await waitFor(() => asked.length >= 4, { message: 'four renewals' });
     // The worker took it again later (its third attempt): renewed as any other.
     held = [{ id: 2, claim: 3 }];
@@ -121,22 +133,16 @@ describe('a call that ends while its lease is being renewed', () => {
     const logger = captureLogger();
     let held = [{ id: 1, claim: 1 }];
     let renewals = 0;
-    const renewal = createLeaseRenewal({
-      // The call's outcome is written while the renewal runs: the row is no longer in flight.
-      store: {
-        renewLeases: async () => {
-          renewals += 1;
-          held = [];
-          return [];
-        },
-      },
-      clock: systemClock,
+    // The call's outcome is written while the renewal runs: the row is no longer in flight.
+    const renewal = renewingEvery30ms(
       logger,
-      leaseMs: 30,
-      held: () => held,
-    });
-    renewal.start();
-    onTestFinished(() => renewal.stop());
+      () => held,
+      async () => {
+        renewals += 1;
+        held = [];
+        return [];
+      },
+    );
     await waitFor(() => renewals >= 1, { message: 'a renewal' });
     await renewal.stop();
     expect(logger.lines.filter((line) => line.includes('lost while sending'))).toEqual([]);
