@@ -6,6 +6,7 @@ import { safeReturnPath } from './auth/return-path.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
 import { setFlash, takeFlash } from './flash/flash.js';
+import type { ActionDone } from './form-body.js';
 import { reasonOf, windowQuery } from './query.js';
 import { replayRoute } from './replay-route.js';
 import { loadSummary } from './summary.js';
@@ -55,24 +56,13 @@ export function pagesRouter(deps: AdminDeps): Router {
     sendPage(res, 200, renderDashboardPage({ summary, relays, notice, crossSite }));
   });
 
-  router.post(
-    '/relays/replay',
-    ...replayRoute(
-      deps,
-      [requireSameOriginForm, requireSession(auth)],
-      (req, res, days, n, again) =>
-        told(req, res, days, { action: 'replayed', count: n, already: again }),
-    ),
-  );
-
-  router.post(
-    '/relays/write-off',
-    ...writeOffRoute(
-      deps,
-      [requireSameOriginForm, requireSession(auth)],
-      (req, res, days, n, again) =>
-        told(req, res, days, { action: 'written-off', count: n, already: again }),
-    ),
-  );
+  // Retry and Write off: signed-in forms of this origin, then back to the dashboard's notice.
+  const guards = [requireSameOriginForm, requireSession(auth)];
+  const doneAs =
+    (action: DashboardNotice['action']): ActionDone =>
+    (req, res, days, count, already) =>
+      told(req, res, days, { action, count, already });
+  router.post('/relays/replay', ...replayRoute(deps, guards, doneAs('replayed')));
+  router.post('/relays/write-off', ...writeOffRoute(deps, guards, doneAs('written-off')));
   return router;
 }
