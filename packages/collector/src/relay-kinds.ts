@@ -36,9 +36,18 @@ export function relayKindRegistry(
  * again (the kind's own `call`); an unknown kind is named as stored.
  */
 export function callOf(api: MarketplaceApi): (kind: string) => string {
-  const kinds = relayKindRegistry({ api, billingZone: MARKETPLACE_ZONE });
-  return (kind) => kinds[kind]?.call ?? kind;
+  let kinds = callKinds.get(api);
+  if (kinds === undefined) {
+    kinds = relayKindRegistry({ api, billingZone: MARKETPLACE_ZONE });
+    callKinds.set(api, kinds);
+  }
+  const known = kinds;
+  return (kind) => known[kind]?.call ?? kind;
 }
+
+// Each API's kinds, built the first time a call of it is named (a confirm page names one
+// per row it lists).
+const callKinds = new Map<MarketplaceApi, RelayKinds>();
 
 function registryOf(kinds: readonly { kind: string }[]): RelayKinds {
   const registry: Record<string, RelayKinds[string]> = {};
