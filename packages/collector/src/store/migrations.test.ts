@@ -84,3 +84,34 @@ describe('a database from a newer collector', () => {
     lock.close();
   });
 });
+
+describe('migration 12: the events index no statement read', () => {
+  it('drops events_received and keeps the events and the index the day counts read', async () => {
+    const path = join(tempDir(), 'c.sqlite');
+    const db = new Database(path);
+    for (const sql of migrations.slice(0, 11)) db.exec(sql);
+    db.pragma('user_version = 11');
+    db.prepare(
+      `INSERT INTO events (id, type, partner_key, service_name, customer_id, client_time, received_at)
+       VALUES ('evt_1', 'visit', 'PK-1', 'acme-crm', NULL, 1, 86400000)`,
+    ).run();
+    db.close();
+    const store = await openSqliteStore({ path, logger: silentLogger, releaseInterrupted: false });
+    onTestFinished(() => store.close());
+    expect(await store.countEvents()).toBe(1);
+    const after = new Database(path, { readonly: true });
+    onTestFinished(() => after.close());
+    const indexes = after
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'")
+      .pluck()
+      .all();
+    expect(indexes.sort()).toEqual(['events_type_received', 'sqlite_autoindex_events_1']);
+    const plan = after
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT received_at / 86400000 AS d, COUNT(*) AS n FROM events
+         WHERE type = 'visit' AND received_at >= 0 AND received_at < 1 GROUP BY d`,
+      )
+      .all() as { detail: string }[];
+    expect(plan.map((step) => step.detail).join('\n')).toContain('events_type_received');
+  });
+});

@@ -101,6 +101,16 @@ describe('the PostgreSQL schema', () => {
     );
   });
 
+  it('indexes events only as statements read them (no events_received since migration 8)', async () => {
+    const url = await freshDatabase();
+    await open(url);
+    const rows = await queryDatabase(
+      url,
+      "SELECT indexname FROM pg_indexes WHERE tablename = 'events' ORDER BY indexname",
+    );
+    expect(rows).toEqual([{ indexname: 'events_pkey' }, { indexname: 'events_type_received' }]);
+  });
+
   it('keeps relays unique per kind and dedupe key in the database itself', async () => {
     const url = await freshDatabase();
     const store = await open(url);
