@@ -10,13 +10,12 @@ export { type QueuedRelay, type RelayRow, toRelay } from '../relay-row.js';
  * dedupe key exists, in which case that one is returned as it is. Run inside a transaction.
  */
 export function prepareQueueRelay(db: Database.Database): (relay: NewRelay) => QueuedRelay {
+  // Positional parameters: binding by name would look each up in an object spread per call.
   const insert = db.prepare(
     `INSERT INTO relays (kind, dedupe_key, partner_key, service_name, customer_id, order_id, sku,
        period, payload, purchased_at, next_attempt_at, created_at, updated_at, source, status,
        last_error, pause, at_most_once, ends_sku, superseded_by_end)
-     VALUES (@kind, @dedupeKey, @partnerKey, @serviceName, @customerId, @orderId, @sku,
-       @period, @payload, @purchasedAt, @createdAt, @createdAt, @createdAt, @source, @status,
-       @lastError, @pause, @atMostOnce, @endsSku, @supersededByEnd)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (kind, dedupe_key) DO NOTHING`,
   );
   const find = db.prepare(
@@ -28,8 +27,28 @@ export function prepareQueueRelay(db: Database.Database): (relay: NewRelay) => Q
     const { status, lastError } = initialState(relay);
     const payload = JSON.stringify(relay.payload);
     const [pause, atMostOnce, endsSku, supersededByEnd] = ruleColumns(relay);
-    const rules = { pause, atMostOnce, endsSku, supersededByEnd };
-    const added = insert.run({ ...relay, source, payload, status, lastError, ...rules });
+    const added = insert.run(
+      relay.kind,
+      relay.dedupeKey,
+      relay.partnerKey,
+      relay.serviceName,
+      relay.customerId,
+      relay.orderId,
+      relay.sku,
+      relay.period,
+      payload,
+      relay.purchasedAt,
+      relay.createdAt,
+      relay.createdAt,
+      relay.createdAt,
+      source,
+      status,
+      lastError,
+      pause,
+      atMostOnce,
+      endsSku,
+      supersededByEnd,
+    );
     if (added.changes > 0) {
       const row = {
         id: Number(added.lastInsertRowid),
