@@ -100,7 +100,9 @@ describe('migration 12: the events index no statement read', () => {
     onTestFinished(() => store.close());
     expect(await store.countEvents()).toBe(1);
     const after = new Database(path, { readonly: true });
-    onTestFinished(() => after.close());
+    onTestFinished(() => {
+      after.close();
+    });
     const indexes = after
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'")
       .pluck()
