@@ -103,22 +103,27 @@ async function writeBatch(pool: pg.Pool, batch: Beacon[]): Promise<RecordResult[
   const relays = withRelay.map(({ relay }) => relay as NewRelay);
   const column = <T, V>(rows: T[], value: (row: T) => V) => rows.map(value);
   const eventRows = events.map(eventValues);
-  const answer = await pool.query<{ added: string[]; queued: RelayHead[] }>(WRITE_BATCH, [
-    // $1–$8: one array per events column.
-    ...(eventRows[0] ?? []).map((_, index) => eventRows.map((row) => row[index])),
-    column(withRelay, (p) => p.event.id),
-    column(relays, (r) => r.kind),
-    column(relays, (r) => r.dedupeKey),
-    column(relays, (r) => r.partnerKey),
-    column(relays, (r) => r.serviceName),
-    column(relays, (r) => r.customerId),
-    column(relays, (r) => r.orderId),
-    column(relays, (r) => r.sku),
-    column(relays, (r) => r.period),
-    column(relays, (r) => JSON.stringify(r.payload)),
-    column(relays, (r) => r.createdAt),
-    column(relays, (r) => r.purchasedAt),
-  ]);
+  const answer = await pool.query<{ added: string[]; queued: RelayHead[] }>({
+    // Named: each connection parses and plans the statement once, not once per batch.
+    name: 'clm-ingest-batch',
+    text: WRITE_BATCH,
+    values: [
+      // $1–$8: one array per events column.
+      ...(eventRows[0] ?? []).map((_, index) => eventRows.map((row) => row[index])),
+      column(withRelay, (p) => p.event.id),
+      column(relays, (r) => r.kind),
+      column(relays, (r) => r.dedupeKey),
+      column(relays, (r) => r.partnerKey),
+      column(relays, (r) => r.serviceName),
+      column(relays, (r) => r.customerId),
+      column(relays, (r) => r.orderId),
+      column(relays, (r) => r.sku),
+      column(relays, (r) => r.period),
+      column(relays, (r) => JSON.stringify(r.payload)),
+      column(relays, (r) => r.createdAt),
+      column(relays, (r) => r.purchasedAt),
+    ],
+  });
   const { added, queued } = answer.rows[0] as { added: string[]; queued: RelayHead[] };
   // Each id the insert returned belongs to the first beacon that carried it; each relay it
   // queued, to the first new beacon with its key.
