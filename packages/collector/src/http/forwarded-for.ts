@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import type { TrustProxy } from './settings.js';
 
@@ -10,7 +10,7 @@ import type { TrustProxy } from './settings.js';
 export function warnOnUntrustedForwardedFor(
   trustProxy: TrustProxy,
   logger: Logger,
-): RequestHandler {
+): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
   let warned = trustProxy !== false;
   return (req, _res, next) => {
     if (!warned && req.headers['x-forwarded-for'] !== undefined) {

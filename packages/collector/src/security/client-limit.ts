@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { RequestHandler, Response } from 'express';
 import { clientKeyOf } from './client-key.js';
 
 const WINDOW_MS = 60_000;
@@ -13,10 +14,11 @@ export interface Client {
   partition: string;
 }
 
-// res.append reads back what is there to append to; nothing is, for a beacon.
-const add = (res: Response, name: string, value: string) => {
-  if (res.hasHeader(name)) res.append(name, value);
-  else res.setHeader(name, value);
+// Appended to what is there, as Express's res.append does; nothing is, for a beacon.
+const add = (res: ServerResponse, name: string, value: string) => {
+  const there = res.getHeader(name);
+  if (there === undefined) res.setHeader(name, value);
+  else res.setHeader(name, [...(Array.isArray(there) ? there : [String(there)]), value]);
 };
 
 /** A key's `pk`: base64 of the first 12 hex digits of its SHA-256. */
@@ -29,7 +31,7 @@ export interface ClientCounter {
    * Counts this request against its client's budget and sets the `RateLimit` headers;
    * returns the client, whose `hits` past `limit` mean over the budget.
    */
-  count(req: Request, res: Response): Client;
+  count(ip: string | undefined, res: ServerResponse): Client;
   /** Seconds until the client's window ends, as `Retry-After` gives them. */
   secondsLeft(client: Client): number;
   /** Takes one request back, unless the window it was counted in has ended. */
@@ -65,9 +67,9 @@ export function clientCounter(limit: number): ClientCounter {
     Math.max(0, Math.ceil((client.resetAt - now) / 1000));
 
   return {
-    count(req, res) {
+    count(ip, res) {
       const now = Date.now();
-      const client = clientOf(clientKeyOf(req.ip as string), now);
+      const client = clientOf(clientKeyOf(ip as string), now);
       if (client.resetAt <= now) {
         client.hits = 0;
         client.resetAt = now + WINDOW_MS;
@@ -90,10 +92,11 @@ export function clientCounter(limit: number): ClientCounter {
 /** A per-client limit: Express middleware, and the same check called in place. */
 export interface ClientLimit extends RequestHandler {
   /**
-   * Counts this request against its client's budget and sets the `RateLimit` headers;
-   * past the limit, answers 429 and returns false.
+   * Counts a request from `ip` against its client's budget and sets the `RateLimit`
+   * headers; past the limit, answers 429 on the Express response `answer` gives, and
+   * returns false.
    */
-  admits(req: Request, res: Response): boolean;
+  admits(ip: string | undefined, res: ServerResponse, answer: () => Response): boolean;
 }
 
 /**
@@ -107,16 +110,17 @@ export interface ClientLimit extends RequestHandler {
 export function perClientLimit(limit: number, message: string): ClientLimit {
   const counter = clientCounter(limit);
   const body = { error: message };
-  const admits = (req: Request, res: Response): boolean => {
-    const client = counter.count(req, res);
+  const admits = (ip: string | undefined, res: ServerResponse, answer: () => Response) => {
+    const client = counter.count(ip, res);
     if (client.hits <= limit) return true;
     if (!res.headersSent) res.setHeader('Retry-After', String(counter.secondsLeft(client)));
-    res.status(429);
-    if (!res.writableEnded) res.send(body);
+    const response = answer();
+    response.status(429);
+    if (!response.writableEnded) response.send(body);
     return false;
   };
   const handler: RequestHandler = (req, res, next) => {
-    if (admits(req, res)) next();
+    if (admits(req.ip, res, () => res)) next();
   };
   return Object.assign(handler, { admits });
 }

@@ -22,7 +22,7 @@ const isGuess = (res: Response) => res.statusCode === 401 || res.statusCode === 
 export function tokenGuessLimit(perMinute: number): RequestHandler {
   const counter = clientCounter(perMinute);
   return (req, res, next) => {
-    const client = counter.count(req, res);
+    const client = counter.count(req.ip, res);
     const { resetAt } = client;
     res.once('finish', () => {
       if (!isGuess(res)) counter.refund(client, resetAt);

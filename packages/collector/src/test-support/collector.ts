@@ -49,5 +49,5 @@ export async function startTestCollector(
     pixelScript:
       'pixelScript' in options ? (options.pixelScript ?? null) : Buffer.from('/* pixel */'),
   });
-  return { url: await listen(app), store, relay };
+  return { url: await listen(app), store, relay, app };
 }

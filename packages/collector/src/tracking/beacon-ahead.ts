@@ -1,5 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readUtf8Body } from '../http/read-body.js';
 import type { BeaconIntake } from './beacon-intake.js';
 import { MAX_BEACON_BYTES } from './beacon-route.js';
@@ -32,9 +31,9 @@ export function isPlainBeacon(req: IncomingMessage): boolean {
  */
 export function takeBeacon(
   intake: BeaconIntake,
-  req: Request,
-  res: Response,
-  onError: (error: unknown, req: Request, res: Response) => void,
+  req: IncomingMessage,
+  res: ServerResponse,
+  onError: (error: unknown, req: IncomingMessage, res: ServerResponse) => void,
 ): void {
   if (!intake.admit(req, res)) return;
   readUtf8Body(req, MAX_BEACON_BYTES, (error, text) => {

@@ -45,15 +45,21 @@ export function beaconRouter(deps: BeaconRouteDeps): Router {
     (req, res, next) =>
       req.is(BEACON_TYPES) && isUtf8ContentType(req.get('content-type'))
         ? next()
-        : intake.refuse(res, 415, 'Content-Type must be text/plain or application/json, in UTF-8'),
+        : intake.refuse(
+            req,
+            res,
+            415,
+            'Content-Type must be text/plain or application/json, in UTF-8',
+          ),
     express.text({ type: BEACON_TYPES, limit: MAX_BEACON_BYTES }),
     (req, res) => intake.take(req.body as string, req, res),
   );
   // The pixel's old image fallback carried the beacon in the URL and no Origin, so it could
   // not be told from an <img> on any page. Pixels cached from before get a clear answer.
-  router.get('/beacon', (_req, res) => {
+  router.get('/beacon', (req, res) => {
     res.set('Cache-Control', 'no-store');
     intake.refuse(
+      req,
       res,
       410,
       'GET /beacon is gone: load the current pixel.js, which sends beacons by POST',

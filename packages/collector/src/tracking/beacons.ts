@@ -1,7 +1,8 @@
-import type { Express, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Express, Request, Response } from 'express';
 import type { Clock } from '../clock.js';
 import type { FailureLog } from '../http/request-log.js';
-import { adopt, routeAhead } from '../http/route-ahead.js';
+import { adopt, clientAddress, type ExpressPair, routeAhead } from '../http/route-ahead.js';
 import type { Logger } from '../log.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { IngestStore } from '../store/ingest.js';
@@ -29,7 +30,7 @@ export interface BeaconsDeps {
   /** The request log's failure line, when it logs failures only; null: it logs every request. */
   failures: FailureLog | null;
   /** The `X-Forwarded-For` warning every request passes. */
-  warnForwarded: RequestHandler;
+  warnForwarded: (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
   /** The app's error handler, answering what went wrong unexpectedly. */
   answerError: (error: unknown, req: Request, res: Response) => void;
 }
@@ -49,11 +50,12 @@ export function useBeacons(app: Express, deps: BeaconsDeps): void {
     metrics.beacon('unknown', outcome);
   // A beacon that failed unexpectedly, or whose body could not be read: what the route's
   // error handler and then the app's do (count it, answer as the app does).
-  const failed = (error: unknown, req: Request, res: Response) => {
+  const express: ExpressPair = (req, res) => adopt(app, req, res);
+  const failed = (error: unknown, req: IncomingMessage, res: ServerResponse) => {
     countRefused('invalid');
     failures?.watch(res);
     try {
-      deps.answerError(error, req, res);
+      deps.answerError(error, ...express(req, res));
     } catch {
       res.destroy();
     }
@@ -67,18 +69,20 @@ export function useBeacons(app: Express, deps: BeaconsDeps): void {
     }),
     onError: failed,
     onServerError: (res) => failures?.watch(res),
+    express,
+    clientAddress: clientAddress(app),
   });
   app.use(beaconRouter({ intake, allowedOrigins: deps.allowedOrigins, onRefused: countRefused }));
   if (!failures) return;
+  // Node's own request and response, made Express's only to refuse (see `adopt`).
   routeAhead(app, (req, res) => {
     if (!isPlainBeacon(req)) return false;
-    const [request, response] = adopt(app, req, res);
     try {
-      failures.tag(request, response);
-      deps.warnForwarded(request, response, none);
-      takeBeacon(intake, request, response, failed);
+      failures.tag(req, res);
+      deps.warnForwarded(req, res, none);
+      takeBeacon(intake, req, res, failed);
     } catch (error) {
-      failed(error, request, response);
+      failed(error, req, res);
     }
     return true;
   });

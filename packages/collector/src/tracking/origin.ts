@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 
 /**
@@ -5,7 +6,7 @@ import type { Request, RequestHandler, Response } from 'express';
  * `Referer`; null when neither tells (`Origin: null` is a browser hiding it, as under
  * `Referrer-Policy: no-referrer`, or an opaque origin).
  */
-export function getRequestOrigin(req: Request): string | null {
+export function getRequestOrigin(req: IncomingMessage): string | null {
   const { origin } = req.headers;
   if (origin && origin !== 'null') return origin;
   // As Express's req.get('referer') reads it.
@@ -24,33 +25,64 @@ export function getRequestOrigin(req: Request): string | null {
  * a non-browser client can write any of them anyway: the check stops drive-by use by
  * other pages, not a determined forger.
  */
-export function isOriginAllowed(req: Request, allowed: readonly string[]): boolean {
+export function isOriginAllowed(req: IncomingMessage, allowed: readonly string[]): boolean {
   if (allowed.length === 0) return true;
   const origin = getRequestOrigin(req);
   if (origin !== null) return allowed.includes(origin);
   return req.headers['sec-fetch-site'] === 'same-origin';
 }
 
+// Origin added to what already varies, as Express's res.vary adds it; nothing does, for a
+// beacon, so it is set plainly.
+function varyOnOrigin(res: ServerResponse): void {
+  const there = res.getHeader('Vary');
+  if (there === undefined) return void res.setHeader('Vary', 'Origin');
+  const list = Array.isArray(there) ? there.join(', ') : String(there);
+  const fields = list.split(',').map((field) => field.trim().toLowerCase());
+  if (fields.includes('*')) return void res.setHeader('Vary', '*');
+  if (fields.includes('origin')) return;
+  res.setHeader('Vary', list.trim() === '' ? 'Origin' : `${list}, Origin`);
+}
+
 /** Lets the page read the answer: echoes an allowed `Origin` (never `*`, never `null`). */
-export function setCorsHeaders(req: Request, res: Response, allowed: readonly string[]): void {
-  // Set plainly when nothing else varies yet (every beacon): res.vary parses what is there.
-  if (res.hasHeader('Vary')) res.vary('Origin');
-  else res.setHeader('Vary', 'Origin');
+export function setCorsHeaders(
+  req: IncomingMessage,
+  res: ServerResponse,
+  allowed: readonly string[],
+): void {
+  varyOnOrigin(res);
   const { origin } = req.headers;
   if (origin && origin !== 'null' && (allowed.length === 0 || allowed.includes(origin)))
     res.setHeader('Access-Control-Allow-Origin', origin);
 }
 
 /**
- * CORS headers and `no-store`; then, for a beacon from a page the allow-list does not name,
- * a 403 answer and false.
+ * CORS headers and `no-store` on a beacon's answer; whether the page it came from may send
+ * beacons. Node's own response will do: nothing here needs Express's.
  */
-export function admitOrigin(req: Request, res: Response, allowed: readonly string[]): boolean {
+export function originHeaders(
+  req: IncomingMessage,
+  res: ServerResponse,
+  allowed: readonly string[],
+): boolean {
   setCorsHeaders(req, res, allowed);
   res.setHeader('Cache-Control', 'no-store');
-  if (isOriginAllowed(req, allowed)) return true;
-  res.status(403).json({ error: 'origin not allowed' });
+  return isOriginAllowed(req, allowed);
+}
+
+/**
+ * {@link originHeaders}; then, for a beacon from a page the allow-list does not name, a 403
+ * answer and false.
+ */
+export function admitOrigin(req: Request, res: Response, allowed: readonly string[]): boolean {
+  if (originHeaders(req, res, allowed)) return true;
+  refuseOrigin(res);
   return false;
+}
+
+/** The answer to a beacon from a page the allow-list does not name. */
+export function refuseOrigin(res: Response): void {
+  res.status(403).json({ error: 'origin not allowed' });
 }
 
 /** {@link admitOrigin} as middleware; `onRefused` counts a refused beacon (not a preflight). */

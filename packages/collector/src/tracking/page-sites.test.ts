@@ -1,12 +1,17 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { captureLogger } from '../test-support/chain.js';
 import { createPageSites, siteOf } from './page-sites.js';
 
 // What observe() reads of a request: its headers, and Express's hostname behind a proxy. A
 // beacon the browser sent from another site, unless the headers say otherwise.
-const beacon = (headers: Record<string, string | undefined>, hostname?: string) =>
-  ({ headers: { 'sec-fetch-site': 'cross-site', ...headers }, hostname }) as unknown as Request;
+const beacon = (
+  headers: Record<string, string | undefined>,
+  hostname?: string,
+): [IncomingMessage, () => string | undefined] => [
+  { headers: { 'sec-fetch-site': 'cross-site', ...headers } } as unknown as IncomingMessage,
+  () => hostname,
+];
 
 const watch = () => {
   const logger = captureLogger();
@@ -29,7 +34,7 @@ describe('createPageSites', () => {
   it('is silent for pages on the collector’s own registrable domain', () => {
     const { logger, sites } = watch();
     sites.observe(
-      beacon({ origin: 'https://www.provider.example', host: 'collect.provider.example' }),
+      ...beacon({ origin: 'https://www.provider.example', host: 'collect.provider.example' }),
     );
     expect(logger.lines).toEqual([]);
     expect(sites.crossSite()).toEqual([]);
@@ -38,11 +43,11 @@ describe('createPageSites', () => {
   it('warns once per page site, and counts every beacon for the dashboard', () => {
     const { logger, clock, sites } = watch();
     const page = { origin: 'https://www.provider.example', host: 'provider-analytics.com' };
-    sites.observe(beacon(page));
+    sites.observe(...beacon(page));
     clock.time = 5_000;
-    sites.observe(beacon(page));
-    sites.observe(beacon({ ...page, origin: 'https://app.provider.example' }));
-    sites.observe(beacon({ origin: 'https://a.herokuapp.com', host: 'b.herokuapp.com' }));
+    sites.observe(...beacon(page));
+    sites.observe(...beacon({ ...page, origin: 'https://app.provider.example' }));
+    sites.observe(...beacon({ origin: 'https://a.herokuapp.com', host: 'b.herokuapp.com' }));
     expect(logger.lines).toEqual([
       expect.stringMatching(
         /^\[collector\] warn: beacons from pages on provider\.example, another site than this collector's provider-analytics\.com: blocklists .*\$ping,third-party/,
@@ -64,7 +69,7 @@ describe('createPageSites', () => {
   it('keeps the domain of a Referer, never its URL', () => {
     const { logger, sites } = watch();
     sites.observe(
-      beacon({
+      ...beacon({
         referer: 'https://www.shop.example/signup/done?email=jane%40mail.example',
         host: 'collect.provider.example',
       }),
@@ -76,9 +81,9 @@ describe('createPageSites', () => {
   it("takes the collector's host from X-Forwarded-Host as Express reads it", () => {
     const { sites } = watch();
     const headers = { origin: 'https://www.provider.example', host: 'collector.internal.test' };
-    sites.observe(beacon({ ...headers, 'x-forwarded-host': 'x' }, 'collect.provider.example'));
+    sites.observe(...beacon({ ...headers, 'x-forwarded-host': 'x' }, 'collect.provider.example'));
     expect(sites.crossSite()).toEqual([]);
-    sites.observe(beacon(headers));
+    sites.observe(...beacon(headers));
     expect(sites.crossSite().map((p) => p.collectorSite)).toEqual(['internal.test']);
   });
 
@@ -88,10 +93,10 @@ describe('createPageSites', () => {
     // same-site: a proxy in front may have rewritten Host; none or no header: not a page's
     // fetch or beacon (a client that is not a browser sends none).
     for (const site of ['same-origin', 'same-site', 'none', undefined])
-      sites.observe(beacon({ ...page, 'sec-fetch-site': site }));
+      sites.observe(...beacon({ ...page, 'sec-fetch-site': site }));
     expect(logger.lines).toEqual([]);
     expect(sites.crossSite()).toEqual([]);
-    sites.observe(beacon(page));
+    sites.observe(...beacon(page));
     expect(sites.crossSite()).toEqual([expect.objectContaining({ beacons: 1 })]);
     expect(logger.lines).toEqual([
       expect.stringContaining('beacons from pages on provider.example'),
@@ -103,7 +108,7 @@ describe('createPageSites', () => {
     // Behind a proxy that does not pass Host on: Kubernetes services, nginx's default.
     for (const host of ['127.0.0.1:8080', 'collector', 'COLLECTOR.', '[::1]:3000', 'localhost'])
       for (const origin of ['https://www.provider.example', 'https://shop.example'])
-        sites.observe(beacon({ origin, host }));
+        sites.observe(...beacon({ origin, host }));
     expect(sites.crossSite()).toEqual([]);
     expect(logger.lines).toEqual([
       expect.stringMatching(
@@ -111,17 +116,17 @@ describe('createPageSites', () => {
       ),
     ]);
     // A page on an IP address is still compared with a collector's domain.
-    sites.observe(beacon({ origin: 'http://127.0.0.1:3000', host: 'collect.provider.example' }));
+    sites.observe(...beacon({ origin: 'http://127.0.0.1:3000', host: 'collect.provider.example' }));
     expect(sites.crossSite().map((p) => p.pageSite)).toEqual(['127.0.0.1']);
   });
 
   it('ignores beacons whose page it cannot tell, and bounds what it keeps', () => {
     const { logger, sites } = watch();
-    sites.observe(beacon({ origin: 'null', host: 'collect.provider.example' }));
-    sites.observe(beacon({ host: 'collect.provider.example' }));
+    sites.observe(...beacon({ origin: 'null', host: 'collect.provider.example' }));
+    sites.observe(...beacon({ host: 'collect.provider.example' }));
     for (let i = 0; i < 2000; i++)
       sites.observe(
-        beacon({ origin: `https://site${i}.example`, host: 'collect.provider.example' }),
+        ...beacon({ origin: `https://site${i}.example`, host: 'collect.provider.example' }),
       );
     expect(sites.crossSite()).toHaveLength(20);
     expect(logger.lines).toHaveLength(20);
@@ -131,7 +136,7 @@ describe('createPageSites', () => {
     const { logger, sites } = watch();
     for (let i = 0; i < 100; i++)
       sites.observe(
-        beacon({
+        ...beacon({
           origin: `https://forged${i}.example`,
           host: 'collect.provider.example',
           'sec-fetch-site': undefined,

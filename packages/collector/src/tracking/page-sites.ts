@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { getDomain } from 'tldts';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
@@ -18,8 +18,12 @@ export interface CrossSitePages {
 
 /** Which sites beacons come from, as far as it matters to blocklists. */
 export interface PageSites {
-  /** Notes an accepted beacon's page and the host it was sent to; cheap on the hot path. */
-  observe(req: Request): void;
+  /**
+   * Notes an accepted beacon's page and the host it was sent to; cheap on the hot path.
+   * `hostname` is Express's `req.hostname`, asked for only behind a proxy that sets
+   * `X-Forwarded-Host`.
+   */
+  observe(req: IncomingMessage, hostname: () => string | undefined): void;
   /** Every page site seen sending beacons across sites since the process started. */
   crossSite(): readonly CrossSitePages[];
 }
@@ -98,12 +102,12 @@ export function createPageSites(deps: { logger: Logger; clock: Clock }): PageSit
   };
 
   return {
-    observe(req) {
+    observe(req, hostname) {
       // The browser's word first: same-site, same-origin and none (or no header) never warn.
       if (req.headers['sec-fetch-site'] !== 'cross-site') return;
       const origin = getRequestOrigin(req);
       // Without X-Forwarded-Host the Host header is the host, trusted proxies or not.
-      const host = req.headers['x-forwarded-host'] === undefined ? req.headers.host : req.hostname;
+      const host = req.headers['x-forwarded-host'] === undefined ? req.headers.host : hostname();
       if (origin === null || !host) return;
       const key = `${origin} ${host}`;
       let verdict = verdicts.get(key);
