@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { tempDir } from '../test-support/tmp.js';
 import type { CliIo } from './io.js';
 import { runCli } from './run.js';
@@ -24,6 +24,13 @@ async function outcome(
 }
 
 const viaCli = (io: CliIo) => runCli(['serve'], io);
+
+// What the service tells V8 (recorded, not applied to the test's own process).
+const v8Flags = vi.hoisted(() => [] as string[]);
+vi.mock('node:v8', async (real) => ({
+  ...(await real<typeof import('node:v8')>()),
+  setFlagsFromString: (flags: string) => v8Flags.push(flags),
+}));
 
 // `clm-collector serve` starts through serveEntry, other commands through runCli: the
 // service must end with the same code and words either way.
@@ -64,5 +71,13 @@ describe('serve without the rest of the CLI', () => {
       CLM_LOG_LEVEL: 'silent',
     };
     expect(await outcome(serveEntry, env, Promise.resolve())).toEqual({ code: 0, stderr: '' });
+  });
+
+  // Memory is part of what a provider pays for: without the bound, V8 let 50–65 MB of
+  // garbage pile up in a relay drain (docs/benchmarks.md, issue 24 second pass).
+  it('bounds the growth of the old generation to its live size, from inside the process', async () => {
+    v8Flags.length = 0;
+    await outcome(serveEntry, { ONRAMP_BASE_URL: 'http://127.0.0.1:9', PORT: 'x' });
+    expect(v8Flags).toEqual(['--heap-growing-percent=100']);
   });
 });
