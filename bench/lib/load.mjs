@@ -157,7 +157,8 @@ export async function loadQuietly(url, options, { attempts = 3, maxForeign = 0.2
     await waitForQuiet();
     const tag = attempt === 1 ? options.tag : `${options.tag}x${attempt}`;
     const result = await loadBeacons(url, { ...options, tag });
-    accepted.push(...result.accepted);
+    // One at a time: a run's ids outnumber what a spread may pass as arguments.
+    for (const id of result.accepted) accepted.push(id);
     for (const name of Object.keys(counts)) counts[name] += result[name];
     if (best === undefined || result.foreignCores < best.foreignCores) best = result;
     if (result.foreignCores <= maxForeign) break;
