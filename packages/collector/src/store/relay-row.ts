@@ -1,4 +1,5 @@
 import type { RecordResult } from './ingest.js';
+import { initialState } from './kept-relays.js';
 import {
   type NewRelay,
   PLAIN_RULES,
@@ -85,6 +86,38 @@ export function ruleColumns(relay: NewRelay): [string | null, number, number, nu
     Number(rules.atMostOnce),
     Number(rules.endsSku),
     Number(rules.supersededByEnd),
+  ];
+}
+
+/**
+ * The columns both stores insert a new relay with, in the order of {@link relayValues};
+ * `next_attempt_at` and `updated_at` are its `created_at` too, bound after them.
+ */
+export const RELAY_INSERT_COLUMNS = `kind, dedupe_key, partner_key, service_name, customer_id,
+  order_id, sku, period, payload, purchased_at, created_at, source, status, last_error, pause,
+  at_most_once, ends_sku, superseded_by_end, next_attempt_at, updated_at`;
+
+/** The values of {@link RELAY_INSERT_COLUMNS} for a new relay, in positional order. */
+export function relayValues(relay: NewRelay): unknown[] {
+  const { status, lastError } = initialState(relay);
+  return [
+    relay.kind,
+    relay.dedupeKey,
+    relay.partnerKey,
+    relay.serviceName,
+    relay.customerId,
+    relay.orderId,
+    relay.sku,
+    relay.period,
+    JSON.stringify(relay.payload),
+    relay.purchasedAt,
+    relay.createdAt,
+    relay.source ?? 'api',
+    status,
+    lastError,
+    ...ruleColumns(relay),
+    relay.createdAt,
+    relay.createdAt,
   ];
 }
 

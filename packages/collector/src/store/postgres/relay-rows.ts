@@ -1,6 +1,5 @@
-import { initialState } from '../kept-relays.js';
 import type { NewRelay } from '../outbox.js';
-import { type QueuedRelay, ruleColumns } from '../relay-row.js';
+import { type QueuedRelay, RELAY_INSERT_COLUMNS, relayValues } from '../relay-row.js';
 import type { Queryable } from './db.js';
 
 export { type QueuedRelay, type RelayRow, toRelay } from '../relay-row.js';
@@ -19,32 +18,13 @@ export async function queueRelay(
   relay: NewRelay,
   options: { lock?: boolean } = {},
 ): Promise<QueuedRelay> {
-  const state = initialState(relay);
   const added = await client.query<QueuedRelay['row']>(
-    `INSERT INTO relays (kind, dedupe_key, partner_key, service_name, customer_id, order_id, sku,
-       period, payload, purchased_at, next_attempt_at, created_at, updated_at, source, status,
-       last_error, pause, at_most_once, ends_sku, superseded_by_end)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11, $12, $13, $14, $15, $16,
-       $17, $18)
+    `INSERT INTO relays (${RELAY_INSERT_COLUMNS})
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+       $19, $20)
      ON CONFLICT (kind, dedupe_key) DO NOTHING
      RETURNING ${QUEUED_COLUMNS}`,
-    [
-      relay.kind,
-      relay.dedupeKey,
-      relay.partnerKey,
-      relay.serviceName,
-      relay.customerId,
-      relay.orderId,
-      relay.sku,
-      relay.period,
-      JSON.stringify(relay.payload),
-      relay.purchasedAt,
-      relay.createdAt,
-      relay.source ?? 'api',
-      state.status,
-      state.lastError,
-      ...ruleColumns(relay),
-    ],
+    relayValues(relay),
   );
   const inserted = added.rows[0];
   if (inserted) return { queued: true, row: inserted };

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { initialState } from '../kept-relays.js';
 import type { NewRelay } from '../outbox.js';
-import { type QueuedRelay, ruleColumns } from '../relay-row.js';
+import { type QueuedRelay, RELAY_INSERT_COLUMNS, relayValues } from '../relay-row.js';
 
 export { type QueuedRelay, type RelayRow, toRelay } from '../relay-row.js';
 
@@ -12,9 +12,7 @@ export { type QueuedRelay, type RelayRow, toRelay } from '../relay-row.js';
 export function prepareQueueRelay(db: Database.Database): (relay: NewRelay) => QueuedRelay {
   // Positional parameters: binding by name would look each up in an object spread per call.
   const insert = db.prepare(
-    `INSERT INTO relays (kind, dedupe_key, partner_key, service_name, customer_id, order_id, sku,
-       period, payload, purchased_at, next_attempt_at, created_at, updated_at, source, status,
-       last_error, pause, at_most_once, ends_sku, superseded_by_end)
+    `INSERT INTO relays (${RELAY_INSERT_COLUMNS})
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (kind, dedupe_key) DO NOTHING`,
   );
@@ -25,30 +23,7 @@ export function prepareQueueRelay(db: Database.Database): (relay: NewRelay) => Q
   return (relay) => {
     const source = relay.source ?? 'api';
     const { status, lastError } = initialState(relay);
-    const payload = JSON.stringify(relay.payload);
-    const [pause, atMostOnce, endsSku, supersededByEnd] = ruleColumns(relay);
-    const added = insert.run(
-      relay.kind,
-      relay.dedupeKey,
-      relay.partnerKey,
-      relay.serviceName,
-      relay.customerId,
-      relay.orderId,
-      relay.sku,
-      relay.period,
-      payload,
-      relay.purchasedAt,
-      relay.createdAt,
-      relay.createdAt,
-      relay.createdAt,
-      source,
-      status,
-      lastError,
-      pause,
-      atMostOnce,
-      endsSku,
-      supersededByEnd,
-    );
+    const added = insert.run(relayValues(relay));
     if (added.changes > 0) {
       const row = {
         id: Number(added.lastInsertRowid),
