@@ -61,6 +61,10 @@ export interface BeaconIntake {
 
 const none = { admits: () => true };
 
+// Express's req.hostname: X-Forwarded-Host read with the app's trust-proxy setting.
+const hostnameOf = (express: ExpressPair, req: IncomingMessage, res: ServerResponse) => () =>
+  express(req, res)[0].hostname;
+
 /** The beacon endpoint's steps, shared by its Express route and its path ahead of it. */
 export function createBeaconIntake(deps: BeaconDeps): BeaconIntake {
   const { store, clock, logger, partnerKeys, allowedOrigins, metrics, onRelayQueued } = deps;
@@ -77,9 +81,6 @@ export function createBeaconIntake(deps: BeaconDeps): BeaconIntake {
   };
   const admits = (type: 'visit' | 'purchase', req: IncomingMessage, res: ServerResponse) =>
     limits[type].admits(clientAddress(req), res, () => express(req, res)[1]);
-  // X-Forwarded-Host is read as Express reads it, with the app's trust-proxy setting.
-  const hostname = (req: IncomingMessage, res: ServerResponse) => () =>
-    express(req, res)[0].hostname;
 
   // Never rejects: what it did not expect (a clock that throws) goes to onError.
   async function accept(
@@ -97,7 +98,7 @@ export function createBeaconIntake(deps: BeaconDeps): BeaconIntake {
         metrics.beacon(beacon.type, 'unknown_key');
         return fail(req, res, 403, 'unknown service name');
       }
-      deps.pageSites?.observe(req, hostname(req, res));
+      deps.pageSites?.observe(req, hostnameOf(express, req, res));
       if (referralDropped !== undefined)
         logger.warn('collector', `beacon ${beacon.id}: referral dropped (${referralDropped})`);
       const receivedAt = clock.now();
