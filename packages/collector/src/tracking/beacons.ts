@@ -48,9 +48,9 @@ export function useBeacons(app: Express, deps: BeaconsDeps): void {
   const { metrics, failures } = deps;
   const countRefused = (outcome: 'invalid' | 'origin_refused') =>
     metrics.beacon('unknown', outcome);
+  const express: ExpressPair = (req, res) => adopt(app, req, res);
   // A beacon that failed unexpectedly, or whose body could not be read: what the route's
   // error handler and then the app's do (count it, answer as the app does).
-  const express: ExpressPair = (req, res) => adopt(app, req, res);
   const failed = (error: unknown, req: IncomingMessage, res: ServerResponse) => {
     countRefused('invalid');
     failures?.watch(res);
