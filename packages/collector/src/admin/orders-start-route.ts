@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { provisioningIdSchema, skuSchema } from '../order-ids.js';
 import { NO_V1_BILLING_START, OrderConflict } from '../orders/billing.js';
 import type { Order } from '../store/orders.js';
-import { CONFIRM_TOKEN, checkConfirmToken, createConfirmToken } from './confirm/token.js';
+import { CONFIRM_EXPIRED, checkGiven, confirmField } from './confirm/form.js';
+import { createConfirmToken } from './confirm/token.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
 import { setFlash } from './flash/flash.js';
@@ -17,7 +18,7 @@ import { messagePage } from './views/layout.js';
 // Strict, since a misnamed `skus` would otherwise read as none, which means the default.
 const startBillingForm = z.strictObject({
   skus: z.union([skuSchema.transform((sku) => [sku]), z.array(skuSchema).max(100)]).optional(),
-  confirm: z.string().regex(CONFIRM_TOKEN, 'confirm is not a confirmation token').optional(),
+  confirm: confirmField,
 });
 
 const BACK = { href: '/admin/orders', label: 'Back to the orders' };
@@ -34,7 +35,7 @@ function toOrderPage(req: Request, res: Response, deps: AdminDeps, order: Order,
 const STALE = {
   changed:
     'What Start billing would send changed since that page was shown (another start or an end came first): check it again.',
-  expired: 'That confirmation expired before it was sent: check it again.',
+  expired: CONFIRM_EXPIRED,
 };
 
 /**
@@ -74,8 +75,7 @@ export function startBillingRoute(deps: AdminDeps, guards: RequestHandler[]): Re
     const key = deps.token as string;
     const action = 'start-billing';
     const now = deps.clock.now();
-    const check =
-      confirm === undefined ? null : checkConfirmToken(key, action, plan.state, confirm, now);
+    const check = checkGiven(key, action, plan.state, confirm, now);
     if (check === 'valid') {
       await startBillingFromAdmin(deps, order, skus);
       return toOrderPage(req, res, deps, order);

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { CONFIRM_TOKEN, checkConfirmToken, createConfirmToken } from './confirm/token.js';
+import { CONFIRM_EXPIRED, checkGiven, confirmField } from './confirm/form.js';
+import { createConfirmToken } from './confirm/token.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
 import { type ActionDone, formBody } from './form-body.js';
@@ -16,12 +17,12 @@ import { messagePage } from './views/layout.js';
 const replayForm = z.strictObject({
   ...windowQuery.shape,
   ids: relayIdsField.optional(),
-  confirm: z.string().regex(CONFIRM_TOKEN, 'confirm is not a confirmation token').optional(),
+  confirm: confirmField,
 });
 
 const STALE = {
   changed: 'What Retry would send changed since that page was shown: check it again.',
-  expired: 'That confirmation expired before it was sent: check it again.',
+  expired: CONFIRM_EXPIRED,
 };
 
 /**
@@ -42,8 +43,7 @@ export function replayRoute(
     const plan = await planReplay(deps.store, ids);
     const now = deps.clock.now();
     const key = deps.token as string;
-    const check =
-      confirm === undefined ? null : checkConfirmToken(key, 'replay', plan.state, confirm, now);
+    const check = checkGiven(key, 'replay', plan.state, confirm, now);
     if (plan.calls.length > 0 && check !== 'valid') {
       const token = createConfirmToken(key, 'replay', plan.state, now);
       const note = check === null ? undefined : STALE[check];

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { isPeriod } from '../time/calendar.js';
 import { CloseRefused, refuseUnbegun } from '../usage/close.js';
 import { closeConfirm, planClose } from './close-plan.js';
-import { CONFIRM_TOKEN, checkConfirmToken, createConfirmToken } from './confirm/token.js';
+import { CONFIRM_EXPIRED, checkGiven, confirmField } from './confirm/form.js';
+import { createConfirmToken } from './confirm/token.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
 import { setFlash } from './flash/flash.js';
@@ -22,24 +23,21 @@ import type { UsageFlash } from './views/usage-page.js';
 
 const BACK = { href: '/admin/usage', label: 'Back to usage' };
 
-const token = z.string().regex(CONFIRM_TOKEN, 'confirm is not a confirmation token');
 const closeForm = z.strictObject({
-  confirm: token.optional(),
+  confirm: confirmField,
   period: z.string().refine(isPeriod, 'period must be a month YYYY-MM').optional(),
 });
-const resendForm = z.strictObject({ confirm: token.optional() });
+const resendForm = z.strictObject({ confirm: confirmField });
 
 const STALE = {
   changed: 'What this would send changed since that page was shown: check it again.',
-  expired: 'That confirmation expired before it was sent: check it again.',
+  expired: CONFIRM_EXPIRED,
 };
 
-type Check = ReturnType<typeof checkConfirmToken> | null;
+type Check = ReturnType<typeof checkGiven>;
 
-function checkToken(deps: AdminDeps, action: string, state: string, given?: string): Check {
-  if (given === undefined) return null;
-  return checkConfirmToken(deps.token as string, action, state, given, deps.clock.now());
-}
+const checkToken = (deps: AdminDeps, action: string, state: string, given?: string): Check =>
+  checkGiven(deps.token as string, action, state, given, deps.clock.now());
 
 // Back to the Usage page, which tells what was done once (admin/flash), never from the URL.
 function done(req: Request, res: Response, deps: AdminDeps, notice: UsageFlash): void {

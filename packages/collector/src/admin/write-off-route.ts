@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { CONFIRM_TOKEN, checkConfirmToken, createConfirmToken } from './confirm/token.js';
+import { CONFIRM_EXPIRED, checkGiven, confirmField } from './confirm/form.js';
+import { createConfirmToken } from './confirm/token.js';
 import type { AdminDeps } from './deps.js';
 import { sendPage } from './errors.js';
 import { type ActionDone, formBody } from './form-body.js';
@@ -17,12 +18,12 @@ const writeOffForm = z.strictObject({
   ids: relayIdsField.refine((ids) => ids.length > 0, {
     error: 'ids must name the dead billing calls to write off',
   }),
-  confirm: z.string().regex(CONFIRM_TOKEN, 'confirm is not a confirmation token').optional(),
+  confirm: confirmField,
 });
 
 const STALE = {
   changed: 'What Write off would give up on changed since that page was shown: check it again.',
-  expired: 'That confirmation expired before it was sent: check it again.',
+  expired: CONFIRM_EXPIRED,
 };
 
 /**
@@ -43,8 +44,7 @@ export function writeOffRoute(
     const plan = await planWriteOff(deps.store, ids);
     const key = deps.token as string;
     const now = deps.clock.now();
-    const check =
-      confirm === undefined ? null : checkConfirmToken(key, 'write-off', plan.state, confirm, now);
+    const check = checkGiven(key, 'write-off', plan.state, confirm, now);
     if (plan.calls.length === 0) {
       if (confirm !== undefined) return done(req, res, days, 0, true);
       const reason =
