@@ -1,5 +1,5 @@
 import type { RecordResult } from './ingest.js';
-import { initialState } from './kept-relays.js';
+import type { initialState } from './kept-relays.js';
 import {
   type NewRelay,
   PLAIN_RULES,
@@ -97,9 +97,14 @@ export const RELAY_INSERT_COLUMNS = `kind, dedupe_key, partner_key, service_name
   order_id, sku, period, payload, purchased_at, created_at, source, status, last_error, pause,
   at_most_once, ends_sku, superseded_by_end, next_attempt_at, updated_at`;
 
-/** The values of {@link RELAY_INSERT_COLUMNS} for a new relay, in positional order. */
-export function relayValues(relay: NewRelay): unknown[] {
-  const { status, lastError } = initialState(relay);
+/**
+ * The values of {@link RELAY_INSERT_COLUMNS} for a new relay, in positional order, with
+ * the state it starts in ({@link initialState}, which the caller also reports back).
+ */
+export function relayValues(
+  relay: NewRelay,
+  { status, lastError }: ReturnType<typeof initialState>,
+): unknown[] {
   return [
     relay.kind,
     relay.dedupeKey,

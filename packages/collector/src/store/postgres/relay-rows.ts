@@ -1,3 +1,4 @@
+import { initialState } from '../kept-relays.js';
 import type { NewRelay } from '../outbox.js';
 import { type QueuedRelay, RELAY_INSERT_COLUMNS, relayValues } from '../relay-row.js';
 import type { Queryable } from './db.js';
@@ -24,7 +25,7 @@ export async function queueRelay(
        $19, $20)
      ON CONFLICT (kind, dedupe_key) DO NOTHING
      RETURNING ${QUEUED_COLUMNS}`,
-    relayValues(relay),
+    relayValues(relay, initialState(relay)),
   );
   const inserted = added.rows[0];
   if (inserted) return { queued: true, row: inserted };

@@ -22,8 +22,9 @@ export function prepareQueueRelay(db: Database.Database): (relay: NewRelay) => Q
   );
   return (relay) => {
     const source = relay.source ?? 'api';
-    const { status, lastError } = initialState(relay);
-    const added = insert.run(relayValues(relay));
+    const state = initialState(relay);
+    const { status, lastError } = state;
+    const added = insert.run(relayValues(relay, state));
     if (added.changes > 0) {
       const row = {
         id: Number(added.lastInsertRowid),
